@@ -1,0 +1,72 @@
+# waibao: `make run` serves the platform with demo data; `make test` runs lint, types and the suite.
+SHELL := /bin/bash
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+WAIBAO := $(BIN)/waibao
+HOST ?= 127.0.0.1
+PORT ?= 8000
+DEMO_ENTERPRISES ?= 2000
+
+.PHONY: install install-test run serve setup-data test lint typecheck check pytest bench clean messages
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.base-installed: requirements/base.txt pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements/base.txt
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
+	touch $@
+
+$(VENV)/.test-installed: requirements/test.txt $(VENV)/.base-installed
+	$(BIN)/pip install --quiet -r requirements/test.txt
+	touch $@
+
+## install: create .venv, install the platform and compile its translations
+install: $(VENV)/.base-installed
+	$(WAIBAO) compiletranslations
+
+## run: install, migrate, load the default data and the demo city, print the demo accounts, serve
+run: install setup-data serve
+
+setup-data:
+	$(WAIBAO) migrate --no-input
+	$(WAIBAO) load_defaults
+	$(WAIBAO) demo --enterprises $(DEMO_ENTERPRISES) --seed 2007
+	$(WAIBAO) demo_accounts
+
+serve:
+	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl-C stops)"
+	$(WAIBAO) runserver $(HOST):$(PORT)
+
+## install-test: the test tools, and the Debian packages the tests need (Chromium, PostgreSQL)
+install-test: install $(VENV)/.test-installed
+	scripts/ensure-system-packages.sh
+
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: install-test
+	$(BIN)/mypy src config benchmarks
+
+check: install-test
+	DJANGO_SETTINGS_MODULE=config.settings.test $(WAIBAO) check --fail-level WARNING
+	DJANGO_SETTINGS_MODULE=config.settings.test $(WAIBAO) makemigrations --check --dry-run
+
+pytest: install-test
+	scripts/test-postgres.sh start
+	set -a; source var/test-postgres/env; set +a; $(BIN)/pytest $(PYTEST_ARGS)
+
+## test: lint, type checks, Django checks and the whole suite (browser and PostgreSQL tests included)
+test: lint typecheck check pytest
+
+## messages: refresh every app's Chinese catalogue from the source (needs Debian's gettext)
+messages:
+	for app in src/waibao/*/; do \
+	  if [ -d "$$app/locale" ]; then (cd "$$app" && ../../../$(WAIBAO) makemessages -l zh_Hans --no-obsolete); fi; \
+	done
+
+clean:
+	rm -rf $(VENV) var .mypy_cache .pytest_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Settings packages: base (shared), local (development, `make run`), production, test."""

@@ -1,0 +1,22 @@
+"""URL map: one include per area."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("waibao.accounts.urls")),
+    path("registry/", include("waibao.registry.urls")),
+    path("api/", include("waibao.api.urls")),
+    path("", include("waibao.portal.urls")),
+]
+
+handler400 = "waibao.portal.views.bad_request"
+handler403 = "waibao.portal.views.permission_denied"
+handler404 = "waibao.portal.views.page_not_found"
+handler500 = "waibao.portal.views.server_error"
+
+if settings.DEBUG:  # pragma: no cover - development only
+    pass

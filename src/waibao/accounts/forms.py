@@ -1,0 +1,74 @@
+"""Forms for signing in, enterprise self-registration and staff accounts."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+from waibao.accounts.models import Role
+from waibao.accounts.services import STAFF_ACCOUNT_ROLES
+from waibao.governance.models import Department
+from waibao.registry.credit_code import check_credit_code
+from waibao.registry.models import Zone
+from waibao.registry.validation import credit_code_messages
+from waibao.talent.models import TrainingInstitution
+
+
+class LoginForm(AuthenticationForm):
+    username = forms.CharField(label=_("Username"), max_length=150)
+    password = forms.CharField(label=_("Password"), strip=False, widget=forms.PasswordInput)
+
+
+class RegistrationForm(forms.Form):
+    credit_code = forms.CharField(
+        label=_("Unified social credit code"),
+        max_length=40,
+        help_text=_("18 characters, on the business licence."),
+    )
+    name_zh = forms.CharField(label=_("Enterprise name (Chinese)"), max_length=200)
+    name_en = forms.CharField(label=_("Enterprise name (English)"), max_length=300, required=False)
+    contact_name = forms.CharField(label=_("Contact person"), max_length=100)
+    contact_phone = forms.CharField(label=_("Contact phone"), max_length=32, required=False)
+    contact_email = forms.EmailField(label=_("Contact email"))
+    username = forms.RegexField(
+        label=_("Username"),
+        max_length=150,
+        regex=r"^[\w.@+-]+$",
+        error_messages={"invalid": _("Letters, digits and @ . + - _ only.")},
+    )
+    password = forms.CharField(label=_("Password"), strip=False, widget=forms.PasswordInput)
+    password_again = forms.CharField(label=_("Password again"), strip=False, widget=forms.PasswordInput)
+
+    def clean_credit_code(self) -> str:
+        check = check_credit_code(self.cleaned_data["credit_code"])
+        if not check.valid:
+            raise forms.ValidationError(credit_code_messages(check))
+        return check.code
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        if data.get("password") and data.get("password") != data.get("password_again"):
+            self.add_error("password_again", _("The two passwords differ."))
+        return data
+
+
+class StaffUserForm(forms.Form):
+    username = forms.RegexField(label=_("Username"), max_length=150, regex=r"^[\w.@+-]+$")
+    full_name = forms.CharField(label=_("Full name"), max_length=100, required=False)
+    email = forms.EmailField(label=_("Email"), required=False)
+    role = forms.ChoiceField(label=_("Role"), choices=[(r.value, r.label) for r in STAFF_ACCOUNT_ROLES])
+    department = forms.ModelChoiceField(label=_("Department"), queryset=Department.objects.all(), required=False)
+    zone = forms.ModelChoiceField(label=_("Zone (zone staff only)"), queryset=Zone.objects.all(), required=False)
+    training_institution = forms.ModelChoiceField(
+        label=_("Training institution"), queryset=TrainingInstitution.objects.all(), required=False
+    )
+    password = forms.CharField(label=_("Initial password"), strip=False, widget=forms.PasswordInput)
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        if data.get("role") == Role.DEPARTMENT_REVIEWER and not data.get("department"):
+            self.add_error("department", _("A department reviewer belongs to a department."))
+        if data.get("role") == Role.TRAINING_INSTITUTION and not data.get("training_institution"):
+            self.add_error("training_institution", _("A training-institution user belongs to an institution."))
+        return data

@@ -1,0 +1,36 @@
+"""The JSON API at /api/v1/: session authentication (same sign-in as the pages), one router per area."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.urls import path
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, ValidationError
+
+from waibao.api.registry import router as registry_router
+from waibao.common.errors import DomainError
+from waibao.common.middleware import domain_error_response
+
+api = NinjaAPI(title="waibao API", version="1", urls_namespace="api-v1")
+
+
+@api.exception_handler(DomainError)
+def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    return domain_error_response(request, exc)
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    return api.create_response(
+        request, {"error": {"code": "invalid", "message": "invalid input", "details": exc.errors}}, status=422
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return api.create_response(request, {"error": {"code": "unauthenticated", "message": "sign in"}}, status=401)
+
+
+api.add_router("/registry", registry_router)
+
+urlpatterns = [path("v1/", api.urls)]

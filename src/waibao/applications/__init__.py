@@ -1,0 +1,1 @@
+"""Incentive applications and their review workflow."""

@@ -1,0 +1,1 @@
+"""Shared pieces every area uses: money, errors, timestamps, exports."""

@@ -1,0 +1,34 @@
+"""Turns a DomainError that escaped a view into a page or a JSON error, never a 500."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+
+from waibao.common.errors import DomainError
+
+
+class DomainErrorMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, DomainError):
+            return None
+        return domain_error_response(request, exception)
+
+
+def wants_json(request: HttpRequest) -> bool:
+    return request.path.startswith("/api/") or "application/json" in request.headers.get("Accept", "")
+
+
+def domain_error_response(request: HttpRequest, error: DomainError) -> HttpResponse:
+    if wants_json(request):
+        body = {"error": {"code": error.code, "message": str(error.message), "field": error.field}}
+        return JsonResponse(body, status=error.status_code)
+    return render(request, "error.html", {"error": error}, status=error.status_code)

@@ -1,0 +1,1 @@
+"""Departments of the city and their duties under the division of work (SZ)."""

@@ -1,0 +1,1 @@
+"""The special-fund ledger: funds, sources, budget lines, append-only entries."""

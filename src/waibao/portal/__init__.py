@@ -1,0 +1,1 @@
+"""Public pages: home, departments, zones, language switching."""

@@ -1,0 +1,1 @@
+"""The registry of enterprises, zones, service categories and ownership types."""

@@ -1,0 +1,98 @@
+"""Reads of the registry: the enterprise list with its filters, sort orders and counts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from waibao.registry.models import Enterprise, EnterpriseStatus, OwnershipType, ServiceCategory, Zone
+
+SORTS = {
+    "name": ("name_zh", "id"),
+    "-name": ("-name_zh", "-id"),
+    "capital": ("registered_capital_cny", "id"),
+    "-capital": ("-registered_capital_cny", "-id"),
+    "created": ("created_at", "id"),
+    "-created": ("-created_at", "-id"),
+    "employees": ("employees", "id"),
+    "-employees": ("-employees", "-id"),
+}
+DEFAULT_SORT = "name"
+
+
+@dataclass(frozen=True)
+class EnterpriseFilters:
+    search: str = ""
+    zone: str = ""
+    category: str = ""
+    status: str = ""
+    ownership: str = ""
+    sort: str = DEFAULT_SORT
+    ignored: dict[str, str] = field(default_factory=dict)  # parameters that were not understood
+
+    @classmethod
+    def from_query(cls, params: Any) -> EnterpriseFilters:
+        """Read filters from a query string, dropping (and reporting) values that are not valid."""
+        ignored: dict[str, str] = {}
+
+        def pick(name: str, valid: set[str]) -> str:
+            value = str(params.get(name, "") or "").strip()
+            if value and value not in valid:
+                ignored[name] = value
+                return ""
+            return value
+
+        zones = set(Zone.objects.values_list("code", flat=True))
+        categories = set(ServiceCategory.objects.values_list("code", flat=True))
+        ownership = set(OwnershipType.objects.values_list("code", flat=True))
+        return cls(
+            search=str(params.get("q", "") or "").strip()[:100],
+            zone=pick("zone", zones),
+            category=pick("category", categories),
+            status=pick("status", {s.value for s in EnterpriseStatus}),
+            ownership=pick("ownership", ownership),
+            sort=pick("sort", set(SORTS)) or DEFAULT_SORT,
+            ignored=ignored,
+        )
+
+
+def enterprise_list(filters: EnterpriseFilters) -> QuerySet[Enterprise]:
+    qs = Enterprise.objects.select_related("zone", "ownership_type")
+    if filters.search:
+        term = filters.search
+        qs = qs.filter(Q(name_zh__icontains=term) | Q(name_en__icontains=term) | Q(credit_code__icontains=term.upper()))
+    if filters.zone:
+        qs = qs.filter(zone__code=filters.zone)
+    if filters.category:
+        # A top-level category (ITO) matches enterprises in any of its sub-categories too.
+        codes = list(
+            ServiceCategory.objects.filter(Q(code=filters.category) | Q(parent_id=filters.category)).values_list(
+                "code", flat=True
+            )
+        )
+        qs = qs.filter(
+            pk__in=Enterprise.categories.through.objects.filter(servicecategory_id__in=codes).values("enterprise_id")
+        )
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.ownership:
+        # A parent ownership code (100) matches its children (110, 150 …).
+        qs = qs.filter(Q(ownership_type_id=filters.ownership) | Q(ownership_type__parent_id=filters.ownership))
+    return qs.order_by(*SORTS[filters.sort])
+
+
+def with_categories(qs: QuerySet[Enterprise]) -> QuerySet[Enterprise]:
+    return qs.prefetch_related(Prefetch("categories", queryset=ServiceCategory.objects.order_by("sort_order")))
+
+
+def status_counts() -> dict[str, int]:
+    rows = Enterprise.objects.values("status").annotate(n=Count("id"))
+    return {r["status"]: r["n"] for r in rows}
+
+
+def zones_with_counts() -> QuerySet[Zone]:
+    return Zone.objects.annotate(enterprise_count=Count("enterprises")).prefetch_related(
+        "focus_categories", "infrastructure__item"
+    )

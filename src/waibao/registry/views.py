@@ -1,0 +1,356 @@
+"""Registry pages: staff dashboard, enterprise list/detail/edit/export/import, own profile, zones."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from waibao.accounts.access import OFFICE, STAFF, role_required
+from waibao.accounts.models import Role
+from waibao.audit.selectors import history_for
+from waibao.common.errors import DomainError, NotFoundError
+from waibao.common.forms import add_domain_error
+from waibao.common.tabular import TableImportError, xlsx_bytes, xlsx_response
+from waibao.registry.access import access_enterprise
+from waibao.registry.forms import EnterpriseForm, ImportForm, TransitionForm, ZoneForm
+from waibao.registry.models import Enterprise, EnterpriseStatus, OwnershipType, ServiceCategory, Zone
+from waibao.registry.selectors import (
+    SORTS,
+    EnterpriseFilters,
+    enterprise_list,
+    status_counts,
+    with_categories,
+    zones_with_counts,
+)
+from waibao.registry.services import (
+    IMPORT_COLUMNS,
+    enterprise_create,
+    enterprise_import,
+    enterprise_transition,
+    enterprise_update,
+    zone_save,
+)
+from waibao.registry.validation import org_code_warning_message
+from waibao.registry.workflow import ENTERPRISE_WORKFLOW
+
+PAGE_SIZES = (20, 50, 100)
+
+
+def _filter_context() -> dict[str, Any]:
+    return {
+        "zones": list(Zone.objects.all()),
+        "categories": list(ServiceCategory.objects.order_by("sort_order")),
+        "ownership_types": list(OwnershipType.objects.all()),
+        "statuses": EnterpriseStatus.choices,
+        "sorts": [
+            ("name", _("Name")),
+            ("-capital", _("Registered capital, largest first")),
+            ("capital", _("Registered capital, smallest first")),
+            ("-created", _("Newest first")),
+            ("-employees", _("Most employees first")),
+        ],
+    }
+
+
+@role_required(*STAFF)
+def dashboard(request: HttpRequest) -> HttpResponse:
+    counts = status_counts()
+    return render(
+        request,
+        "registry/dashboard.html",
+        {
+            "counts": [(value, label, counts.get(value, 0)) for value, label in EnterpriseStatus.choices],
+            "total": sum(counts.values()),
+            "zones": zones_with_counts(),
+            "waiting": Enterprise.objects.filter(status=EnterpriseStatus.REGISTERED).count(),
+        },
+    )
+
+
+@role_required(*STAFF)
+def enterprise_index(request: HttpRequest) -> HttpResponse:
+    filters = EnterpriseFilters.from_query(request.GET)
+    if filters.ignored:
+        messages.warning(
+            request,
+            _("Ignored filter values that do not exist: %(values)s")
+            % {"values": ", ".join(f"{k}={v}" for k, v in filters.ignored.items())},
+        )
+    try:
+        per_page = int(request.GET.get("per_page", PAGE_SIZES[0]))
+    except ValueError:
+        per_page = PAGE_SIZES[0]
+    if per_page not in PAGE_SIZES:
+        per_page = PAGE_SIZES[0]
+    paginator = Paginator(enterprise_list(filters), per_page)
+    page = paginator.get_page(request.GET.get("page"))
+    page.object_list = with_categories(page.object_list)  # type: ignore[arg-type]
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "page": page,
+        "filters": filters,
+        "per_page": per_page,
+        "page_sizes": PAGE_SIZES,
+        "query": query.urlencode(),
+        **_filter_context(),
+    }
+    return render(request, "registry/enterprise_list.html", context)
+
+
+def _export_headers() -> list[str]:
+    return [
+        _("Unified social credit code"),
+        _("Chinese name"),
+        _("English name"),
+        _("Status"),
+        _("Zone"),
+        _("Ownership type"),
+        _("Service categories"),
+        _("Registered capital (CNY)"),
+        _("Established on"),
+        _("Offshore-focused"),
+        _("Headquarters"),
+        _("Employees"),
+        _("Contact person"),
+        _("Contact phone"),
+        _("Contact email"),
+        _("Address"),
+    ]
+
+
+@role_required(*STAFF)
+def enterprise_export(request: HttpRequest) -> HttpResponse:
+    filters = EnterpriseFilters.from_query(request.GET)
+    qs = with_categories(enterprise_list(filters))
+    yes, no = _("yes"), _("no")
+
+    def rows() -> Any:
+        for e in qs.iterator(chunk_size=2000):
+            yield [
+                e.credit_code,
+                e.name_zh,
+                e.name_en,
+                e.get_status_display(),
+                e.zone.name if e.zone else "",
+                e.ownership_type.name if e.ownership_type else "",
+                "; ".join(c.name for c in e.categories.all()),
+                e.registered_capital_cny,
+                e.established_on,
+                yes if e.offshore_focused else no,
+                yes if e.is_headquarters else no,
+                e.employees,
+                e.contact_name,
+                e.contact_phone,
+                e.contact_email,
+                e.address,
+            ]
+
+    return xlsx_response("enterprises.xlsx", _export_headers(), rows())
+
+
+def _detail_context(request: HttpRequest, enterprise: Enterprise) -> dict[str, Any]:
+    role = request.user.role  # type: ignore[union-attr]
+    actions = ENTERPRISE_WORKFLOW.available(state=enterprise.status, role=role)
+    return {
+        "enterprise": enterprise,
+        "categories": enterprise.categories.order_by("sort_order"),
+        "actions": actions,
+        "transition_form": TransitionForm(),
+        "history": history_for(enterprise)[:200],
+        "can_edit": role == Role.PROGRAMME_OFFICE or request.user.enterprise_id == enterprise.pk,  # type: ignore[union-attr]
+        "org_code_warning": org_code_warning_message() if enterprise.org_code_warning else "",
+    }
+
+
+def enterprise_detail(request: HttpRequest, enterprise_id: int) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect(f"{reverse('accounts:login')}?next={request.path}")
+    enterprise = access_enterprise(request.user, enterprise_id)
+    return render(request, "registry/enterprise_detail.html", _detail_context(request, enterprise))
+
+
+@role_required(Role.ENTERPRISE)
+def my_enterprise(request: HttpRequest) -> HttpResponse:
+    enterprise = access_enterprise(request.user, request.user.enterprise_id)  # type: ignore[union-attr]
+    return render(request, "registry/enterprise_detail.html", _detail_context(request, enterprise))
+
+
+@require_http_methods(["GET", "POST"])
+def enterprise_edit(request: HttpRequest, enterprise_id: int) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect(f"{reverse('accounts:login')}?next={request.path}")
+    enterprise = access_enterprise(request.user, enterprise_id, write=True)
+    staff = request.user.role == Role.PROGRAMME_OFFICE  # type: ignore[union-attr]
+    form = EnterpriseForm(request.POST or None, instance=enterprise, staff=staff)
+    if request.method == "POST" and form.is_valid():
+        fields = form.changed_fields()
+        enterprise.refresh_from_db()  # the form wrote into the instance; the service compares against the stored row
+        try:
+            enterprise_update(
+                acting_user=request.user,  # type: ignore[arg-type]
+                enterprise=enterprise,
+                fields=fields,
+                categories=form.cleaned_data["categories"],
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("registry:enterprise_detail", enterprise_id=enterprise.pk)
+    return render(request, "registry/enterprise_form.html", {"form": form, "enterprise": enterprise})
+
+
+@role_required(*OFFICE)
+@require_http_methods(["GET", "POST"])
+def enterprise_new(request: HttpRequest) -> HttpResponse:
+    form = EnterpriseForm(request.POST or None, staff=True)
+    if request.method == "POST" and form.is_valid():
+        try:
+            enterprise = enterprise_create(
+                acting_user=request.user,  # type: ignore[arg-type]
+                fields=form.changed_fields(),
+                categories=form.cleaned_data["categories"],
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("Enterprise created."))
+            return redirect("registry:enterprise_detail", enterprise_id=enterprise.pk)
+    return render(request, "registry/enterprise_form.html", {"form": form, "enterprise": None})
+
+
+@require_POST
+def enterprise_action(request: HttpRequest, enterprise_id: int) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect("accounts:login")
+    enterprise = access_enterprise(request.user, enterprise_id)
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The action could not be read."))
+        return redirect("registry:enterprise_detail", enterprise_id=enterprise.pk)
+    try:
+        enterprise_transition(
+            acting_user=request.user,  # type: ignore[arg-type]
+            enterprise=enterprise,
+            action=form.cleaned_data["action"],
+            reason=form.cleaned_data["reason"],
+            override_org_code_warning=form.cleaned_data["override_org_code_warning"],
+        )
+    except DomainError as exc:
+        if exc.status_code == 403:
+            raise
+        messages.error(request, str(exc.message))
+    else:
+        enterprise.refresh_from_db()
+        messages.success(request, _("Status is now: %(status)s") % {"status": enterprise.get_status_display()})
+    return redirect("registry:enterprise_detail", enterprise_id=enterprise.pk)
+
+
+@role_required(*OFFICE)
+@require_http_methods(["GET", "POST"])
+def enterprise_import_view(request: HttpRequest) -> HttpResponse:
+    form = ImportForm(request.POST or None, request.FILES or None)
+    errors = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            result = enterprise_import(
+                acting_user=request.user,  # type: ignore[arg-type]
+                stream=io.BytesIO(upload.read()),
+                filename=upload.name,
+            )
+        except TableImportError as exc:
+            errors = exc.errors
+            messages.error(request, str(exc.message))
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("Imported %(count)d enterprise(s).") % {"count": result.created})
+            if result.warnings:
+                messages.warning(
+                    request,
+                    _("%(count)d row(s) have an organisation-code warning; check them before verifying.")
+                    % {"count": len(result.warnings)},
+                )
+            return redirect("registry:enterprises")
+    return render(request, "registry/import.html", {"form": form, "errors": errors, "columns": IMPORT_COLUMNS})
+
+
+@role_required(*OFFICE)
+def enterprise_import_template(request: HttpRequest) -> HttpResponse:
+    example = [
+        "91330100MA27XXXX",  # deliberately incomplete: the user fills in real codes
+        "杭州示例软件有限公司",
+        "Hangzhou Example Software Co., Ltd.",
+        "12000000",
+        "2006-05-01",
+        "150",
+        "htz",
+        "ito-software-dev;ito-operations",
+        "yes",
+        "no",
+        "120",
+        "杭州市滨江区",
+        "张三",
+        "0571-88888888",
+        "contact@example.com",
+    ]
+    notes = [
+        (_("Column"), _("Meaning")),
+        ("credit_code", _("Unified social credit code, 18 characters (required)")),
+        ("name_zh", _("Chinese name (required)")),
+        ("registered_capital_cny", _("Registered capital in CNY")),
+        ("established_on", _("Date, YYYY-MM-DD")),
+        ("ownership_type", _("GB/T 12402 code, e.g. 150")),
+        ("zone", _("Zone code: ") + ", ".join(Zone.objects.values_list("code", flat=True))),
+        ("categories", _("Category codes separated by ;")),
+        ("offshore_focused / is_headquarters", _("yes or no")),
+    ]
+    content = xlsx_bytes(
+        [
+            ("enterprises", list(IMPORT_COLUMNS), [example]),
+            (_("Instructions"), ["", ""], notes),
+        ]
+    )
+    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = 'attachment; filename="enterprise-import-template.xlsx"'
+    return response
+
+
+@role_required(*OFFICE)
+@require_http_methods(["GET", "POST"])
+def zone_edit(request: HttpRequest, code: str | None = None) -> HttpResponse:
+    zone = None
+    if code is not None:
+        zone = Zone.objects.filter(code=code).first()
+        if zone is None:
+            raise NotFoundError()
+    form = ZoneForm(request.POST or None, instance=zone)
+    if request.method == "POST" and form.is_valid():
+        data = {k: form.cleaned_data[k] for k in ZoneForm.Meta.fields}
+        try:
+            saved = zone_save(
+                acting_user=request.user,  # type: ignore[arg-type]
+                zone=Zone.objects.get(pk=zone.pk) if zone else None,
+                fields=data,
+                focus_categories=form.cleaned_data["focus_categories"],
+                infrastructure={c: True for c in form.cleaned_data["infrastructure"]},
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("Zone saved."))
+            return redirect("portal:zone_detail", code=saved.code)
+    return render(request, "registry/zone_form.html", {"form": form, "zone": zone})
+
+
+__all__ = ["SORTS"]

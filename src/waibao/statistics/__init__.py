@@ -1,0 +1,1 @@
+"""Statistical reporting: contracts, executions, staffing reports, indicators."""

@@ -1,0 +1,1 @@
+"""Talent: training institutions (training subsidies and the job board come later)."""
