@@ -23,8 +23,8 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 
 def env_int(name: str, default: int) -> int:
-    value = os.environ.get(name)
-    return int(value) if value not in (None, "") else default
+    value = os.environ.get(name, "")
+    return int(value) if value else default
 
 
 def database_config(default_sqlite_path: Path) -> dict[str, Any]:
@@ -35,7 +35,7 @@ def database_config(default_sqlite_path: Path) -> dict[str, Any]:
     """
     url = os.environ.get("DATABASE_URL", "").strip()
     if url:
-        config: dict[str, Any] = dj_database_url.parse(url, conn_max_age=60)
+        config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=60))
         if config["ENGINE"] == "django.db.backends.sqlite3":
             config["OPTIONS"] = sqlite_options()
         return config

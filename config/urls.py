@@ -10,6 +10,8 @@ urlpatterns = [
     path("accounts/", include("waibao.accounts.urls")),
     path("registry/", include("waibao.registry.urls")),
     path("api/", include("waibao.api.urls")),
+    path("ledger/", include("waibao.ledger.urls")),
+    path("", include("waibao.applications.urls")),  # /applications/… and the public notice /notice/
     path("", include("waibao.portal.urls")),
 ]
 

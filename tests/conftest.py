@@ -73,3 +73,49 @@ def client_for() -> Callable[[User | None], Client]:
         return client
 
     return make
+
+
+_APPEND_ONLY_TRIGGERS: list[str] = []
+
+
+def _uses_db(request: pytest.FixtureRequest) -> tuple[bool, bool]:
+    marker = request.node.get_closest_marker("django_db")
+    names = set(request.fixturenames)
+    transactional = bool(
+        "transactional_db" in names or "live_server" in names or (marker and marker.kwargs.get("transaction"))
+    )
+    return bool(marker or "db" in names or transactional), transactional
+
+
+@pytest.fixture(autouse=True)
+def _append_only_triggers_survive_flush(request: pytest.FixtureRequest) -> object:
+    """On SQLite, the append-only triggers (audit, ledger) also refuse the DELETEs with which Django empties
+    the database after a transactional test. Drop them just before that flush and put them back for the
+    next test, so every test runs with the triggers in place."""
+    uses_db, transactional = _uses_db(request)
+    if not uses_db:
+        yield None
+        return
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        yield None
+        return
+    with connection.cursor() as cursor:
+        if not _APPEND_ONLY_TRIGGERS:
+            cursor.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND sql LIKE '%append-only%'")
+            _APPEND_ONLY_TRIGGERS.extend(
+                row[0]
+                .replace("CREATE TRIGGER IF NOT EXISTS", "CREATE TRIGGER")
+                .replace("CREATE TRIGGER", "CREATE TRIGGER IF NOT EXISTS", 1)
+                for row in cursor.fetchall()
+            )
+        for sql in _APPEND_ONLY_TRIGGERS:
+            cursor.execute(sql)
+    yield None
+    if transactional:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND sql LIKE '%append-only%'")
+            for (name,) in cursor.fetchall():
+                cursor.execute(f'DROP TRIGGER IF EXISTS "{name}"')

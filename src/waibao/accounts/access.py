@@ -19,7 +19,15 @@ ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponse])
 def user_role(user: User | AnonymousUser | None) -> str | None:
     if user is None or not user.is_authenticated:
         return None
-    return user.role  # type: ignore[union-attr]
+    return str(user.role)
+
+
+def current_user(request: HttpRequest) -> User:
+    """The signed-in user of a request that a role check already let through."""
+    user = request.user
+    if not isinstance(user, User):
+        raise PermissionDeniedError()
+    return user
 
 
 def has_role(user: User | AnonymousUser | None, roles: Iterable[str]) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 
@@ -42,7 +43,7 @@ def ensure_demo_accounts() -> list[DemoAccount]:
                 "approved": True,
             },
         )
-        specs = [
+        specs: list[tuple[str, str, dict[str, Any], str]] = [
             ("office", Role.PROGRAMME_OFFICE, {"full_name": "领导小组办公室 王主任"}, "programme office"),
             (
                 "reviewer",

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from waibao.accounts.access import OFFICE, role_required
+from waibao.accounts.access import OFFICE, current_user, role_required
 from waibao.accounts.forms import LoginForm, RegistrationForm, StaffUserForm
 from waibao.accounts.models import Role, User
 from waibao.accounts.services import staff_user_create, user_set_active
@@ -74,7 +74,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            user = staff_user_create(acting_user=request.user, **data)  # type: ignore[arg-type]
+            user = staff_user_create(acting_user=current_user(request), **data)
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
@@ -90,5 +90,5 @@ def user_toggle_active(request: HttpRequest, user_id: int) -> HttpResponse:
     target = User.objects.filter(pk=user_id).exclude(role=Role.ENTERPRISE).first()
     if target is None:
         raise NotFoundError()
-    user_set_active(acting_user=request.user, user=target, active=not target.is_active)  # type: ignore[arg-type]
+    user_set_active(acting_user=current_user(request), user=target, active=not target.is_active)
     return redirect("accounts:users")

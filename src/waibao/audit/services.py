@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -168,7 +169,7 @@ def audit_verify() -> ChainReport:
     return ChainReport(checked, None, "")
 
 
-def audit_record_many(*, actor: Any, action: str, objects: list[models.Model], summary: str = "") -> int:
+def audit_record_many(*, actor: Any, action: str, objects: Sequence[models.Model], summary: str = "") -> int:
     """Append one event per object in one pass (bulk loads: imports, demo data). Same chain, fewer queries."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit_record_many must be called inside the transaction of the change it records")

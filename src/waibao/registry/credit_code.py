@@ -31,9 +31,10 @@ def _org_value(ch: str) -> int | None:
 
 def org_code_check_character(first8: str) -> str | None:
     values = [_org_value(ch) for ch in first8]
-    if any(v is None for v in values):
+    known = [v for v in values if v is not None]
+    if len(known) != len(values):
         return None
-    total = sum(v * w for v, w in zip(values, ORG_WEIGHTS, strict=True))  # type: ignore[operator]
+    total = sum(v * w for v, w in zip(known, ORG_WEIGHTS, strict=True))
     c = 11 - total % 11
     return "X" if c == 10 else "0" if c == 11 else str(c)
 

@@ -37,9 +37,10 @@ class EnterpriseForm(forms.ModelForm):
         if not staff:
             for name in set(STAFF_FIELDS) - set(PROFILE_FIELDS):
                 del self.fields[name]
-        if "credit_code" in self.fields:
-            self.fields["credit_code"].max_length = 40
-            self.fields["credit_code"].widget.attrs["maxlength"] = 40
+        code_field = self.fields.get("credit_code")
+        if isinstance(code_field, forms.CharField):
+            code_field.max_length = 40  # spaces and dashes are allowed on input; the service normalises
+            code_field.widget.attrs["maxlength"] = 40
         if self.instance.pk:
             self.initial["categories"] = list(self.instance.categories.values_list("pk", flat=True))
 
@@ -111,8 +112,11 @@ class ZoneForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = ZoneKind.choices
-        self.fields["infrastructure"].choices = [(i.code, i.name) for i in InfrastructureItem.objects.all()]
+        kind = self.fields["kind"]
+        infrastructure = self.fields["infrastructure"]
+        assert isinstance(kind, forms.ChoiceField) and isinstance(infrastructure, forms.ChoiceField)
+        kind.choices = ZoneKind.choices
+        infrastructure.choices = [(i.code, i.name) for i in InfrastructureItem.objects.all()]
         if self.instance.pk:
             self.initial["focus_categories"] = list(self.instance.focus_categories.values_list("pk", flat=True))
             self.initial["infrastructure"] = list(

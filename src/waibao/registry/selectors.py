@@ -23,6 +23,23 @@ DEFAULT_SORT = "name"
 
 
 @dataclass(frozen=True)
+class FilterOptions:
+    """What the filter drop-downs offer; also what the filters accept."""
+
+    zones: list[Zone]
+    categories: list[ServiceCategory]
+    ownership_types: list[OwnershipType]
+
+
+def filter_options() -> FilterOptions:
+    return FilterOptions(
+        zones=list(Zone.objects.all()),
+        categories=list(ServiceCategory.objects.order_by("sort_order")),
+        ownership_types=list(OwnershipType.objects.all()),
+    )
+
+
+@dataclass(frozen=True)
 class EnterpriseFilters:
     search: str = ""
     zone: str = ""
@@ -33,8 +50,9 @@ class EnterpriseFilters:
     ignored: dict[str, str] = field(default_factory=dict)  # parameters that were not understood
 
     @classmethod
-    def from_query(cls, params: Any) -> EnterpriseFilters:
+    def from_query(cls, params: Any, options: FilterOptions | None = None) -> EnterpriseFilters:
         """Read filters from a query string, dropping (and reporting) values that are not valid."""
+        options = options or filter_options()
         ignored: dict[str, str] = {}
 
         def pick(name: str, valid: set[str]) -> str:
@@ -44,9 +62,9 @@ class EnterpriseFilters:
                 return ""
             return value
 
-        zones = set(Zone.objects.values_list("code", flat=True))
-        categories = set(ServiceCategory.objects.values_list("code", flat=True))
-        ownership = set(OwnershipType.objects.values_list("code", flat=True))
+        zones = {z.code for z in options.zones}
+        categories = {c.code for c in options.categories}
+        ownership = {o.code for o in options.ownership_types}
         return cls(
             search=str(params.get("q", "") or "").strip()[:100],
             zone=pick("zone", zones),
@@ -67,14 +85,9 @@ def enterprise_list(filters: EnterpriseFilters) -> QuerySet[Enterprise]:
         qs = qs.filter(zone__code=filters.zone)
     if filters.category:
         # A top-level category (ITO) matches enterprises in any of its sub-categories too.
-        codes = list(
-            ServiceCategory.objects.filter(Q(code=filters.category) | Q(parent_id=filters.category)).values_list(
-                "code", flat=True
-            )
-        )
-        qs = qs.filter(
-            pk__in=Enterprise.categories.through.objects.filter(servicecategory_id__in=codes).values("enterprise_id")
-        )
+        codes = ServiceCategory.objects.filter(Q(code=filters.category) | Q(parent_id=filters.category)).values("code")
+        links = Enterprise.categories.through.objects.filter(servicecategory_id__in=codes)
+        qs = qs.filter(pk__in=links.values("enterprise_id"))
     if filters.status:
         qs = qs.filter(status=filters.status)
     if filters.ownership:

@@ -57,7 +57,7 @@ def _snapshot(enterprise: Enterprise) -> dict[str, Any]:
     data: dict[str, Any] = {}
     for name in STAFF_FIELDS:
         field = Enterprise._meta.get_field(name)
-        value = getattr(enterprise, field.attname)
+        value = getattr(enterprise, getattr(field, "attname", name))
         data[name] = value
     data["categories"] = sorted(c.pk for c in enterprise.categories.all()) if enterprise.pk else []
     return data
@@ -339,9 +339,10 @@ def _import_row(
         else:
             chosen.append(categories[code])
     for column in ("offshore_focused", "is_headquarters"):
-        flag = attempt(column, lambda c=column: clean_bool(values.get(c), field=c))  # type: ignore[misc]
-        if flag is not None:
-            setattr(enterprise, column, flag)
+        try:
+            setattr(enterprise, column, clean_bool(values.get(column), field=column))
+        except DomainError as exc:
+            errors.append((column, str(exc.message)))
     employees = attempt("employees", lambda: clean_int(values.get("employees"), field="x"))
     if employees is not None:
         enterprise.employees = employees

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from waibao.accounts.access import OFFICE, STAFF, role_required
+from waibao.accounts.access import OFFICE, STAFF, current_user, role_required
 from waibao.accounts.models import Role
 from waibao.audit.selectors import history_for
 from waibao.common.errors import DomainError, NotFoundError
@@ -21,11 +21,13 @@ from waibao.common.forms import add_domain_error
 from waibao.common.tabular import TableImportError, xlsx_bytes, xlsx_response
 from waibao.registry.access import access_enterprise
 from waibao.registry.forms import EnterpriseForm, ImportForm, TransitionForm, ZoneForm
-from waibao.registry.models import Enterprise, EnterpriseStatus, OwnershipType, ServiceCategory, Zone
+from waibao.registry.models import Enterprise, EnterpriseStatus, Zone
 from waibao.registry.selectors import (
     SORTS,
     EnterpriseFilters,
+    FilterOptions,
     enterprise_list,
+    filter_options,
     status_counts,
     with_categories,
     zones_with_counts,
@@ -44,11 +46,11 @@ from waibao.registry.workflow import ENTERPRISE_WORKFLOW
 PAGE_SIZES = (20, 50, 100)
 
 
-def _filter_context() -> dict[str, Any]:
+def _filter_context(options: FilterOptions) -> dict[str, Any]:
     return {
-        "zones": list(Zone.objects.all()),
-        "categories": list(ServiceCategory.objects.order_by("sort_order")),
-        "ownership_types": list(OwnershipType.objects.all()),
+        "zones": options.zones,
+        "categories": options.categories,
+        "ownership_types": options.ownership_types,
         "statuses": EnterpriseStatus.choices,
         "sorts": [
             ("name", _("Name")),
@@ -77,7 +79,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @role_required(*STAFF)
 def enterprise_index(request: HttpRequest) -> HttpResponse:
-    filters = EnterpriseFilters.from_query(request.GET)
+    options = filter_options()
+    filters = EnterpriseFilters.from_query(request.GET, options)
     if filters.ignored:
         messages.warning(
             request,
@@ -101,7 +104,7 @@ def enterprise_index(request: HttpRequest) -> HttpResponse:
         "per_page": per_page,
         "page_sizes": PAGE_SIZES,
         "query": query.urlencode(),
-        **_filter_context(),
+        **_filter_context(options),
     }
     return render(request, "registry/enterprise_list.html", context)
 
@@ -158,7 +161,8 @@ def enterprise_export(request: HttpRequest) -> HttpResponse:
 
 
 def _detail_context(request: HttpRequest, enterprise: Enterprise) -> dict[str, Any]:
-    role = request.user.role  # type: ignore[union-attr]
+    user = current_user(request)
+    role = user.role
     actions = ENTERPRISE_WORKFLOW.available(state=enterprise.status, role=role)
     return {
         "enterprise": enterprise,
@@ -166,7 +170,7 @@ def _detail_context(request: HttpRequest, enterprise: Enterprise) -> dict[str, A
         "actions": actions,
         "transition_form": TransitionForm(),
         "history": history_for(enterprise)[:200],
-        "can_edit": role == Role.PROGRAMME_OFFICE or request.user.enterprise_id == enterprise.pk,  # type: ignore[union-attr]
+        "can_edit": role == Role.PROGRAMME_OFFICE or user.enterprise_id == enterprise.pk,
         "org_code_warning": org_code_warning_message() if enterprise.org_code_warning else "",
     }
 
@@ -180,7 +184,7 @@ def enterprise_detail(request: HttpRequest, enterprise_id: int) -> HttpResponse:
 
 @role_required(Role.ENTERPRISE)
 def my_enterprise(request: HttpRequest) -> HttpResponse:
-    enterprise = access_enterprise(request.user, request.user.enterprise_id)  # type: ignore[union-attr]
+    enterprise = access_enterprise(request.user, current_user(request).enterprise_id or 0)
     return render(request, "registry/enterprise_detail.html", _detail_context(request, enterprise))
 
 
@@ -189,14 +193,14 @@ def enterprise_edit(request: HttpRequest, enterprise_id: int) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect(f"{reverse('accounts:login')}?next={request.path}")
     enterprise = access_enterprise(request.user, enterprise_id, write=True)
-    staff = request.user.role == Role.PROGRAMME_OFFICE  # type: ignore[union-attr]
+    staff = current_user(request).role == Role.PROGRAMME_OFFICE
     form = EnterpriseForm(request.POST or None, instance=enterprise, staff=staff)
     if request.method == "POST" and form.is_valid():
         fields = form.changed_fields()
         enterprise.refresh_from_db()  # the form wrote into the instance; the service compares against the stored row
         try:
             enterprise_update(
-                acting_user=request.user,  # type: ignore[arg-type]
+                acting_user=current_user(request),
                 enterprise=enterprise,
                 fields=fields,
                 categories=form.cleaned_data["categories"],
@@ -216,7 +220,7 @@ def enterprise_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             enterprise = enterprise_create(
-                acting_user=request.user,  # type: ignore[arg-type]
+                acting_user=current_user(request),
                 fields=form.changed_fields(),
                 categories=form.cleaned_data["categories"],
             )
@@ -239,7 +243,7 @@ def enterprise_action(request: HttpRequest, enterprise_id: int) -> HttpResponse:
         return redirect("registry:enterprise_detail", enterprise_id=enterprise.pk)
     try:
         enterprise_transition(
-            acting_user=request.user,  # type: ignore[arg-type]
+            acting_user=current_user(request),
             enterprise=enterprise,
             action=form.cleaned_data["action"],
             reason=form.cleaned_data["reason"],
@@ -264,7 +268,7 @@ def enterprise_import_view(request: HttpRequest) -> HttpResponse:
         upload = form.cleaned_data["file"]
         try:
             result = enterprise_import(
-                acting_user=request.user,  # type: ignore[arg-type]
+                acting_user=current_user(request),
                 stream=io.BytesIO(upload.read()),
                 filename=upload.name,
             )
@@ -339,7 +343,7 @@ def zone_edit(request: HttpRequest, code: str | None = None) -> HttpResponse:
         data = {k: form.cleaned_data[k] for k in ZoneForm.Meta.fields}
         try:
             saved = zone_save(
-                acting_user=request.user,  # type: ignore[arg-type]
+                acting_user=current_user(request),
                 zone=Zone.objects.get(pk=zone.pk) if zone else None,
                 fields=data,
                 focus_categories=form.cleaned_data["focus_categories"],

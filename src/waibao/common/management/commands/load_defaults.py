@@ -15,6 +15,8 @@ from waibao.common.dataset import DatasetError
 LOADERS = (
     "waibao.registry.dataset.load_registry_dataset",
     "waibao.governance.dataset.load_governance_dataset",
+    "waibao.ledger.dataset.load_ledger_dataset",
+    "waibao.applications.dataset.load_routing_dataset",
 )
 
 

@@ -1,0 +1,7 @@
+"""Admin views of departments and duties, for superusers."""
+
+from django.contrib import admin
+
+from waibao.governance.models import Department, Duty
+
+admin.site.register([Department, Duty])

@@ -1,0 +1,15 @@
+"""Admin views of registry data, for superusers."""
+
+from django.contrib import admin
+
+from waibao.registry.models import Enterprise, InfrastructureItem, OwnershipType, ServiceCategory, Zone
+
+
+@admin.register(Enterprise)
+class EnterpriseAdmin(admin.ModelAdmin):
+    list_display = ("name_zh", "credit_code", "status", "zone")
+    list_filter = ("status", "zone")
+    search_fields = ("name_zh", "name_en", "credit_code")
+
+
+admin.site.register([Zone, ServiceCategory, OwnershipType, InfrastructureItem])

@@ -1,0 +1,200 @@
+"""Every role against every page and endpoint of the registry: what each may and may not do.
+
+Expected outcomes: 200 (allowed), 302 (anonymous sent to sign in, or a successful POST redirect),
+403 (signed in, role not allowed), 404 (another enterprise's record: ids cannot be probed).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+
+from tests.factories import EnterpriseFactory, make_user
+from waibao.accounts.models import Role, User
+from waibao.registry.models import Enterprise
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["anonymous", "office", "reviewer", "finance", "enterprise", "training"]
+
+
+@pytest.fixture
+def actors(dataset: object) -> dict[str, User | None]:
+    own = EnterpriseFactory(name_zh="本企业")
+    return {
+        "anonymous": None,
+        "office": make_user(Role.PROGRAMME_OFFICE),
+        "reviewer": make_user(Role.DEPARTMENT_REVIEWER),
+        "finance": make_user(Role.FINANCE_OFFICER),
+        "enterprise": make_user(Role.ENTERPRISE, enterprise=own),
+        "training": make_user(Role.TRAINING_INSTITUTION),
+    }
+
+
+@pytest.fixture
+def other() -> Enterprise:
+    return EnterpriseFactory(name_zh="别家企业")
+
+
+def own_id(actors: dict[str, User | None]) -> int:
+    user = actors["enterprise"]
+    assert user is not None and user.enterprise_id is not None
+    return user.enterprise_id
+
+
+# (url template, {role: expected status}); {own} is the enterprise user's enterprise, {other} another one.
+GET_MATRIX: list[tuple[str, dict[str, int]]] = [
+    ("/", dict.fromkeys(ROLES, 200)),
+    ("/zones/", dict.fromkeys(ROLES, 200)),
+    ("/zones/htz/", dict.fromkeys(ROLES, 200)),
+    ("/departments/", dict.fromkeys(ROLES, 200)),
+    (
+        "/accounts/login/",
+        {"anonymous": 200, "office": 302, "reviewer": 302, "finance": 302, "enterprise": 302, "training": 302},
+    ),
+    (
+        "/accounts/register/",
+        {"anonymous": 200, "office": 302, "reviewer": 302, "finance": 302, "enterprise": 302, "training": 302},
+    ),
+    (
+        "/accounts/users/",
+        {"anonymous": 302, "office": 200, "reviewer": 403, "finance": 403, "enterprise": 403, "training": 403},
+    ),
+    (
+        "/registry/",
+        {"anonymous": 302, "office": 200, "reviewer": 200, "finance": 200, "enterprise": 403, "training": 403},
+    ),
+    (
+        "/registry/enterprises/",
+        {"anonymous": 302, "office": 200, "reviewer": 200, "finance": 200, "enterprise": 403, "training": 403},
+    ),
+    (
+        "/registry/enterprises/export.xlsx",
+        {"anonymous": 302, "office": 200, "reviewer": 200, "finance": 200, "enterprise": 403, "training": 403},
+    ),
+    (
+        "/registry/enterprises/new/",
+        {"anonymous": 302, "office": 200, "reviewer": 403, "finance": 403, "enterprise": 403, "training": 403},
+    ),
+    (
+        "/registry/enterprises/import/",
+        {"anonymous": 302, "office": 200, "reviewer": 403, "finance": 403, "enterprise": 403, "training": 403},
+    ),
+    (
+        "/registry/enterprises/import/template.xlsx",
+        {"anonymous": 302, "office": 200, "reviewer": 403, "finance": 403, "enterprise": 403, "training": 403},
+    ),
+    (
+        "/registry/enterprises/{own}/",
+        {"anonymous": 302, "office": 200, "reviewer": 200, "finance": 200, "enterprise": 200, "training": 403},
+    ),
+    (
+        "/registry/enterprises/{other}/",
+        {"anonymous": 302, "office": 200, "reviewer": 200, "finance": 200, "enterprise": 404, "training": 403},
+    ),
+    (
+        "/registry/enterprises/{own}/edit/",
+        {"anonymous": 302, "office": 200, "reviewer": 403, "finance": 403, "enterprise": 200, "training": 403},
+    ),
+    (
+        "/registry/enterprises/{other}/edit/",
+        {"anonymous": 302, "office": 200, "reviewer": 403, "finance": 403, "enterprise": 404, "training": 403},
+    ),
+    (
+        "/registry/enterprises/999999/",
+        {"anonymous": 302, "office": 404, "reviewer": 404, "finance": 404, "enterprise": 404, "training": 403},
+    ),
+    (
+        "/registry/my/",
+        {"anonymous": 302, "office": 403, "reviewer": 403, "finance": 403, "enterprise": 200, "training": 403},
+    ),
+    (
+        "/registry/zones/new/",
+        {"anonymous": 302, "office": 200, "reviewer": 403, "finance": 403, "enterprise": 403, "training": 403},
+    ),
+    (
+        "/registry/zones/htz/edit/",
+        {"anonymous": 302, "office": 200, "reviewer": 403, "finance": 403, "enterprise": 403, "training": 403},
+    ),
+    ("/api/v1/registry/zones", dict.fromkeys(ROLES, 200)),
+    ("/api/v1/registry/departments", dict.fromkeys(ROLES, 200)),
+    (
+        "/api/v1/registry/enterprises",
+        {"anonymous": 403, "office": 200, "reviewer": 200, "finance": 200, "enterprise": 403, "training": 403},
+    ),
+    (
+        "/api/v1/registry/enterprises/{own}",
+        {"anonymous": 403, "office": 200, "reviewer": 200, "finance": 200, "enterprise": 200, "training": 403},
+    ),
+    (
+        "/api/v1/registry/enterprises/{other}",
+        {"anonymous": 403, "office": 200, "reviewer": 200, "finance": 200, "enterprise": 404, "training": 403},
+    ),
+]
+
+
+@pytest.mark.parametrize(("url", "expected"), GET_MATRIX, ids=[u for u, _ in GET_MATRIX])
+def test_get_matrix(
+    url: str,
+    expected: dict[str, int],
+    actors: dict[str, User | None],
+    other: Enterprise,
+    client_for: Callable[[User | None], Client],
+) -> None:
+    target = url.format(own=own_id(actors), other=other.pk)
+    got = {role: client_for(actors[role]).get(target).status_code for role in ROLES}
+    assert got == expected
+
+
+def post_action(client: Client, enterprise_id: int, action: str, reason: str = "") -> int:
+    return client.post(
+        f"/registry/enterprises/{enterprise_id}/action/", {"action": action, "reason": reason}
+    ).status_code
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_only_the_office_changes_status(
+    role: str, actors: dict[str, User | None], other: Enterprise, client_for: Callable[[User | None], Client]
+) -> None:
+    client = client_for(actors[role])
+    status = post_action(client, other.pk, "verify")
+    other.refresh_from_db()
+    if role == "office":
+        assert status == 302 and other.status == "verified"
+    else:
+        assert other.status == "registered"
+        assert status in {302, 403, 404}  # anonymous → sign in; enterprise → 404 (not theirs)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_nobody_but_owner_and_office_edits_a_profile(
+    role: str, actors: dict[str, User | None], client_for: Callable[[User | None], Client]
+) -> None:
+    target = own_id(actors)
+    response = client_for(actors[role]).post(f"/registry/enterprises/{target}/edit/", {"employees": "77"})
+    enterprise = Enterprise.objects.get(pk=target)
+    if role in {"enterprise", "office"}:
+        assert response.status_code in {200, 302}  # 200: form re-shown with errors for missing fields
+    else:
+        assert response.status_code in {302, 403}
+        assert enterprise.employees != 77
+
+
+def test_enterprise_user_cannot_reach_another_enterprise_by_any_url(
+    actors: dict[str, User | None], other: Enterprise, client_for: Callable[[User | None], Client]
+) -> None:
+    client = client_for(actors["enterprise"])
+    for url in [
+        f"/registry/enterprises/{other.pk}/",
+        f"/registry/enterprises/{other.pk}/edit/",
+        f"/api/v1/registry/enterprises/{other.pk}",
+        f"/registry/enterprises/?q={other.credit_code}",
+        f"/registry/enterprises/export.xlsx?q={other.credit_code}",
+    ]:
+        response = client.get(url)
+        assert response.status_code in {403, 404}, url
+        assert other.name_zh not in response.content.decode(errors="ignore"), url  # no data of theirs leaks
+    response = client.post(f"/registry/enterprises/{other.pk}/action/", {"action": "resubmit"})
+    assert response.status_code == 404

@@ -1,0 +1,39 @@
+"""Public pages in both languages, and error pages that never show a stack trace."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(("language", "text"), [("en", "Trade and Industry Bureau"), ("zh-hans", "市贸工局")])
+def test_departments_page_in_both_languages(dataset: object, language: str, text: str) -> None:
+    client = Client()
+    client.post("/i18n/setlang/", {"language": language, "next": "/"})
+    body = client.get("/departments/").content.decode()
+    assert text in body and "SZ-1.8" in body
+
+
+def test_language_switcher_switches(dataset: object) -> None:
+    client = Client()
+    assert 'lang="zh-hans"' in client.get("/").content.decode()
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/zones/"})
+    assert response.status_code == 302 and response["Location"] == "/zones/"
+    body = client.get("/zones/").content.decode()
+    assert 'lang="en"' in body and "Hangzhou Hi-Tech Industry Development Zone" in body
+
+
+def test_unknown_zone_is_a_friendly_404(dataset: object) -> None:
+    response = Client().get("/zones/no-such-zone/")
+    assert response.status_code == 404 and b"<html" in response.content
+
+
+def test_api_unknown_enterprise_is_json_404(office, client_for) -> None:  # type: ignore[no-untyped-def]
+    response = client_for(office).get("/api/v1/registry/enterprises/424242")
+    assert response.status_code == 404 and response.json()["error"]["code"] == "not_found"
+
+
+def test_pages_have_a_phone_viewport(dataset: object) -> None:
+    assert b'name="viewport"' in Client().get("/").content
