@@ -64,7 +64,9 @@ test: lint typecheck check pytest
 
 ## messages: refresh every app's Chinese catalogue from the source (needs Debian's gettext)
 messages:
-	for app in src/waibao/*/; do \
+	$(WAIBAO) makemessages -l zh_Hans --no-obsolete -i ".venv/*" -i "src/waibao/policy/*" -i "src/waibao/statistics/*" \
+	  -i "src/waibao/ledger/*" -i "src/waibao/applications/*" -i "tests/*" -i "benchmarks/*" -i "var/*" -i "static/*"
+	for app in src/waibao/policy/ src/waibao/statistics/ src/waibao/ledger/ src/waibao/applications/; do \
 	  if [ -d "$$app/locale" ]; then (cd "$$app" && ../../../$(WAIBAO) makemessages -l zh_Hans --no-obsolete); fi; \
 	done
 

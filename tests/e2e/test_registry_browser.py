@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 import pytest
@@ -42,7 +43,8 @@ def test_office_searches_switches_language_exports_and_verifies(browser_page: An
         page.click("#export-link")
     download = info.value
     assert download.suggested_filename == "enterprises.xlsx"
-    sheet = load_workbook(download.path()).worksheets[0]
+    with open(download.path(), "rb") as handle:
+        sheet = load_workbook(io.BytesIO(handle.read())).worksheets[0]
     rows_xlsx = list(sheet.iter_rows(values_only=True))
     assert len(rows_xlsx) == 2 and rows_xlsx[1][0] == target.credit_code
 

@@ -330,7 +330,10 @@ def _import_row(
         else:
             setattr(enterprise, attr, table[key])
     chosen: list[ServiceCategory] = []
-    for code in str(values.get("categories") or "").replace(",", ";").split(";"):
+    raw_codes = str(values.get("categories") or "")
+    for separator in (",", "；", "，", "、"):
+        raw_codes = raw_codes.replace(separator, ";")
+    for code in raw_codes.split(";"):
         code = code.strip()
         if not code:
             continue

@@ -16,7 +16,7 @@ from waibao.registry.credit_code import CreditCodeCheck, check_credit_code
 def credit_code_messages(check: CreditCodeCheck) -> list[str]:
     text = {
         "length": _("A unified social credit code has 18 characters."),
-        "characters": _("The code may contain only digits and the letters A–Y except I, O, S, V and Z."),
+        "characters": _("The code may contain only digits and capital letters other than I, O, S, V and Z."),
         "check": _("The check character (the 18th) does not match: please check the code for typing errors."),
     }
     return [text[e] for e in check.errors]
