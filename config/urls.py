@@ -10,8 +10,10 @@ urlpatterns = [
     path("accounts/", include("waibao.accounts.urls")),
     path("registry/", include("waibao.registry.urls")),
     path("api/", include("waibao.api.urls")),
+    path("policy/", include("waibao.policy.urls")),
     path("ledger/", include("waibao.ledger.urls")),
     path("", include("waibao.applications.urls")),  # /applications/… and the public notice /notice/
+    path("statistics/", include("waibao.statistics.urls")),
     path("", include("waibao.portal.urls")),
 ]
 

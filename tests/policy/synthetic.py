@@ -27,9 +27,7 @@ def random_enterprise(package: Package, rng: random.Random, *, year: int) -> dic
         "moved_into_zone": rng.random() < 0.2,
         "tech_dev_expense_cny": current,
         "tech_dev_expense_prev_year_cny": previous,
-        "software_export_usd": _money(
-            rng, ["499999.99", "500000", "4999999.99", "5000000", "0", "0.01"], 10**7
-        ),
+        "software_export_usd": _money(rng, ["499999.99", "500000", "4999999.99", "5000000", "0", "0.01"], 10**7),
         "rd_centre_recognition": rng.choice(package.facts["rd_centre_recognition"].choices),
         "brand_recognition": rng.choice(package.facts["brand_recognition"].choices),
         "industrialised_patents": rng.choice([0, 0, 1, 3]),

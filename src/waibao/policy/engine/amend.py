@@ -6,7 +6,6 @@ import json
 from datetime import date
 from typing import Any
 
-from waibao.policy.engine.errors import PackageError
 from waibao.policy.engine.loader import parse_parameter_value
 from waibao.policy.engine.model import Citation, Package, ParameterValue
 
@@ -47,19 +46,10 @@ def parse_setting(package: Package, text: str, *, default_date: date, note: str)
         raise AmendmentError(f"{text!r}: {when!r} is not a date (YYYY-MM-DD)") from None
     value: Any
     try:
-        value = json.loads(raw)
-        if isinstance(value, float | int) and not isinstance(value, bool):
-            value = raw if isinstance(value, float) else value
+        value = json.loads(raw, parse_float=str)  # decimals stay exact text
     except json.JSONDecodeError:
         value = raw
     param = package.parameters.get(parameter.strip())
     if param is not None and param.type in ("money", "amount", "rate") and isinstance(value, int):
         value = str(value)
     return amendment(package, parameter.strip(), value, start, note=note)
-
-
-def amended_package(package: Package, changes: list[tuple[str, ParameterValue]]) -> Package:
-    try:
-        return package.amended(changes)
-    except KeyError as exc:  # pragma: no cover - `amendment` already checked the id
-        raise PackageError(f"unknown parameter {exc}", file=package.path) from exc

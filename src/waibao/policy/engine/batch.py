@@ -51,7 +51,7 @@ def _encode(spec: FactSpec, value: FactValue) -> Any:
         return np.nan
     if spec.type == "boolean":
         return bool(value)
-    return float(value)  # type: ignore[arg-type]
+    return float(value)
 
 
 @dataclass
@@ -231,7 +231,8 @@ def _condition(c: Condition, rule: Rule, frame: _Frame, compiled: _Compiled, yea
             return col < t - ABS_TOLERANCE
         return np.abs(col - t) <= ABS_TOLERANCE
     if op == "in":
-        choices = c.values if not c.parameter else (compiled.params[c.parameter] or ())
+        listed: Any = compiled.params[c.parameter] if c.parameter else None
+        choices: tuple[str, ...] = c.values if not c.parameter else tuple(listed or ())
         spec = compiled.choice_spec(rule, c.fact)
         codes = [spec.choices.index(v) for v in choices]
         if not codes:
@@ -241,7 +242,7 @@ def _condition(c: Condition, rule: Rule, frame: _Frame, compiled: _Compiled, yea
             result |= col == code
         return result
     if op == "is_true":
-        return col
+        return col.copy()  # results never share memory with the input columns
     if op == "positive":
         return col > ABS_TOLERANCE
     if op == "growth_at_least":
@@ -327,7 +328,7 @@ def _formula(f: Formula, rule: Rule, frame: _Frame, compiled: _Compiled) -> tupl
 def _mask(value: Any, size: int) -> BoolArray:
     if isinstance(value, bool | np.bool_):
         return np.full(size, bool(value))
-    return value  # type: ignore[no-any-return]
+    return value
 
 
 def evaluate_batch(package: Package, batch: BatchFacts, *, year: int, as_of: date | None = None) -> BatchResult:
@@ -335,25 +336,38 @@ def evaluate_batch(package: Package, batch: BatchFacts, *, year: int, as_of: dat
     compiled = _Compiled(package, as_of or date(year, 12, 31))
     result = BatchResult(n=batch.n, rules=package.rules)
     cache: dict[tuple[str, str], Any] = {}
+    # Rules over the same rows often share a condition or formula (HZ-13a/13b): computed once.
+    tests: dict[tuple[str, Condition], Any] = {}
+    formulas: dict[tuple[str, Formula], tuple[Any, Any, Any]] = {}
+
+    def formula(f: Formula, rule: Rule, frame: _Frame) -> tuple[Any, Any, Any]:
+        key = (rule.for_each, f)
+        if key not in formulas:
+            formulas[key] = _formula(f, rule, frame, compiled)
+        return formulas[key]
+
     for rule in package.rules:
         frame = _Frame(batch, rule, cache)
         mask: Any = True
         for condition in rule.conditions:
-            test = _condition(condition, rule, frame, compiled, year)
+            key = (rule.for_each, condition)
+            if key not in tests:
+                tests[key] = _condition(condition, rule, frame, compiled, year)
+            test = tests[key]
             if test is True:
                 continue
             if test is False:
                 mask = False
                 break
             mask = test if mask is True else (mask & test)
-        amount, met, unset = _formula(rule.amount, rule, frame, compiled)
+        amount, met, unset = formula(rule.amount, rule, frame)
         if met is not True:
             mask = met if mask is True else (mask & met)
         applies = _mask(mask, frame.size)
         has_amount = unset is not True
         minimum = None
         if rule.minimum is not None:
-            minimum, _, _ = _formula(rule.minimum, rule, frame, compiled)
+            minimum, _, _ = formula(rule.minimum, rule, frame)
         if frame.items is None:
             result.count[rule.id] = applies
             if has_amount:
@@ -366,10 +380,14 @@ def evaluate_batch(package: Package, batch: BatchFacts, *, year: int, as_of: dat
         owner = frame.items.owner
         result.count[rule.id] = np.bincount(owner, weights=applies, minlength=batch.n).astype(np.int32)
         if has_amount:
-            result.amount[rule.id] = np.bincount(owner, weights=np.where(applies, amount, 0.0), minlength=batch.n)
+            result.amount[rule.id] = np.bincount(
+                owner, weights=np.where(applies, amount, 0.0), minlength=batch.n
+            ).astype(np.float64, copy=False)
         if unset is not False:
             unset_mask = applies & unset if unset is not True else applies
             result.unset[rule.id] = np.bincount(owner, weights=unset_mask, minlength=batch.n).astype(np.int32)
         if minimum is not None:
-            result.minimum[rule.id] = np.bincount(owner, weights=np.where(applies, minimum, 0.0), minlength=batch.n)
+            result.minimum[rule.id] = np.bincount(
+                owner, weights=np.where(applies, minimum, 0.0), minlength=batch.n
+            ).astype(np.float64, copy=False)
     return result

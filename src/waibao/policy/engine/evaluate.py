@@ -83,20 +83,24 @@ MESSAGES: dict[str, str] = {
 }
 
 
-class _Blank(dict[str, Any]):
-    """Formatting fields a message names but an entry lacks are left blank."""
+class _Fields:
+    """An entry seen as formatting fields: values displayed on demand, absent ones left blank."""
 
-    def __missing__(self, key: str) -> str:
-        return ""
+    __slots__ = ("entry",)
+
+    def __init__(self, entry: TraceEntry) -> None:
+        self.entry = entry
+
+    def __getitem__(self, key: str) -> str:
+        return _display(self.entry[key]) if key in self.entry else ""
 
 
-def render_message(entry: TraceEntry) -> str:
-    """The entry's explanation in the active language."""
+def render_message(entry: TraceEntry, *, translate: bool = True) -> str:
+    """The entry's explanation, in the active language (or in English with `translate=False`)."""
     template = MESSAGES.get(entry.get("code", ""), "")
     if not template:
         return ""
-    values = _Blank({k: _display(v) for k, v in entry.items()})
-    return gettext(template) % values
+    return (gettext(template) if translate else template) % _Fields(entry)
 
 
 def _display(value: Any) -> str:
@@ -165,6 +169,10 @@ class NotApplicable:
 
 
 def trace_entry_to_dict(entry: TraceEntry) -> dict[str, Any]:
+    if entry.get("type") == "parameter":  # already JSON values; copied, as entries are shared
+        citation, value = entry["citation"], entry["value"]
+        value = dict(value) if isinstance(value, dict) else list(value) if isinstance(value, list) else value
+        return {**entry, "value": value, "citation": dict(citation) if citation else None}
     out = {k: _json_value(v) for k, v in entry.items()}
     if "code" in entry:
         out["message"] = render_message(entry)
@@ -281,13 +289,13 @@ def _compare(c: Condition, ctx: _Context) -> tuple[bool, TraceEntry]:
         entry["code"] = "unset_pass" if passed else "unset_fail"
         return passed, entry
     if c.op == ">=":
-        passed = value >= threshold  # type: ignore[operator]
+        passed = value >= threshold
     elif c.op == ">":
-        passed = value > threshold  # type: ignore[operator]
+        passed = value > threshold
     elif c.op == "<=":
-        passed = value <= threshold  # type: ignore[operator]
+        passed = value <= threshold
     elif c.op == "<":
-        passed = value < threshold  # type: ignore[operator]
+        passed = value < threshold
     else:
         passed = value == threshold
     entry["passed"] = passed
@@ -427,7 +435,7 @@ def _qualifying_level(c: Condition, ctx: _Context) -> tuple[bool, TraceEntry]:
     if minimum is None:
         entry.update(passed=True, code="level_any")
         return True, entry
-    passed = level is not None and level >= minimum  # type: ignore[operator]
+    passed = level is not None and level >= minimum
     entry.update(passed=passed, code="level_met" if passed else "level_too_low")
     return passed, entry
 
@@ -475,7 +483,7 @@ def _formula(f: Formula, ctx: _Context, role: str) -> tuple[Any, TraceEntry]:
         if rate is None:
             entry.update(result=None, code="rate_unset")
             return None, entry
-        raw = base * rate  # type: ignore[operator]
+        raw = base * rate
         code = kind
         if f.cap:
             cap = ctx.param(f.cap)
@@ -511,7 +519,7 @@ def _formula(f: Formula, ctx: _Context, role: str) -> tuple[Any, TraceEntry]:
         reached: tuple[Any, str, str] | None = None
         for tier in f.tiers:
             start = ctx.param(tier.start)
-            if start is not None and base >= start and (reached is None or start >= reached[0]):  # type: ignore[operator]
+            if start is not None and base >= start and (reached is None or start >= reached[0]):
                 reached = (start, tier.start, tier.amount)
         if reached is None:
             entry.update(result=None, code="below_tiers", passed=False)
@@ -523,7 +531,7 @@ def _formula(f: Formula, ctx: _Context, role: str) -> tuple[Any, TraceEntry]:
     # fact_value
     assert f.fact is not None
     value = ctx.fact(f.fact)
-    amount = None if value is None else to_money(value)  # type: ignore[arg-type]
+    amount = None if value is None else to_money(value)
     entry.update(fact=f.fact.label, result=amount, code="fact_value")
     return amount, entry
 

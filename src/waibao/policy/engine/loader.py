@@ -49,6 +49,20 @@ def parameter_unit(param: Parameter) -> str:
     return {"money": "CNY", "rate": "ratio"}.get(param.type, param.unit)
 
 
+class YamlLoader(yaml.SafeLoader):
+    """Safe YAML that keeps dates as text, so a bad date is reported with its path, not as a crash."""
+
+
+YamlLoader.yaml_implicit_resolvers = {
+    key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def load_yaml(text: str) -> Any:
+    return yaml.load(text, Loader=YamlLoader)  # noqa: S506 - a SafeLoader subclass
+
+
 class _Reader:
     """Typed access to one YAML document, raising PackageError with file and path."""
 
@@ -62,7 +76,7 @@ class _Reader:
         if not self.file.is_file():
             raise self.fail("", "file is missing")
         try:
-            data = yaml.safe_load(self.file.read_text(encoding="utf-8"))
+            data = load_yaml(self.file.read_text(encoding="utf-8"))
         except yaml.YAMLError as exc:
             raise self.fail("", f"not valid YAML: {exc}") from exc
         except UnicodeDecodeError as exc:
@@ -125,7 +139,7 @@ def join(path: str, key: str | int) -> str:
 
 def parse_decimal(value: Any) -> Decimal:
     """A decimal from YAML or the command line: quoted strings or integers, never floats."""
-    if isinstance(value, bool) or isinstance(value, float):
+    if isinstance(value, (bool, float)):
         raise ValueError('write decimals as quoted strings (e.g. "0.50"), not bare floats')
     if not isinstance(value, int | str):
         raise ValueError(f"{value!r} is not a number")
@@ -205,7 +219,8 @@ def load_package_folder(folder: Path) -> Package:
     parameters = _load_parameters(_Reader(folder / "parameters.yaml"), articles, facts, lists)
     rules = _load_rules(_Reader(folder / "rules.yaml"), articles, facts, lists, parameters, funds)
 
-    budget_parameter, budget_funds = "", ()
+    budget_parameter = ""
+    budget_funds: tuple[str, ...] = ()
     if "budget" in meta:
         budget = meta_reader.mapping(meta["budget"], "budget")
         meta_reader.only(budget, "budget", {"parameter", "funds"})
@@ -443,9 +458,8 @@ def _condition(ctx: _RuleContext, value: Any, path: str) -> Condition:
     if if_unset not in ("pass", "fail"):
         raise reader.fail(join(path, "if_unset"), "must be pass or fail")
     numeric = spec.type in NUMERIC_FACT_TYPES
-    if op in COMPARISONS or op == "growth_at_least" or op == "positive":
-        if not numeric:
-            raise reader.fail(join(path, "fact"), f"{ref.label} is not a number; {op} needs one")
+    if (op in COMPARISONS or op == "growth_at_least" or op == "positive") and not numeric:
+        raise reader.fail(join(path, "fact"), f"{ref.label} is not a number; {op} needs one")
     if op in COMPARISONS:
         ptypes = ("integer",) if spec.type == "integer" else ("money", "amount")
         pid = ctx.parameter(

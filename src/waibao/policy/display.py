@@ -1,0 +1,48 @@
+"""How policy data reads on pages: labels for bases and kinds, parameter values, bilingual texts."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from waibao.common.i18n import is_english, localized
+from waibao.common.money import format_money
+from waibao.policy.engine.model import Parameter, Text
+
+BASIS_LABELS = {
+    "fixed": gettext_lazy("fixed amount"),
+    "ceiling": gettext_lazy("up to (ceiling)"),
+    "floor": gettext_lazy("at least (floor)"),
+    "range": gettext_lazy("range"),
+    "eligible": gettext_lazy("eligible (amount set by the city)"),
+}
+KIND_LABELS = {"cash": gettext_lazy("cash"), "tax_deduction": gettext_lazy("tax deduction")}
+
+
+def texts(text: Text) -> dict[str, str]:
+    """The text in the active language first, the other language second."""
+    primary = localized(text.zh, text.en)
+    secondary = text.zh if is_english() else text.en
+    return {"primary": primary, "secondary": secondary}
+
+
+def display_value(param: Parameter, value: Any) -> str:
+    """A parameter value for people: money with separators, rates as percentages."""
+    if value is None:
+        return _("not set")
+    if param.type == "money":
+        return f"{format_money(value)} {_('CNY')}"
+    if param.type == "rate":
+        return f"{(Decimal(value) * 100).normalize():f} %"
+    if param.type == "amount":
+        return f"{Decimal(value):,f} {param.unit}"
+    if param.type == "levels":
+        return ", ".join(
+            f"{name} ≥ {level}" if level is not None else f"{name} ({_('any level')})" for name, level in value.items()
+        )
+    if param.type == "list":
+        return ", ".join(value)
+    return str(value)
