@@ -34,7 +34,9 @@ setup-data:
 	$(WAIBAO) migrate --no-input
 	$(WAIBAO) load_defaults
 	$(WAIBAO) demo --enterprises $(DEMO_ENTERPRISES) --seed 2007
+	$(WAIBAO) stats demo --seed 2007
 	$(WAIBAO) demo_accounts
+	$(WAIBAO) applications demo
 
 serve:
 	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl-C stops)"
@@ -55,9 +57,14 @@ check: install-test
 	DJANGO_SETTINGS_MODULE=config.settings.test $(WAIBAO) check --fail-level WARNING
 	DJANGO_SETTINGS_MODULE=config.settings.test $(WAIBAO) makemigrations --check --dry-run
 
+# The tests that guard money run a second time on PostgreSQL (the concurrency tests run on both anyway).
+MONEY_TESTS := tests/ledger tests/audit tests/applications/test_flow.py tests/applications/test_services.py
+
 pytest: install-test
 	scripts/test-postgres.sh start
 	set -a; source var/test-postgres/env; set +a; $(BIN)/pytest $(PYTEST_ARGS)
+	set -a; source var/test-postgres/env; set +a; DATABASE_URL=$$WAIBAO_TEST_POSTGRES_URL \
+	  $(BIN)/pytest -m "not e2e and not postgres" -p no:cacheprovider $(MONEY_TESTS)
 
 ## test: lint, type checks, Django checks and the whole suite (browser and PostgreSQL tests included)
 test: lint typecheck check pytest

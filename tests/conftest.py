@@ -49,12 +49,13 @@ def finance(dataset: Path) -> User:
 
 @pytest.fixture
 def enterprise_user(dataset: Path) -> User:
-    return make_user(Role.ENTERPRISE, username="ent", enterprise=EnterpriseFactory())
+    """A user of a recognised service-outsourcing enterprise (the status that may apply for rewards)."""
+    return make_user(Role.ENTERPRISE, username="ent", enterprise=EnterpriseFactory(status="recognised"))
 
 
 @pytest.fixture
 def other_enterprise_user(dataset: Path) -> User:
-    return make_user(Role.ENTERPRISE, username="ent2", enterprise=EnterpriseFactory())
+    return make_user(Role.ENTERPRISE, username="ent2", enterprise=EnterpriseFactory(status="recognised"))
 
 
 @pytest.fixture

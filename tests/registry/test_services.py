@@ -138,6 +138,8 @@ def test_only_the_office_verifies(dataset: object, role: str) -> None:
 def test_rejected_enterprise_resubmits_itself(enterprise_user: User, office: User) -> None:
     enterprise = enterprise_user.enterprise
     assert enterprise is not None
+    enterprise.status = EnterpriseStatus.REGISTERED
+    enterprise.save(update_fields=["status"])
     enterprise_transition(acting_user=office, enterprise=enterprise, action="reject", reason="材料不全")
     enterprise = enterprise_transition(acting_user=enterprise_user, enterprise=enterprise, action="resubmit")
     assert enterprise.status == EnterpriseStatus.REGISTERED

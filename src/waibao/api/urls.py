@@ -8,6 +8,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 
 from waibao.api.registry import router as registry_router
+from waibao.applications.api import router as applications_router
 from waibao.common.errors import DomainError
 from waibao.common.middleware import domain_error_response
 
@@ -32,5 +33,6 @@ def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpRespons
 
 
 api.add_router("/registry", registry_router)
+api.add_router("/applications", applications_router)
 
 urlpatterns = [path("v1/", api.urls)]

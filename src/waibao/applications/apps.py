@@ -1,6 +1,31 @@
+"""Incentive applications and their review workflow."""
+
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ApplicationsConfig(AppConfig):
     name = "waibao.applications"
     label = "applications"
+
+    def ready(self) -> None:
+        from waibao.applications.workflow import APPLICATION_WORKFLOW
+        from waibao.audit.labels import register_action_labels
+
+        labels = {f"application.{t.name}": t.label for t in APPLICATION_WORKFLOW.transitions.values()}
+        labels.update(
+            {
+                "application.created": _("Application created"),
+                "application.updated": _("Facts changed"),
+                "application.evidence_added": _("Evidence attached"),
+                "application.object": _("Objection lodged"),
+                "application.hire_confirmed": _("Hire confirmed"),
+                "application.payment_recorded": _("Payment recorded"),
+                "application.objection_dismiss": _("Objection dismissed"),
+                "application.objection_uphold_return": _("Objection upheld: back to department review"),
+                "application.objection_uphold_reject": _("Objection upheld: rejected"),
+                "application.demo_notice_backdated": _("Notice period ended for the demo"),
+                "routing.updated": _("Routing changed"),
+            }
+        )
+        register_action_labels(labels)

@@ -29,7 +29,10 @@ def to_money(value: Decimal | int | str) -> Decimal:
         raise MoneyError(f"not an amount: {value!r}") from exc
     if not amount.is_finite():
         raise MoneyError(f"not a finite amount: {value!r}")
-    return amount.quantize(FEN, rounding=ROUND_HALF_UP)
+    try:
+        return amount.quantize(FEN, rounding=ROUND_HALF_UP)
+    except InvalidOperation as exc:  # more digits than the context holds, e.g. 1e30
+        raise MoneyError(f"amount out of range: {value!r}") from exc
 
 
 def format_money(value: Decimal) -> str:

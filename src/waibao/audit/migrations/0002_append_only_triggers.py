@@ -23,13 +23,13 @@ POSTGRES_DOWN = ["DROP TRIGGER IF EXISTS audit_event_append_only ON audit_audite
 def forwards(apps, schema_editor):
     statements = POSTGRES_UP if schema_editor.connection.vendor == "postgresql" else SQLITE_UP
     for sql in statements:
-        schema_editor.execute(sql)
+        schema_editor.execute(sql, params=None)  # no params: the % in the PL/pgSQL body is literal
 
 
 def backwards(apps, schema_editor):
     statements = POSTGRES_DOWN if schema_editor.connection.vendor == "postgresql" else SQLITE_DOWN
     for sql in statements:
-        schema_editor.execute(sql)
+        schema_editor.execute(sql, params=None)  # no params: the % in the PL/pgSQL body is literal
 
 
 class Migration(migrations.Migration):

@@ -1,0 +1,62 @@
+"""Notifications at each step where someone must act: a message in the platform and an email on commit."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import translation
+
+from waibao.accounts.models import Role, User
+from waibao.applications.models import Application, Notification, RuleRouting
+
+
+def applicant_users(application: Application) -> list[User]:
+    qs = User.objects.filter(is_active=True)
+    if application.enterprise_id:
+        return list(qs.filter(role=Role.ENTERPRISE, enterprise_id=application.enterprise_id))
+    return list(qs.filter(role=Role.TRAINING_INSTITUTION, training_institution_id=application.training_institution_id))
+
+
+def reviewer_users(application: Application) -> list[User]:
+    partner_ids = list(RuleRouting.objects.filter(rule_id=application.rule_id).values_list("partners__id", flat=True))
+    departments = {d for d in [application.department_id, *partner_ids] if d is not None}
+    zone_id = application.enterprise.zone_id if application.enterprise_id and application.enterprise else None
+    # Zone staff review only their own zone's enterprises.
+    zone = Q(zone__isnull=True) | Q(zone_id=zone_id) if zone_id is not None else Q(zone__isnull=True)
+    return list(
+        User.objects.filter(is_active=True, role=Role.DEPARTMENT_REVIEWER, department_id__in=departments).filter(zone)
+    )
+
+
+def role_users(role: str) -> list[User]:
+    return list(User.objects.filter(is_active=True, role=role))
+
+
+def notify(application: Application, users: Iterable[User], text: str) -> int:
+    """One in-platform notification per user, and one email to those with an address once the change commits."""
+    link = reverse("applications:detail", args=[application.pk])
+    unique = {u.pk: u for u in users}
+    rows = [Notification(user=u, application=application, text=text[:500], link=link) for u in unique.values()]
+    Notification.objects.bulk_create(rows)
+    emails = sorted({u.email for u in unique.values() if u.email})
+    if emails:
+        subject = text[:120]
+        # WAIBAO_SITE_URL (e.g. https://waibao.example.gov.cn) makes the link in the email absolute.
+        body = f"{text}\n\n{getattr(settings, 'WAIBAO_SITE_URL', '').rstrip('/')}{link}"
+
+        def send() -> None:
+            send_mail(subject, body, None, emails, fail_silently=True)
+
+        transaction.on_commit(send)
+    return len(rows)
+
+
+def message(text: object) -> str:
+    """A lazy message rendered in the platform's default language (notifications are stored as text)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(text)

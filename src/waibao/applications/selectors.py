@@ -1,0 +1,331 @@
+"""Reads for the application pages: rule choices, prefilled facts, work queues, the public notice, history."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.utils import timezone
+from django.utils.translation import gettext_lazy
+
+from waibao.accounts.models import Role, User
+from waibao.applications.access import reviewer_rule_ids, visible_applications
+from waibao.applications.models import Application, ApplicationStatus, Notification, ObjectionStatus, RuleRouting
+from waibao.applications.policy import cash_rule_ids, package, rule_form
+from waibao.applications.workflow import (
+    WAITING_ON_APPLICANT,
+    WAITING_ON_FINANCE,
+    WAITING_ON_OFFICE,
+    WAITING_ON_REVIEWER,
+)
+from waibao.audit.models import AuditEvent
+from waibao.audit.selectors import history_for
+from waibao.common.i18n import localized
+from waibao.policy.engine.evaluate import render_message
+
+S = ApplicationStatus
+
+
+@dataclass(frozen=True)
+class RuleOption:
+    rule_id: str
+    title: str
+    article: str
+    basis: str
+    department: str
+    citation: str
+
+
+def rule_options(user: User) -> list[RuleOption]:
+    """The rules this user's kind of applicant may apply under (routed and open)."""
+    kind = "enterprise" if user.role == Role.ENTERPRISE else "training_institution"
+    routings = {r.rule_id: r for r in RuleRouting.objects.select_related("department").filter(is_open=True)}
+    options: list[RuleOption] = []
+    for rule_id in cash_rule_ids():
+        routing = routings.get(rule_id)
+        if routing is None or kind not in (routing.applicant_kinds or ["enterprise"]):
+            continue
+        form = rule_form(rule_id)
+        options.append(
+            RuleOption(
+                rule_id, form.title, form.article, basis_name(form.basis), routing.department.name, routing.citation
+            )
+        )
+    return options
+
+
+def year_choices() -> list[int]:
+    start = package().effective_from.year
+    return list(range(timezone.localdate().year, start - 1, -1))
+
+
+@dataclass(frozen=True)
+class Prefill:
+    """Initial fact values and where each came from (shown under the field)."""
+
+    values: dict[str, Any]
+    sources: dict[str, str]
+
+
+def prefill(user: User, *, rule_id: str, year: int) -> Prefill:
+    """Initial values for the rule's facts: the registry field of the same name, then approved statistics.
+
+    The applicant may correct them; a zero from statistics means no approved figure and is left blank.
+    """
+    values: dict[str, Any] = {}
+    sources: dict[str, str] = {}
+    wanted = {f.name for f in rule_form(rule_id).facts}
+    enterprise = user.enterprise if user.role == Role.ENTERPRISE else None
+    if enterprise is not None:
+        columns = {f.name for f in type(enterprise)._meta.concrete_fields}
+        for name in sorted(wanted & columns):
+            value = getattr(enterprise, name)
+            if value is not None:
+                values[name] = value
+                sources[name] = str(gettext_lazy("From the registry"))
+        for name, value in _approved_statistics(enterprise.pk, year).items():
+            if name in wanted and value:
+                values[name] = value
+                sources[name] = str(gettext_lazy("From approved statistics for %(year)s") % {"year": year})
+    institution = user.training_institution if user.role == Role.TRAINING_INSTITUTION else None
+    if institution is not None and "approved_training_institution" in wanted:
+        values["approved_training_institution"] = institution.approved
+        sources["approved_training_institution"] = str(gettext_lazy("From the registry"))
+    return Prefill(values=values, sources=sources)
+
+
+def _approved_statistics(enterprise_id: int, year: int) -> dict[str, Any]:
+    try:
+        from waibao.statistics.selectors import approved_facts
+    except ImportError:  # another city's deployment may run without the statistics area
+        return {}
+    return dict(approved_facts(enterprise_id=enterprise_id, year=year))
+
+
+# --- queues -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    application: Application
+    age_days: int
+    limit_days: int | None
+    overdue: bool
+    waiting_on: str
+
+
+def _waiting_states(user: User) -> tuple[str, ...]:
+    if user.role == Role.DEPARTMENT_REVIEWER:
+        return (*WAITING_ON_REVIEWER, S.ON_HOLD)
+    if user.role == Role.PROGRAMME_OFFICE:
+        return (*WAITING_ON_REVIEWER, *WAITING_ON_OFFICE)
+    if user.role == Role.FINANCE_OFFICER:
+        return WAITING_ON_FINANCE
+    return (*WAITING_ON_APPLICANT, S.SUBMITTED, S.IN_REVIEW, S.RECOMMENDED, S.IN_NOTICE, S.ON_HOLD, S.COMMITTED)
+
+
+def waiting_on(status: str) -> str:
+    if status in WAITING_ON_REVIEWER:
+        return "department"
+    if status in WAITING_ON_OFFICE:
+        return "office"
+    if status in WAITING_ON_FINANCE:
+        return "finance"
+    if status in WAITING_ON_APPLICANT:
+        return "applicant"
+    return ""
+
+
+@dataclass(frozen=True)
+class Queue:
+    """One page of a work queue, with the counts over the whole queue."""
+
+    rows: list[QueueRow]
+    total: int
+    overdue: int
+    page: int
+    pages: int
+
+
+def overdue_condition(now: datetime.datetime) -> Q:
+    """Applications past the time limit of their current step (limits per rule and status, from routing).
+
+    Rules sharing a limit for a step are grouped into one term, so the condition stays small.
+    """
+    groups: dict[tuple[str, int], list[str]] = {}
+    for rule_id, limits in RuleRouting.objects.values_list("rule_id", "time_limits"):
+        for status, days in (limits or {}).items():
+            groups.setdefault((status, int(days)), []).append(rule_id)
+    condition = Q(pk__in=[])
+    for (status, days), rule_ids in sorted(groups.items()):
+        since = now - datetime.timedelta(days=days + 1)
+        condition |= Q(status=status, rule_id__in=sorted(rule_ids), status_changed_at__lte=since)
+    return condition
+
+
+def queue(user: User, *, now: datetime.datetime | None = None, page: int = 1, per_page: int | None = 50) -> Queue:
+    """What waits on this user (their department for reviewers): overdue first, then oldest, with age and marks.
+
+    Overdue is decided in SQL (one condition per rule and step), so only the shown page is loaded.
+    """
+    now = now or timezone.now()
+    limits = {r.rule_id: r.time_limits or {} for r in RuleRouting.objects.all()}
+    late = overdue_condition(now)
+    waiting = visible_applications(user).filter(status__in=_waiting_states(user))
+    total = waiting.count()
+    overdue_total = waiting.filter(late).count()
+    pages = max((total + per_page - 1) // per_page, 1) if per_page else 1
+    page = min(max(page, 1), pages)
+    ordered = (
+        waiting.annotate(late=Case(When(late, then=Value(1)), default=Value(0), output_field=IntegerField()))
+        .select_related("enterprise", "training_institution", "department")
+        .order_by("-late", "status_changed_at", "pk")
+    )
+    shown = ordered[(page - 1) * per_page : page * per_page] if per_page else ordered
+    rows = []
+    for application in shown:
+        since = application.status_changed_at or application.created_at
+        limit_days = limits.get(application.rule_id, {}).get(application.status)
+        rows.append(
+            QueueRow(
+                application=application,
+                age_days=max((now - since).days, 0),
+                limit_days=limit_days,
+                overdue=bool(application.late),
+                waiting_on=waiting_on(application.status),
+            )
+        )
+    return Queue(rows=rows, total=total, overdue=overdue_total, page=page, pages=pages)
+
+
+def applications_for(
+    user: User, *, status: str = "", rule_id: str = "", year: int | None = None
+) -> QuerySet[Application]:
+    qs = visible_applications(user).select_related("enterprise", "training_institution", "department")
+    if status:
+        qs = qs.filter(status=status)
+    if rule_id:
+        qs = qs.filter(rule_id=rule_id)
+    if year:
+        qs = qs.filter(year=year)
+    return qs.order_by("-created_at", "-pk")
+
+
+# --- public notice ----------------------------------------------------------------------------------
+
+
+def notice_list(*, on: datetime.date | None = None) -> QuerySet[Application]:
+    """Applications in their public notice period (held ones too: the objection is under review)."""
+    on = on or timezone.localdate()
+    return (
+        Application.objects.filter(status__in=(S.IN_NOTICE, S.ON_HOLD), notice_starts_on__lte=on)
+        .filter(Q(notice_ends_on__gte=on) | Q(status=S.ON_HOLD))
+        .select_related("enterprise", "training_institution")
+        .order_by("notice_ends_on", "pk")
+    )
+
+
+# --- one application --------------------------------------------------------------------------------
+
+
+def history(application: Application) -> QuerySet[AuditEvent]:
+    return history_for(application)
+
+
+BASIS_NAMES = {
+    "fixed": gettext_lazy("Fixed amount"),
+    "ceiling": gettext_lazy("Ceiling (at most)"),
+    "floor": gettext_lazy("Floor (at least)"),
+    "range": gettext_lazy("Range (between a minimum and a maximum)"),
+    "eligible": gettext_lazy("Eligible (the amount is set by the city)"),
+}
+
+
+def basis_name(basis: str) -> str:
+    return str(BASIS_NAMES.get(basis, basis))
+
+
+def fund_name(fund_code: str) -> str:
+    text = package().funds.get(fund_code)
+    return localized(text.zh, text.en) if text is not None else fund_code
+
+
+def declared_facts(application: Application) -> list[tuple[str, Any]]:
+    """The declared facts with their titles from the policy package, in the reader's language."""
+    pkg = package()
+    out: list[tuple[str, Any]] = []
+    for name, value in (application.facts or {}).get("facts", {}).items():
+        spec = pkg.facts.get(name)
+        out.append((localized(spec.title.zh, spec.title.en) if spec else name, _yes_no(value)))
+    rule = rule_form(application.rule_id, pkg=pkg) if application.rule_id in pkg.rule_ids else None
+    fields = pkg.lists[rule.list_name].fields if rule and rule.list_name else {}
+    for name, value in (application.facts or {}).get("item", {}).items():
+        spec = fields.get(name)
+        out.append((localized(spec.title.zh, spec.title.en) if spec else name, _yes_no(value)))
+    if rule and rule.per_item and not rule.item_key_field and application.item_key:
+        out.append((str(gettext_lazy("Trainee (ID number or name)")), application.item_key))
+    return out
+
+
+def _yes_no(value: Any) -> Any:
+    if isinstance(value, bool):
+        return str(gettext_lazy("yes") if value else gettext_lazy("no"))
+    return value
+
+
+def applied_entitlement(application: Application) -> dict[str, Any]:
+    """The stored engine output for the applied rule (amount, basis, trace with messages)."""
+    applied = (application.result or {}).get("applied") or {}
+    return applied if isinstance(applied, dict) else {}
+
+
+def explanation(application: Application) -> list[dict[str, Any]]:
+    """The stored trace as lines to show: conditions met, parameters in force with citations, the amount."""
+    lines: list[dict[str, Any]] = []
+    for entry in applied_entitlement(application).get("trace", []):
+        if entry.get("type") == "parameter":
+            citation = entry.get("citation") or {}
+            lines.append(
+                {
+                    "kind": "parameter",
+                    "text": f"{entry.get('parameter')} = {entry.get('value')}",
+                    "detail": f"{citation.get('article', '')} {citation.get('text', '')} "
+                    f"({entry.get('effective_from') or '—'})",
+                }
+            )
+        else:
+            # Rendered again from its code and values, so the trace reads in the reader's language.
+            text = render_message(entry) if entry.get("code") else ""
+            lines.append({"kind": entry.get("type", ""), "text": text or entry.get("message", ""), "detail": ""})
+    return lines
+
+
+def open_objections(application: Application) -> QuerySet[Any]:
+    return application.objections.filter(status=ObjectionStatus.OPEN)
+
+
+def ledger_view(application: Application, *, staff: bool) -> list[Any]:
+    """The ledger's entries for this application: all of them for staff, the payments for the applicant."""
+    try:
+        from waibao.ledger.selectors import application_ledger, application_payments
+    except ImportError:
+        return []
+    if staff:
+        return list(application_ledger(application_id=application.pk))
+    return list(application_payments(application_id=application.pk))
+
+
+def unread_notifications(user: Any) -> int:
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def notifications_for(user: User, *, limit: int = 100) -> QuerySet[Notification]:
+    return Notification.objects.filter(user=user).select_related("application")[:limit]
+
+
+def partner_rule_ids(user: User) -> list[str]:
+    return reviewer_rule_ids(user.department_id)

@@ -1,0 +1,1030 @@
+"""Every write to applications: drafting, evidence, submission, each review step, objections, commitment, payment."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import IO, Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from waibao.accounts.models import Role, User
+from waibao.applications import evidence as evidence_files
+from waibao.applications import notify
+from waibao.applications.access import is_applicant, reviews
+from waibao.applications.models import (
+    CLOSED_STATUSES,
+    Application,
+    ApplicationStatus,
+    Evidence,
+    EvidenceKind,
+    Notification,
+    Objection,
+    ObjectionStatus,
+    RuleRouting,
+)
+from waibao.applications.policy import Verdict, cash_rule_ids, judge, rule_form
+from waibao.applications.workflow import APPLICATION_WORKFLOW
+from waibao.audit.services import audit_record
+from waibao.common.errors import DomainError, PermissionDeniedError
+from waibao.common.money import MoneyError, to_money
+from waibao.governance.models import Department
+from waibao.registry.models import Enterprise, EnterpriseStatus
+
+S = ApplicationStatus
+
+# The text an applicant signs; stored on the application with the time of signing.
+COMMITMENT_TEXT = gettext_lazy(
+    "I commit that the facts declared and the evidence attached are true, complete and my own; that I will "
+    "repay any reward obtained by false declaration; and that I accept the department's verification and the "
+    "public notice of this application."
+)
+
+# Rules that follow another rule for the same item in the years before (HZ-13b after HZ-13a).
+FOLLOW_UP_RULES = {"HZ-13b": ("HZ-13a", 2)}
+# Rules that pay only once a hire is recorded and confirmed by a reviewer.
+HIRE_RULES = frozenset({"HZ-17b-hire"})
+# Statuses that count as approved for a rule that follows another.
+APPROVED_FOR_FOLLOW_UP = (S.IN_NOTICE, S.COMMITTED, S.PAID)
+
+OBJECTIONS_PER_HOUR = 5
+
+
+def today() -> datetime.date:
+    """The local date (a function so the notice period can be tested without waiting a week)."""
+    return timezone.localdate()
+
+
+# --- helpers ----------------------------------------------------------------------------------------
+
+
+def _applicant_of(user: User) -> dict[str, Any]:
+    if user.role == Role.ENTERPRISE and user.enterprise_id:
+        status = Enterprise.objects.filter(pk=user.enterprise_id).values_list("status", flat=True).first()
+        if status != EnterpriseStatus.RECOGNISED:
+            raise DomainError(
+                _(
+                    "Only enterprises recognised as service-outsourcing enterprises may apply for rewards. "
+                    "Your enterprise is not recognised yet: complete its profile and ask the programme office."
+                ),
+                code="not_recognised",
+            )
+        return {"enterprise_id": user.enterprise_id, "training_institution_id": None}
+    if user.role == Role.TRAINING_INSTITUTION and user.training_institution_id:
+        return {"enterprise_id": None, "training_institution_id": user.training_institution_id}
+    raise PermissionDeniedError(_("Only enterprises and training institutions apply for rewards."))
+
+
+def _applicant_kind(user: User) -> str:
+    return "enterprise" if user.role == Role.ENTERPRISE else "training_institution"
+
+
+def routing_for(rule_id: str) -> RuleRouting:
+    routing = RuleRouting.objects.select_related("department").filter(rule_id=rule_id).first()
+    if routing is None:
+        raise DomainError(
+            _("No department is responsible for %(rule)s yet; the programme office must set its routing.")
+            % {"rule": rule_id},
+            code="no_routing",
+            field="rule",
+        )
+    return routing
+
+
+def _lock(application: Application) -> Application:
+    return Application.objects.select_for_update().get(pk=application.pk)
+
+
+def _record(
+    *,
+    actor: Any,
+    application: Application,
+    action: str,
+    before: str,
+    reason: str = "",
+    data: dict[str, Any] | None = None,
+    extra_changes: dict[str, list[Any]] | None = None,
+) -> None:
+    changes: dict[str, list[Any]] = {}
+    if before != application.status:
+        changes["status"] = [before, application.status]
+    changes.update(extra_changes or {})
+    audit_record(
+        actor=actor,
+        action=f"application.{action}",
+        obj=application,
+        summary=reason.strip()[:500],
+        changes=changes,
+        data=data or {},
+    )
+
+
+def _set_status(application: Application, target: str, reason: str = "") -> None:
+    application.status = target
+    application.status_reason = reason.strip()
+    application.status_changed_at = timezone.now()
+
+
+def _clean_year(year: Any) -> int:
+    try:
+        value = int(year)
+    except (TypeError, ValueError):
+        raise DomainError(_("Enter a year such as 2008."), code="invalid_year", field="year") from None
+    if not 1990 <= value <= today().year + 1:
+        raise DomainError(_("Enter a year such as 2008."), code="invalid_year", field="year")
+    return value
+
+
+def _item_key(rule_id: str, item: dict[str, Any], item_key: str) -> str:
+    form = rule_form(rule_id)
+    if not form.per_item:
+        return ""
+    key = str(item.get(form.item_key_field) or "").strip() if form.item_key_field else item_key.strip()
+    if not key:
+        raise DomainError(
+            _("Name the trainee (ID number or name) this application is for."), code="item_required", field="item_key"
+        )
+    return key[:64]
+
+
+def _notify_step(application: Application, target: str, reason: str = "", *, back: bool = False) -> None:
+    """Tell the people who must act next (and the applicant where the step concerns them).
+
+    The texts are stored in the platform's default language, whoever's request triggered the step.
+    """
+    label = f"{application.rule_id} {application.year} #{application.pk} {application.applicant_name}"
+    suffix = f" — {reason.strip()}" if reason.strip() else ""
+
+    def text(message: Any) -> str:
+        return notify.message(message) % label
+
+    if target == S.SUBMITTED:
+        notify.notify(
+            application, notify.reviewer_users(application), text(gettext_lazy("Waiting for your review: %s"))
+        )
+    elif target == S.IN_REVIEW and back:
+        notify.notify(
+            application,
+            notify.reviewer_users(application),
+            text(gettext_lazy("Back for department review: %s")) + suffix,
+        )
+    elif target == S.RECOMMENDED:
+        notify.notify(
+            application,
+            notify.role_users(Role.PROGRAMME_OFFICE),
+            text(gettext_lazy("Recommended, waiting for approval: %s")),
+        )
+    elif target == S.ON_HOLD:
+        notify.notify(
+            application,
+            [*notify.role_users(Role.PROGRAMME_OFFICE), *notify.reviewer_users(application)],
+            text(gettext_lazy("An objection was lodged and must be resolved: %s")),
+        )
+    elif target == S.COMMITTED:
+        notify.notify(
+            application,
+            notify.role_users(Role.FINANCE_OFFICER),
+            text(gettext_lazy("Committed, waiting for payment: %s")),
+        )
+    if target in (S.RETURNED, S.IN_NOTICE, S.COMMITTED, S.PAID, S.REJECTED, S.IN_REVIEW, S.ON_HOLD):
+        told = APPLICANT_TOLD.get(target, "")
+        notify.notify(application, notify.applicant_users(application), f"{label}: {notify.message(told)}{suffix}")
+
+
+# What the applicant is told when their application reaches a state (by notification).
+APPLICANT_TOLD: dict[str, Any] = {
+    S.RETURNED: APPLICATION_WORKFLOW.get("return").applicant_sees,
+    S.IN_REVIEW: APPLICATION_WORKFLOW.get("start_review").applicant_sees,
+    S.IN_NOTICE: APPLICATION_WORKFLOW.get("approve").applicant_sees,
+    S.ON_HOLD: APPLICATION_WORKFLOW.get("object").applicant_sees,
+    S.COMMITTED: APPLICATION_WORKFLOW.get("final_approve").applicant_sees,
+    S.PAID: APPLICATION_WORKFLOW.get("pay").applicant_sees,
+    S.REJECTED: APPLICATION_WORKFLOW.get("reject").applicant_sees,
+}
+
+
+# --- drafting ---------------------------------------------------------------------------------------
+
+
+def _check_rule_open(rule_id: str, user: User) -> RuleRouting:
+    if rule_id not in cash_rule_ids():
+        raise DomainError(
+            _("Applications are not taken under %(rule)s.") % {"rule": rule_id}, code="unknown_rule", field="rule"
+        )
+    routing = routing_for(rule_id)
+    if not routing.is_open:
+        raise DomainError(
+            _("Applications under %(rule)s are closed.") % {"rule": rule_id}, code="rule_closed", field="rule"
+        )
+    if _applicant_kind(user) not in (routing.applicant_kinds or ["enterprise"]):
+        raise DomainError(
+            _("Your kind of applicant cannot apply under %(rule)s.") % {"rule": rule_id},
+            code="wrong_applicant",
+            field="rule",
+        )
+    return routing
+
+
+def _check_duplicate(application: Application) -> None:
+    qs = Application.objects.filter(
+        rule_id=application.rule_id, year=application.year, item_key=application.item_key
+    ).exclude(status__in=CLOSED_STATUSES)
+    if application.enterprise_id:
+        qs = qs.filter(enterprise_id=application.enterprise_id)
+    else:
+        qs = qs.filter(training_institution_id=application.training_institution_id)
+    if application.pk:
+        qs = qs.exclude(pk=application.pk)
+    if qs.exists():
+        raise DomainError(
+            _("There is already an open or approved application under %(rule)s for %(year)s%(item)s.")
+            % {
+                "rule": application.rule_id,
+                "year": application.year,
+                "item": f" ({application.item_key})" if application.item_key else "",
+            },
+            code="duplicate",
+            field="rule",
+        )
+
+
+def _save_unique(application: Application, **kwargs: Any) -> None:
+    """Save; the database's uniqueness constraint catches a duplicate a concurrent request slipped past."""
+    try:
+        with transaction.atomic():
+            application.save(**kwargs)
+    except IntegrityError:
+        raise DomainError(
+            _("There is already an open or approved application under %(rule)s for %(year)s%(item)s.")
+            % {
+                "rule": application.rule_id,
+                "year": application.year,
+                "item": f" ({application.item_key})" if application.item_key else "",
+            },
+            code="duplicate",
+            field="rule",
+        ) from None
+
+
+@dataclass(frozen=True)
+class Upload:
+    """One evidence file as a view hands it to a service."""
+
+    kind: str
+    stream: IO[bytes]
+    name: str
+
+
+def _check_uploads(uploads: list[Upload]) -> list[tuple[str, evidence_files.CheckedFile]]:
+    checked = []
+    for upload in uploads:
+        if upload.kind not in EvidenceKind.values:
+            raise DomainError(_("Unknown kind of evidence."), code="evidence_kind", field="evidence")
+        checked.append((upload.kind, evidence_files.check_upload(upload.stream, name=upload.name)))
+    return checked
+
+
+def _store_uploads(
+    application: Application, checked: list[tuple[str, evidence_files.CheckedFile]], user: User
+) -> list[Evidence]:
+    """Write files and their records; files of a transaction that rolls back are removed again."""
+    rows: list[Evidence] = []
+    for kind, file in checked:
+        stored_name = evidence_files.store(file)
+        try:
+            rows.append(
+                Evidence.objects.create(
+                    application=application,
+                    kind=kind,
+                    original_name=file.original_name,
+                    stored_name=stored_name,
+                    content_type=file.content_type,
+                    size=file.size,
+                    sha256=file.sha256,
+                    uploaded_by=user,
+                )
+            )
+        except Exception:
+            evidence_files.discard(stored_name)
+            raise
+    return rows
+
+
+def _clean_facts(rule_id: str, facts: dict[str, Any], item: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Keep only the facts the rule asks for, as JSON values (money as decimal strings)."""
+    form = rule_form(rule_id)
+    wanted = {f.name for f in form.facts}
+    wanted_item = {f.name for f in form.item_fields}
+    if form.item_key_field:
+        wanted_item.add(form.item_key_field)
+
+    def plain(value: Any) -> Any:
+        if isinstance(value, Decimal):
+            return str(value)
+        return value
+
+    return (
+        {k: plain(v) for k, v in facts.items() if k in wanted},
+        {k: plain(v) for k, v in item.items() if k in wanted_item},
+    )
+
+
+def application_create(
+    *,
+    acting_user: User,
+    rule_id: str,
+    year: Any,
+    facts: dict[str, Any],
+    item: dict[str, Any] | None = None,
+    item_key: str = "",
+    uploads: list[Upload] | None = None,
+    commitment_signed: bool = False,
+    hire_employer: str = "",
+    hire_recorded_on: datetime.date | None = None,
+    submit: bool = False,
+) -> Application:
+    """Create a draft (and submit it at once with submit=True). Nothing is written if any part is refused."""
+    applicant = _applicant_of(acting_user)
+    checked = _check_uploads(uploads or [])
+    stored: list[Evidence] = []
+    try:
+        with transaction.atomic():
+            routing = _check_rule_open(rule_id, acting_user)
+            year_value = _clean_year(year)
+            clean_facts, clean_item = _clean_facts(rule_id, facts, item or {})
+            application = Application(
+                **applicant,
+                created_by=acting_user,
+                rule_id=rule_id,
+                year=year_value,
+                item_key=_item_key(rule_id, clean_item, item_key),
+                status=S.DRAFT,
+                status_changed_at=timezone.now(),
+                department=routing.department,
+                fund_code=rule_form(rule_id).fund,
+                facts={"facts": clean_facts, "item": clean_item},
+                hire_employer=hire_employer.strip()[:200],
+                hire_recorded_on=hire_recorded_on,
+            )
+            if commitment_signed:
+                application.commitment_signed_at = timezone.now()
+                application.commitment_text = str(COMMITMENT_TEXT)
+            _check_duplicate(application)
+            _save_unique(application)
+            stored = _store_uploads(application, checked, acting_user)
+            audit_record(
+                actor=acting_user,
+                action="application.created",
+                obj=application,
+                summary=f"{rule_id} {year_value} {application.item_key}".strip(),
+                changes={"status": [None, S.DRAFT]},
+                data={"facts": application.facts, "evidence": [e.original_name for e in stored]},
+            )
+            if submit:
+                application = _submit(acting_user=acting_user, application=application, action="submit")
+    except BaseException:
+        for row in stored:
+            evidence_files.discard(row.stored_name)
+        raise
+    return application
+
+
+def application_update(
+    *,
+    acting_user: User,
+    application: Application,
+    facts: dict[str, Any],
+    item: dict[str, Any] | None = None,
+    item_key: str = "",
+    commitment_signed: bool = False,
+    hire_employer: str | None = None,
+    hire_recorded_on: datetime.date | None = None,
+) -> Application:
+    """The applicant corrects the declared facts of a draft or a returned application."""
+    with transaction.atomic():
+        application = _lock(application)
+        if not is_applicant(acting_user, application):
+            raise PermissionDeniedError()
+        if application.status not in (S.DRAFT, S.RETURNED):
+            raise DomainError(_("Only a draft or a returned application can be changed."), code="not_editable")
+        before = dict(application.facts)
+        clean_facts, clean_item = _clean_facts(application.rule_id, facts, item or {})
+        application.facts = {"facts": clean_facts, "item": clean_item}
+        application.item_key = _item_key(application.rule_id, clean_item, item_key or application.item_key)
+        if hire_employer is not None:
+            application.hire_employer = hire_employer.strip()[:200]
+            application.hire_recorded_on = hire_recorded_on
+            application.hire_confirmed_at = None
+            application.hire_confirmed_by = None
+        if commitment_signed and application.commitment_signed_at is None:
+            application.commitment_signed_at = timezone.now()
+            application.commitment_text = str(COMMITMENT_TEXT)
+        _check_duplicate(application)
+        _save_unique(application)
+        audit_record(
+            actor=acting_user,
+            action="application.updated",
+            obj=application,
+            changes={"facts": [before, application.facts]} if before != application.facts else {},
+        )
+    return application
+
+
+def evidence_add(*, acting_user: User, application: Application, uploads: list[Upload]) -> list[Evidence]:
+    """The applicant attaches more evidence to a draft or a returned application."""
+    checked = _check_uploads(uploads)
+    if not checked:
+        raise DomainError(_("Choose a file."), code="required", field="evidence")
+    rows: list[Evidence] = []
+    try:
+        with transaction.atomic():
+            application = _lock(application)
+            if not is_applicant(acting_user, application):
+                raise PermissionDeniedError()
+            if application.status not in (S.DRAFT, S.RETURNED):
+                raise DomainError(
+                    _("Evidence can be added only to a draft or a returned application."), code="not_editable"
+                )
+            rows = _store_uploads(application, checked, acting_user)
+            audit_record(
+                actor=acting_user,
+                action="application.evidence_added",
+                obj=application,
+                summary=", ".join(r.original_name for r in rows),
+                data={"evidence": [{"kind": r.kind, "name": r.original_name, "sha256": r.sha256} for r in rows]},
+            )
+    except BaseException:
+        for row in rows:
+            evidence_files.discard(row.stored_name)
+        raise
+    return rows
+
+
+# --- submission -------------------------------------------------------------------------------------
+
+
+def _check_follow_up(application: Application) -> None:
+    """HZ-13b needs an approved HZ-13a for the same applicant and certification in one of the years before."""
+    rule = FOLLOW_UP_RULES.get(application.rule_id)
+    if rule is None:
+        return
+    first_rule, years = rule
+    previous = Application.objects.filter(
+        rule_id=first_rule,
+        item_key=application.item_key,
+        year__gte=application.year - years,
+        year__lt=application.year,
+        status__in=APPROVED_FOR_FOLLOW_UP,
+    )
+    if application.enterprise_id:
+        previous = previous.filter(enterprise_id=application.enterprise_id)
+    else:
+        previous = previous.filter(training_institution_id=application.training_institution_id)
+    if not previous.exists():
+        raise DomainError(
+            _(
+                "%(rule)s needs an approved %(first)s application for %(item)s in one of the %(years)s years "
+                "before %(year)s."
+            )
+            % {
+                "rule": application.rule_id,
+                "first": first_rule,
+                "item": application.item_key or "—",
+                "years": years,
+                "year": application.year,
+            },
+            code="follow_up_missing",
+            field="rule",
+        )
+
+
+def _check_hire(application: Application) -> None:
+    if application.rule_id not in HIRE_RULES:
+        return
+    if not application.hire_employer or application.hire_recorded_on is None:
+        raise DomainError(
+            _("Record the hire: the hiring enterprise and the date of hire."),
+            code="hire_missing",
+            field="hire_employer",
+        )
+    if not application.evidence.filter(kind=EvidenceKind.HIRE_PROOF).exists():
+        raise DomainError(_("Attach the proof of hire."), code="hire_proof_missing", field="evidence")
+
+
+def _check_evidence(application: Application, routing: RuleRouting) -> None:
+    present = set(application.evidence.values_list("kind", flat=True))
+    missing = [k for k in routing.required_evidence or [] if k not in present]
+    if missing:
+        labels = ", ".join(str(EvidenceKind(k).label) for k in missing)
+        raise DomainError(
+            _("Attach the required evidence: %(kinds)s.") % {"kinds": labels}, code="evidence_missing", field="evidence"
+        )
+
+
+def _store_verdict(application: Application, verdict: Verdict) -> None:
+    application.package_name = verdict.package_name
+    application.package_version = verdict.package_version
+    application.basis = verdict.basis
+    application.fund_code = verdict.fund
+    application.calculated_amount_cny = verdict.amount
+    application.calculated_minimum_cny = verdict.minimum
+    application.result = {**verdict.result, "applied": verdict.entitlement}
+
+
+def _submit(*, acting_user: User, application: Application, action: str) -> Application:
+    application = _lock(application)
+    if not is_applicant(acting_user, application):
+        raise PermissionDeniedError()
+    before = application.status
+    APPLICATION_WORKFLOW.check(name=action, state=application.status, role=acting_user.role, reason="")
+    routing = _check_rule_open(application.rule_id, acting_user)
+    if application.commitment_signed_at is None:
+        raise DomainError(_("Sign the commitment before submitting."), code="commitment_missing", field="commitment")
+    _check_duplicate(application)
+    _check_evidence(application, routing)
+    _check_hire(application)
+    _check_follow_up(application)
+    verdict = judge(
+        application.rule_id,
+        year=application.year,
+        facts=application.facts.get("facts", {}),
+        item=application.facts.get("item", {}),
+    )
+    _store_verdict(application, verdict)
+    # The routing in force at submission decides the department (the office may have changed it since drafting).
+    application.department = routing.department
+    application.submitted_at = timezone.now()
+    application.recommended_amount_cny = None
+    application.recommendation_reason = ""
+    _set_status(application, S.SUBMITTED)
+    _save_unique(application)
+    _record(
+        actor=acting_user,
+        application=application,
+        action=action,
+        before=before,
+        data={
+            "package": verdict.package_name,
+            "package_version": verdict.package_version,
+            "basis": verdict.basis,
+            "amount_cny": verdict.amount,
+            "minimum_cny": verdict.minimum,
+        },
+    )
+    _notify_step(application, S.SUBMITTED)
+    return application
+
+
+def application_submit(*, acting_user: User, application: Application) -> Application:
+    """Submit a draft or resubmit a returned application: the engine's verdict is stored with the package version."""
+    action = "resubmit" if application.status == S.RETURNED else "submit"
+    with transaction.atomic():
+        return _submit(acting_user=acting_user, application=application, action=action)
+
+
+# --- review -----------------------------------------------------------------------------------------
+
+
+def _check_actor(acting_user: User, application: Application, action: str) -> None:
+    role = acting_user.role
+    if role == Role.DEPARTMENT_REVIEWER and not reviews(acting_user, application):
+        raise PermissionDeniedError(_("This application belongs to another department."))
+    if role in (Role.ENTERPRISE, Role.TRAINING_INSTITUTION) and not is_applicant(acting_user, application):
+        raise PermissionDeniedError()
+
+
+def check_recommended_amount(
+    *, basis: str, amount: Decimal | None, calculated: Decimal | None, minimum: Decimal | None, reason: str
+) -> Decimal:
+    """The recommended amount, if it respects the rule's basis; DomainError (field "amount") otherwise."""
+    if amount is None:
+        raise DomainError(_("Enter the recommended amount."), code="amount_required", field="amount")
+    try:
+        amount = to_money(amount)
+    except MoneyError:
+        raise DomainError(_("Enter an amount such as 150000.00."), code="amount_invalid", field="amount") from None
+    if amount <= 0:
+        raise DomainError(_("The amount must be more than zero."), code="amount_not_positive", field="amount")
+    if basis != "eligible" and calculated is None:
+        raise DomainError(
+            _("The policy sets no amount for this rule yet, so none can be recommended."),
+            code="amount_unset",
+            field="amount",
+        )
+    if basis == "fixed" and amount != calculated:
+        raise DomainError(
+            _("This rule's amount is fixed: recommend exactly %(amount)s.") % {"amount": calculated},
+            code="amount_fixed",
+            field="amount",
+        )
+    if basis == "ceiling" and calculated is not None and amount > calculated:
+        raise DomainError(
+            _("The amount may not exceed the ceiling of %(amount)s.") % {"amount": calculated},
+            code="amount_above_ceiling",
+            field="amount",
+        )
+    if basis in ("floor", "range") and calculated is not None:
+        low = minimum if minimum is not None else Decimal("0")
+        if not low <= amount <= calculated:
+            raise DomainError(
+                _("The amount must be at least %(low)s and at most %(high)s.") % {"low": low, "high": calculated},
+                code="amount_out_of_range",
+                field="amount",
+            )
+    if basis == "eligible":
+        if not reason.strip():
+            raise DomainError(
+                _("The policy names no amount for this rule: give the reason for the amount."),
+                code="reason_required",
+                field="reason",
+            )
+        if calculated is not None and amount > calculated:
+            raise DomainError(
+                _("The amount may not exceed %(amount)s set by the policy.") % {"amount": calculated},
+                code="amount_above_ceiling",
+                field="amount",
+            )
+    return amount
+
+
+@transaction.atomic
+def application_recommend(
+    *, acting_user: User, application: Application, amount: Decimal | str | None, reason: str = ""
+) -> Application:
+    """The department recommends an amount that respects the rule's basis."""
+    application = _lock(application)
+    APPLICATION_WORKFLOW.check(name="recommend", state=application.status, role=acting_user.role, reason="")
+    _check_actor(acting_user, application, "recommend")
+    if application.rule_id in HIRE_RULES and application.hire_confirmed_at is None:
+        raise DomainError(_("Confirm the recorded hire before recommending."), code="hire_unconfirmed", field="amount")
+    try:
+        value = None if amount in (None, "") else to_money(amount)  # type: ignore[arg-type]
+    except MoneyError:
+        raise DomainError(_("Enter an amount such as 150000.00."), code="amount_invalid", field="amount") from None
+    value = check_recommended_amount(
+        basis=application.basis,
+        amount=value,
+        calculated=application.calculated_amount_cny,
+        minimum=application.calculated_minimum_cny,
+        reason=reason,
+    )
+    before = application.status
+    application.recommended_amount_cny = value
+    application.recommendation_reason = reason.strip()
+    _set_status(application, S.RECOMMENDED, reason)
+    application.save()
+    _record(
+        actor=acting_user,
+        application=application,
+        action="recommend",
+        before=before,
+        reason=reason,
+        extra_changes={"recommended_amount_cny": [None, value]},
+    )
+    _notify_step(application, S.RECOMMENDED)
+    return application
+
+
+@transaction.atomic
+def application_confirm_hire(*, acting_user: User, application: Application) -> Application:
+    """A reviewer confirms the hire an HZ-17b-hire application records (checked against its proof)."""
+    application = _lock(application)
+    if acting_user.role != Role.DEPARTMENT_REVIEWER or not reviews(acting_user, application):
+        raise PermissionDeniedError()
+    if application.rule_id not in HIRE_RULES:
+        raise DomainError(_("This rule does not depend on a hire."), code="not_hire_rule")
+    if application.status != S.IN_REVIEW:
+        raise DomainError(_("This action is not possible in the current state."), code="invalid_transition")
+    if not application.hire_employer or application.hire_recorded_on is None:
+        raise DomainError(_("No hire is recorded on this application."), code="hire_missing")
+    application.hire_confirmed_at = timezone.now()
+    application.hire_confirmed_by = acting_user
+    application.save(update_fields=["hire_confirmed_at", "hire_confirmed_by", "updated_at"])
+    audit_record(
+        actor=acting_user,
+        action="application.hire_confirmed",
+        obj=application,
+        summary=f"{application.hire_employer} {application.hire_recorded_on}",
+    )
+    return application
+
+
+def _final_approve(*, acting_user: User, application: Application) -> None:
+    """After the notice period with no open objection: commit the approved amount on the ledger."""
+    if application.notice_ends_on is None or today() <= application.notice_ends_on:
+        raise DomainError(
+            _("The public notice runs until %(date)s; final approval is possible after it ends.")
+            % {"date": application.notice_ends_on},
+            code="notice_running",
+        )
+    if application.objections.filter(status=ObjectionStatus.OPEN).exists():
+        raise DomainError(_("An objection is still open."), code="objection_open")
+    try:
+        from waibao.ledger import services as ledger_services
+    except ImportError:
+        raise DomainError(_("The fund ledger is not available."), code="ledger_missing") from None
+    assert application.approved_amount_cny is not None
+    ledger_services.commitment_create(
+        acting_user=acting_user,
+        application=application,
+        amount=application.approved_amount_cny,
+        idempotency_key=f"application-{application.pk}-commit",
+    )
+
+
+@transaction.atomic
+def application_transition(
+    *, acting_user: User, application: Application, action: str, reason: str = ""
+) -> Application:
+    """Apply one step of the workflow that needs no more input than a reason (start review, return, approve …)."""
+    if action in ("submit", "resubmit"):
+        return _submit(acting_user=acting_user, application=application, action=action)
+    if action in ("recommend", "object", "pay", "dismiss_objections", "uphold_return", "uphold_reject"):
+        raise DomainError(_("This action has its own form."), code="use_form")
+    application = _lock(application)
+    transition = APPLICATION_WORKFLOW.check(name=action, state=application.status, role=acting_user.role, reason=reason)
+    _check_actor(acting_user, application, action)
+    before = application.status
+    extra: dict[str, list[Any]] = {}
+    data: dict[str, Any] = {}
+    if action == "approve":
+        if application.recommended_amount_cny is None:
+            raise DomainError(_("There is no recommended amount to approve."), code="amount_required")
+        routing = RuleRouting.objects.filter(rule_id=application.rule_id).first()
+        days = routing.notice_days if routing else 7
+        application.approved_amount_cny = application.recommended_amount_cny
+        application.notice_starts_on = today()
+        application.notice_ends_on = today() + datetime.timedelta(days=days - 1)
+        extra = {"approved_amount_cny": [None, application.approved_amount_cny]}
+        data = {"notice_starts_on": application.notice_starts_on, "notice_ends_on": application.notice_ends_on}
+    elif action == "final_approve":
+        _final_approve(acting_user=acting_user, application=application)
+    elif action == "send_back":
+        # A later recommendation starts again from the calculated amount.
+        application.recommended_amount_cny = None
+    _set_status(application, transition.target, reason)
+    application.save()
+    _record(
+        actor=acting_user,
+        application=application,
+        action=action,
+        before=before,
+        reason=reason,
+        extra_changes=extra,
+        data=data,
+    )
+    _notify_step(application, transition.target, reason, back=action == "send_back")
+    return application
+
+
+# --- public notice and objections ------------------------------------------------------------------
+
+
+def client_key(address: str) -> str:
+    """A hash of the sender's address: enough to limit the rate, without storing the address."""
+    from django.conf import settings
+
+    return hashlib.sha256(f"{settings.SECRET_KEY}:{address}".encode()).hexdigest()
+
+
+@transaction.atomic
+def objection_lodge(*, application: Application, name: str, contact: str, text: str, client: str = "") -> Objection:
+    """Anyone lodges an objection during the notice period; the application is held until staff resolve it."""
+    application = _lock(application)
+    if not name.strip() or not contact.strip() or not text.strip():
+        raise DomainError(_("Give your name, a way to contact you and the objection."), code="required", field="text")
+    if application.status not in (S.IN_NOTICE, S.ON_HOLD):
+        raise DomainError(_("This application is not in its public notice period."), code="not_in_notice")
+    if application.notice_ends_on is not None and today() > application.notice_ends_on:
+        raise DomainError(_("The public notice period has ended."), code="notice_ended")
+    if client:
+        since = timezone.now() - datetime.timedelta(hours=1)
+        if Objection.objects.filter(client_key=client, created_at__gte=since).count() >= OBJECTIONS_PER_HOUR:
+            raise DomainError(
+                _("Too many objections from your address in the last hour; please try again later."),
+                code="rate_limited",
+            )
+    objection = Objection.objects.create(
+        application=application,
+        name=name.strip()[:100],
+        contact=contact.strip()[:200],
+        text=text.strip()[:5000],
+        client_key=client,
+    )
+    before = application.status
+    if application.status == S.IN_NOTICE:
+        _set_status(application, S.ON_HOLD, _("Objection lodged"))
+        application.save()
+    audit_record(
+        actor=None,
+        action="application.object",
+        obj=application,
+        summary=text.strip()[:200],
+        changes={"status": [before, application.status]} if before != application.status else {},
+        data={"objection_id": objection.pk},
+    )
+    if before != application.status:
+        _notify_step(application, S.ON_HOLD)
+    return objection
+
+
+RESOLUTIONS = {
+    "dismiss": ("dismiss_objections", ObjectionStatus.DISMISSED),
+    "uphold_return": ("uphold_return", ObjectionStatus.UPHELD),
+    "uphold_reject": ("uphold_reject", ObjectionStatus.UPHELD),
+}
+
+
+@transaction.atomic
+def objection_resolve(*, acting_user: User, objection: Objection, decision: str, resolution: str) -> Objection:
+    """The programme office resolves one objection: dismiss it, or uphold it (back to review, or reject)."""
+    if decision not in RESOLUTIONS:
+        raise DomainError(_("Choose a decision."), code="decision_required", field="decision")
+    action, outcome = RESOLUTIONS[decision]
+    objection = Objection.objects.select_for_update().get(pk=objection.pk)
+    application = _lock(objection.application)
+    APPLICATION_WORKFLOW.check(name=action, state=application.status, role=acting_user.role, reason=resolution)
+    if objection.status != ObjectionStatus.OPEN:
+        raise DomainError(_("This objection is already resolved."), code="already_resolved")
+    objection.status = outcome
+    objection.resolution = resolution.strip()
+    objection.resolved_by = acting_user
+    objection.resolved_at = timezone.now()
+    objection.save()
+    before = application.status
+    still_open = application.objections.filter(status=ObjectionStatus.OPEN).exists()
+    target = APPLICATION_WORKFLOW.get(action).target
+    if decision != "dismiss":
+        # An upheld objection settles the application; the other objections are closed with it.
+        application.objections.filter(status=ObjectionStatus.OPEN).update(
+            status=ObjectionStatus.UPHELD,
+            resolution=resolution.strip(),
+            resolved_by=acting_user,
+            resolved_at=timezone.now(),
+        )
+        if target == S.IN_REVIEW:
+            application.recommended_amount_cny = None
+            application.approved_amount_cny = None
+            application.notice_starts_on = None
+            application.notice_ends_on = None
+        _set_status(application, target, resolution)
+        application.save()
+    elif not still_open:
+        _set_status(application, target, resolution)
+        application.save()
+    _record(
+        actor=acting_user,
+        application=application,
+        action=f"objection_{decision}",
+        before=before,
+        reason=resolution,
+        data={"objection_id": objection.pk},
+    )
+    if before != application.status:
+        _notify_step(application, application.status, resolution, back=True)
+    return objection
+
+
+# --- payment ----------------------------------------------------------------------------------------
+
+
+def open_commitment(application: Application) -> Any:
+    """The application's commitment on the ledger that still has money to pay (None if there is none)."""
+    commitments = getattr(application, "commitments", None)
+    if commitments is None:
+        return None
+    for commitment in commitments.order_by("pk"):
+        if to_money(commitment.paid) + to_money(commitment.released) < to_money(commitment.amount):
+            return commitment
+    return None
+
+
+def is_settled(commitment: Any) -> bool:
+    return to_money(commitment.paid) > 0 and to_money(commitment.paid) + to_money(commitment.released) >= to_money(
+        commitment.amount
+    )
+
+
+@transaction.atomic
+def application_record_payment(
+    *, acting_user: User, application: Application, amount: Decimal | str, idempotency_key: str
+) -> Application:
+    """A finance officer pays (part of) the committed amount through the ledger; fully paid → `paid`."""
+    application = _lock(application)
+    if acting_user.role != Role.FINANCE_OFFICER:
+        raise PermissionDeniedError()
+    if application.status != S.COMMITTED:
+        raise DomainError(_("Only a committed application can be paid."), code="invalid_transition")
+    try:
+        value = to_money(amount)
+    except MoneyError:
+        raise DomainError(_("Enter an amount such as 150000.00."), code="amount_invalid", field="amount") from None
+    if value <= 0:
+        raise DomainError(_("The amount must be more than zero."), code="amount_not_positive", field="amount")
+    if not idempotency_key.strip():
+        raise DomainError(_("The payment form expired; please reload the page."), code="idempotency_key")
+    try:
+        from waibao.ledger import services as ledger_services
+    except ImportError:
+        raise DomainError(_("The fund ledger is not available."), code="ledger_missing") from None
+    commitment = open_commitment(application)
+    if commitment is None:
+        raise DomainError(_("There is no open commitment to pay."), code="no_commitment")
+    paid_before = to_money(commitment.paid)
+    ledger_services.payment_create(
+        acting_user=acting_user, commitment=commitment, amount=value, idempotency_key=idempotency_key.strip()
+    )
+    commitment.refresh_from_db()
+    if to_money(commitment.paid) == paid_before:
+        return application  # the same request again (same key): the ledger paid once, nothing more to record
+    before = application.status
+    if is_settled(commitment):
+        _set_status(application, S.PAID)
+        application.save()
+    _record(
+        actor=acting_user,
+        application=application,
+        action="payment_recorded",
+        before=before,
+        data={"amount_cny": value, "idempotency_key": idempotency_key.strip(), "commitment_id": commitment.pk},
+    )
+    if application.status == S.PAID:
+        _notify_step(application, S.PAID)
+    return application
+
+
+# --- routing ----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def routing_update(
+    *,
+    acting_user: User,
+    routing: RuleRouting,
+    department: Department,
+    partners: list[Department],
+    notice_days: int,
+    time_limits: dict[str, int],
+    is_open: bool,
+) -> RuleRouting:
+    """The programme office changes which department reviews a rule, its partners, limits and notice period."""
+    if acting_user.role != Role.PROGRAMME_OFFICE:
+        raise PermissionDeniedError()
+    if notice_days < 1:
+        raise DomainError(_("The notice period is at least one day."), code="notice_days", field="notice_days")
+    for status, days in time_limits.items():
+        if status not in S.values or int(days) < 1:
+            raise DomainError(_("Each time limit is a whole number of days ≥ 1."), field="time_limits")
+    routing = RuleRouting.objects.select_for_update().get(pk=routing.pk)
+    before = {
+        "department": routing.department.code,
+        "partners": sorted(routing.partners.values_list("code", flat=True)),
+        "notice_days": routing.notice_days,
+        "time_limits": routing.time_limits,
+        "is_open": routing.is_open,
+    }
+    routing.department = department
+    routing.notice_days = notice_days
+    routing.time_limits = {k: int(v) for k, v in time_limits.items()}
+    routing.is_open = is_open
+    routing.save()
+    routing.partners.set([p for p in partners if p.pk != department.pk])
+    after = {
+        "department": department.code,
+        "partners": sorted(routing.partners.values_list("code", flat=True)),
+        "notice_days": routing.notice_days,
+        "time_limits": routing.time_limits,
+        "is_open": routing.is_open,
+    }
+    audit_record(
+        actor=acting_user,
+        action="routing.updated",
+        obj=routing,
+        summary=routing.rule_id,
+        changes={k: [before[k], after[k]] for k in after if before[k] != after[k]},
+    )
+    return routing
+
+
+# --- notifications ----------------------------------------------------------------------------------
+
+
+def notifications_mark_read(*, acting_user: User, ids: list[int] | None = None) -> int:
+    """Mark the user's own notifications read (all of them when `ids` is None)."""
+    qs = Notification.objects.filter(user=acting_user, read_at__isnull=True)
+    if ids is not None:
+        qs = qs.filter(pk__in=ids)
+    return qs.update(read_at=timezone.now())
+
+
+def pending_reviews_filter(user: User) -> Q:
+    """Used by the queue: applications waiting on this reviewer's department."""
+    from waibao.applications.access import reviewer_rule_ids
+
+    return Q(department_id=user.department_id) | Q(rule_id__in=reviewer_rule_ids(user.department_id))

@@ -1,0 +1,28 @@
+"""Template tags: the unread-notification count in the header, money formatting."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import template
+
+from waibao.applications.selectors import unread_notifications
+from waibao.common.money import format_money
+
+register = template.Library()
+
+
+@register.simple_tag
+def unread_count(user: Any) -> int:
+    return unread_notifications(user)
+
+
+@register.filter
+def money(value: Decimal | str | None) -> str:
+    if value in (None, ""):
+        return "—"
+    try:
+        return format_money(Decimal(str(value)))
+    except (ArithmeticError, ValueError):
+        return str(value)

@@ -1,0 +1,627 @@
+"""Application pages: apply, detail with actions, work queues, public notice, routing, notifications."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from waibao.accounts.access import OFFICE, STAFF, current_user, role_required
+from waibao.accounts.models import Role, User
+from waibao.applications import evidence as evidence_files
+from waibao.applications import selectors
+from waibao.applications import services as application_services
+from waibao.applications.access import access_application, is_applicant, reviews
+from waibao.applications.forms import (
+    LIMIT_STATUSES,
+    ApplicationForm,
+    EvidenceForm,
+    ObjectionForm,
+    PaymentForm,
+    ReasonForm,
+    RecommendForm,
+    ResolveForm,
+    RoutingForm,
+    RuleChoiceForm,
+)
+from waibao.applications.models import Application, ApplicationStatus, Evidence, Objection, RuleRouting
+from waibao.applications.policy import NotEntitledError, rule_form
+from waibao.applications.services import (
+    HIRE_RULES,
+    application_confirm_hire,
+    application_create,
+    application_recommend,
+    application_record_payment,
+    application_submit,
+    application_transition,
+    application_update,
+    client_key,
+    evidence_add,
+    notifications_mark_read,
+    objection_lodge,
+    objection_resolve,
+    open_commitment,
+    routing_update,
+)
+from waibao.applications.workflow import APPLICATION_WORKFLOW, SPECIAL_TRANSITIONS, STATUS_EXPLAINED
+from waibao.common.errors import DomainError, NotFoundError
+from waibao.common.forms import add_domain_error
+from waibao.common.money import to_money
+from waibao.common.tabular import xlsx_response
+
+APPLICANT_ROLES = (Role.ENTERPRISE, Role.TRAINING_INSTITUTION)
+S = ApplicationStatus
+
+
+def _login_redirect(request: HttpRequest) -> HttpResponse:
+    return redirect(f"{reverse('accounts:login')}?next={request.path}")
+
+
+# --- applicants ---------------------------------------------------------------------------------------
+
+
+@role_required(*APPLICANT_ROLES)
+def my_applications(request: HttpRequest) -> HttpResponse:
+    user = current_user(request)
+    rows = selectors.applications_for(user)
+    return render(
+        request,
+        "applications/my_list.html",
+        {"applications": rows, "explained": STATUS_EXPLAINED},
+    )
+
+
+def _new_context(request: HttpRequest, user: User) -> tuple[RuleChoiceForm, str | None, int | None]:
+    options = selectors.rule_options(user)
+    choose = RuleChoiceForm(
+        request.GET or None,
+        rules=[(o.rule_id, f"{o.rule_id} · {o.title}") for o in options],
+        years=selectors.year_choices(),
+    )
+    if request.GET and choose.is_valid():
+        return choose, choose.cleaned_data["rule"], choose.cleaned_data["year"]
+    return choose, None, None
+
+
+@role_required(*APPLICANT_ROLES)
+@require_http_methods(["GET", "POST"])
+def application_new(request: HttpRequest) -> HttpResponse:
+    user = current_user(request)
+    choose, rule_id, year = _new_context(request, user)
+    context: dict[str, Any] = {"choose": choose, "options": selectors.rule_options(user)}
+    if rule_id is None or year is None:
+        return render(request, "applications/new.html", context)
+    rule = rule_form(rule_id)
+    routing = RuleRouting.objects.select_related("department").filter(rule_id=rule_id).first()
+    prefilled = selectors.prefill(user, rule_id=rule_id, year=year)
+    initial = ApplicationForm.initial_from(prefilled.values, {})
+    form = ApplicationForm(
+        request.POST or None,
+        request.FILES or None,
+        rule=rule,
+        routing=routing,
+        initial=initial,
+        sources=prefilled.sources,
+    )
+    context.update({"form": form, "rule": rule, "routing": routing, "year": year, "explanation": []})
+    if request.method == "POST" and form.is_valid():
+        try:
+            application = application_create(
+                acting_user=user,
+                rule_id=rule_id,
+                year=year,
+                facts=form.facts(),
+                item=form.item(),
+                item_key=form.cleaned_data.get("item_key", ""),
+                uploads=form.uploads(),
+                commitment_signed=form.cleaned_data["commitment"],
+                hire_employer=form.cleaned_data.get("hire_employer", ""),
+                hire_recorded_on=form.cleaned_data.get("hire_recorded_on"),
+                submit="submit" in request.POST,
+            )
+        except NotEntitledError as exc:
+            add_domain_error(form, exc)
+            context["explanation"] = exc.explanation
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            if application.status == S.SUBMITTED:
+                messages.success(request, _("Application submitted."))
+            else:
+                messages.success(request, _("Draft saved."))
+            return redirect("applications:detail", application_id=application.pk)
+    return render(request, "applications/new.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def application_edit(request: HttpRequest, application_id: int) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return _login_redirect(request)
+    user = current_user(request)
+    application = access_application(user, application_id)
+    if not is_applicant(user, application) or application.status not in (S.DRAFT, S.RETURNED):
+        raise DomainError(_("Only a draft or a returned application can be changed."), code="not_editable")
+    rule = rule_form(application.rule_id)
+    routing = RuleRouting.objects.filter(rule_id=application.rule_id).first()
+    initial = ApplicationForm.initial_from(application.facts.get("facts", {}), application.facts.get("item", {}))
+    initial.update(
+        {
+            "item_key": application.item_key,
+            "hire_employer": application.hire_employer,
+            "hire_recorded_on": application.hire_recorded_on,
+            "commitment": application.commitment_signed_at is not None,
+        }
+    )
+    form = ApplicationForm(request.POST or None, rule=rule, routing=routing, with_files=False, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            application_update(
+                acting_user=user,
+                application=application,
+                facts=form.facts(),
+                item=form.item(),
+                item_key=form.cleaned_data.get("item_key", ""),
+                commitment_signed=form.cleaned_data["commitment"],
+                hire_employer=form.cleaned_data.get("hire_employer") if rule.rule_id in HIRE_RULES else None,
+                hire_recorded_on=form.cleaned_data.get("hire_recorded_on"),
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("applications:detail", application_id=application.pk)
+    return render(request, "applications/edit.html", {"form": form, "application": application, "rule": rule})
+
+
+@require_POST
+def evidence_upload(request: HttpRequest, application_id: int) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return _login_redirect(request)
+    user = current_user(request)
+    application = access_application(user, application_id)
+    form = EvidenceForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Choose a file and its kind."))
+        return redirect("applications:detail", application_id=application.pk)
+    from waibao.applications.services import Upload
+
+    upload = form.cleaned_data["file"]
+    try:
+        evidence_add(
+            acting_user=user,
+            application=application,
+            uploads=[Upload(kind=form.cleaned_data["kind"], stream=upload, name=upload.name)],
+        )
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("File attached."))
+    return redirect("applications:detail", application_id=application.pk)
+
+
+def evidence_download(request: HttpRequest, application_id: int, evidence_id: int) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return _login_redirect(request)
+    application = access_application(request.user, application_id)
+    row = Evidence.objects.filter(pk=evidence_id, application=application).first()
+    if row is None:
+        raise NotFoundError()
+    path = evidence_files.path_of(row.stored_name)
+    if not path.exists():
+        raise NotFoundError()
+    # At most the upload limit (10 MB by default): read whole, so no file handle outlives the response.
+    response = HttpResponse(path.read_bytes(), content_type=row.content_type)
+    response["Content-Disposition"] = (
+        content_disposition_header(as_attachment=True, filename=row.original_name) or "attachment"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- one application --------------------------------------------------------------------------------
+
+
+def _detail_context(request: HttpRequest, application: Application) -> dict[str, Any]:
+    user = current_user(request)
+    role = user.role
+    applicant = is_applicant(user, application)
+    actions = [
+        t
+        for t in APPLICATION_WORKFLOW.available(state=application.status, role=role)
+        if t.name not in SPECIAL_TRANSITIONS or t.name in ("submit", "resubmit")
+    ]
+    if role == Role.DEPARTMENT_REVIEWER and not reviews(user, application):
+        actions = []
+    if role in APPLICANT_ROLES and not applicant:
+        actions = []
+    if (
+        application.status == S.IN_NOTICE
+        and application.notice_ends_on
+        and application_services.today() <= application.notice_ends_on
+    ):
+        actions = [t for t in actions if t.name != "final_approve"]
+    can_recommend = (
+        role == Role.DEPARTMENT_REVIEWER and application.status == S.IN_REVIEW and reviews(user, application)
+    )
+    can_confirm_hire = can_recommend and application.rule_id in HIRE_RULES and application.hire_confirmed_at is None
+    commitment = open_commitment(application) if application.status == S.COMMITTED else None
+    can_pay = role == Role.FINANCE_OFFICER and commitment is not None
+    remaining = None
+    if commitment is not None:
+        remaining = to_money(commitment.amount) - to_money(commitment.paid) - to_money(commitment.released)
+    staff = role in STAFF
+    default_amount = application.recommended_amount_cny or (
+        application.calculated_amount_cny if application.basis == "fixed" else None
+    )
+    return {
+        "application": application,
+        "explained": STATUS_EXPLAINED.get(application.status, ""),
+        "actions": actions,
+        "is_applicant": applicant,
+        "can_edit": applicant and application.status in (S.DRAFT, S.RETURNED),
+        "can_recommend": can_recommend and not can_confirm_hire,
+        "can_confirm_hire": can_confirm_hire,
+        "recommend_form": RecommendForm(initial={"amount": default_amount}),
+        "evidence_form": EvidenceForm(),
+        "evidence": list(application.evidence.all()),
+        "explanation": selectors.explanation(application),
+        "applied": selectors.applied_entitlement(application),
+        "declared": selectors.declared_facts(application),
+        "fund_name": selectors.fund_name(application.fund_code) if application.fund_code else "",
+        "basis_name": selectors.basis_name(application.basis) if application.basis else "",
+        "history": list(selectors.history(application)) if staff else [],
+        "objections": list(application.objections.all()) if staff else [],
+        "can_resolve": role == Role.PROGRAMME_OFFICE and application.status == S.ON_HOLD,
+        "resolve_form": ResolveForm(),
+        "can_pay": can_pay,
+        "payment_form": PaymentForm(initial={"amount": remaining, "idempotency_key": uuid.uuid4().hex}),
+        "remaining": remaining,
+        "commitments": list(application.commitments.all()) if hasattr(application, "commitments") else [],
+        "ledger_entries": selectors.ledger_view(application, staff=staff) if staff or applicant else [],
+        "staff": staff,
+    }
+
+
+def application_detail(request: HttpRequest, application_id: int) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return _login_redirect(request)
+    application = access_application(request.user, application_id)
+    return render(request, "applications/detail.html", _detail_context(request, application))
+
+
+@require_POST
+def application_action(request: HttpRequest, application_id: int) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return _login_redirect(request)
+    user = current_user(request)
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        raise DomainError(_("Choose an action."), code="action_required")
+    action = form.cleaned_data["action"]
+    application = access_application(user, application_id, action=action)
+    try:
+        if action in ("submit", "resubmit"):
+            application_submit(acting_user=user, application=application)
+        else:
+            application_transition(
+                acting_user=user, application=application, action=action, reason=form.cleaned_data["reason"]
+            )
+    except NotEntitledError as exc:
+        messages.error(request, str(exc.message))
+        for line in exc.explanation:
+            messages.info(request, line)
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("Done: %(action)s.") % {"action": APPLICATION_WORKFLOW.get(action).label})
+    return redirect("applications:detail", application_id=application.pk)
+
+
+@role_required(Role.DEPARTMENT_REVIEWER)
+@require_POST
+def application_recommend_view(request: HttpRequest, application_id: int) -> HttpResponse:
+    user = current_user(request)
+    application = access_application(user, application_id, action="recommend")
+    form = RecommendForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        return redirect("applications:detail", application_id=application.pk)
+    try:
+        application_recommend(
+            acting_user=user,
+            application=application,
+            amount=form.cleaned_data["amount"],
+            reason=form.cleaned_data["reason"],
+        )
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("Recommended."))
+    return redirect("applications:detail", application_id=application.pk)
+
+
+@role_required(Role.DEPARTMENT_REVIEWER)
+@require_POST
+def application_confirm_hire_view(request: HttpRequest, application_id: int) -> HttpResponse:
+    user = current_user(request)
+    application = access_application(user, application_id)
+    try:
+        application_confirm_hire(acting_user=user, application=application)
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("Hire confirmed."))
+    return redirect("applications:detail", application_id=application.pk)
+
+
+@role_required(*OFFICE)
+@require_POST
+def objection_resolve_view(request: HttpRequest, application_id: int) -> HttpResponse:
+    user = current_user(request)
+    application = access_application(user, application_id)
+    form = ResolveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a decision and give the resolution."))
+        return redirect("applications:detail", application_id=application.pk)
+    objection = Objection.objects.filter(pk=form.cleaned_data["objection"], application=application).first()
+    if objection is None:
+        raise NotFoundError()
+    try:
+        objection_resolve(
+            acting_user=user,
+            objection=objection,
+            decision=form.cleaned_data["decision"],
+            resolution=form.cleaned_data["resolution"],
+        )
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("Objection resolved."))
+    return redirect("applications:detail", application_id=application.pk)
+
+
+@role_required(Role.FINANCE_OFFICER)
+@require_POST
+def application_pay_view(request: HttpRequest, application_id: int) -> HttpResponse:
+    user = current_user(request)
+    application = access_application(user, application_id, action="pay")
+    form = PaymentForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Enter the amount paid."))
+        return redirect("applications:detail", application_id=application.pk)
+    try:
+        application_record_payment(
+            acting_user=user,
+            application=application,
+            amount=form.cleaned_data["amount"],
+            idempotency_key=form.cleaned_data["idempotency_key"],
+        )
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("Payment recorded."))
+    return redirect("applications:detail", application_id=application.pk)
+
+
+# --- staff lists ------------------------------------------------------------------------------------
+
+
+@role_required(*STAFF)
+def work_queue(request: HttpRequest) -> HttpResponse:
+    user = current_user(request)
+    if request.GET.get("format") == "xlsx":
+        everything = selectors.queue(user, per_page=None)
+        return xlsx_response(
+            "queue.xlsx",
+            [
+                _("Application"),
+                _("Rule"),
+                _("Year"),
+                _("Applicant"),
+                _("Status"),
+                _("Department"),
+                _("Age (days)"),
+                _("Time limit (days)"),
+                _("Overdue"),
+                _("Amount (CNY)"),
+            ],
+            (
+                [
+                    r.application.pk,
+                    r.application.rule_id,
+                    r.application.year,
+                    r.application.applicant_name,
+                    r.application.get_status_display(),
+                    r.application.department.name if r.application.department else "",
+                    r.age_days,
+                    r.limit_days,
+                    _("yes") if r.overdue else "",
+                    r.application.recommended_amount_cny or r.application.calculated_amount_cny,
+                ]
+                for r in everything.rows
+            ),
+        )
+    try:
+        page = int(request.GET.get("page", "1"))
+    except ValueError:
+        page = 1
+    return render(request, "applications/queue.html", {"queue": selectors.queue(user, page=page)})
+
+
+@role_required(*STAFF)
+def application_index(request: HttpRequest) -> HttpResponse:
+    user = current_user(request)
+    status = request.GET.get("status", "")
+    status = status if status in S.values else ""
+    rule_id = request.GET.get("rule", "")[:32]
+    try:
+        year = int(request.GET.get("year", "") or 0) or None
+    except ValueError:
+        year = None
+    qs = selectors.applications_for(user, status=status, rule_id=rule_id, year=year)
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(
+            "applications.xlsx",
+            [
+                _("Application"),
+                _("Rule"),
+                _("Year"),
+                _("Item"),
+                _("Applicant"),
+                _("Status"),
+                _("Department"),
+                _("Fund"),
+                _("Basis"),
+                _("Calculated amount (CNY)"),
+                _("Recommended amount (CNY)"),
+                _("Approved amount (CNY)"),
+                _("Policy package version"),
+                _("Submitted at"),
+            ],
+            (
+                [
+                    a.pk,
+                    a.rule_id,
+                    a.year,
+                    a.item_key,
+                    a.applicant_name,
+                    a.get_status_display(),
+                    a.department.name if a.department else "",
+                    a.fund_code,
+                    a.basis,
+                    a.calculated_amount_cny,
+                    a.recommended_amount_cny,
+                    a.approved_amount_cny,
+                    f"{a.package_name} {a.package_version}".strip(),
+                    a.submitted_at,
+                ]
+                for a in qs.iterator()
+            ),
+        )
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "applications/list.html",
+        {
+            "page": page,
+            "statuses": S.choices,
+            "status": status,
+            "rule": rule_id,
+            "year": year or "",
+            "query": query.urlencode(),
+        },
+    )
+
+
+# --- public notice ----------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def notice(request: HttpRequest) -> HttpResponse:
+    """The public notice (公示): no sign-in; anyone may object while an application is in its notice period."""
+    form = ObjectionForm(request.POST or None)
+    target = request.POST.get("application") if request.method == "POST" else request.GET.get("object")
+    in_notice = selectors.notice_list()
+    selected = (
+        in_notice.filter(pk=int(str(target)), status=S.IN_NOTICE).first() if str(target or "").isdigit() else None
+    )
+    if request.method == "POST":
+        if selected is None:
+            messages.error(request, _("This application is not in its public notice period."))
+            return redirect("applications:notice")
+        if form.is_valid():
+            if form.cleaned_data.get("website"):
+                # The hidden field was filled: a robot. Say nothing useful to it.
+                messages.success(request, _("Thank you: your objection was received and will be examined."))
+                return redirect("applications:notice")
+            try:
+                objection_lodge(
+                    application=selected,
+                    name=form.cleaned_data["name"],
+                    contact=form.cleaned_data["contact"],
+                    text=form.cleaned_data["text"],
+                    client=client_key(request.META.get("REMOTE_ADDR", "")),
+                )
+            except DomainError as exc:
+                add_domain_error(form, exc)
+            else:
+                messages.success(request, _("Thank you: your objection was received and will be examined."))
+                return redirect("applications:notice")
+    page = Paginator(in_notice, 50).get_page(request.GET.get("page"))
+    return render(request, "applications/notice.html", {"page": page, "form": form, "selected": selected})
+
+
+# --- notifications ----------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def notifications(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return _login_redirect(request)
+    user = current_user(request)
+    if request.method == "POST":
+        notifications_mark_read(acting_user=user)
+        return redirect("applications:notifications")
+    return render(
+        request,
+        "applications/notifications.html",
+        {"notifications": list(selectors.notifications_for(user)), "unread": selectors.unread_notifications(user)},
+    )
+
+
+# --- routing ----------------------------------------------------------------------------------------
+
+
+@role_required(*STAFF)
+def routing_index(request: HttpRequest) -> HttpResponse:
+    routings = RuleRouting.objects.select_related("department").prefetch_related("partners").order_by("rule_id")
+    return render(
+        request,
+        "applications/routing_list.html",
+        {"routings": routings, "limit_statuses": [(s, S(s).label) for s in LIMIT_STATUSES]},
+    )
+
+
+@role_required(*OFFICE)
+@require_http_methods(["GET", "POST"])
+def routing_edit(request: HttpRequest, rule_id: str) -> HttpResponse:
+    routing = RuleRouting.objects.filter(rule_id=rule_id).first()
+    if routing is None:
+        raise NotFoundError()
+    initial: dict[str, Any] = {
+        "department": routing.department,
+        "partners": list(routing.partners.all()),
+        "notice_days": routing.notice_days,
+        "is_open": routing.is_open,
+    }
+    initial.update({f"limit_{k}": v for k, v in (routing.time_limits or {}).items()})
+    form = RoutingForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            routing_update(
+                acting_user=current_user(request),
+                routing=routing,
+                department=form.cleaned_data["department"],
+                partners=list(form.cleaned_data["partners"]),
+                notice_days=form.cleaned_data["notice_days"],
+                time_limits=form.time_limits(),
+                is_open=form.cleaned_data["is_open"],
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("applications:routing")
+    return render(request, "applications/routing_form.html", {"form": form, "routing": routing})
