@@ -14,6 +14,7 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _django import setup_django
@@ -74,7 +75,7 @@ def main() -> None:
     statuses = [S.SUBMITTED, S.IN_REVIEW, S.RETURNED, S.RECOMMENDED, S.IN_NOTICE, S.COMMITTED, S.PAID, S.REJECTED]
     now = timezone.now()
     today = timezone.localdate()
-    rows = []
+    rows: list[Any] = []
     seen: set[tuple[int, str, int, str]] = set()
     while len(rows) < args.applications:
         rule_id, dept = rng.choice(rules)

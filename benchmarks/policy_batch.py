@@ -104,7 +104,8 @@ def synthetic(package: Package, n: int, seed: int = 2007) -> BatchFacts:
 
 def hand_written(package: Package, b: BatchFacts, as_of: date) -> dict[str, dict[str, Any]]:
     """The same formulas written out by hand for this package (values still read from its parameters)."""
-    v = {pid: (pv.value if pv is not None else None) for pid, pv in package.parameters_at(as_of).items()}
+    in_force = package.parameters_at(as_of).items()
+    v: dict[str, Any] = {pid: (pv.value if pv is not None else None) for pid, pv in in_force}
     c = b.columns
     n = b.n
     code = {name: {x: i for i, x in enumerate(spec.choices)} for name, spec in package.facts.items() if spec.choices}

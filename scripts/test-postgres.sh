@@ -4,7 +4,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$PWD/var/test-postgres"
-PGBIN=$(dirname "$(compgen -G '/usr/lib/postgresql/*/bin/initdb' | sort -V | tail -n 1)")
+INITDB=$(compgen -G '/usr/lib/postgresql/*/bin/initdb' | sort -V | tail -n 1 || true)
+if [ -z "$INITDB" ]; then
+  echo "PostgreSQL is not installed: run scripts/ensure-system-packages.sh (make install-test does)" >&2
+  exit 1
+fi
+PGBIN=$(dirname "$INITDB")
 PORT=${WAIBAO_TEST_PG_PORT:-54329}
 DATA="$ROOT/data"
 RUN_AS=()

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+import shutil
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -15,6 +18,21 @@ from waibao.governance.dataset import load_governance_dataset
 from waibao.registry.dataset import load_registry_dataset
 
 PASSWORD = "Correct-Horse-9"
+
+# Playwright's sync API runs an event loop in the test thread; Django refuses ORM calls from a thread
+# with a running loop unless told the calls are safe (they are: the loop is Playwright's, not ours).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 @pytest.fixture
@@ -120,3 +138,17 @@ def _append_only_triggers_survive_flush(request: pytest.FixtureRequest) -> objec
             cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND sql LIKE '%append-only%'")
             for (name,) in cursor.fetchall():
                 cursor.execute(f'DROP TRIGGER IF EXISTS "{name}"')
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("CI"):
+            pytest.fail("Chromium is missing: `make test` installs it (scripts/ensure-system-packages.sh)")
+        pytest.skip("Chromium is not installed (make test installs it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()

@@ -9,7 +9,14 @@ from waibao.common.money import MoneyError, format_money, to_money
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [("1.005", "1.01"), ("1.004", "1.00"), ("-1.005", "-1.01"), (2, "2.00"), (Decimal("0.125"), "0.13"), (" 7 ", "7.00")],
+    [
+        ("1.005", "1.01"),
+        ("1.004", "1.00"),
+        ("-1.005", "-1.01"),
+        (2, "2.00"),
+        (Decimal("0.125"), "0.13"),
+        (" 7 ", "7.00"),
+    ],
 )
 def test_rounds_half_up_to_the_fen(raw: object, expected: str) -> None:
     assert str(to_money(raw)) == expected  # type: ignore[arg-type]

@@ -1,42 +1,14 @@
-"""Browser tests: Playwright (the Python package) driving Debian's Chromium against the live test server."""
+"""Browser tests: Playwright (the Python package) driving Debian's Chromium against the live test server.
+
+The session-wide `browser` fixture lives in tests/conftest.py so that every browser test in the suite shares
+one Playwright instance (two sync instances cannot run in one thread)."""
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-
-# Playwright's sync API runs an event loop in the test thread; Django refuses ORM calls from a thread
-# with a running loop unless told the calls are safe (they are: the loop is Playwright's, not ours).
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    if not os.path.exists(CHROMIUM):
-        if os.environ.get("CI"):
-            pytest.fail("Chromium is missing: `make test` installs it (scripts/ensure-system-packages.sh)")
-        pytest.skip("Chromium is not installed (make test installs it)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

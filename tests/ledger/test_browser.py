@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import CHROMIUM_ARGS, browser, login  # noqa: F401  (browser is a fixture)
+from tests.e2e.conftest import login
 from waibao.accounts.models import User
 from waibao.ledger.models import Commitment, EntryKind, LedgerEntry
 from waibao.ledger.services import commitment_create
@@ -16,7 +16,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def test_finance_pays_and_the_fund_page_shows_it(
-    browser: Any,  # noqa: F811
+    browser: Any,
     live_server: Any,
     make_application: Any,
     office: User,

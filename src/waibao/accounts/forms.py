@@ -59,7 +59,9 @@ class StaffUserForm(forms.Form):
     email = forms.EmailField(label=_("Email"), required=False)
     role = forms.ChoiceField(label=_("Role"), choices=[(r.value, r.label) for r in STAFF_ACCOUNT_ROLES])
     department = forms.ModelChoiceField(label=_("Department"), queryset=Department.objects.all(), required=False)
-    zone = forms.ModelChoiceField(label=_("Zone (only for staff who review one zone)"), queryset=Zone.objects.all(), required=False)
+    zone = forms.ModelChoiceField(
+        label=_("Zone (only for staff who review one zone)"), queryset=Zone.objects.all(), required=False
+    )
     training_institution = forms.ModelChoiceField(
         label=_("Training institution"), queryset=TrainingInstitution.objects.all(), required=False
     )

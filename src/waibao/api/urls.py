@@ -11,6 +11,7 @@ from waibao.api.registry import router as registry_router
 from waibao.applications.api import router as applications_router
 from waibao.common.errors import DomainError
 from waibao.common.middleware import domain_error_response
+from waibao.statistics.api import router as statistics_router
 
 api = NinjaAPI(title="waibao API", version="1", urls_namespace="api-v1")
 
@@ -34,5 +35,6 @@ def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpRespons
 
 api.add_router("/registry", registry_router)
 api.add_router("/applications", applications_router)
+api.add_router("/statistics", statistics_router)
 
 urlpatterns = [path("v1/", api.urls)]

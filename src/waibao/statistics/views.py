@@ -1,0 +1,752 @@
+"""Statistics pages: enterprise entry, review queue, indicator dashboard, goal, public figures, rates."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from waibao.accounts.access import OFFICE, STAFF, role_required
+from waibao.accounts.models import Role
+from waibao.audit.selectors import history_for
+from waibao.common.errors import DomainError, NotFoundError, PermissionDeniedError
+from waibao.common.forms import add_domain_error
+from waibao.common.tabular import TableImportError, xlsx_bytes
+from waibao.registry.access import access_enterprise
+from waibao.registry.forms import ImportForm
+from waibao.registry.models import Enterprise, OwnershipType, ServiceCategory, Zone
+from waibao.statistics import services
+from waibao.statistics.access import (
+    access_contract,
+    access_execution,
+    access_staffing_report,
+    can_file,
+    can_review,
+    is_reviewer,
+)
+from waibao.statistics.conf import cutoff_date, parameters, software_category_codes
+from waibao.statistics.conf import today as local_today
+from waibao.statistics.forms import (
+    ActionForm,
+    ContractForm,
+    ExecutionForm,
+    ParametersForm,
+    RateForm,
+    StaffingForm,
+)
+from waibao.statistics.models import Contract, ExchangeRate, Execution, RecordStatus, StaffingReport
+from waibao.statistics.selectors import (
+    AMOUNT_FIELDS,
+    BY_CHOICES,
+    IndicatorFilters,
+    enterprises_reporting,
+    goal_progress,
+    indicators,
+    latest_data_date,
+    review_queue,
+    staffing_indicators,
+    status_counts,
+)
+from waibao.statistics.workflow import EDITABLE, RECORD_WORKFLOW
+
+KINDS: dict[str, Any] = {
+    "contract": Contract,
+    "execution": Execution,
+    "staffing": StaffingReport,
+}
+ACCESS: dict[str, Any] = {
+    "contract": access_contract,
+    "execution": access_execution,
+    "staffing": access_staffing_report,
+}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _user(request: HttpRequest) -> Any:
+    return request.user
+
+
+def _login_or(request: HttpRequest) -> HttpResponse | None:
+    if not request.user.is_authenticated:
+        return redirect(f"{reverse('accounts:login')}?next={request.path}")
+    return None
+
+
+def _actions_for(request: HttpRequest, record: Any) -> list[Any]:
+    user = _user(request)
+    out = []
+    for transition in RECORD_WORKFLOW.available(state=record.status, role=user.role):
+        if transition.name in ("approve", "return"):
+            if can_review(user, record.enterprise):
+                out.append(transition)
+        elif can_file(user, record.enterprise_id):
+            out.append(transition)
+    return out
+
+
+# --- the enterprise's own records --------------------------------------------------------------------
+
+
+def _enterprise_for(request: HttpRequest) -> Enterprise:
+    user = _user(request)
+    if user.role == Role.ENTERPRISE:
+        return access_enterprise(user, user.enterprise_id)
+    enterprise_id = request.GET.get("enterprise") or request.POST.get("enterprise")
+    if not enterprise_id:
+        raise NotFoundError(_("Choose an enterprise first (from its page in the registry)."))
+    return access_enterprise(user, enterprise_id)
+
+
+@role_required(Role.ENTERPRISE, *STAFF)
+def my_records(request: HttpRequest) -> HttpResponse:
+    enterprise = _enterprise_for(request)
+    staffing = list(StaffingReport.objects.filter(enterprise=enterprise).select_related("enterprise")[:120])
+    for report in staffing:
+        report.actions = _actions_for(request, report)  # type: ignore[attr-defined]
+    context = {
+        "enterprise": enterprise,
+        "contracts": Contract.objects.filter(enterprise=enterprise).select_related("category")[:500],
+        "executions": Execution.objects.filter(enterprise=enterprise).select_related("contract")[:500],
+        "staffing": staffing,
+        "can_file": can_file(_user(request), enterprise.pk),
+        "editable": EDITABLE,
+        "query": f"?enterprise={enterprise.pk}" if _user(request).role != Role.ENTERPRISE else "",
+    }
+    return render(request, "statistics/my_records.html", context)
+
+
+@role_required(Role.ENTERPRISE, Role.PROGRAMME_OFFICE)
+@require_POST
+def submit_selected(request: HttpRequest) -> HttpResponse:
+    """Submit the ticked drafts of one's own enterprise in one go."""
+    enterprise = _enterprise_for(request)
+    records: list[Any] = []
+    for kind, model in KINDS.items():
+        ids = [int(i) for i in request.POST.getlist(kind) if i.isdigit()]
+        records.extend(model.objects.filter(enterprise=enterprise, pk__in=ids))
+    result = services.records_transition(acting_user=_user(request), records=records, action="submit")
+    _report_bulk(request, result)
+    return redirect(reverse("statistics:my_records") + _enterprise_query(request, enterprise))
+
+
+def _enterprise_query(request: HttpRequest, enterprise: Enterprise) -> str:
+    return "" if _user(request).role == Role.ENTERPRISE else f"?enterprise={enterprise.pk}"
+
+
+def _report_bulk(request: HttpRequest, result: services.BulkResult) -> None:
+    if result.done:
+        messages.success(request, _("%(count)d record(s) done.") % {"count": result.done})
+    for record, message in result.errors[:20]:
+        messages.error(request, f"{record}: {message}")
+    if not result.done and not result.errors:
+        messages.warning(request, _("Nothing was selected."))
+
+
+def _form_page(request: HttpRequest, template: str, **context: Any) -> HttpResponse:
+    return render(request, f"statistics/{template}", context)
+
+
+@require_http_methods(["GET", "POST"])
+def contract_edit(request: HttpRequest, contract_id: int | None = None) -> HttpResponse:
+    if (login := _login_or(request)) is not None:
+        return login
+    contract = access_contract(request.user, contract_id, write=True) if contract_id is not None else None
+    enterprise = contract.enterprise if contract else _enterprise_for(request)
+    if not can_file(request.user, enterprise.pk):
+        raise PermissionDeniedError()
+    initial = {}
+    if contract:
+        initial = {f: getattr(contract, f) for f in services.CONTRACT_FIELDS}
+    form = ContractForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.contract_save(
+                acting_user=_user(request), enterprise=enterprise, contract=contract, fields=form.cleaned_data
+            )
+        except DomainError as exc:
+            if exc.status_code == 403:
+                raise
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("Saved as a draft: submit it when it is complete."))
+            return redirect("statistics:contract_detail", contract_id=saved.pk)
+    return _form_page(
+        request, "record_form.html", form=form, enterprise=enterprise, record=contract, title=_("Contract")
+    )
+
+
+def contract_detail(request: HttpRequest, contract_id: int) -> HttpResponse:
+    if (login := _login_or(request)) is not None:
+        return login
+    contract = access_contract(request.user, contract_id)
+    executions = list(contract.executions.select_related("enterprise").order_by("date", "id"))
+    for execution in executions:
+        execution.actions = _actions_for(request, execution)  # type: ignore[attr-defined]
+    return render(
+        request,
+        "statistics/contract_detail.html",
+        {
+            "contract": contract,
+            "executions": executions,
+            "actions": _actions_for(request, contract),
+            "action_form": ActionForm(),
+            "can_file": can_file(request.user, contract.enterprise_id),
+            "editable": EDITABLE,
+            "history": history_for(contract)[:100],
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def execution_edit(
+    request: HttpRequest, contract_id: int | None = None, execution_id: int | None = None
+) -> HttpResponse:
+    if (login := _login_or(request)) is not None:
+        return login
+    execution = access_execution(request.user, execution_id, write=True) if execution_id is not None else None
+    if execution is not None:
+        contract = execution.contract
+    elif contract_id is not None:
+        contract = access_contract(request.user, contract_id, write=True)
+    else:
+        raise NotFoundError()
+    initial: dict[str, Any] = {"currency": contract.currency}
+    if execution:
+        initial = {f: getattr(execution, f) for f in services.EXECUTION_FIELDS}
+    form = ExecutionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.execution_save(
+                acting_user=_user(request), contract=contract, execution=execution, fields=form.cleaned_data
+            )
+        except DomainError as exc:
+            if exc.status_code == 403:
+                raise
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("Saved as a draft: submit it when it is complete."))
+            return redirect("statistics:contract_detail", contract_id=contract.pk)
+    return _form_page(
+        request,
+        "record_form.html",
+        form=form,
+        enterprise=contract.enterprise,
+        record=execution,
+        contract=contract,
+        title=_("Execution record"),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def staffing_edit(request: HttpRequest, report_id: int | None = None) -> HttpResponse:
+    if (login := _login_or(request)) is not None:
+        return login
+    report = access_staffing_report(request.user, report_id, write=True) if report_id else None
+    enterprise = report.enterprise if report else _enterprise_for(request)
+    if not can_file(request.user, enterprise.pk):
+        raise PermissionDeniedError()
+    initial = {}
+    if report:
+        initial = {f: getattr(report, f) for f in services.STAFFING_FIELDS}
+    form = StaffingForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.staffing_report_save(
+                acting_user=_user(request), enterprise=enterprise, report=report, fields=form.cleaned_data
+            )
+        except DomainError as exc:
+            if exc.status_code == 403:
+                raise
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("Saved as a draft: submit it when it is complete."))
+            return redirect(reverse("statistics:my_records") + _enterprise_query(request, enterprise))
+    note = _("Reporting period: %(n)d month(s).") % {"n": parameters().staffing_period_months}
+    return _form_page(
+        request,
+        "record_form.html",
+        form=form,
+        enterprise=enterprise,
+        record=report,
+        title=_("Staffing report"),
+        note=note,
+    )
+
+
+def _back(request: HttpRequest, record: Any) -> HttpResponse:
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
+    if isinstance(record, Contract):
+        return redirect("statistics:contract_detail", contract_id=record.pk)
+    if isinstance(record, Execution):
+        return redirect("statistics:contract_detail", contract_id=record.contract_id)
+    return redirect(reverse("statistics:my_records") + _enterprise_query(request, record.enterprise))
+
+
+@require_POST
+def record_action(request: HttpRequest, kind: str, record_id: int) -> HttpResponse:
+    if (login := _login_or(request)) is not None:
+        return login
+    if kind not in ACCESS:
+        raise NotFoundError()
+    record = ACCESS[kind](request.user, record_id)
+    form = ActionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The action could not be read."))
+        return _back(request, record)
+    try:
+        services.record_transition(
+            acting_user=_user(request),
+            record=record,
+            action=form.cleaned_data["action"],
+            reason=form.cleaned_data["reason"],
+        )
+    except DomainError as exc:
+        if exc.status_code == 403:
+            raise
+        messages.error(request, str(exc.message))
+    else:
+        record.refresh_from_db()
+        messages.success(request, _("Status is now: %(status)s") % {"status": record.get_status_display()})
+    return _back(request, record)
+
+
+@require_POST
+def record_delete(request: HttpRequest, kind: str, record_id: int) -> HttpResponse:
+    if (login := _login_or(request)) is not None:
+        return login
+    if kind not in ACCESS:
+        raise NotFoundError()
+    record = ACCESS[kind](request.user, record_id, write=True)
+    enterprise = record.enterprise
+    try:
+        services.record_delete(acting_user=_user(request), record=record)
+    except DomainError as exc:
+        if exc.status_code == 403:
+            raise
+        messages.error(request, str(exc.message))
+        return _back(request, record)
+    messages.success(request, _("Deleted."))
+    return redirect(reverse("statistics:my_records") + _enterprise_query(request, enterprise))
+
+
+# --- bulk import -------------------------------------------------------------------------------------
+
+IMPORTS = {
+    "contracts": (services.CONTRACT_COLUMNS + services.CONTRACT_OPTIONAL_COLUMNS, services.contracts_import),
+    "executions": (services.EXECUTION_COLUMNS + services.EXECUTION_OPTIONAL_COLUMNS, services.executions_import),
+}
+
+
+@role_required(Role.ENTERPRISE, Role.PROGRAMME_OFFICE)
+@require_http_methods(["GET", "POST"])
+def import_view(request: HttpRequest, kind: str) -> HttpResponse:
+    if kind not in IMPORTS:
+        raise NotFoundError()
+    columns, importer = IMPORTS[kind]
+    form = ImportForm(request.POST or None, request.FILES or None)
+    errors: list[Any] = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            result = importer(
+                acting_user=_user(request), stream=io.BytesIO(upload.read()), filename=upload.name, approve=False
+            )
+        except TableImportError as exc:
+            errors = exc.errors
+            messages.error(request, str(exc.message))
+        except DomainError as exc:
+            if exc.status_code == 403:
+                raise
+            add_domain_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Imported %(count)d record(s) as drafts: review and submit them.") % {"count": result.created},
+            )
+            return redirect("statistics:my_records")
+    return render(request, "statistics/import.html", {"form": form, "errors": errors, "columns": columns, "kind": kind})
+
+
+def _leaf_codes() -> list[str]:
+    return list(ServiceCategory.objects.filter(parent__isnull=False).values_list("code", flat=True))
+
+
+@role_required(Role.ENTERPRISE, Role.PROGRAMME_OFFICE)
+def import_template(request: HttpRequest, kind: str) -> HttpResponse:
+    if kind not in IMPORTS:
+        raise NotFoundError()
+    columns, _importer = IMPORTS[kind]
+    user = _user(request)
+    code = user.enterprise.credit_code if user.role == Role.ENTERPRISE else "91330106MA27XXXXXX"
+    if kind == "contracts":
+        example = [
+            code,
+            "HT-2007-001",
+            "Example Client Inc.",
+            "US",
+            "ito-software-dev",
+            "USD",
+            "120000.00",
+            "2007-03-15",
+            "Banking",
+            "2007-04-01",
+            "2007-12-31",
+        ]
+        notes = [
+            ("client_country", _("ISO 3166-1 code: CN is onshore; every other code is offshore")),
+            ("category", _("Category id: ") + ", ".join(_leaf_codes())),
+            ("currency", _("Currency code with a rate in the rate table, or CNY")),
+            ("signed_date / start_date / end_date", _("Date, YYYY-MM-DD")),
+        ]
+    else:
+        example = [code, "HT-2007-001", "2007-06-30", "USD", "40000.00", "BANK-REF-123", ""]
+        notes = [
+            ("contract_no", _("Number of a contract already entered")),
+            ("over_reason", _("Required when the executions exceed the contract amount")),
+        ]
+    content = xlsx_bytes([(kind, list(columns), [example]), (_("Instructions"), [_("Column"), _("Meaning")], notes)])
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{kind}-template.xlsx"'
+    return response
+
+
+# --- review ------------------------------------------------------------------------------------------
+
+
+@role_required(*STAFF)
+def review(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    if not is_reviewer(user):
+        raise PermissionDeniedError(_("You do not review statistics."))
+    kind = request.GET.get("kind", "contract")
+    if kind not in KINDS:
+        kind = "contract"
+    status = request.GET.get("status", RecordStatus.SUBMITTED)
+    if status not in {s.value for s in RecordStatus}:
+        status = RecordStatus.SUBMITTED
+    zone = request.GET.get("zone", "")
+    records = list(review_queue(user, KINDS[kind], status=status, zone=zone)[:300])
+    return render(
+        request,
+        "statistics/review.html",
+        {
+            "kind": kind,
+            "status": status,
+            "zone": zone,
+            "records": records,
+            "statuses": RecordStatus.choices,
+            "zones": Zone.objects.all() if user.zone_id is None else Zone.objects.filter(pk=user.zone_id),
+            "counts": status_counts(user),
+        },
+    )
+
+
+@role_required(*STAFF)
+@require_POST
+def review_bulk(request: HttpRequest) -> HttpResponse:
+    kind = request.POST.get("kind", "")
+    if kind not in KINDS:
+        raise NotFoundError()
+    action = request.POST.get("action", "")
+    if action not in ("approve", "return"):
+        messages.error(request, _("The action could not be read."))
+        return redirect("statistics:review")
+    ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
+    records = list(KINDS[kind].objects.filter(pk__in=ids).select_related("enterprise"))
+    result = services.records_transition(
+        acting_user=_user(request), records=records, action=action, reason=request.POST.get("reason", "")
+    )
+    _report_bulk(request, result)
+    return redirect(f"{reverse('statistics:review')}?kind={kind}")
+
+
+# --- indicators --------------------------------------------------------------------------------------
+
+
+def _parse_date(text: str | None, default: date) -> date:
+    try:
+        return date.fromisoformat(text) if text else default
+    except ValueError:
+        return default
+
+
+def _filters_from(params: QueryDict) -> tuple[date, date, str | None, IndicatorFilters]:
+    latest = latest_data_date() or local_today()
+    date_to = _parse_date(params.get("to"), latest)
+    date_from = _parse_date(params.get("from"), date(date_to.year, 1, 1))
+    if date_to < date_from:
+        date_from, date_to = date_to, date_from
+    by = params.get("by") or None
+    if by not in BY_CHOICES:
+        by = None
+    offshore = {"1": True, "0": False}.get(params.get("offshore", ""))
+    filters = IndicatorFilters(
+        zone=params.get("zone", "")[:32],
+        top_level=params.get("top_level", "")[:8],
+        category=params.get("category", "")[:64],
+        country=params.get("country", "").upper()[:2],
+        ownership=params.get("ownership", "")[:3],
+        offshore=offshore,
+    )
+    return date_from, date_to, by, filters
+
+
+def _by_labels() -> dict[str, str]:
+    return {
+        "zone": _("Zone"),
+        "category": _("ITO / BPO / KPO"),
+        "subcategory": _("Service category"),
+        "country": _("Client country or region"),
+        "ownership": _("Ownership type"),
+        "month": _("Month"),
+        "quarter": _("Quarter"),
+        "year": _("Year"),
+        "enterprise": _("Enterprise"),
+    }
+
+
+def _amount_labels() -> dict[str, str]:
+    return {
+        "contract_amount_usd": _("Contract amount (USD)"),
+        "contract_amount_offshore_usd": _("Offshore contract amount (USD)"),
+        "executed_amount_usd": _("Executed amount (USD)"),
+        "executed_amount_offshore_usd": _("Offshore executed amount (USD)"),
+        "contract_amount_cny": _("Contract amount (CNY)"),
+        "contract_amount_offshore_cny": _("Offshore contract amount (CNY)"),
+        "executed_amount_cny": _("Executed amount (CNY)"),
+        "executed_amount_offshore_cny": _("Offshore executed amount (CNY)"),
+    }
+
+
+@role_required(*STAFF)
+def dashboard(request: HttpRequest) -> HttpResponse:
+    date_from, date_to, by, filters = _filters_from(request.GET)
+    by = by or "month"
+    total = indicators(date_from=date_from, date_to=date_to, filters=filters)[0]
+    rows = indicators(date_from=date_from, date_to=date_to, by=by, filters=filters, labels=True)
+    staffing = staffing_indicators(date_from=date_from, date_to=date_to, filters=filters)[0]
+    chart = {
+        "labels": [r.label for r in rows[:40]],
+        "series": [
+            {"name": _("Contract amount (USD)"), "data": [str(r.sums["contract_amount_usd"]) for r in rows[:40]]},
+            {"name": _("Executed amount (USD)"), "data": [str(r.sums["executed_amount_usd"]) for r in rows[:40]]},
+            {
+                "name": _("Offshore executed amount (USD)"),
+                "data": [str(r.sums["executed_amount_offshore_usd"]) for r in rows[:40]],
+            },
+        ],
+        "line": by in ("month", "quarter", "year"),
+    }
+    query = request.GET.copy()
+    return render(
+        request,
+        "statistics/dashboard.html",
+        {
+            "date_from": date_from,
+            "date_to": date_to,
+            "by": by,
+            "filters": filters,
+            "total": total,
+            "rows": rows,
+            "staffing": staffing,
+            "enterprise_count": enterprises_reporting(date_from=date_from, date_to=date_to, filters=filters),
+            "chart": chart,
+            "by_labels": _by_labels(),
+            "zones": Zone.objects.all(),
+            "ownership_types": OwnershipType.objects.filter(parent__isnull=True),
+            "categories": ServiceCategory.objects.filter(parent__isnull=False).order_by("sort_order", "code"),
+            "query": query.urlencode(),
+            "ytd_from": date(date_to.year, 1, 1).isoformat(),
+        },
+    )
+
+
+def _sheet_title(title: str) -> str:
+    """Excel refuses / \\ ? * [ ] : in sheet names."""
+    return "".join("-" if ch in "/\\?*[]:" else ch for ch in title)[:31]
+
+
+@role_required(*STAFF)
+def indicators_export(request: HttpRequest) -> HttpResponse:
+    """Every indicator table for the chosen range and filters, one sheet per grouping."""
+    date_from, date_to, _by, filters = _filters_from(request.GET)
+    labels = _amount_labels()
+    headers_tail = [_("Contracts"), _("Execution records")] + [labels[f] for f in AMOUNT_FIELDS]
+    sheets: list[tuple[str, list[str], list[list[Any]]]] = []
+    by_labels = _by_labels()
+    for by in (None, *BY_CHOICES):
+        rows = indicators(date_from=date_from, date_to=date_to, by=by, filters=filters, labels=True)
+        title = _("Total") if by is None else by_labels[by]
+        sheets.append(
+            (
+                title,
+                [_("Key"), _("Name"), *headers_tail],
+                [
+                    [r.key, r.label, r.contract_count, r.execution_count, *(r.sums[f] for f in AMOUNT_FIELDS)]
+                    for r in rows
+                ],
+            )
+        )
+    for by in (None, "zone", "ownership"):
+        staff_rows = staffing_indicators(date_from=date_from, date_to=date_to, by=by, filters=filters)
+        sheets.append(
+            (
+                _("Staffing") + ("" if by is None else f" · {by_labels[by]}"),
+                [_("Key"), _("Name"), _("Enterprises"), _("Employees"), _("New employees"), _("New graduates")],
+                [[r.key, r.label, r.enterprises, r.employees, r.new_employees, r.new_graduates] for r in staff_rows],
+            )
+        )
+    content = xlsx_bytes([(_sheet_title(title), headers, rows) for title, headers, rows in sheets])
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="indicators-{date_from}-{date_to}.xlsx"'
+    return response
+
+
+@role_required(*STAFF)
+def goal(request: HttpRequest) -> HttpResponse:
+    progress = goal_progress()
+    chart = {
+        "years": [str(y.year) for y in progress.years],
+        "required": [str(y.required) if y.required is not None else None for y in progress.years],
+        "actual": [str(y.actual) if y.actual is not None else None for y in progress.years],
+        "projection": [str(y.projection) if y.projection is not None else None for y in progress.years],
+        "names": [_("Required path"), _("Actual"), _("Projection")],
+    }
+    return render(
+        request,
+        "statistics/goal.html",
+        {
+            "goal": progress,
+            "required_pct": progress.required_growth * 100,
+            "projection_pct": progress.projection_growth * 100 if progress.projection_growth is not None else None,
+            "chart": chart,
+        },
+    )
+
+
+def public(request: HttpRequest) -> HttpResponse:
+    """Headline figures, no sign-in: the latest year with approved data, and its year to date."""
+    latest = latest_data_date()
+    context: dict[str, Any] = {"latest": latest}
+    if latest is not None:
+        year_from = date(latest.year, 1, 1)
+        context["total"] = indicators(date_from=year_from, date_to=latest)[0]
+        context["by_category"] = indicators(
+            date_from=year_from, date_to=latest, by="category", filters=IndicatorFilters(offshore=True), labels=True
+        )
+        context["by_zone"] = indicators(date_from=year_from, date_to=latest, by="zone", labels=True)[:10]
+        context["enterprise_count"] = enterprises_reporting(date_from=year_from, date_to=latest)
+        context["staffing"] = staffing_indicators(date_from=year_from, date_to=latest)[0]
+        same_day_last_year = date(
+            latest.year - 1, latest.month, min(latest.day, 28 if latest.month == 2 else latest.day)
+        )
+        previous = indicators(date_from=date(latest.year - 1, 1, 1), date_to=same_day_last_year)[0]
+        if previous.sums["executed_amount_usd"]:
+            context["growth_pct"] = (
+                context["total"].sums["executed_amount_usd"] / previous.sums["executed_amount_usd"] - 1
+            ) * 100
+    return render(request, "statistics/public.html", context)
+
+
+# --- rates and parameters ----------------------------------------------------------------------------
+
+
+@role_required(*STAFF)
+@require_http_methods(["GET", "POST"])
+def rates(request: HttpRequest) -> HttpResponse:
+    office = _user(request).role == Role.PROGRAMME_OFFICE
+    form = RateForm(request.POST or None) if request.POST.get("form") == "rate" else RateForm()
+    upload = (
+        ImportForm(request.POST or None, request.FILES or None)
+        if request.POST.get("form") == "upload"
+        else ImportForm()
+    )
+    errors: list[Any] = []
+    if request.method == "POST":
+        if not office:
+            raise PermissionDeniedError()
+        try:
+            if request.POST.get("form") == "rate" and form.is_valid():
+                services.exchange_rate_set(acting_user=_user(request), **form.cleaned_data)
+                messages.success(request, _("Saved."))
+                return redirect("statistics:rates")
+            if request.POST.get("form") == "upload" and upload.is_valid():
+                file = upload.cleaned_data["file"]
+                result = services.exchange_rates_import(
+                    acting_user=_user(request), stream=io.BytesIO(file.read()), filename=file.name
+                )
+                messages.success(
+                    request,
+                    _("Exchange rates: %(created)d created, %(updated)d updated.")
+                    % {"created": result.created, "updated": result.updated},
+                )
+                return redirect("statistics:rates")
+            if request.POST.get("form") == "delete":
+                rate_id = request.POST.get("id", "")
+                rate = ExchangeRate.objects.filter(pk=int(rate_id)).first() if rate_id.isdigit() else None
+                if rate is None:
+                    raise NotFoundError()
+                services.exchange_rate_delete(acting_user=_user(request), rate=rate)
+                messages.success(request, _("Deleted."))
+                return redirect("statistics:rates")
+        except TableImportError as exc:
+            errors = exc.errors
+            messages.error(request, str(exc.message))
+        except DomainError as exc:
+            if exc.status_code in (403, 404):
+                raise
+            add_domain_error(form, exc)
+    currency = request.GET.get("currency", "").upper()[:3]
+    qs = ExchangeRate.objects.all()
+    if currency:
+        qs = qs.filter(currency=currency)
+    return render(
+        request,
+        "statistics/rates.html",
+        {
+            "rates": qs.order_by("currency", "-date")[:500],
+            "currencies": ExchangeRate.objects.values_list("currency", flat=True).distinct().order_by("currency"),
+            "currency": currency,
+            "form": form,
+            "upload": upload,
+            "errors": errors,
+            "office": office,
+        },
+    )
+
+
+@role_required(*OFFICE)
+@require_http_methods(["GET", "POST"])
+def parameters_edit(request: HttpRequest) -> HttpResponse:
+    params = parameters()
+    form = ParametersForm(request.POST or None, instance=params)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in ParametersForm.Meta.fields}
+        try:
+            services.parameters_update(acting_user=_user(request), fields=fields)
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("statistics:parameters")
+    this_year = local_today().year
+    return render(
+        request,
+        "statistics/parameters.html",
+        {
+            "form": form,
+            "cutoff_example": cutoff_date(this_year - 1, parameters()),
+            "example_year": this_year - 1,
+            "software": software_category_codes(),
+        },
+    )
