@@ -35,11 +35,12 @@ setup-data:
 	$(WAIBAO) load_defaults
 	$(WAIBAO) demo --enterprises $(DEMO_ENTERPRISES) --seed 2007
 	$(WAIBAO) stats demo --seed 2007
-	$(WAIBAO) demo_accounts
+	$(WAIBAO) demo_accounts --quiet
 	$(WAIBAO) applications demo
+	$(WAIBAO) demo_accounts
 
 serve:
-	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl-C stops)"
+	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl-C stops; e-mail the platform sends is written to var/mail/)"
 	$(WAIBAO) runserver $(HOST):$(PORT)
 
 ## install-test: the test tools, and the Debian packages the tests need (Chromium, PostgreSQL)
