@@ -5,10 +5,12 @@ database `waibao_bench_ledger_<pid>` on that server, dropped afterwards). With `
 N processes approve and pay their share at the same time (all on the same few budget lines), which measures
 throughput under contention; with 1 worker the p95 is that of one approval with nobody waiting.
 
-The Application rows are created directly with bulk_create (status `committed`, as at final approval): the
-applications area offers no benchmark constructor, and this benchmark measures the ledger. Each approval is
-one `commitment_create` and each payment one `payment_create`, the services the pages and the applications
-workflow call, each in its own transaction with its audit event.
+The Application rows are created directly with bulk_create, in public notice with the notice period over (as
+after department review and the programme office's approval). Each approval is the programme office's final
+approval through the applications workflow (`application_transition(action="final_approve")`, which commits
+the amount on the ledger) and each payment is the finance officer's `application_record_payment` (which pays
+through the ledger and moves the application to `paid`): the same services the pages call, each one
+transaction with its audit events.
 
 Run: .venv/bin/python benchmarks/ledger_throughput.py [--applications 10000] [--workers 1]
      [--database sqlite|postgres|both]
@@ -45,7 +47,8 @@ def django_for(database_url: str) -> None:
 
 
 def prepare(database_url: str, applications: int) -> dict[str, Any]:
-    """Migrate, load the data set, create the users and `applications` approved applications."""
+    """Migrate, load the data set, create the users and `applications` applications whose notice has ended."""
+    import datetime
     from decimal import Decimal
 
     from django.conf import settings
@@ -70,6 +73,8 @@ def prepare(database_url: str, applications: int) -> dict[str, Any]:
     finance = User.objects.create(username="bench-finance", role=Role.FINANCE_OFFICER)
     enterprises = list(Enterprise.objects.order_by("pk"))
     rules = ("HZ-12a", "HZ-12c", "HZ-15", "HZ-17c", "HZ-9a")  # five earmarked uses; zones give three sources
+    notice_end = datetime.date.today() - datetime.timedelta(days=1)
+    notice_start = notice_end - datetime.timedelta(days=6)
     Application.objects.bulk_create(
         [
             Application(
@@ -77,9 +82,11 @@ def prepare(database_url: str, applications: int) -> dict[str, Any]:
                 rule_id=rules[i % len(rules)],
                 year=2007 + i % 4,
                 item_key=f"bench-{i}",
-                status=ApplicationStatus.COMMITTED,
+                status=ApplicationStatus.IN_NOTICE,
                 fund_code="special_fund",
                 approved_amount_cny=Decimal("200.00"),
+                notice_starts_on=notice_start,
+                notice_ends_on=notice_end,
             )
             for i in range(applications)
         ],
@@ -97,7 +104,7 @@ def approve_and_pay(office_id: int, finance_id: int, application_ids: list[int])
 
     from waibao.accounts.models import User
     from waibao.applications.models import Application
-    from waibao.ledger.services import commitment_create, payment_create
+    from waibao.applications.services import application_record_payment, application_transition
 
     office = User.objects.get(pk=office_id)
     finance = User.objects.get(pk=finance_id)
@@ -106,11 +113,12 @@ def approve_and_pay(office_id: int, finance_id: int, application_ids: list[int])
     for application in Application.objects.filter(pk__in=application_ids).select_related("enterprise").order_by("pk"):
         amount = Decimal("200.00")
         t0 = time.perf_counter()
-        commitment = commitment_create(acting_user=office, application=application, amount=amount)
+        application = application_transition(acting_user=office, application=application, action="final_approve")
         t1 = time.perf_counter()
-        payment_create(
-            acting_user=finance, commitment=commitment, amount=amount, idempotency_key=f"pay-{application.pk}"
+        application = application_record_payment(
+            acting_user=finance, application=application, amount=amount, idempotency_key=f"pay-{application.pk}"
         )
+        assert application.status == "paid", application.status
         t2 = time.perf_counter()
         approve_ms.append((t1 - t0) * 1000)
         pay_ms.append((t2 - t1) * 1000)
