@@ -228,3 +228,34 @@ def test_simulate_from_registry(tmp_path: Path) -> None:
     assert rules["HZ-9b"]["baseline"]["entitlements"] == 0
     table = call("simulate", "--year", "2008", "--from-registry")
     assert "actual_tax_paid_cny" in table
+
+
+@pytest.mark.django_db
+def test_simulate_from_registry_takes_software_exports_from_approved_statistics() -> None:
+    from decimal import Decimal
+
+    from waibao.statistics.models import IndicatorRollup
+
+    exporter = EnterpriseFactory(status="recognised")
+    EnterpriseFactory(status="recognised")  # no statistics: exports count as zero
+
+    def rollup(year: int, usd: str, *, category: str = "ito-software-dev", offshore: bool = True) -> None:
+        IndicatorRollup.objects.create(
+            year=year, month=6, enterprise=exporter, zone="", top_level="ITO", category=category,
+            country="US" if offshore else "CN", ownership="", offshore=offshore, execution_count=1,
+            executed_amount_usd=Decimal(usd), executed_amount_cny=Decimal(usd) * 7,
+        )  # fmt: skip
+
+    rollup(2007, "600000")
+    rollup(2007, "9000000", offshore=False)  # onshore work is not an export
+    rollup(2007, "9000000", category="bpo-hr")  # not a software category
+    out = json.loads(
+        call("simulate", "--year", "2008", "--from-registry", "--set", "hz12a_reward_cny=300000@2008-01-01", "--json")
+    )
+    assert "software_export_usd" not in out["defaulted_facts"]
+    assert "approved statistics of 2007" in out["source"]  # 2008 has none yet: the latest year forecasts it
+    rules = {r["rule"]: r for r in out["rules"]}
+    assert rules["HZ-12a"]["baseline"]["entitlements"] == 1
+    assert rules["HZ-12a"]["baseline"]["amount_cny"] == "200000.00"
+    assert rules["HZ-12a"]["amended"]["amount_cny"] == "300000.00"
+    assert rules["HZ-12b"]["baseline"]["entitlements"] == 0

@@ -555,6 +555,21 @@ def software_export_usd(*, enterprise_id: int, year: int) -> Decimal:
     return to_money(total or 0)
 
 
+def software_export_usd_by_enterprise(*, year: int) -> dict[int, Decimal]:
+    """`software_export_usd` for every enterprise with approved offshore software executions in `year` (one query)."""
+    rows = (
+        IndicatorRollup.objects.filter(year=year, offshore=True, category__in=software_category_codes())
+        .values("enterprise_id")
+        .annotate(total=Sum("executed_amount_usd"))
+    )
+    return {row["enterprise_id"]: to_money(row["total"] or 0) for row in rows}
+
+
+def latest_statistics_year(*, up_to: int) -> int | None:
+    """The latest year not after `up_to` that has approved statistics."""
+    return IndicatorRollup.objects.filter(year__lte=up_to).order_by("-year").values_list("year", flat=True).first()
+
+
 def approved_facts(*, enterprise_id: int, year: int) -> dict[str, Any]:
     """The approved statistics of one enterprise for one year, as facts (amounts as Decimal, USD/CNY)."""
     sums = IndicatorRollup.objects.filter(enterprise_id=enterprise_id, year=year).aggregate(

@@ -175,7 +175,7 @@ class Command(BaseCommand):
             except AmendmentError as exc:
                 raise _bad(f"--set {exc}") from None
         if options.get("from_registry"):
-            records, defaulted, source = registry_records(package)
+            records, defaulted, source = registry_records(package, year=year)
         else:
             records, defaulted, source = self._fact_records(options["facts"]), [], options["facts"]
         simulation = simulate(
@@ -271,28 +271,37 @@ def _json(value: Any) -> Any:
     return value
 
 
-def registry_records(package: Package) -> tuple[list[dict[str, Any]], list[str], str]:
+def registry_records(package: Package, *, year: int) -> tuple[list[dict[str, Any]], list[str], str]:
     """Enterprises from the registry (not rejected or suspended) as fact records.
 
-    A fact is read from the Enterprise field of the same name where there is one; every other fact
-    takes its facts.yaml default, and is listed as defaulted.
+    A fact is read from the Enterprise field of the same name where there is one; `software_export_usd`
+    comes from approved statistics (of `year`, or of the latest earlier year with approved statistics, as
+    a forecast); every other fact takes its facts.yaml default, and is listed as defaulted.
     """
     from waibao.registry.models import Enterprise, EnterpriseStatus
+    from waibao.statistics.selectors import latest_statistics_year, software_export_usd_by_enterprise
 
     field_names = {f.name for f in Enterprise._meta.get_fields()}
     from_registry = [name for name in package.facts if name in field_names]
-    defaulted = [name for name in package.facts if name not in field_names]
+    stats_year = latest_statistics_year(up_to=year)
+    exports = software_export_usd_by_enterprise(year=stats_year) if stats_year is not None else {}
+    from_statistics = ["software_export_usd"] if exports and "software_export_usd" in package.facts else []
+    defaulted = [name for name in package.facts if name not in field_names and name not in from_statistics]
     defaults = default_enterprise(package)
     excluded = [EnterpriseStatus.REJECTED, EnterpriseStatus.SUSPENDED]
     records: list[dict[str, Any]] = []
-    rows = Enterprise.objects.exclude(status__in=excluded).order_by("pk").values(*from_registry)
+    rows = Enterprise.objects.exclude(status__in=excluded).order_by("pk").values("pk", *from_registry)
     for row in rows:
         record = dict(defaults)
         for name in from_registry:
             value = row[name]
             record[name] = str(value) if isinstance(value, Decimal) else value
+        if from_statistics:
+            record["software_export_usd"] = str(exports.get(row["pk"], Decimal("0.00")))
         records.append(record)
     source = "registry (status not in: {})".format(", ".join(str(s) for s in excluded))
+    if from_statistics:
+        source += f"; software_export_usd from approved statistics of {stats_year}"
     return records, defaulted, source
 
 
