@@ -121,3 +121,10 @@ def test_staffing_indicators_take_latest_employees_and_sum_new(rates: None, ent_
     row = staffing_indicators(date_from=date(2007, 1, 1), date_to=date(2007, 12, 31))[0]
     assert (row.enterprises, row.employees, row.new_employees, row.new_graduates) == (1, 110, 22, 9)
     assert StaffingReport.objects.count() == 2
+
+
+def test_months_come_in_calendar_order(approved_contract: Callable[..., Contract]) -> None:
+    for month in (2, 10, 1, 12, 11):
+        approved_contract(contract_no=f"m{month}", signed_date=date(2007, month, 3), amount="100")
+    keys = [r.key for r in indicators(date_from=date(2007, 1, 1), date_to=date(2007, 12, 31), by="month")]
+    assert keys == ["2007-01", "2007-02", "2007-10", "2007-11", "2007-12"]

@@ -186,6 +186,18 @@ def _raw_filter(filters: IndicatorFilters, prefix: str) -> Q:
     return q
 
 
+def _sort_key(values: tuple[Any, ...]) -> tuple[tuple[int, Any], ...]:
+    """Group keys in natural order: numbers (years, months) as numbers, so that 2 comes before 10."""
+    return tuple(
+        (0, _sort_key(v))
+        if isinstance(v, tuple)
+        else (1, v)
+        if isinstance(v, int)
+        else (2, "" if v is None else str(v))
+        for v in values
+    )
+
+
 def parse_by(by: str | None) -> tuple[str, ...]:
     """ "zone,month" → ("zone", "month"); None or "" → () (one total row). Unknown names raise ValueError."""
     parts = tuple(p.strip() for p in (by or "").split(",") if p.strip())
@@ -333,7 +345,7 @@ def indicators(
     for key, row in rows.items():
         row.key = "|".join(_format_part(p, v, codes) for p, v in zip(parts, key, strict=True)) if parts else "total"
         row.sums = {k: to_money(v) for k, v in row.sums.items()}
-    ordered = sorted(rows.items(), key=lambda item: tuple("" if v is None else str(v) for v in item[0]))
+    ordered = sorted(rows.items(), key=lambda item: _sort_key(item[0]))
     result = [row for _key, row in ordered]
     if len(parts) == 1 and parts[0] not in ("month", "quarter", "year"):
         result.sort(key=lambda r: r.sums["executed_amount_usd"], reverse=True)
