@@ -59,7 +59,8 @@ check: install-test
 	DJANGO_SETTINGS_MODULE=config.settings.test $(WAIBAO) makemigrations --check --dry-run
 
 # The tests that guard money run a second time on PostgreSQL (the concurrency tests run on both anyway).
-MONEY_TESTS := tests/ledger tests/audit tests/applications/test_flow.py tests/applications/test_services.py
+MONEY_TESTS := tests/ledger tests/audit tests/applications/test_flow.py tests/applications/test_services.py \
+  tests/applications/test_ledger_follow.py
 
 pytest: install-test
 	scripts/test-postgres.sh start

@@ -959,6 +959,65 @@ def application_record_payment(
     return application
 
 
+def _follow_ledger(*, acting_user: User, application: Application, action: str, reason: str) -> Application:
+    """Move the application to the state its commitment now implies, as one declared workflow step."""
+    transition = APPLICATION_WORKFLOW.check(name=action, state=application.status, role=acting_user.role, reason=reason)
+    before = application.status
+    _set_status(application, transition.target, reason)
+    _save_unique(application)
+    _record(actor=acting_user, application=application, action=action, before=before, reason=reason)
+    _notify_step(application, transition.target, reason)
+    return application
+
+
+def _ledger_services() -> Any:
+    try:
+        from waibao.ledger import services as ledger_services
+    except ImportError:
+        raise DomainError(_("The fund ledger is not available."), code="ledger_missing") from None
+    return ledger_services
+
+
+@transaction.atomic
+def application_release(
+    *,
+    acting_user: User,
+    application: Application,
+    reason: str,
+    amount: Decimal | str | None = None,
+    idempotency_key: str | None = None,
+) -> Application:
+    """Release (part of) the open commitment on the ledger; when nothing stays open the application follows:
+    nothing paid → rejected (release_all), something paid → settled as paid (release_rest)."""
+    application = _lock(application)
+    if application.status != S.COMMITTED:
+        raise DomainError(_("Only a committed application has an amount to release."), code="invalid_transition")
+    commitment = open_commitment(application)
+    if commitment is None:
+        raise DomainError(_("There is no open commitment to release."), code="no_commitment")
+    _ledger_services().commitment_release(
+        acting_user=acting_user, commitment=commitment, amount=amount, reason=reason, idempotency_key=idempotency_key
+    )
+    commitment.refresh_from_db()
+    if open_commitment(application) is None:
+        action = "release_rest" if to_money(commitment.paid) > 0 else "release_all"
+        application = _follow_ledger(acting_user=acting_user, application=application, action=action, reason=reason)
+    return application
+
+
+@transaction.atomic
+def application_reverse_entry(*, acting_user: User, application: Application, entry: Any, reason: str) -> Any:
+    """Reverse a payment or release of this application's commitment recorded in error; an application that was
+    settled (paid, or rejected by a release) with money open again goes back to waiting for payment."""
+    application = _lock(application)
+    if entry.commitment_id is None or entry.commitment.application_id != application.pk:
+        raise DomainError(_("This entry does not belong to the application."), code="wrong_entry")
+    reversal = _ledger_services().entry_reverse(acting_user=acting_user, entry=entry, reason=reason)
+    if application.status in (S.PAID, S.REJECTED) and open_commitment(application) is not None:
+        _follow_ledger(acting_user=acting_user, application=application, action="reopen_payment", reason=reason)
+    return reversal
+
+
 # --- routing ----------------------------------------------------------------------------------------
 
 

@@ -131,6 +131,34 @@ APPLICATION_WORKFLOW = Workflow(
             _("Record payment"),
             applicant_sees=_("Paid."),
         ),
+        # Steps that follow the ledger: a release or a reversed payment on the application's commitment.
+        Transition(
+            "release_all",
+            frozenset({S.COMMITTED}),
+            S.REJECTED,
+            FINANCE | OFFICE,
+            _("Release the committed amount (nothing will be paid)"),
+            needs_reason=True,
+            applicant_sees=_("The committed amount was released and will not be paid: see the reason."),
+        ),
+        Transition(
+            "release_rest",
+            frozenset({S.COMMITTED}),
+            S.PAID,
+            FINANCE | OFFICE,
+            _("Release the unpaid rest (the payments made settle the application)"),
+            needs_reason=True,
+            applicant_sees=_("Paid in part; the rest of the committed amount was released: see the reason."),
+        ),
+        Transition(
+            "reopen_payment",
+            frozenset({S.PAID, S.REJECTED}),
+            S.COMMITTED,
+            FINANCE,
+            _("Reopen for payment (a payment or release was reversed)"),
+            needs_reason=True,
+            applicant_sees=_("A ledger entry was corrected; the committed amount waits for payment again."),
+        ),
         Transition(
             "reject",
             frozenset({S.SUBMITTED, S.IN_REVIEW, S.RETURNED, S.RECOMMENDED}),
@@ -154,7 +182,19 @@ APPLICATION_WORKFLOW = Workflow(
 
 # Transitions that have their own form and service (not the generic action form on the detail page).
 SPECIAL_TRANSITIONS = frozenset(
-    {"submit", "resubmit", "recommend", "object", "dismiss_objections", "uphold_return", "uphold_reject", "pay"}
+    {
+        "submit",
+        "resubmit",
+        "recommend",
+        "object",
+        "dismiss_objections",
+        "uphold_return",
+        "uphold_reject",
+        "pay",
+        "release_all",
+        "release_rest",
+        "reopen_payment",
+    }
 )
 
 # What the applicant is told while the application is in each state.

@@ -304,6 +304,47 @@ def _pay(request: HttpRequest, commitment: Commitment, amount: Any, key: str) ->
         payment_create(acting_user=request.user, commitment=commitment, amount=amount, idempotency_key=key)  # type: ignore[arg-type]
 
 
+def _application_services_for(commitment: Commitment | None) -> Any:
+    """The applications area's services when the commitment belongs to an application (so the application's
+    state follows the ledger in the same transaction); None when the ledger is used on its own."""
+    if commitment is None or getattr(commitment, "application_id", None) is None:
+        return None
+    try:
+        from waibao.applications import services as application_services
+    except ImportError:  # the applications area is optional for the ledger
+        return None
+    return application_services
+
+
+def _release(request: HttpRequest, commitment: Commitment, data: dict[str, Any]) -> None:
+    services = _application_services_for(commitment)
+    if services is not None and commitment.application.status == "committed":
+        services.application_release(
+            acting_user=request.user,
+            application=commitment.application,
+            amount=data["amount"],
+            reason=data["reason"],
+            idempotency_key=data["idempotency_key"],
+        )
+        return
+    commitment_release(
+        acting_user=request.user,  # type: ignore[arg-type]
+        commitment=commitment,
+        amount=data["amount"],
+        reason=data["reason"],
+        idempotency_key=data["idempotency_key"],
+    )
+
+
+def _reverse(request: HttpRequest, entry: Any, reason: str) -> Any:
+    services = _application_services_for(entry.commitment if entry.commitment_id else None)
+    if services is not None:
+        return services.application_reverse_entry(
+            acting_user=request.user, application=entry.commitment.application, entry=entry, reason=reason
+        )
+    return entry_reverse(acting_user=request.user, entry=entry, reason=reason)  # type: ignore[arg-type]
+
+
 @require_POST
 @role_required(Role.FINANCE_OFFICER)
 def commitment_pay(request: HttpRequest, commitment_id: int) -> HttpResponse:
@@ -333,13 +374,7 @@ def commitment_release_view(request: HttpRequest, commitment_id: int) -> HttpRes
     form = ReleaseForm(request.POST)
     if form.is_valid():
         try:
-            commitment_release(
-                acting_user=request.user,  # type: ignore[arg-type]
-                commitment=commitment,
-                amount=form.cleaned_data["amount"],
-                reason=form.cleaned_data["reason"],
-                idempotency_key=form.cleaned_data["idempotency_key"],
-            )
+            _release(request, commitment, form.cleaned_data)
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
@@ -368,7 +403,7 @@ def entry_reverse_view(request: HttpRequest, entry_id: int) -> HttpResponse:
         messages.error(request, _("Please give a reason."))
         return target
     try:
-        reversal = entry_reverse(acting_user=request.user, entry=entry, reason=form.cleaned_data["reason"])  # type: ignore[arg-type]
+        reversal = _reverse(request, entry, form.cleaned_data["reason"])
     except DomainError as exc:
         messages.error(request, str(exc.message))
     else:
