@@ -38,9 +38,11 @@ def test_office_searches_switches_language_exports_and_verifies(browser_page: An
     assert "Browser Test Software" in page.locator("#enterprise-table").inner_text()
     assert page.locator("h1").inner_text() == "Enterprises"
 
-    # Download the export of the filtered list.
+    # Export the filtered list: a job, whose page offers the file.
+    page.click("#export-link")
+    page.wait_for_load_state()
     with page.expect_download() as info:
-        page.click("#export-link")
+        page.click("#job-download")
     download = info.value
     assert download.suggested_filename == "enterprises.xlsx"
     with open(download.path(), "rb") as handle:
