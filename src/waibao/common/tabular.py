@@ -350,7 +350,7 @@ def _xlsx_rows(stream: IO[bytes], limits: ImportLimits) -> Iterator[Sequence[Any
     try:
         workbook = load_workbook(stream, read_only=True, data_only=True)
         sheet = workbook.worksheets[0]
-        rows = sheet.iter_rows(values_only=True, max_col=limits.max_columns)  # type: ignore[call-arg]
+        rows = sheet.iter_rows(values_only=True, max_col=limits.max_columns)
     except Exception as exc:  # openpyxl raises many types for a damaged file
         raise DomainError(_("The Excel file cannot be read."), code="bad_file") from exc
     try:

@@ -7,6 +7,7 @@ import io
 
 from django.contrib import messages
 from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -115,7 +116,7 @@ def job_errors(request: HttpRequest, job_id: int, fmt: str) -> HttpResponse:
 
 
 @require_http_methods(["GET"])
-def job_output(request: HttpRequest, job_id: int) -> HttpResponse:
+def job_output(request: HttpRequest, job_id: int) -> HttpResponseBase:
     """The file an export job wrote."""
     if (login := _signed_in(request)) is not None:
         return login

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from waibao.accounts.access import OFFICE, STAFF, require_role
+from waibao.accounts.models import User
 from waibao.common.tabular import xlsx_write
 from waibao.jobs.kinds import JobContext, JobKind, JobOutcome, register
 from waibao.jobs.models import Job
@@ -95,13 +96,21 @@ def _run_export(job: Job, context: JobContext) -> JobOutcome:
     )
 
 
+def _office_only(user: User, options: dict[str, Any]) -> None:
+    require_role(user, OFFICE)
+
+
+def _staff_only(user: User, options: dict[str, Any]) -> None:
+    require_role(user, STAFF)
+
+
 def register_jobs() -> None:
     register(
         JobKind(
             IMPORT,
             gettext_lazy("Import enterprises"),
             _run_import,
-            lambda user, options: require_role(user, OFFICE) and None,
+            _office_only,
             done_url=lambda job: reverse("registry:enterprises"),
         )
     )
@@ -110,7 +119,7 @@ def register_jobs() -> None:
             EXPORT,
             gettext_lazy("Export enterprises"),
             _run_export,
-            lambda user, options: require_role(user, STAFF) and None,
+            _staff_only,
             takes_upload=False,
         )
     )

@@ -834,7 +834,8 @@ def import_scope(acting_user: User | None, approve: bool) -> int | None:
     if acting_user.role == Role.PROGRAMME_OFFICE:
         return None
     if acting_user.role == Role.ENTERPRISE and acting_user.enterprise_id:
-        if acting_user.enterprise.status not in (EnterpriseStatus.VERIFIED, EnterpriseStatus.RECOGNISED):
+        enterprise = acting_user.enterprise
+        if enterprise is None or enterprise.status not in {EnterpriseStatus.VERIFIED, EnterpriseStatus.RECOGNISED}:
             raise PermissionDeniedError(_("Only a verified enterprise may import records."))
         return int(acting_user.enterprise_id)
     raise PermissionDeniedError()
