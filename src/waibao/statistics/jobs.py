@@ -36,10 +36,11 @@ def _run_records(job: Job, context: JobContext) -> JobOutcome:
             approve=bool(job.options.get("approve")),
             progress=context.progress,
         )
-    return JobOutcome(
-        message=_("Imported %(count)d record(s) as drafts: review and submit them.") % {"count": result.created},
-        result={"created": result.created},
-    )
+    if job.options.get("approve"):
+        message = _("Imported %(count)d record(s) as approved.") % {"count": result.created}
+    else:
+        message = _("Imported %(count)d record(s) as drafts: review and submit them.") % {"count": result.created}
+    return JobOutcome(message=message, result={"created": result.created})
 
 
 def _run_rates(job: Job, context: JobContext) -> JobOutcome:
