@@ -172,3 +172,10 @@ def test_bad_rows_stop_at_the_error_limit_and_say_how_many_rows_were_left() -> N
 def test_gb18030_csv_is_still_read() -> None:
     rows = read_all(io.BytesIO("name,value\n杭州,1\n".encode("gb18030")), "gbk.csv")
     assert rows == [(2, {"name": "杭州", "value": "1"})]
+
+
+def test_a_shared_strings_part_past_its_size_limit_is_refused_by_name() -> None:
+    strings = workbook(HEADER_ROW + data_row(2), ["name", "value", *(f"{i:07d}" for i in range(150))])
+    with pytest.raises(DomainError) as info:
+        read_all(strings, "parts.xlsx", replace(LIMITS, xlsx_max_part=2000))
+    assert info.value.code == "file_too_large" and "sharedStrings.xml" in str(info.value.message)

@@ -49,6 +49,8 @@ def test_office_searches_switches_language_exports_and_verifies(browser_page: An
         sheet = load_workbook(io.BytesIO(handle.read())).worksheets[0]
     rows_xlsx = list(sheet.iter_rows(values_only=True))
     assert len(rows_xlsx) == 2 and rows_xlsx[1][0] == target.credit_code
+    page.go_back()  # from the job's page to the filtered list
+    page.wait_for_load_state()
 
     # Open the enterprise and verify it.
     page.click("#enterprise-table tbody a")

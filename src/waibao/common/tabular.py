@@ -287,7 +287,11 @@ def inspect_xlsx(stream: IO[bytes], limits: ImportLimits) -> int:
     for info in infos:
         is_xml = info.filename.endswith((".xml", ".rels"))
         if is_xml and info.filename not in sheets and info.file_size > limits.xlsx_max_part:
-            _refuse(too_big, "file_too_large")
+            _refuse(
+                _("A part of the Excel file (%(part)s) unpacks to more than %(max)s MB; split it into smaller files.")
+                % {"part": info.filename[:80], "max": _megabytes(limits.xlsx_max_part)},
+                "file_too_large",
+            )
     try:
         for name in parts.get(SHARED_STRINGS_TYPE, []):
             if _count_tags(archive, name, _SI_TAG, limits.xlsx_max_shared_strings) > limits.xlsx_max_shared_strings:
