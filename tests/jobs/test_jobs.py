@@ -165,4 +165,23 @@ def test_only_a_verified_enterprise_may_import(dataset: Path, client_for: Callab
             acting_user=unverified, kind="statistics.contracts_import", upload=io.BytesIO(b"x"), filename="c.csv"
         )
     assert Job.objects.count() == 0
-    assert client_for(verified).get("/statistics/import/contracts/").status_code == 200
+    page = client_for(verified).get("/statistics/import/contracts/", HTTP_ACCEPT_LANGUAGE="en")
+    assert page.status_code == 200 and 'id="import-limits"' in page.content.decode()
+
+
+def test_prune_deletes_old_finished_jobs_and_their_files(
+    office: User, client_for: Callable[[User | None], Client]
+) -> None:
+    import datetime
+
+    from django.utils import timezone
+
+    client_for(office).post("/registry/enterprises/export.xlsx", follow=True)
+    job = Job.objects.get()
+    output = Path(settings.JOBS_DIR) / job.output
+    assert job.status == JobStatus.SUCCEEDED and output.is_file()
+    call_command("jobs", "prune", "--days", "30")
+    assert Job.objects.filter(pk=job.pk).exists()  # too recent
+    Job.objects.filter(pk=job.pk).update(finished_at=timezone.now() - datetime.timedelta(days=31))
+    call_command("jobs", "prune", "--days", "30")
+    assert not Job.objects.filter(pk=job.pk).exists() and not output.exists()

@@ -12,6 +12,7 @@ import logging
 import os
 import time
 import uuid
+from datetime import timedelta
 from pathlib import Path
 from typing import IO, Any
 
@@ -25,7 +26,7 @@ from waibao.audit.services import audit_record
 from waibao.common.errors import DomainError, PermissionDeniedError
 from waibao.common.tabular import TableImportError
 from waibao.jobs.kinds import JobContext, JobOutcome, kind_for
-from waibao.jobs.models import Job, JobStatus
+from waibao.jobs.models import FINISHED, Job, JobStatus
 
 logger = logging.getLogger(__name__)
 
@@ -215,3 +216,13 @@ def job_run(job_id: int) -> str:
 def _open_output(path: Path) -> IO[bytes]:
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     return os.fdopen(fd, "wb")
+
+
+def jobs_prune(*, older_than_days: int) -> int:
+    """Delete finished jobs older than the given age, with the files they left (exports); return how many."""
+    cutoff = timezone.now() - timedelta(days=older_than_days)
+    old = Job.objects.filter(status__in=FINISHED, finished_at__lt=cutoff)
+    for name in old.exclude(output="").values_list("output", flat=True):
+        _remove(name)
+    count, _by_model = old.delete()
+    return count

@@ -234,7 +234,7 @@ def enterprise_import_view(request: HttpRequest) -> HttpResponse:
             add_domain_error(form, exc)
         else:
             return redirect("jobs:detail", job_id=job.pk)
-    return render(request, "registry/import.html", {"form": form, "errors": [], "columns": IMPORT_COLUMNS})
+    return render(request, "registry/import.html", {"form": form, "columns": IMPORT_COLUMNS})
 
 
 @role_required(*OFFICE)

@@ -366,7 +366,7 @@ def import_view(request: HttpRequest, kind: str) -> HttpResponse:
             add_domain_error(form, exc)
         else:
             return redirect("jobs:detail", job_id=job.pk)
-    return render(request, "statistics/import.html", {"form": form, "errors": [], "columns": columns, "kind": kind})
+    return render(request, "statistics/import.html", {"form": form, "columns": columns, "kind": kind})
 
 
 def _leaf_codes() -> list[str]:
@@ -663,7 +663,6 @@ def rates(request: HttpRequest) -> HttpResponse:
         if request.POST.get("form") == "upload"
         else ImportForm()
     )
-    errors: list[Any] = []
     if request.method == "POST":
         if not office:
             raise PermissionDeniedError()
@@ -703,7 +702,6 @@ def rates(request: HttpRequest) -> HttpResponse:
             "currency": currency,
             "form": form,
             "upload": upload,
-            "errors": errors,
             "office": office,
         },
     )
