@@ -134,8 +134,9 @@ IMPORT_MAX_ERRORS = 500  # listed per file; checking stops there and the page sa
 IMPORT_MAX_COLUMNS = 64
 IMPORT_XLSX_MAX_UNCOMPRESSED = 256 * 1024 * 1024  # the sum of the declared sizes of every part
 IMPORT_XLSX_MAX_RATIO = 100  # declared / compressed size of a part above 1 MB
-IMPORT_XLSX_MAX_PART = 32 * 1024 * 1024  # shared strings, styles and every other XML part but the sheets
-IMPORT_XLSX_MAX_SHARED_STRINGS = 400_000
+IMPORT_XLSX_MAX_PART = 4 * 1024 * 1024  # styles and every other XML part openpyxl loads whole (not the sheets)
+IMPORT_XLSX_MAX_SHARED_STRINGS = 400_000  # entries; openpyxl's read-only mode still loads them all
+IMPORT_XLSX_MAX_SHARED_STRINGS_BYTES = 32 * 1024 * 1024
 JOBS_DIR = DATA_DIR / "jobs"  # uploads waiting for their job, exports and error reports; never served directly
 # --- end of imports and background jobs --------------------------------------------------------------------
 

@@ -23,6 +23,7 @@ LIMITS = ImportLimits(
     xlsx_max_ratio=50,
     xlsx_max_part=2 * 1024 * 1024,
     xlsx_max_shared_strings=200,
+    xlsx_max_shared_strings_bytes=1024 * 1024,
 )
 
 CONTENT_TYPES = (
@@ -177,5 +178,16 @@ def test_gb18030_csv_is_still_read() -> None:
 def test_a_shared_strings_part_past_its_size_limit_is_refused_by_name() -> None:
     strings = workbook(HEADER_ROW + data_row(2), ["name", "value", *(f"{i:07d}" for i in range(150))])
     with pytest.raises(DomainError) as info:
-        read_all(strings, "parts.xlsx", replace(LIMITS, xlsx_max_part=2000))
+        read_all(strings, "parts.xlsx", replace(LIMITS, xlsx_max_shared_strings_bytes=2000))
     assert info.value.code == "file_too_large" and "sharedStrings.xml" in str(info.value.message)
+
+
+def test_a_styles_part_past_its_size_limit_is_refused() -> None:
+    # openpyxl builds every style of styles.xml as objects: a huge one is a memory bomb of its own.
+    buffer = workbook(HEADER_ROW + data_row(2), ["name", "value"])
+    with zipfile.ZipFile(buffer, "a") as archive:
+        archive.writestr("xl/styles.xml", "<styleSheet>" + "<xf/>" * 1000 + "</styleSheet>")
+    buffer.seek(0)
+    with pytest.raises(DomainError) as info:
+        read_all(buffer, "styles.xlsx", replace(LIMITS, xlsx_max_part=2000))
+    assert info.value.code == "file_too_large" and "styles.xml" in str(info.value.message)

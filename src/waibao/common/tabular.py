@@ -77,8 +77,9 @@ class ImportLimits:
     max_columns: int  # columns read per row; anything to the right is ignored
     xlsx_max_uncompressed: int  # bytes, the sum of every part's declared size
     xlsx_max_ratio: int  # declared size / compressed size, for parts above 1 MB
-    xlsx_max_part: int  # bytes, any XML part other than the worksheets
+    xlsx_max_part: int  # bytes, any XML part other than the worksheets and the shared strings (styles: all loaded)
     xlsx_max_shared_strings: int  # entries in the shared-strings table (openpyxl loads them all)
+    xlsx_max_shared_strings_bytes: int  # bytes of the shared-strings part
 
     @classmethod
     def from_settings(cls) -> ImportLimits:
@@ -90,6 +91,7 @@ class ImportLimits:
             xlsx_max_ratio=settings.IMPORT_XLSX_MAX_RATIO,
             xlsx_max_part=settings.IMPORT_XLSX_MAX_PART,
             xlsx_max_shared_strings=settings.IMPORT_XLSX_MAX_SHARED_STRINGS,
+            xlsx_max_shared_strings_bytes=settings.IMPORT_XLSX_MAX_SHARED_STRINGS_BYTES,
         )
 
 
@@ -282,14 +284,16 @@ def inspect_xlsx(stream: IO[bytes], limits: ImportLimits) -> int:
             )
     parts = _parts_by_type(archive, limits)
     sheets = set(parts.get(WORKSHEET_TYPE, []))
+    strings = set(parts.get(SHARED_STRINGS_TYPE, []))
     if not sheets:
         _refuse(_("The Excel file has no worksheet."), "bad_file")
     for info in infos:
         is_xml = info.filename.endswith((".xml", ".rels"))
-        if is_xml and info.filename not in sheets and info.file_size > limits.xlsx_max_part:
+        limit = limits.xlsx_max_shared_strings_bytes if info.filename in strings else limits.xlsx_max_part
+        if is_xml and info.filename not in sheets and info.file_size > limit:
             _refuse(
                 _("A part of the Excel file (%(part)s) unpacks to more than %(max)s MB; split it into smaller files.")
-                % {"part": info.filename[:80], "max": _megabytes(limits.xlsx_max_part)},
+                % {"part": info.filename[:80], "max": _megabytes(limit)},
                 "file_too_large",
             )
     try:
@@ -301,7 +305,6 @@ def inspect_xlsx(stream: IO[bytes], limits: ImportLimits) -> int:
                     "too_many_strings",
                 )
         rows = 0
-        strings = set(parts.get(SHARED_STRINGS_TYPE, []))
         # openpyxl finds sheets through the workbook's relationships, not the manifest: count every XML part.
         for name in (i.filename for i in infos if i.filename.endswith(".xml") and i.filename not in strings):
             count = _count_tags(archive, name, _ROW_TAG, limits.max_rows + 1)
