@@ -185,3 +185,21 @@ def test_prune_deletes_old_finished_jobs_and_their_files(
     Job.objects.filter(pk=job.pk).update(finished_at=timezone.now() - datetime.timedelta(days=31))
     call_command("jobs", "prune", "--days", "30")
     assert not Job.objects.filter(pk=job.pk).exists() and not output.exists()
+
+
+@override_settings(TASKS={"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}})
+def test_a_job_whose_worker_died_can_be_closed(office: User) -> None:
+    import datetime
+
+    from django.utils import timezone
+
+    job = job_submit(
+        acting_user=office, kind="statistics.rates_import", upload=rates_csv("2007-01-02,USD,7.8"), filename="r.csv"
+    )
+    Job.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING)
+    running = job_cancel(acting_user=office, job=job)
+    assert running.status == JobStatus.RUNNING and running.cancel_requested  # a live worker stops it
+    Job.objects.filter(pk=job.pk).update(updated_at=timezone.now() - datetime.timedelta(minutes=16))
+    Job.objects.filter(pk=job.pk).update(cancel_requested=False)
+    closed = job_cancel(acting_user=office, job=Job.objects.get(pk=job.pk))
+    assert closed.status == JobStatus.CANCELLED and closed.finished_at is not None

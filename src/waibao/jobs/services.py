@@ -31,6 +31,7 @@ from waibao.jobs.models import FINISHED, Job, JobStatus
 logger = logging.getLogger(__name__)
 
 PROGRESS_SECONDS = 0.5
+STALLED_AFTER = timedelta(minutes=15)  # a running job silent this long has lost its worker (killed, restarted)
 
 
 class JobCancelled(Exception):
@@ -117,6 +118,13 @@ def job_cancel(*, acting_user: User, job: Job) -> Job:
         job.message = _("Cancelled before it started: nothing was imported.")
         _remove(job.upload)
         job.upload = ""
+    elif job.updated_at < timezone.now() - STALLED_AFTER:
+        job.status = JobStatus.CANCELLED
+        job.finished_at = timezone.now()
+        job.message = _(
+            "The job had stopped reporting (its worker probably ended) and is now closed. An import is all or "
+            "nothing: check the records to see whether it was written."
+        )
     job.cancel_requested = True
     job.save(update_fields=["status", "finished_at", "message", "upload", "cancel_requested", "updated_at"])
     audit_record(actor=acting_user, action="job.cancelled", obj=job, summary=job.kind)
