@@ -1,0 +1,29 @@
+"""`waibao governance remind [--today YYYY-MM-DD]`: send the duty reminders due today."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
+
+from waibao.common.errors import DomainError
+
+
+class Command(BaseCommand):
+    help = "Governance: send the duty deadline reminders due today (run daily)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        remind = sub.add_parser("remind", help="send reminders N working days before deadlines, and on overdue")
+        remind.add_argument("--today", type=datetime.date.fromisoformat, default=None)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        from waibao.governance.reminders import send_duty_reminders
+
+        try:
+            sent = send_duty_reminders(today=options["today"] or timezone.localdate())
+        except DomainError as exc:
+            raise CommandError(str(exc.message)) from exc
+        self.stdout.write(f"reminded: {sent}")
