@@ -238,7 +238,8 @@ departments:
     assert first.indicator == "statistics_reporting" and first.reminder_days == [5]
     assert Duty.objects.get(citation="XC-1.2").after_working_days == 20
     (tmp_path / "departments.yaml").write_text(
-        "departments:\n  - {code: x, section: 1, name_zh: x, name_en: x, duties: [{number: 1, indicator: nope, text_zh: a, text_en: b}]}\n",
+        "departments:\n  - {code: x, section: 1, name_zh: x, name_en: x,\n"
+        "     duties: [{number: 1, indicator: nope, text_zh: a, text_en: b}]}\n",
         encoding="utf-8",
     )
     with pytest.raises(DatasetError, match="unknown indicator"):
@@ -265,3 +266,20 @@ def test_the_statistics_indicator_counts_reports_approved_by_the_cut_off(
     after_cutoff = timezone.make_aware(datetime.datetime(2008, 4, 2, 10))
     Contract.objects.filter(pk=contract.pk).update(reviewed_at=after_cutoff)  # type: ignore[attr-defined]
     assert statistics_reporting(datetime.date(2008, 5, 1), calendar).numerator == 0
+
+
+def test_the_api_reads_duties_and_decisions_for_staff_and_leaders_only(
+    office: User, leader: User, enterprise_user: User, work_calendar: Path, client_for: Callable[[User | None], Client]
+) -> None:
+    body = client_for(leader).get("/api/v1/governance/duties?department=trade-industry").json()
+    assert body["count"] == Duty.objects.filter(department__code="trade-industry").count()
+    first = body["results"][0]
+    assert first["citation"].startswith("SZ-1.") and first["status"] == "overdue" and first["status_label"]
+    duty = Duty.objects.get(citation="SZ-1.8")
+    assert client_for(office).get(f"/api/v1/governance/duties/{duty.pk}").json()["indicator"] == "statistics_reporting"
+    assert client_for(office).get("/api/v1/governance/decisions").json() == {"count": 0, "results": []}
+    assert client_for(office).get("/api/v1/governance/duties?status=late").status_code == 400
+    assert client_for(enterprise_user).get("/api/v1/governance/duties").status_code == 403
+    assert client_for(None).get("/api/v1/governance/duties").status_code in (401, 403)
+    assert client_for(office).get("/api/v1/governance/duties/99999").status_code == 404
+    assert client_for(office).post("/api/v1/governance/duties").status_code == 405

@@ -31,6 +31,11 @@ from waibao.governance.models import (
 from waibao.governance.workflow import COMMENTS_OPEN, DECISIONS_OPEN, MEETING_WORKFLOW, MINUTES_EDITABLE
 
 
+def _fresh(meeting: Meeting) -> Meeting:
+    """The meeting locked for this transaction, so a step checks the state as it is now."""
+    return Meeting.objects.select_for_update().get(pk=meeting.pk)
+
+
 def _office(user: User) -> None:
     if user.role != Role.PROGRAMME_OFFICE:
         raise PermissionDeniedError(_("Only the programme office runs the group's meetings."))
@@ -129,13 +134,14 @@ def agenda_item_add(
     link: str = "",
 ) -> AgendaItem:
     _office(acting_user)
-    if meeting.status != MeetingStatus.SCHEDULED:
-        raise DomainError(_("The agenda is fixed once the meeting is held."), code="agenda_closed")
     if not title.strip():
         raise DomainError(_("An agenda item needs a title."), field="title")
     if link and not link.startswith("/"):
         raise DomainError(_("Link to a page of the platform (a path starting with /)."), field="link")
     with transaction.atomic():
+        meeting = _fresh(meeting)
+        if meeting.status != MeetingStatus.SCHEDULED:
+            raise DomainError(_("The agenda is fixed once the meeting is held."), code="agenda_closed")
         order = (meeting.agenda.aggregate(m=Max("order"))["m"] or 0) + 1
         item = AgendaItem.objects.create(
             meeting=meeting,
@@ -152,9 +158,10 @@ def agenda_item_add(
 
 def attendance_record(*, acting_user: User, meeting: Meeting, present_member_ids: set[int]) -> None:
     _office(acting_user)
-    if meeting.status in (MeetingStatus.CANCELLED, MeetingStatus.PUBLISHED):
-        raise DomainError(_("Attendance can no longer be changed."), code="closed")
     with transaction.atomic():
+        meeting = _fresh(meeting)
+        if meeting.status in (MeetingStatus.CANCELLED, MeetingStatus.PUBLISHED):
+            raise DomainError(_("Attendance can no longer be changed."), code="closed")
         for row in meeting.attendance.all():
             present = row.member_id in present_member_ids
             if row.present != present:
@@ -196,9 +203,10 @@ def meeting_transition(*, acting_user: User, meeting: Meeting, name: str, reason
 
 def minutes_save(*, acting_user: User, meeting: Meeting, text: str) -> Meeting:
     _office(acting_user)
-    if meeting.status not in MINUTES_EDITABLE:
-        raise DomainError(_("The minutes can be edited only while they are being drafted."), code="minutes_closed")
     with transaction.atomic():
+        meeting = _fresh(meeting)
+        if meeting.status not in MINUTES_EDITABLE:
+            raise DomainError(_("The minutes can be edited only while they are being drafted."), code="minutes_closed")
         meeting.minutes = text.strip()
         meeting.save(update_fields=["minutes"])
         audit_record(actor=acting_user, action="meeting.minutes_saved", obj=meeting, summary=meeting.code)
@@ -210,13 +218,14 @@ def is_member_account(user: User, meeting: Meeting) -> bool:
 
 
 def minutes_comment(*, acting_user: User, meeting: Meeting, text: str) -> MinutesComment:
-    if meeting.status not in COMMENTS_OPEN:
-        raise DomainError(_("The minutes are not open for comment."), code="comments_closed")
     if acting_user.role != Role.PROGRAMME_OFFICE and not is_member_account(acting_user, meeting):
         raise PermissionDeniedError(_("Only the group's members comment on the minutes."))
     if not text.strip():
         raise DomainError(_("Write a comment."), field="text")
     with transaction.atomic():
+        meeting = _fresh(meeting)
+        if meeting.status not in COMMENTS_OPEN:
+            raise DomainError(_("The minutes are not open for comment."), code="comments_closed")
         comment = MinutesComment.objects.create(meeting=meeting, author=acting_user, text=text.strip())
         audit_record(actor=acting_user, action="meeting.commented", obj=meeting, summary=meeting.code)
     return comment
@@ -227,13 +236,14 @@ def decision_record(
 ) -> Duty:
     """A decision of the meeting: a tracked duty of `owner`, cited as LG-<meeting>.<n>."""
     _office(acting_user)
-    if meeting.status not in DECISIONS_OPEN:
-        raise DomainError(_("Decisions are recorded until the minutes are approved."), code="decisions_closed")
     if not text.strip():
         raise DomainError(_("State the decision."), field="text")
     if deadline < timezone.localtime(meeting.starts_at).date():
         raise DomainError(_("The deadline cannot be before the meeting."), field="deadline")
     with transaction.atomic():
+        meeting = _fresh(meeting)
+        if meeting.status not in DECISIONS_OPEN:
+            raise DomainError(_("Decisions are recorded until the minutes are approved."), code="decisions_closed")
         n = meeting.decisions.count() + 1
         number = (Duty.objects.filter(department=owner).aggregate(m=Max("number"))["m"] or 0) + 1
         duty = Duty.objects.create(
