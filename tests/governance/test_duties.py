@@ -244,6 +244,18 @@ departments:
     )
     with pytest.raises(DatasetError, match="unknown indicator"):
         load_governance_dataset(tmp_path)
+    (tmp_path / "departments.yaml").write_text(
+        "departments:\n  - {code: x, section: 1, name_zh: x, name_en: x,\n"
+        "     duties: [{number: 1, text_zh: a, text_en: Build, maintain and run}]}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(DatasetError, match="quote texts"):
+        load_governance_dataset(tmp_path)
+
+
+def test_the_shipped_duties_keep_their_whole_english_text(dataset: Path) -> None:
+    text = Duty.objects.get(citation="SZ-1.10").text_en
+    assert text.startswith("Build, maintain and run") and text.endswith("recruitment website")
 
 
 def test_the_statistics_indicator_counts_reports_approved_by_the_cut_off(

@@ -10,6 +10,20 @@ from waibao.governance.indicators import INDICATORS
 from waibao.governance.models import Department, Duty, GroupMember, GroupRole
 
 
+DUTY_KEYS = {
+    "number",
+    "key",
+    "text_zh",
+    "text_en",
+    "with",
+    "indicator",
+    "after_working_days",
+    "event",
+    "reminders",
+    "deadline",
+}
+
+
 def load_governance_dataset(folder: Path) -> dict[str, int]:
     doc = read_yaml(folder, "departments.yaml")
     if not isinstance(doc, dict) or not isinstance(doc.get("departments"), list):
@@ -36,6 +50,10 @@ def load_governance_dataset(folder: Path) -> dict[str, int]:
         )
         for j, duty_entry in enumerate(entry.get("duties") or []):
             where = f"{here}.duties[{j}]"
+            unknown = set(duty_entry) - DUTY_KEYS if isinstance(duty_entry, dict) else set()
+            if unknown:
+                # An unquoted comma in a YAML flow mapping splits a text into a stray key: refuse, never truncate.
+                raise DatasetError(f"{where}: unknown keys {sorted(unknown)} (quote texts that contain commas)")
             number = int(need(duty_entry, "number", where))
             indicator = str(duty_entry.get("indicator") or "")
             if indicator and indicator not in INDICATORS:

@@ -68,7 +68,12 @@ def cockpit_page(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "governance/cockpit.html",
-        {"c": data, "chart": chart_data(data), "links": user.role != Role.CITY_LEADER},
+        {
+            "c": data,
+            "chart": chart_data(data),
+            "links": user.role != Role.CITY_LEADER,
+            "required_pct": data.goal.required_growth * 100,
+        },
     )
 
 
