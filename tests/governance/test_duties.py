@@ -295,3 +295,24 @@ def test_the_api_reads_duties_and_decisions_for_staff_and_leaders_only(
     assert client_for(None).get("/api/v1/governance/duties").status_code in (401, 403)
     assert client_for(office).get("/api/v1/governance/duties/99999").status_code == 404
     assert client_for(office).post("/api/v1/governance/duties").status_code == 405
+
+
+def test_milestones_are_set_by_the_office_and_reached_by_the_duty_department(
+    office: User,
+    reviewer: User,
+    finance_coordinator: User,
+    work_calendar: Path,
+    client_for: Callable[[User | None], Client],
+) -> None:
+    duty = Duty.objects.get(citation="SZ-1.8")
+    url = f"/governance/duties/{duty.pk}/milestones/"
+    assert client_for(reviewer).post(url, {"title": "起草", "due_on": "2026-12-10"}).status_code == 403
+    assert client_for(office).post(url, {"title": "起草", "due_on": "2026-12-10"}).status_code == 302
+    milestone = duty.milestones.get()
+    done = f"/governance/duties/{duty.pk}/milestones/{milestone.pk}/done/"
+    assert client_for(finance_coordinator).post(done).status_code == 403
+    assert client_for(reviewer).post(done).status_code == 302
+    milestone.refresh_from_db()
+    assert milestone.done_on == timezone.localdate()
+    assert client_for(reviewer).post(done).status_code == 400  # once
+    assert AuditEvent.objects.filter(action="duty.milestone_done").count() == 1

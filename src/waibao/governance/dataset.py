@@ -9,7 +9,6 @@ from waibao.common.dataset import DatasetError, need, read_yaml
 from waibao.governance.indicators import INDICATORS
 from waibao.governance.models import Department, Duty, GroupMember, GroupRole
 
-
 DUTY_KEYS = {
     "number",
     "key",

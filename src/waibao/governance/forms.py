@@ -124,3 +124,8 @@ class MemberReplaceForm(forms.Form):
     person = forms.CharField(label=_("New member"), max_length=100)
     title = forms.CharField(label=_("Position"), max_length=100, required=False)
     on = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class MilestoneForm(forms.Form):
+    title = forms.CharField(label=_("Milestone"), max_length=200)
+    due_on = forms.DateField(label=_("Due on"), widget=forms.DateInput(attrs={"type": "date"}))

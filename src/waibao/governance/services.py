@@ -74,12 +74,34 @@ def duty_assign(
 
 
 def milestone_add(*, acting_user: User, duty: Duty, title: str, due_on: datetime.date) -> Milestone:
+    """The office breaks a duty into milestones."""
+    if acting_user.role != Role.PROGRAMME_OFFICE:
+        raise PermissionDeniedError(_("Only the programme office sets milestones."))
     if not title.strip():
         raise DomainError(_("A milestone needs a title."), field="title")
     with transaction.atomic():
         milestone = Milestone.objects.create(duty=duty, title=title.strip()[:200], due_on=due_on)
         audit_record(actor=acting_user, action="duty.milestone_added", obj=duty, summary=title.strip()[:200])
     return milestone
+
+
+def milestone_done(*, acting_user: User, milestone: Milestone, done_on: datetime.date) -> Milestone:
+    """A coordinator of the duty (or the office) records that a milestone was reached."""
+    duty = milestone.duty
+    if acting_user.role != Role.PROGRAMME_OFFICE and not is_duty_department(acting_user, duty):
+        raise PermissionDeniedError(_("Only a coordinator of the duty's departments can report on it."))
+    if done_on > timezone.localdate():
+        raise DomainError(_("A milestone cannot be reached in the future."), field="done_on")
+    with transaction.atomic():
+        locked = Milestone.objects.select_for_update().get(pk=milestone.pk)
+        if locked.done_on is not None:
+            raise DomainError(_("This milestone is already recorded as reached."), code="already_done")
+        locked.done_on = done_on
+        locked.save(update_fields=["done_on"])
+        audit_record(
+            actor=acting_user, action="duty.milestone_done", obj=duty, summary=locked.title, data={"on": str(done_on)}
+        )
+    return locked
 
 
 def duty_report(

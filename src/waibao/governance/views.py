@@ -17,9 +17,9 @@ from waibao.common.forms import add_domain_error
 from waibao.common.tabular import xlsx_response
 from waibao.governance import services
 from waibao.governance.access import DUTY_READERS, access_duty, can_read_duties, is_duty_department
-from waibao.governance.forms import DutyAssignForm, DutyDecisionForm, DutyFilterForm, DutyReportForm
+from waibao.governance.forms import DutyAssignForm, DutyDecisionForm, DutyFilterForm, DutyReportForm, MilestoneForm
 from waibao.governance.indicators import indicator_for
-from waibao.governance.models import DutyReport, DutyStatus, ReportDecision
+from waibao.governance.models import DutyReport, DutyStatus, Milestone, ReportDecision
 from waibao.governance.selectors import DutyFilters, duty_detail, duty_matrix, duty_reports, duty_rows
 from waibao.governance.status import duty_state
 from waibao.workdays.selectors import current_calendar
@@ -131,6 +131,7 @@ def duty_page(request: HttpRequest, duty_id: int) -> HttpResponse:
         if is_office
         else None,
         "Decision": ReportDecision,
+        "milestone_form": MilestoneForm() if is_office else None,
     }
     return render(request, "governance/duty_detail.html", context)
 
@@ -212,6 +213,28 @@ def duty_assign_view(request: HttpRequest, duty_id: int) -> HttpResponse:
         indicator=data["indicator"],
     )
     messages.success(request, _("Duty updated."))
+    return redirect("governance:duty", duty_id=duty.pk)
+
+
+def milestone_view(request: HttpRequest, duty_id: int, milestone_id: int | None = None) -> HttpResponse:
+    """POST: the office adds a milestone; with `milestone_id`, a coordinator records it reached today."""
+    _post_only(request)
+    user = current_user(request)
+    duty = access_duty(user, duty_id)
+    if milestone_id is None:
+        form = MilestoneForm(request.POST)
+        if not form.is_valid():
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, str(error))
+            return redirect("governance:duty", duty_id=duty.pk)
+        services.milestone_add(acting_user=user, duty=duty, **form.cleaned_data)
+    else:
+        milestone = Milestone.objects.filter(pk=milestone_id, duty=duty).first()
+        if milestone is None:
+            raise NotFoundError()
+        services.milestone_done(acting_user=user, milestone=milestone, done_on=timezone.localdate())
+    messages.success(request, _("Saved."))
     return redirect("governance:duty", duty_id=duty.pk)
 
 
