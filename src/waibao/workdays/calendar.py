@@ -124,7 +124,7 @@ class WorkCalendar:
         steps = np.broadcast_to(np.asarray(n, dtype=np.int64), days.shape)
         if days.size == 0:
             return days.astype("datetime64[D]")
-        self._require_day_range(int(days.min()), int(days.max()))
+        self.require_day_range(int(days.min()), int(days.max()))
         right = np.searchsorted(self._days, days, side="right") + steps - 1
         left = np.searchsorted(self._days, days, side="left") + steps
         index = np.where(steps > 0, right, left)
@@ -133,10 +133,16 @@ class WorkCalendar:
         if int(index.max()) >= len(self._days):
             raise CalendarYearMissingError(max(self.years) + 1)
         result = np.where(steps == 0, days, self._days[np.clip(index, 0, len(self._days) - 1)])
-        self._require_day_range(int(result.min()), int(result.max()))
+        self.require_day_range(int(result.min()), int(result.max()))
         return result.astype("datetime64[D]")
 
-    def _require_day_range(self, lo: int, hi: int) -> None:
+    @property
+    def working_days_array(self) -> np.ndarray:
+        """The confirmed working days, sorted, as days since 1970-01-01 (numpy's datetime64[D] unit)."""
+        return self._days
+
+    def require_day_range(self, lo: int, hi: int) -> None:
+        """Refuse unless every year from day `lo` to day `hi` (days since 1970-01-01) is confirmed."""
         first = datetime.date.fromordinal(lo + EPOCH_ORDINAL).year
         last = datetime.date.fromordinal(hi + EPOCH_ORDINAL).year
         self.require_years(first, last)
