@@ -24,7 +24,7 @@ def parse_day_lines(text: str) -> list[DayEntry]:
                 _("Line %(number)s: start with a date as YYYY-MM-DD."), params={"number": number}
             ) from None
         zh, _bar, en = rest.partition("|")
-        entries.append(DayEntry(day, zh.strip()[:100], en.strip()[:100]))
+        entries.append(DayEntry(day, zh.strip(), en.strip()))
     return entries
 
 

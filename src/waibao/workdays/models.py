@@ -46,8 +46,8 @@ class SpecialDay(models.Model):
     calendar_year = models.ForeignKey(CalendarYear, on_delete=models.CASCADE, related_name="days")
     date = models.DateField(_("date"), unique=True)
     kind = models.CharField(_("kind"), max_length=16, choices=DayKind.choices)
-    name_zh = models.CharField(_("Chinese name"), max_length=100, blank=True)
-    name_en = models.CharField(_("English name"), max_length=100, blank=True)
+    name_zh = models.CharField(_("Chinese name"), max_length=200, blank=True)
+    name_en = models.CharField(_("English name"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("special day")

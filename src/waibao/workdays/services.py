@@ -16,6 +16,7 @@ from waibao.common.errors import DomainError
 from waibao.workdays.models import CalendarYear, DayKind, SpecialDay
 
 FIRST_YEAR = 1990
+NAME_MAX = 200
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,12 @@ def _check_year(year: int, holidays: Sequence[DayEntry], workdays: Sequence[DayE
     seen: dict[datetime.date, str] = {}
     for kind, entries in (("holiday", holidays), ("workday", workdays)):
         for entry in entries:
+            if len(entry.name_zh) > NAME_MAX or len(entry.name_en) > NAME_MAX:
+                raise DomainError(
+                    _("The name of %(date)s is longer than %(n)s characters.")
+                    % {"date": entry.date.isoformat(), "n": NAME_MAX},
+                    field=f"{kind}s",
+                )
             if entry.date.year != year:
                 raise DomainError(
                     _("%(date)s is not in %(year)s.") % {"date": entry.date.isoformat(), "year": year},
