@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "waibao.accounts",
     "waibao.audit",
     "waibao.jobs",
+    "waibao.workdays",
     "waibao.registry",
     "waibao.governance",
     "waibao.talent",
