@@ -29,3 +29,8 @@ class ApplicationsConfig(AppConfig):
             }
         )
         register_action_labels(labels)
+
+        from waibao.applications.ledger_owner import OWNER
+        from waibao.ledger.owners import register_owner
+
+        register_owner(OWNER)

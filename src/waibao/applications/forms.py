@@ -12,6 +12,7 @@ from waibao.applications.models import ApplicationStatus, EvidenceKind, RuleRout
 from waibao.applications.policy import RuleForm
 from waibao.applications.services import COMMITMENT_TEXT, HIRE_RULES, Upload
 from waibao.common.i18n import localized
+from waibao.common.request_keys import TOKEN_MAX_LENGTH
 from waibao.governance.models import Department
 from waibao.policy.engine.model import FactSpec
 
@@ -152,7 +153,7 @@ class PaymentForm(forms.Form):
     amount = forms.DecimalField(
         label=_("Amount paid (CNY)"), max_digits=20, decimal_places=2, min_value=Decimal("0.01")
     )
-    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=100)
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=TOKEN_MAX_LENGTH)
 
 
 class ObjectionForm(forms.Form):

@@ -30,11 +30,12 @@ from waibao.applications.models import (
     RuleRouting,
 )
 from waibao.applications.policy import Verdict, cash_rule_ids, judge, rule_form
-from waibao.applications.workflow import APPLICATION_WORKFLOW
+from waibao.applications.workflow import APPLICATION_WORKFLOW, LEDGER_TRANSITIONS, SPECIAL_TRANSITIONS
 from waibao.audit.services import audit_record
 from waibao.common.errors import DomainError, PermissionDeniedError
 from waibao.common.money import MoneyError, to_money
 from waibao.governance.models import Department
+from waibao.ledger import services as ledger_services
 from waibao.registry.models import Enterprise, EnterpriseStatus
 
 S = ApplicationStatus
@@ -725,16 +726,13 @@ def _final_approve(*, acting_user: User, application: Application) -> None:
         )
     if application.objections.filter(status=ObjectionStatus.OPEN).exists():
         raise DomainError(_("An objection is still open."), code="objection_open")
-    try:
-        from waibao.ledger import services as ledger_services
-    except ImportError:
-        raise DomainError(_("The fund ledger is not available."), code="ledger_missing") from None
     assert application.approved_amount_cny is not None
     ledger_services.commitment_create(
         acting_user=acting_user,
         application=application,
         amount=application.approved_amount_cny,
-        idempotency_key=f"application-{application.pk}-commit",
+        # No request key: the application is locked and the ledger refuses a second live commitment, so a
+        # repeated final approval is refused by the workflow (no key anyone could guess and take first).
     )
 
 
@@ -745,7 +743,13 @@ def application_transition(
     """Apply one step of the workflow that needs no more input than a reason (start review, return, approve …)."""
     if action in ("submit", "resubmit"):
         return _submit(acting_user=acting_user, application=application, action=action)
-    if action in ("recommend", "object", "pay", "dismiss_objections", "uphold_return", "uphold_reject"):
+    if action in LEDGER_TRANSITIONS:
+        # These states follow the money: only the service that moves it on the ledger may reach them.
+        raise DomainError(
+            _("This step follows the fund ledger: pay, release or reverse the money, and the status follows."),
+            code="follows_ledger",
+        )
+    if action in SPECIAL_TRANSITIONS:
         raise DomainError(_("This action has its own form."), code="use_form")
     application = _lock(application)
     transition = APPLICATION_WORKFLOW.check(name=action, state=application.status, role=acting_user.role, reason=reason)
@@ -929,10 +933,6 @@ def application_record_payment(
         raise DomainError(_("The amount must be more than zero."), code="amount_not_positive", field="amount")
     if not idempotency_key.strip():
         raise DomainError(_("The payment form expired; please reload the page."), code="idempotency_key")
-    try:
-        from waibao.ledger import services as ledger_services
-    except ImportError:
-        raise DomainError(_("The fund ledger is not available."), code="ledger_missing") from None
     commitment = open_commitment(application)
     if commitment is None:
         raise DomainError(_("There is no open commitment to pay."), code="no_commitment")
@@ -970,14 +970,6 @@ def _follow_ledger(*, acting_user: User, application: Application, action: str, 
     return application
 
 
-def _ledger_services() -> Any:
-    try:
-        from waibao.ledger import services as ledger_services
-    except ImportError:
-        raise DomainError(_("The fund ledger is not available."), code="ledger_missing") from None
-    return ledger_services
-
-
 @transaction.atomic
 def application_release(
     *,
@@ -995,8 +987,12 @@ def application_release(
     commitment = open_commitment(application)
     if commitment is None:
         raise DomainError(_("There is no open commitment to release."), code="no_commitment")
-    _ledger_services().commitment_release(
-        acting_user=acting_user, commitment=commitment, amount=amount, reason=reason, idempotency_key=idempotency_key
+    ledger_services.commitment_release(
+        acting_user=acting_user,
+        commitment=commitment,
+        amount=None if amount in (None, "") else ledger_services.clean_amount(amount),
+        reason=reason,
+        idempotency_key=idempotency_key,
     )
     commitment.refresh_from_db()
     if open_commitment(application) is None:
@@ -1012,7 +1008,7 @@ def application_reverse_entry(*, acting_user: User, application: Application, en
     application = _lock(application)
     if entry.commitment_id is None or entry.commitment.application_id != application.pk:
         raise DomainError(_("This entry does not belong to the application."), code="wrong_entry")
-    reversal = _ledger_services().entry_reverse(acting_user=acting_user, entry=entry, reason=reason)
+    reversal = ledger_services.entry_reverse(acting_user=acting_user, entry=entry, reason=reason)
     if application.status in (S.PAID, S.REJECTED) and open_commitment(application) is not None:
         _follow_ledger(acting_user=acting_user, application=application, action="reopen_payment", reason=reason)
     return reversal

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from django.contrib import messages
@@ -55,6 +54,7 @@ from waibao.applications.workflow import APPLICATION_WORKFLOW, SPECIAL_TRANSITIO
 from waibao.common.errors import DomainError, NotFoundError
 from waibao.common.forms import add_domain_error
 from waibao.common.money import to_money
+from waibao.common.request_keys import issue_request_key, redeem_request_key
 from waibao.common.tabular import xlsx_response
 
 APPLICANT_ROLES = (Role.ENTERPRISE, Role.TRAINING_INSTITUTION)
@@ -284,7 +284,9 @@ def _detail_context(request: HttpRequest, application: Application) -> dict[str,
         "can_resolve": role == Role.PROGRAMME_OFFICE and application.status == S.ON_HOLD,
         "resolve_form": ResolveForm(),
         "can_pay": can_pay,
-        "payment_form": PaymentForm(initial={"amount": remaining, "idempotency_key": uuid.uuid4().hex}),
+        "payment_form": PaymentForm(initial={"amount": remaining, "idempotency_key": issue_request_key(user)})
+        if can_pay
+        else None,
         "remaining": remaining,
         "commitments": list(application.commitments.all()) if hasattr(application, "commitments") else [],
         "ledger_entries": selectors.ledger_view(application, staff=staff) if staff or applicant else [],
@@ -404,7 +406,7 @@ def application_pay_view(request: HttpRequest, application_id: int) -> HttpRespo
             acting_user=user,
             application=application,
             amount=form.cleaned_data["amount"],
-            idempotency_key=form.cleaned_data["idempotency_key"],
+            idempotency_key=redeem_request_key(user, form.cleaned_data["idempotency_key"]),
         )
     except DomainError as exc:
         messages.error(request, str(exc.message))
