@@ -1,4 +1,7 @@
-"""Read-only JSON endpoints for applications (to be mounted by the API app at /api/v1/applications)."""
+"""Read-only JSON endpoints for applications, mounted at /api/v1/applications.
+
+`GET /api/v1/applications` (the documented list), `GET /api/v1/applications/{id}`, `GET /api/v1/applications/notice`
+(public). The first paths, `/api/v1/applications/applications[/{id}]`, still answer (not in the schema)."""
 
 from __future__ import annotations
 
@@ -83,7 +86,7 @@ def application_out(a: Application) -> dict[str, Any]:
     }
 
 
-@router.get("/applications", response=ApplicationPage)
+@router.get("", response=ApplicationPage)
 def list_applications(
     request: HttpRequest, status: str = "", rule: str = "", year: int | None = None, page: int = 1, page_size: int = 50
 ) -> dict[str, Any]:
@@ -106,7 +109,7 @@ def list_applications(
     }
 
 
-@router.get("/applications/{application_id}", response=ApplicationDetailOut)
+@router.get("/{int:application_id}", response=ApplicationDetailOut)
 def get_application(request: HttpRequest, application_id: int) -> dict[str, Any]:
     application = access_application(request.user, application_id)
     return {
@@ -114,6 +117,19 @@ def get_application(request: HttpRequest, application_id: int) -> dict[str, Any]
         "facts": application.facts,
         "explanation": selectors.explanation(application),
     }
+
+
+# The paths of the first release, kept for callers that used them.
+router.add_api_operation(
+    "/applications", ["GET"], list_applications, response=ApplicationPage, include_in_schema=False
+)
+router.add_api_operation(
+    "/applications/{int:application_id}",
+    ["GET"],
+    get_application,
+    response=ApplicationDetailOut,
+    include_in_schema=False,
+)
 
 
 @router.get("/notice", response=list[NoticeOut], auth=None)

@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Q
-from django.utils.translation import gettext as _
 
 from waibao.applications.access import access_application
 from waibao.applications.models import Application, ApplicationStatus
@@ -65,7 +64,7 @@ def expected_status(commitments: list[tuple[str, Any]]) -> frozenset[str] | None
 
 
 def status_disagreements() -> list[str]:
-    """One sentence per application whose status does not agree with its commitments."""
+    """One line per application whose status does not agree with its commitments (for the CLI, in English)."""
     by_application: dict[int, list[tuple[str, Any]]] = {}
     for application_id, status, paid in Commitment.objects.filter(application__isnull=False).values_list(
         "application_id", "status", "paid"
@@ -80,14 +79,11 @@ def status_disagreements() -> list[str]:
     for application_id, status in sorted(statuses.items()):
         expected = expected_status(by_application.get(application_id, []))
         if expected is None and status in (S.COMMITTED, S.PAID):
-            problems.append(
-                _("application %(id)s: status %(status)s but nothing is committed on the ledger")
-                % {"id": application_id, "status": status}
-            )
+            problems.append(f"application {application_id}: status {status} but nothing is committed on the ledger")
         elif expected is not None and status not in expected:
             problems.append(
-                _("application %(id)s: status %(status)s but its commitment implies %(expected)s")
-                % {"id": application_id, "status": status, "expected": " / ".join(sorted(expected))}
+                f"application {application_id}: status {status} but its commitment implies "
+                + " / ".join(sorted(expected))
             )
     return problems
 
