@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import datetime
 import io
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.utils.translation import gettext_lazy
 
 from waibao.accounts.models import Role, User
 from waibao.applications.models import Application, ApplicationStatus
@@ -16,9 +15,9 @@ from waibao.applications.services import (
     application_create,
     application_recommend,
     application_transition,
+    notice_end_early,
 )
-from waibao.applications.services import today as services_today
-from waibao.audit.services import audit_record
+from waibao.common.errors import DomainError
 
 S = ApplicationStatus
 DEMO_PDF = b"%PDF-1.4\n% waibao demo evidence\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
@@ -45,16 +44,17 @@ def _exists(user: User, rule_id: str, item_key: str = "") -> bool:
     return Application.objects.filter(rule_id=rule_id, year=DEMO_YEAR, item_key=item_key, **applicant).exists()
 
 
-def _backdate_notice(application: Application, office: User) -> None:
-    """Demo only: move the notice period into the past so final approval can be shown today."""
-    with transaction.atomic():
-        today = services_today()
-        days = (application.notice_ends_on or today) - (application.notice_starts_on or today)
-        ends = today - datetime.timedelta(days=1)
-        Application.objects.filter(pk=application.pk).update(notice_starts_on=ends - days, notice_ends_on=ends)
-        audit_record(
-            actor=office, action="application.demo_notice_backdated", obj=application, summary="demo data only"
-        )
+def _end_notice(application: Application, office: User) -> None:
+    """Demo only: end the notice today, recorded as such (the published dates are left as they were)."""
+    notice_end_early(
+        acting_user=office,
+        application=application,
+        reason=str(DEMO_REASON),
+    )
+
+
+# What the record says about a notice the demo ended (stored in the platform's default language).
+DEMO_REASON = gettext_lazy("Demo: the notice was ended early by the demo tool so the award cycle can be shown.")
 
 
 def end_notice_for_demo(application_id: int) -> Application:
@@ -66,9 +66,12 @@ def end_notice_for_demo(application_id: int) -> Application:
     application = Application.objects.filter(pk=application_id, status=S.IN_NOTICE).first()
     if application is None:
         raise RuntimeError(f"application {application_id} is not in its public notice period")
-    _backdate_notice(application, _user("office", Role.PROGRAMME_OFFICE))
-    application.refresh_from_db()
-    return application
+    try:
+        return notice_end_early(
+            acting_user=_user("office", Role.PROGRAMME_OFFICE), application=application, reason=str(DEMO_REASON)
+        )
+    except DomainError as exc:
+        raise RuntimeError(str(exc.message)) from exc
 
 
 def ensure_demo_applications() -> list[str]:
@@ -93,7 +96,7 @@ def ensure_demo_applications() -> list[str]:
         application_transition(acting_user=reviewer, application=a, action="start_review")
         application_recommend(acting_user=reviewer, application=a, amount=a.calculated_amount_cny)
         a = application_transition(acting_user=office, application=a, action="approve")
-        _backdate_notice(a, office)
+        _end_notice(a, office)
         created.append(f"#{a.pk} HZ-12a {DEMO_YEAR}: notice ended, ready for final approval")
 
     if not _exists(enterprise, "HZ-13a", "CMMI"):

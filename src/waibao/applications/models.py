@@ -98,6 +98,10 @@ class Application(TimeStampedModel):
     approved_amount_cny = money_field(_("approved amount (CNY)"), null=True, blank=True)
     notice_starts_on = models.DateField(_("notice starts on"), null=True, blank=True)
     notice_ends_on = models.DateField(_("notice ends on"), null=True, blank=True)
+    # A notice ended before its last day (the demo tool): the dates above stay as published, and the record
+    # says when and why it was ended.
+    notice_ended_early_on = models.DateField(_("notice ended early on"), null=True, blank=True)
+    notice_ended_early_reason = models.CharField(_("why the notice ended early"), max_length=300, blank=True)
     commitment_signed_at = models.DateTimeField(_("commitment signed at"), null=True, blank=True)
     commitment_text = models.TextField(_("signed commitment"), blank=True)
     hire_employer = models.CharField(_("hiring enterprise"), max_length=200, blank=True)

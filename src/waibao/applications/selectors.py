@@ -220,7 +220,9 @@ def notice_list(*, on: datetime.date | None = None) -> QuerySet[Application]:
     """Applications in their public notice period (held ones too: the objection is under review)."""
     on = on or timezone.localdate()
     return (
-        Application.objects.filter(status__in=(S.IN_NOTICE, S.ON_HOLD), notice_starts_on__lte=on)
+        Application.objects.filter(
+            status__in=(S.IN_NOTICE, S.ON_HOLD), notice_starts_on__lte=on, notice_ended_early_on__isnull=True
+        )
         .filter(Q(notice_ends_on__gte=on) | Q(status=S.ON_HOLD))
         .select_related("enterprise", "training_institution")
         .order_by("notice_ends_on", "pk")

@@ -718,7 +718,8 @@ def application_confirm_hire(*, acting_user: User, application: Application) -> 
 
 def _final_approve(*, acting_user: User, application: Application) -> None:
     """After the notice period with no open objection: commit the approved amount on the ledger."""
-    if application.notice_ends_on is None or today() <= application.notice_ends_on:
+    ended_early = application.notice_ended_early_on is not None
+    if not ended_early and (application.notice_ends_on is None or today() <= application.notice_ends_on):
         raise DomainError(
             _("The public notice runs until %(date)s; final approval is possible after it ends.")
             % {"date": application.notice_ends_on},
@@ -805,7 +806,9 @@ def objection_lodge(*, application: Application, name: str, contact: str, text: 
         raise DomainError(_("Give your name, a way to contact you and the objection."), code="required", field="text")
     if application.status not in (S.IN_NOTICE, S.ON_HOLD):
         raise DomainError(_("This application is not in its public notice period."), code="not_in_notice")
-    if application.notice_ends_on is not None and today() > application.notice_ends_on:
+    if application.notice_ended_early_on is not None or (
+        application.notice_ends_on is not None and today() > application.notice_ends_on
+    ):
         raise DomainError(_("The public notice period has ended."), code="notice_ended")
     if client:
         since = timezone.now() - datetime.timedelta(hours=1)
@@ -836,6 +839,35 @@ def objection_lodge(*, application: Application, name: str, contact: str, text: 
     if before != application.status:
         _notify_step(application, S.ON_HOLD)
     return objection
+
+
+@transaction.atomic
+def notice_end_early(*, acting_user: User, application: Application, reason: str) -> Application:
+    """End a public notice before its last day, saying so in the record (used by the demo tool only).
+
+    The published dates are not touched: the application records the day the notice was ended and why, the
+    application page shows it, and the audit trail holds the step; final approval is then possible."""
+    application = _lock(application)
+    if acting_user.role != Role.PROGRAMME_OFFICE:
+        raise PermissionDeniedError()
+    if not reason.strip():
+        raise DomainError(_("Please give a reason."), code="reason_required", field="reason")
+    if application.status != S.IN_NOTICE or application.notice_ended_early_on is not None:
+        raise DomainError(_("This application is not in its public notice period."), code="not_in_notice")
+    if application.objections.filter(status=ObjectionStatus.OPEN).exists():
+        raise DomainError(_("An objection is still open."), code="objection_open")
+    application.notice_ended_early_on = today()
+    application.notice_ended_early_reason = reason.strip()[:300]
+    application.save(update_fields=["notice_ended_early_on", "notice_ended_early_reason", "updated_at"])
+    audit_record(
+        actor=acting_user,
+        action="application.notice_ended_early",
+        obj=application,
+        summary=application.notice_ended_early_reason,
+        changes={"notice_ended_early_on": [None, application.notice_ended_early_on]},
+        data={"notice_starts_on": application.notice_starts_on, "notice_ends_on": application.notice_ends_on},
+    )
+    return application
 
 
 RESOLUTIONS = {
