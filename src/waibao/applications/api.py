@@ -16,6 +16,7 @@ from ninja import Router, Schema
 from waibao.applications import selectors
 from waibao.applications.access import access_application
 from waibao.applications.models import Application, ApplicationStatus
+from waibao.applications.policy import rule_form
 from waibao.common.errors import PermissionDeniedError
 
 router = Router(tags=["applications"])
@@ -54,10 +55,15 @@ class ApplicationPage(Schema):
 
 
 class NoticeOut(Schema):
+    """A published award: the enterprise or institution, the rule in words, the year and the amount; for a
+    per-person subsidy only the count of persons (never a name or identity number)."""
+
     id: int
     applicant: str
     rule: str
+    rule_title: str
     item: str
+    persons: int | None
     year: int
     amount_cny: Decimal | None
     notice_ends_on: date | None
@@ -69,7 +75,7 @@ def application_out(a: Application) -> dict[str, Any]:
         "id": a.pk,
         "rule": a.rule_id,
         "year": a.year,
-        "item": a.item_key,
+        "item": a.item_label,
         "status": a.status,
         "applicant": a.applicant_name,
         "department": a.department.code if a.department else None,
@@ -140,7 +146,9 @@ def public_notice(request: HttpRequest) -> list[dict[str, Any]]:
             "id": a.pk,
             "applicant": a.applicant_name,
             "rule": a.rule_id,
-            "item": a.item_key,
+            "rule_title": rule_form(a.rule_id).title,
+            "item": a.public_item,
+            "persons": 1 if a.trainee_id is not None else None,
             "year": a.year,
             "amount_cny": a.approved_amount_cny,
             "notice_ends_on": a.notice_ends_on,

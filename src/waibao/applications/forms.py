@@ -10,8 +10,9 @@ from django.utils.translation import gettext_lazy as _
 
 from waibao.applications.models import ApplicationStatus, EvidenceKind, RuleRouting
 from waibao.applications.policy import RuleForm
-from waibao.applications.services import COMMITMENT_TEXT, HIRE_RULES, Upload
+from waibao.applications.services import COMMITMENT_TEXT, HIRE_RULES, PERSON_LISTS, Person, Upload
 from waibao.common.i18n import localized
+from waibao.common.personal_id import IdType
 from waibao.common.request_keys import TOKEN_MAX_LENGTH
 from waibao.governance.models import Department
 from waibao.policy.engine.model import FactSpec
@@ -66,6 +67,7 @@ class ApplicationForm(forms.Form):
         routing: RuleRouting | None,
         with_files: bool = True,
         sources: dict[str, str] | None = None,
+        editing: bool = False,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -77,12 +79,25 @@ class ApplicationForm(forms.Form):
             self.fields[FACT_PREFIX + spec.name] = field
         for spec in rule.item_fields:
             self.fields[ITEM_PREFIX + spec.name] = _field_for(spec, required=True)
-        if rule.per_item and not rule.item_key_field:
-            self.fields["item_key"] = forms.CharField(
-                label=_("Trainee (ID number or name)"),
-                max_length=64,
-                help_text=_("One application per trainee."),
+        if rule.list_name in PERSON_LISTS:
+            # A natural person: structured (name, document, number), the number validated and never published.
+            self.fields["trainee_name"] = forms.CharField(label=_("Trainee's name"), max_length=100)
+            self.fields["trainee_id_type"] = forms.ChoiceField(
+                label=_("Identity document"), choices=IdType.choices, initial=IdType.RESIDENT_ID
             )
+            self.fields["trainee_id_number"] = forms.CharField(
+                label=_("Identity number"),
+                max_length=30,
+                required=not editing,
+                help_text=_(
+                    "One application per trainee. The number is checked, stored protected and shown masked; "
+                    "it is never published."
+                )
+                if not editing
+                else _("Leave empty to keep the recorded number."),
+            )
+        elif rule.per_item and not rule.item_key_field:
+            self.fields["item_key"] = forms.CharField(label=_("Item"), max_length=64)
         if rule.rule_id in HIRE_RULES:
             self.fields["hire_employer"] = forms.CharField(label=_("Hiring enterprise"), max_length=200)
             self.fields["hire_recorded_on"] = forms.DateField(
@@ -112,6 +127,16 @@ class ApplicationForm(forms.Form):
     def item(self) -> dict[str, Any]:
         return {k[len(ITEM_PREFIX) :]: v for k, v in self.cleaned_data.items() if k.startswith(ITEM_PREFIX)}
 
+    def person(self) -> Person | None:
+        """The trainee as entered (None for a rule that is not per person)."""
+        if "trainee_name" not in self.cleaned_data:
+            return None
+        return Person(
+            name=self.cleaned_data["trainee_name"],
+            id_type=self.cleaned_data["trainee_id_type"],
+            id_number=self.cleaned_data.get("trainee_id_number") or "",
+        )
+
     def uploads(self) -> list[Upload]:
         out: list[Upload] = []
         for name, value in self.cleaned_data.items():
@@ -138,6 +163,10 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class RevealForm(forms.Form):
+    reason = forms.CharField(label=_("Why you need the whole number"), max_length=500)
 
 
 class RecommendForm(forms.Form):

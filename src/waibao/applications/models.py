@@ -24,6 +24,9 @@ class ApplicationStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
+# The item key of a per-trainee application: the trainee's record, never a personal identifier.
+TRAINEE_KEY_PREFIX = "trainee-"
+
 # An application in one of these states no longer blocks a new one for the same rule, applicant and year.
 CLOSED_STATUSES = (ApplicationStatus.REJECTED, ApplicationStatus.WITHDRAWN)
 # Approved by the programme office (the states that follow approval).
@@ -104,6 +107,15 @@ class Application(TimeStampedModel):
     notice_ended_early_reason = models.CharField(_("why the notice ended early"), max_length=300, blank=True)
     commitment_signed_at = models.DateTimeField(_("commitment signed at"), null=True, blank=True)
     commitment_text = models.TextField(_("signed commitment"), blank=True)
+    trainee = models.ForeignKey(
+        "talent.Trainee",
+        verbose_name=_("trainee"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="applications",
+        help_text=_("The person a per-trainee rule (HZ-17b, 17b-hire, 17c, 17d) is applied for."),
+    )
     hire_employer = models.CharField(_("hiring enterprise"), max_length=200, blank=True)
     hire_recorded_on = models.DateField(_("hired on"), null=True, blank=True)
     hire_confirmed_at = models.DateTimeField(_("hire confirmed at"), null=True, blank=True)
@@ -167,6 +179,18 @@ class Application(TimeStampedModel):
     def __str__(self) -> str:
         item = f" {self.item_key}" if self.item_key else ""
         return f"{self.rule_id} {self.year}{item} #{self.pk}"
+
+    @property
+    def item_label(self) -> str:
+        """The item as staff and the applicant see it: the standard, or the trainee's name and masked number."""
+        if self.trainee_id is not None:
+            return str(self.trainee)
+        return self.item_key
+
+    @property
+    def public_item(self) -> str:
+        """The item as the public sees it: never a person (a per-person rule is published as a count)."""
+        return "" if self.trainee_id is not None or self.item_key.startswith(TRAINEE_KEY_PREFIX) else self.item_key
 
     @property
     def applicant(self) -> object:

@@ -203,7 +203,7 @@ def queue(user: User, *, now: datetime.datetime | None = None, page: int = 1, pe
 def applications_for(
     user: User, *, status: str = "", rule_id: str = "", year: int | None = None
 ) -> QuerySet[Application]:
-    qs = visible_applications(user).select_related("enterprise", "training_institution", "department")
+    qs = visible_applications(user).select_related("enterprise", "training_institution", "department", "trainee")
     if status:
         qs = qs.filter(status=status)
     if rule_id:

@@ -20,6 +20,7 @@ from waibao.applications import notify
 from waibao.applications.access import is_applicant, reviews
 from waibao.applications.models import (
     CLOSED_STATUSES,
+    TRAINEE_KEY_PREFIX,
     Application,
     ApplicationStatus,
     Evidence,
@@ -37,6 +38,8 @@ from waibao.common.money import MoneyError, to_money
 from waibao.governance.models import Department
 from waibao.ledger import services as ledger_services
 from waibao.registry.models import Enterprise, EnterpriseStatus
+from waibao.talent.models import Trainee
+from waibao.talent.services import trainee_ensure
 
 S = ApplicationStatus
 
@@ -49,6 +52,8 @@ COMMITMENT_TEXT = gettext_lazy(
 
 # Rules that follow another rule for the same item in the years before (HZ-13b after HZ-13a).
 FOLLOW_UP_RULES = {"HZ-13b": ("HZ-13a", 2)}
+# Per-item lists whose items are natural persons (structured, never free text; common/personal_id.py).
+PERSON_LISTS = frozenset({"trainees"})
 # Rules that pay only once a hire is recorded and confirmed by a reviewer.
 HIRE_RULES = frozenset({"HZ-17b-hire"})
 # Statuses that count as approved for a rule that follows another.
@@ -142,15 +147,52 @@ def _clean_year(year: Any) -> int:
     return value
 
 
-def _item_key(rule_id: str, item: dict[str, Any], item_key: str) -> str:
+@dataclass(frozen=True)
+class Person:
+    """A natural person an application is for (the trainee of HZ-17b…d), as the form gives it."""
+
+    name: str
+    id_type: str
+    id_number: str
+
+
+def is_person_rule(rule_id: str) -> bool:
+    """Rules applied for per trainee: the item is a natural person, recorded as structured data."""
+    return rule_form(rule_id).list_name in PERSON_LISTS
+
+
+def _trainee_for(
+    *, acting_user: User, application: Application, person: Person | None, item: dict[str, Any]
+) -> Trainee | None:
+    if not is_person_rule(application.rule_id):
+        return None
+    if person is None or not person.id_number.strip():
+        if application.trainee_id is not None:
+            return application.trainee
+        raise DomainError(
+            _("Name the trainee this application is for: name, identity document and number."),
+            code="item_required",
+            field="trainee_id_number",
+        )
+    return trainee_ensure(
+        acting_user=acting_user,
+        name=person.name,
+        id_type=person.id_type,
+        id_number=person.id_number,
+        category=str(item.get("category") or ""),
+        institution=application.training_institution,
+    )
+
+
+def _item_key(rule_id: str, item: dict[str, Any], item_key: str, trainee: Trainee | None = None) -> str:
     form = rule_form(rule_id)
     if not form.per_item:
         return ""
+    if trainee is not None:
+        return f"{TRAINEE_KEY_PREFIX}{trainee.pk}"
     key = str(item.get(form.item_key_field) or "").strip() if form.item_key_field else item_key.strip()
     if not key:
-        raise DomainError(
-            _("Name the trainee (ID number or name) this application is for."), code="item_required", field="item_key"
-        )
+        raise DomainError(_("Name the item this application is for."), code="item_required", field="item_key")
     return key[:64]
 
 
@@ -248,7 +290,7 @@ def _check_duplicate(application: Application) -> None:
             % {
                 "rule": application.rule_id,
                 "year": application.year,
-                "item": f" ({application.item_key})" if application.item_key else "",
+                "item": f" ({application.item_label})" if application.item_key else "",
             },
             code="duplicate",
             field="rule",
@@ -266,7 +308,7 @@ def _save_unique(application: Application, **kwargs: Any) -> None:
             % {
                 "rule": application.rule_id,
                 "year": application.year,
-                "item": f" ({application.item_key})" if application.item_key else "",
+                "item": f" ({application.item_label})" if application.item_key else "",
             },
             code="duplicate",
             field="rule",
@@ -349,6 +391,7 @@ def application_create(
     hire_employer: str = "",
     hire_recorded_on: datetime.date | None = None,
     submit: bool = False,
+    person: Person | None = None,
 ) -> Application:
     """Create a draft (and submit it at once with submit=True). Nothing is written if any part is refused."""
     applicant = _applicant_of(acting_user)
@@ -364,7 +407,6 @@ def application_create(
                 created_by=acting_user,
                 rule_id=rule_id,
                 year=year_value,
-                item_key=_item_key(rule_id, clean_item, item_key),
                 status=S.DRAFT,
                 status_changed_at=timezone.now(),
                 department=routing.department,
@@ -373,6 +415,10 @@ def application_create(
                 hire_employer=hire_employer.strip()[:200],
                 hire_recorded_on=hire_recorded_on,
             )
+            application.trainee = _trainee_for(
+                acting_user=acting_user, application=application, person=person, item=clean_item
+            )
+            application.item_key = _item_key(rule_id, clean_item, item_key, application.trainee)
             if commitment_signed:
                 application.commitment_signed_at = timezone.now()
                 application.commitment_text = str(COMMITMENT_TEXT)
@@ -406,6 +452,7 @@ def application_update(
     commitment_signed: bool = False,
     hire_employer: str | None = None,
     hire_recorded_on: datetime.date | None = None,
+    person: Person | None = None,
 ) -> Application:
     """The applicant corrects the declared facts of a draft or a returned application."""
     with transaction.atomic():
@@ -417,7 +464,12 @@ def application_update(
         before = dict(application.facts)
         clean_facts, clean_item = _clean_facts(application.rule_id, facts, item or {})
         application.facts = {"facts": clean_facts, "item": clean_item}
-        application.item_key = _item_key(application.rule_id, clean_item, item_key or application.item_key)
+        application.trainee = _trainee_for(
+            acting_user=acting_user, application=application, person=person, item=clean_item
+        )
+        application.item_key = _item_key(
+            application.rule_id, clean_item, item_key or application.item_key, application.trainee
+        )
         if hire_employer is not None:
             application.hire_employer = hire_employer.strip()[:200]
             application.hire_recorded_on = hire_recorded_on
@@ -496,7 +548,7 @@ def _check_follow_up(application: Application) -> None:
             % {
                 "rule": application.rule_id,
                 "first": first_rule,
-                "item": application.item_key or "—",
+                "item": application.item_label or "—",
                 "years": years,
                 "year": application.year,
             },

@@ -28,6 +28,7 @@ from waibao.applications.forms import (
     ReasonForm,
     RecommendForm,
     ResolveForm,
+    RevealForm,
     RoutingForm,
     RuleChoiceForm,
 )
@@ -56,6 +57,7 @@ from waibao.common.forms import add_domain_error
 from waibao.common.money import to_money
 from waibao.common.request_keys import issue_request_key, redeem_request_key
 from waibao.common.tabular import xlsx_response
+from waibao.talent.services import REVEAL_ROLES, trainee_id_reveal
 
 APPLICANT_ROLES = (Role.ENTERPRISE, Role.TRAINING_INSTITUTION)
 S = ApplicationStatus
@@ -126,6 +128,7 @@ def application_new(request: HttpRequest) -> HttpResponse:
                 hire_employer=form.cleaned_data.get("hire_employer", ""),
                 hire_recorded_on=form.cleaned_data.get("hire_recorded_on"),
                 submit="submit" in request.POST,
+                person=form.person(),
             )
         except NotEntitledError as exc:
             add_domain_error(form, exc)
@@ -155,12 +158,16 @@ def application_edit(request: HttpRequest, application_id: int) -> HttpResponse:
     initial.update(
         {
             "item_key": application.item_key,
+            "trainee_name": application.trainee.name if application.trainee else "",
+            "trainee_id_type": application.trainee.id_type if application.trainee else "",
             "hire_employer": application.hire_employer,
             "hire_recorded_on": application.hire_recorded_on,
             "commitment": application.commitment_signed_at is not None,
         }
     )
-    form = ApplicationForm(request.POST or None, rule=rule, routing=routing, with_files=False, initial=initial)
+    form = ApplicationForm(
+        request.POST or None, rule=rule, routing=routing, with_files=False, initial=initial, editing=True
+    )
     if request.method == "POST" and form.is_valid():
         try:
             application_update(
@@ -172,6 +179,7 @@ def application_edit(request: HttpRequest, application_id: int) -> HttpResponse:
                 commitment_signed=form.cleaned_data["commitment"],
                 hire_employer=form.cleaned_data.get("hire_employer") if rule.rule_id in HIRE_RULES else None,
                 hire_recorded_on=form.cleaned_data.get("hire_recorded_on"),
+                person=form.person(),
             )
         except DomainError as exc:
             add_domain_error(form, exc)
@@ -291,6 +299,10 @@ def _detail_context(request: HttpRequest, application: Application) -> dict[str,
         "commitments": list(application.commitments.all()) if hasattr(application, "commitments") else [],
         "ledger_entries": selectors.ledger_view(application, staff=staff) if staff or applicant else [],
         "staff": staff,
+        "can_reveal_id": application.trainee_id is not None
+        and role in REVEAL_ROLES
+        and (role != Role.DEPARTMENT_REVIEWER or reviews(user, application)),
+        "reveal_form": RevealForm(),
     }
 
 
@@ -390,6 +402,28 @@ def objection_resolve_view(request: HttpRequest, application_id: int) -> HttpRes
     else:
         messages.success(request, _("Objection resolved."))
     return redirect("applications:detail", application_id=application.pk)
+
+
+@role_required(*REVEAL_ROLES)
+@require_POST
+def trainee_id_reveal_view(request: HttpRequest, application_id: int) -> HttpResponse:
+    """Show the trainee's whole identity number once, to a role that needs it; the reading is audited."""
+    user = current_user(request)
+    application = access_application(user, application_id)
+    if user.role == Role.DEPARTMENT_REVIEWER and not reviews(user, application):
+        raise NotFoundError()
+    if application.trainee is None:
+        raise NotFoundError()
+    form = RevealForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Please give a reason."))
+        return redirect("applications:detail", application_id=application.pk)
+    number = trainee_id_reveal(acting_user=user, trainee=application.trainee, reason=form.cleaned_data["reason"])
+    context = _detail_context(request, application)
+    context["revealed_id"] = number
+    response = render(request, "applications/detail.html", context)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @role_required(Role.FINANCE_OFFICER)
@@ -495,7 +529,7 @@ def application_index(request: HttpRequest) -> HttpResponse:
                     a.pk,
                     a.rule_id,
                     a.year,
-                    a.item_key,
+                    a.item_label,
                     a.applicant_name,
                     a.get_status_display(),
                     a.department.name if a.department else "",
