@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from waibao.accounts.models import Role, User
 from waibao.applications.models import Application, ApplicationStatus
 from waibao.applications.services import (
+    Person,
     Upload,
     application_create,
     application_recommend,
@@ -21,6 +22,7 @@ from waibao.common.errors import DomainError
 
 S = ApplicationStatus
 DEMO_PDF = b"%PDF-1.4\n% waibao demo evidence\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+DEMO_TRAINEE_ID = "330106200001010021"  # fictitious, with a valid GB 11643 check character
 DEMO_YEAR = 2007  # the live demo applies for 2008-2010, which these records leave free
 
 
@@ -150,4 +152,22 @@ def ensure_demo_applications() -> list[str]:
             submit=True,
         )
         created.append(f"#{a.pk} HZ-17a {DEMO_YEAR}: submitted, waits for review")
+
+    if not Application.objects.filter(rule_id="HZ-17b", year=DEMO_YEAR).exists():
+        # A per-trainee subsidy: the person is structured data (the number is fictitious but valid).
+        a = application_create(
+            acting_user=training,
+            rule_id="HZ-17b",
+            year=DEMO_YEAR,
+            facts={},
+            item={"category": "fresh_graduate", "fee_cny": Decimal("6000")},
+            person=Person(name="王小明", id_type="resident_id", id_number=DEMO_TRAINEE_ID),
+            uploads=[_pdf("trainee_list"), _pdf("invoice")],
+            commitment_signed=True,
+            submit=True,
+        )
+        application_transition(acting_user=reviewer, application=a, action="start_review")
+        application_recommend(acting_user=reviewer, application=a, amount=a.calculated_amount_cny)
+        application_transition(acting_user=office, application=a, action="approve")
+        created.append(f"#{a.pk} HZ-17b {DEMO_YEAR}: one trainee, in public notice")
     return created
