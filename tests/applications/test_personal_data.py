@@ -101,9 +101,7 @@ def _apply_hz17b(client: Client, number: str = VALID_ID) -> Any:
     )
 
 
-def test_the_form_refuses_a_wrong_check_character(
-    routing: Any, institution_user: User, client_for: ClientFor
-) -> None:
+def test_the_form_refuses_a_wrong_check_character(routing: Any, institution_user: User, client_for: ClientFor) -> None:
     response = _apply_hz17b(client_for(institution_user), "330106199001011234")
     assert response.status_code == 200 and not Application.objects.exists()
     assert "check character" in response.content.decode() or "校验" in response.content.decode()

@@ -126,9 +126,7 @@ def get_application(request: HttpRequest, application_id: int) -> dict[str, Any]
 
 
 # The paths of the first release, kept for callers that used them.
-router.add_api_operation(
-    "/applications", ["GET"], list_applications, response=ApplicationPage, include_in_schema=False
-)
+router.add_api_operation("/applications", ["GET"], list_applications, response=ApplicationPage, include_in_schema=False)
 router.add_api_operation(
     "/applications/{int:application_id}",
     ["GET"],

@@ -226,6 +226,9 @@ class RoutingForm(forms.Form):
     )
     notice_days = forms.IntegerField(label=_("Public notice (days)"), min_value=1, max_value=365)
     is_open = forms.BooleanField(label=_("Open for applications"), required=False)
+    verification_tolerance_percent = forms.DecimalField(
+        label=_("Tolerance for verified facts (%)"), min_value=Decimal("0"), max_value=Decimal("100"), decimal_places=2
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -98,6 +98,8 @@ class Application(TimeStampedModel):
     calculated_minimum_cny = money_field(_("calculated minimum (CNY)"), null=True, blank=True)
     recommended_amount_cny = money_field(_("recommended amount (CNY)"), null=True, blank=True)
     recommendation_reason = models.TextField(_("recommendation reason"), blank=True)
+    # The facts checked against the registry and approved statistics when recommended (source, date, flag).
+    verification = models.JSONField(_("verified facts"), default=list, blank=True)
     approved_amount_cny = money_field(_("approved amount (CNY)"), null=True, blank=True)
     notice_starts_on = models.DateField(_("notice starts on"), null=True, blank=True)
     notice_ends_on = models.DateField(_("notice ends on"), null=True, blank=True)
@@ -294,6 +296,13 @@ class RuleRouting(models.Model):
         help_text=_("Days each step may take before it is marked overdue, by status."),
     )
     notice_days = models.PositiveSmallIntegerField(_("public notice (days)"), default=7)
+    verification_tolerance_percent = models.DecimalField(
+        _("tolerance for verified facts (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=5,
+        help_text=_("A declared figure further than this from the platform's verified figure is flagged."),
+    )
     applicant_kinds = models.JSONField(
         _("who may apply"),
         default=list,

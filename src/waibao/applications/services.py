@@ -31,6 +31,7 @@ from waibao.applications.models import (
     RuleRouting,
 )
 from waibao.applications.policy import Verdict, cash_rule_ids, judge, rule_form
+from waibao.applications.verification import verified_facts
 from waibao.applications.workflow import APPLICATION_WORKFLOW, LEDGER_TRANSITIONS, SPECIAL_TRANSITIONS
 from waibao.audit.services import audit_record
 from waibao.common.errors import DomainError, PermissionDeniedError
@@ -727,9 +728,22 @@ def application_recommend(
         minimum=application.calculated_minimum_cny,
         reason=reason,
     )
+    checked = verified_facts(application)
+    flagged = [f for f in checked if f.flagged]
+    if flagged and not reason.strip():
+        raise DomainError(
+            _(
+                "Declared facts differ from the platform's verified figures (%(facts)s): give your reason for "
+                "recommending."
+            )
+            % {"facts": ", ".join(str(f.label) for f in flagged)},
+            code="flagged_reason_required",
+            field="reason",
+        )
     before = application.status
     application.recommended_amount_cny = value
     application.recommendation_reason = reason.strip()
+    application.verification = [f.as_record() for f in checked]
     _set_status(application, S.RECOMMENDED, reason)
     application.save()
     _record(
@@ -739,6 +753,7 @@ def application_recommend(
         before=before,
         reason=reason,
         extra_changes={"recommended_amount_cny": [None, value]},
+        data={"verified_facts": application.verification, "flagged": [f.name for f in flagged]},
     )
     _notify_step(application, S.RECOMMENDED)
     return application
@@ -1111,6 +1126,7 @@ def routing_update(
     notice_days: int,
     time_limits: dict[str, int],
     is_open: bool,
+    verification_tolerance_percent: Decimal | None = None,
 ) -> RuleRouting:
     """The programme office changes which department reviews a rule, its partners, limits and notice period."""
     if acting_user.role != Role.PROGRAMME_OFFICE:
@@ -1127,7 +1143,14 @@ def routing_update(
         "notice_days": routing.notice_days,
         "time_limits": routing.time_limits,
         "is_open": routing.is_open,
+        "verification_tolerance_percent": str(routing.verification_tolerance_percent),
     }
+    if verification_tolerance_percent is not None:
+        if not Decimal(0) <= Decimal(verification_tolerance_percent) <= Decimal(100):
+            raise DomainError(
+                _("The tolerance is a percentage between 0 and 100."), field="verification_tolerance_percent"
+            )
+        routing.verification_tolerance_percent = Decimal(verification_tolerance_percent)
     routing.department = department
     routing.notice_days = notice_days
     routing.time_limits = {k: int(v) for k, v in time_limits.items()}
@@ -1140,6 +1163,7 @@ def routing_update(
         "notice_days": routing.notice_days,
         "time_limits": routing.time_limits,
         "is_open": routing.is_open,
+        "verification_tolerance_percent": str(routing.verification_tolerance_percent),
     }
     audit_record(
         actor=acting_user,

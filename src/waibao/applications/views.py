@@ -51,6 +51,7 @@ from waibao.applications.services import (
     open_commitment,
     routing_update,
 )
+from waibao.applications.verification import verified_facts
 from waibao.applications.workflow import APPLICATION_WORKFLOW, SPECIAL_TRANSITIONS, STATUS_EXPLAINED
 from waibao.common.errors import DomainError, NotFoundError
 from waibao.common.forms import add_domain_error
@@ -303,6 +304,7 @@ def _detail_context(request: HttpRequest, application: Application) -> dict[str,
         and role in REVEAL_ROLES
         and (role != Role.DEPARTMENT_REVIEWER or reviews(user, application)),
         "reveal_form": RevealForm(),
+        "verified_facts": verified_facts(application) if staff else [],
     }
 
 
@@ -641,6 +643,7 @@ def routing_edit(request: HttpRequest, rule_id: str) -> HttpResponse:
         "partners": list(routing.partners.all()),
         "notice_days": routing.notice_days,
         "is_open": routing.is_open,
+        "verification_tolerance_percent": routing.verification_tolerance_percent,
     }
     initial.update({f"limit_{k}": v for k, v in (routing.time_limits or {}).items()})
     form = RoutingForm(request.POST or None, initial=initial)
@@ -654,6 +657,7 @@ def routing_edit(request: HttpRequest, rule_id: str) -> HttpResponse:
                 notice_days=form.cleaned_data["notice_days"],
                 time_limits=form.time_limits(),
                 is_open=form.cleaned_data["is_open"],
+                verification_tolerance_percent=form.cleaned_data["verification_tolerance_percent"],
             )
         except DomainError as exc:
             add_domain_error(form, exc)

@@ -125,10 +125,14 @@ class ProtectedId:
 
 def protect(id_type: str, number: str) -> ProtectedId:
     value = normalise(id_type, number)
-    return ProtectedId(id_type=id_type, id_hash=id_hash(id_type, value), id_masked=mask(value), id_encrypted=encrypt(value))
+    return ProtectedId(
+        id_type=id_type, id_hash=id_hash(id_type, value), id_masked=mask(value), id_encrypted=encrypt(value)
+    )
 
 
 # Patterns that give a person away in text meant for the public (used by tests and the notice's checks).
-RESIDENT_ID_IN_TEXT = re.compile(r"(?<![\dA-Za-z])\d{6}(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx](?![\dA-Za-z])")
+RESIDENT_ID_IN_TEXT = re.compile(
+    r"(?<![\dA-Za-z])\d{6}(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx](?![\dA-Za-z])"
+)
 MOBILE_IN_TEXT = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 EMAIL_IN_TEXT = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")

@@ -1,0 +1,112 @@
+"""The facts the platform already holds beside what the applicant declared (issue 8 §4).
+
+For an enterprise's application each declared fact that the registry or the approved statistics also hold is
+paired with the verified value, its source and date. A figure that differs by more than the rule's tolerance
+(`RuleRouting.verification_tolerance_percent`, set by the programme office), or a yes/no or choice that differs,
+is flagged; recommending a flagged application needs the reviewer's written reason (`services.application_recommend`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from waibao.applications.models import Application, RuleRouting
+from waibao.applications.policy import rule_form
+from waibao.common.i18n import localized
+
+# Registry columns that are policy facts of the same name.
+REGISTRY_FACTS = ("registered_capital_cny", "offshore_focused", "is_headquarters")
+# Approved statistics that are policy facts of the same name (statistics.selectors.approved_facts).
+STATISTICS_FACTS = ("software_export_usd", "contract_amount_usd", "executed_amount_usd", "executed_amount_cny")
+DEFAULT_TOLERANCE_PERCENT = Decimal("5")
+
+
+@dataclass(frozen=True)
+class VerifiedFact:
+    name: str
+    label: str
+    declared: Any
+    verified: Any
+    source: str
+    as_of: str
+    flagged: bool
+
+    def as_record(self) -> dict[str, Any]:
+        return {
+            "fact": self.name,
+            "declared": str(self.declared),
+            "verified": str(self.verified),
+            "source": self.source,
+            "as_of": self.as_of,
+            "flagged": self.flagged,
+        }
+
+
+def _number(value: Any) -> Decimal | None:
+    if isinstance(value, bool) or value is None or value == "":
+        return None
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        return None
+
+
+def differs(declared: Any, verified: Any, *, tolerance_percent: Decimal) -> bool:
+    """More than the tolerance apart (numbers: relative to the verified figure; other values: not equal)."""
+    a, b = _number(declared), _number(verified)
+    if a is not None and b is not None:
+        return abs(a - b) > abs(b) * tolerance_percent / Decimal(100)
+    return bool(declared) != bool(verified) if isinstance(verified, bool) else str(declared) != str(verified)
+
+
+def tolerance_for(rule_id: str) -> Decimal:
+    value = RuleRouting.objects.filter(rule_id=rule_id).values_list("verification_tolerance_percent", flat=True).first()
+    return Decimal(value) if value is not None else DEFAULT_TOLERANCE_PERCENT
+
+
+def verified_facts(application: Application) -> list[VerifiedFact]:
+    """The declared facts the platform can check, each beside its verified value (empty for institutions)."""
+    enterprise = application.enterprise
+    if enterprise is None:
+        return []
+    declared: dict[str, Any] = application.facts.get("facts", {})
+    labels = {f.name: localized(f.title.zh, f.title.en) for f in rule_form(application.rule_id).facts}
+    tolerance = tolerance_for(application.rule_id)
+    out: list[VerifiedFact] = []
+    for name in REGISTRY_FACTS:
+        if name in declared:
+            verified = getattr(enterprise, name)
+            out.append(
+                VerifiedFact(
+                    name=name,
+                    label=labels.get(name, name),
+                    declared=declared[name],
+                    verified=verified,
+                    source=_("Registry"),
+                    as_of=enterprise.updated_at.date().isoformat() if enterprise.updated_at else "",
+                    flagged=differs(declared[name], verified, tolerance_percent=tolerance),
+                )
+            )
+    wanted = [n for n in STATISTICS_FACTS if n in declared]
+    if wanted:
+        from waibao.statistics.selectors import approved_facts
+
+        approved = approved_facts(enterprise_id=enterprise.pk, year=application.year)
+        for name in wanted:
+            verified = approved.get(name)
+            out.append(
+                VerifiedFact(
+                    name=name,
+                    label=labels.get(name, name),
+                    declared=declared[name],
+                    verified=verified,
+                    source=_("Approved statistics for %(year)s") % {"year": application.year},
+                    as_of=str(application.year),
+                    flagged=differs(declared[name], verified, tolerance_percent=tolerance),
+                )
+            )
+    return out
