@@ -160,7 +160,9 @@ def test_public_notice_page_and_honeypot(
     assert f'id="notice-{application.pk}"' not in public.get("/notice/").content.decode()
     for action in ("start_review",):
         client_for(reviewer).post(f"/applications/{application.pk}/action/", {"action": action})
-    client_for(reviewer).post(f"/applications/{application.pk}/recommend/", {"amount": "200000"})
+    client_for(reviewer).post(
+        f"/applications/{application.pk}/recommend/", {"amount": "200000", "reason": "核对了出口合同"}
+    )
     client_for(office).post(f"/applications/{application.pk}/action/", {"action": "approve"})
     body = public.get("/notice/").content.decode()
     assert f'id="notice-{application.pk}"' in body and "200,000.00" in body
@@ -295,7 +297,7 @@ def test_office_sends_a_recommendation_back(
     application = latest(rule_id="HZ-12a")
     desk = client_for(reviewer)
     desk.post(f"/applications/{application.pk}/action/", {"action": "start_review"})
-    desk.post(f"/applications/{application.pk}/recommend/", {"amount": "200000"})
+    desk.post(f"/applications/{application.pk}/recommend/", {"amount": "200000", "reason": "核对了出口合同"})
     office_client = client_for(office)
     office_client.post(f"/applications/{application.pk}/action/", {"action": "send_back", "reason": ""})
     application.refresh_from_db()

@@ -226,6 +226,7 @@ def _to_notice(rule_id: str, year: int, applicant: User, office: User) -> Applic
         facts=facts,
         item=item,
         person=person,
+        explanations={name: "见所附证明材料" for name in facts},
         uploads=[Upload(kind=k, stream=io.BytesIO(PDF), name=f"{k}.pdf") for k in kinds],
         commitment_signed=True,
         hire_employer="杭州测试软件有限公司" if rule_id == "HZ-17b-hire" else "",

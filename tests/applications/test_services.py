@@ -58,7 +58,8 @@ def software_export(user: User, *, usd: str = "600000", year: int = 2008, submit
 
 def to_notice(application: Application, reviewer: User, office: User, amount: str) -> Application:
     application_transition(acting_user=reviewer, application=application, action="start_review")
-    application_recommend(acting_user=reviewer, application=application, amount=amount)
+    # The declared exports are not in approved statistics (issue 8 §4): the reviewer says why they recommend.
+    application_recommend(acting_user=reviewer, application=application, amount=amount, reason="核对了出口合同")
     return application_transition(acting_user=office, application=application, action="approve")
 
 

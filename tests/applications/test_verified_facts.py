@@ -55,7 +55,9 @@ def test_a_flagged_fact_needs_the_reviewers_reason_over_http(
     )
     application.refresh_from_db()
     assert application.status == S.RECOMMENDED
-    record = application.verification[0]
+    records = {r["fact"]: r for r in application.verification}
+    assert not records["recognition"]["flagged"]  # the registry's recognition is shown beside too
+    record = records["software_export_usd"]
     assert record["fact"] == "software_export_usd" and record["flagged"] and record["verified"] in ("0", "0.00")
     event = AuditEvent.objects.get(action="application.recommend", object_id=str(application.pk))
     assert event.summary == reason and event.data["flagged"] == ["software_export_usd"]
@@ -81,8 +83,21 @@ def test_the_tolerance_is_the_offices_parameter(
         lambda **kw: {**real(**kw), "software_export_usd": Decimal("580000.00")},
     )
     RuleRouting.objects.filter(rule_id="HZ-12a").update(verification_tolerance_percent=Decimal(tolerance))
-    apply(client_for(enterprise_user), "HZ-12a", 2008, {"fact__software_export_usd": "600000"}, files={"contract": PDF})
+    applicant = client_for(enterprise_user)
+    form = applicant.get("/applications/new/?rule=HZ-12a&year=2008").content.decode()
+    assert 'value="580000.00"' in form, "the form prefills the verified figure"
+    assert "2008" in form.split('name="fact__software_export_usd"')[1][:600], "and says where it came from"
+    declared = {"fact__software_export_usd": "600000"}
+    response = apply(applicant, "HZ-12a", 2008, declared, files={"contract": PDF})
+    if needs_reason:  # beyond the tolerance: another figure than the verified one needs an explanation
+        assert response.status_code == 200 and latest(rule_id="HZ-12a") is None
+        declared["explain__software_export_usd"] = "含12月已执行、尚未报送统计的合同"
+        response = apply(applicant, "HZ-12a", 2008, declared, files={"contract": PDF})
+    assert response.status_code == 302
     application = latest(rule_id="HZ-12a")
+    assert application.facts.get("explanations", {}).get("software_export_usd", "") == (
+        "含12月已执行、尚未报送统计的合同" if needs_reason else ""
+    )
     desk = client_for(reviewer)
     desk.post(f"/applications/{application.pk}/action/", {"action": "start_review"})
     desk.post(f"/applications/{application.pk}/recommend/", {"amount": str(application.calculated_amount_cny)})

@@ -55,6 +55,11 @@ def _end_notice(application: Application, office: User) -> None:
     )
 
 
+# The demo reviewer's reason where the declared exports differ from the demo statistics (issue 8 §4).
+DEMO_REVIEW_REASON = gettext_lazy("Demo: checked against the export contracts attached.")
+
+DEMO_EXPLANATION = gettext_lazy("Demo: contracts signed late in the year are not in the approved statistics yet.")
+
 # What the record says about a notice the demo ended (stored in the platform's default language).
 DEMO_REASON = gettext_lazy("Demo: the notice was ended early by the demo tool so the award cycle can be shown.")
 
@@ -86,17 +91,27 @@ def ensure_demo_applications() -> list[str]:
     created: list[str] = []
 
     if not _exists(enterprise, "HZ-12a"):
+        # Declare the approved exports when the demo statistics hold enough; otherwise a figure with the
+        # explanation an applicant must give when it differs from the approved one (issue 8 §4).
+        from waibao.statistics.selectors import software_export_usd
+
+        approved = software_export_usd(enterprise_id=enterprise.enterprise_id, year=DEMO_YEAR)
+        exports = approved if approved >= Decimal("500000") else Decimal("820000")
+        explanations = {"software_export_usd": str(DEMO_EXPLANATION)} if approved and approved != exports else {}
         a = application_create(
             acting_user=enterprise,
             rule_id="HZ-12a",
             year=DEMO_YEAR,
-            facts={"software_export_usd": Decimal("820000")},
+            facts={"software_export_usd": exports},
+            explanations=explanations,
             uploads=[_pdf("contract")],
             commitment_signed=True,
             submit=True,
         )
         application_transition(acting_user=reviewer, application=a, action="start_review")
-        application_recommend(acting_user=reviewer, application=a, amount=a.calculated_amount_cny)
+        application_recommend(
+            acting_user=reviewer, application=a, amount=a.calculated_amount_cny, reason=str(DEMO_REVIEW_REASON)
+        )
         a = application_transition(acting_user=office, application=a, action="approve")
         _end_notice(a, office)
         created.append(f"#{a.pk} HZ-12a {DEMO_YEAR}: notice ended, ready for final approval")

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from waibao.applications.models import ApplicationStatus, EvidenceKind, RuleRouting
 from waibao.applications.policy import RuleForm
 from waibao.applications.services import COMMITMENT_TEXT, HIRE_RULES, PERSON_LISTS, Person, Upload
+from waibao.applications.verification import VERIFIABLE_FACTS
 from waibao.common.i18n import localized
 from waibao.common.personal_id import IdType
 from waibao.common.request_keys import TOKEN_MAX_LENGTH
@@ -20,6 +21,7 @@ from waibao.policy.engine.model import FactSpec
 FACT_PREFIX = "fact__"
 ITEM_PREFIX = "item__"
 EVIDENCE_PREFIX = "evidence_"
+EXPLAIN_PREFIX = "explain__"
 
 
 class RuleChoiceForm(forms.Form):
@@ -77,6 +79,17 @@ class ApplicationForm(forms.Form):
             if sources and spec.name in sources:
                 field.help_text = sources[spec.name]
             self.fields[FACT_PREFIX + spec.name] = field
+            if spec.name in VERIFIABLE_FACTS:
+                self.fields[EXPLAIN_PREFIX + spec.name] = forms.CharField(
+                    label=_("Why you declare another figure"),
+                    required=False,
+                    max_length=1000,
+                    widget=forms.Textarea(attrs={"rows": 2}),
+                    help_text=_(
+                        "Needed only if you declare a figure other than the one the registry or the approved "
+                        "statistics hold; the reviewer sees both."
+                    ),
+                )
         for spec in rule.item_fields:
             self.fields[ITEM_PREFIX + spec.name] = _field_for(spec, required=True)
         if rule.list_name in PERSON_LISTS:
@@ -127,6 +140,13 @@ class ApplicationForm(forms.Form):
     def item(self) -> dict[str, Any]:
         return {k[len(ITEM_PREFIX) :]: v for k, v in self.cleaned_data.items() if k.startswith(ITEM_PREFIX)}
 
+    def explanations(self) -> dict[str, str]:
+        return {
+            k[len(EXPLAIN_PREFIX) :]: v
+            for k, v in self.cleaned_data.items()
+            if k.startswith(EXPLAIN_PREFIX) and v and v.strip()
+        }
+
     def person(self) -> Person | None:
         """The trainee as entered (None for a rule that is not per person)."""
         if "trainee_name" not in self.cleaned_data:
@@ -145,8 +165,11 @@ class ApplicationForm(forms.Form):
         return out
 
     @staticmethod
-    def initial_from(facts: dict[str, Any], item: dict[str, Any]) -> dict[str, Any]:
+    def initial_from(
+        facts: dict[str, Any], item: dict[str, Any], explanations: dict[str, str] | None = None
+    ) -> dict[str, Any]:
         initial = {FACT_PREFIX + k: v for k, v in facts.items()}
+        initial.update({EXPLAIN_PREFIX + k: v for k, v in (explanations or {}).items()})
         initial.update({ITEM_PREFIX + k: v for k, v in item.items()})
         return initial
 
@@ -227,7 +250,12 @@ class RoutingForm(forms.Form):
     notice_days = forms.IntegerField(label=_("Public notice (days)"), min_value=1, max_value=365)
     is_open = forms.BooleanField(label=_("Open for applications"), required=False)
     verification_tolerance_percent = forms.DecimalField(
-        label=_("Tolerance for verified facts (%)"), min_value=Decimal("0"), max_value=Decimal("100"), decimal_places=2
+        label=_("Tolerance for verified facts (%)"),
+        min_value=Decimal("0"),
+        max_value=Decimal("100"),
+        decimal_places=2,
+        required=False,
+        help_text=_("A declared figure further than this from the platform's verified figure is flagged."),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -267,7 +267,12 @@ def declared_facts(application: Application) -> list[tuple[str, Any]]:
         spec = fields.get(name)
         out.append((localized(spec.title.zh, spec.title.en) if spec else name, _yes_no(value)))
     if rule and rule.per_item and not rule.item_key_field and application.item_key:
-        out.append((str(gettext_lazy("Trainee (ID number or name)")), application.item_key))
+        label = gettext_lazy("Trainee") if application.trainee_id is not None else gettext_lazy("Item")
+        out.append((str(label), application.item_label))
+    for name, text in (application.facts or {}).get("explanations", {}).items():
+        spec = pkg.facts.get(name)
+        title = localized(spec.title.zh, spec.title.en) if spec else name
+        out.append((str(gettext_lazy("Why another figure: %(fact)s") % {"fact": title}), text))
     return out
 
 

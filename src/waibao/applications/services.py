@@ -31,7 +31,7 @@ from waibao.applications.models import (
     RuleRouting,
 )
 from waibao.applications.policy import Verdict, cash_rule_ids, judge, rule_form
-from waibao.applications.verification import verified_facts
+from waibao.applications.verification import unexplained, verified_facts
 from waibao.applications.workflow import APPLICATION_WORKFLOW, LEDGER_TRANSITIONS, SPECIAL_TRANSITIONS
 from waibao.audit.services import audit_record
 from waibao.common.errors import DomainError, PermissionDeniedError
@@ -379,6 +379,19 @@ def _clean_facts(rule_id: str, facts: dict[str, Any], item: dict[str, Any]) -> t
     )
 
 
+def _stored_facts(
+    rule_id: str, facts: dict[str, Any], item: dict[str, Any], explanations: dict[str, str] | None
+) -> dict[str, Any]:
+    """What the application stores: the declared facts and item, and the explanations of figures declared
+    differently from the platform's verified ones (only for facts the rule asks for)."""
+    clean_facts, clean_item = _clean_facts(rule_id, facts, item)
+    stored: dict[str, Any] = {"facts": clean_facts, "item": clean_item}
+    kept = {k: str(v).strip()[:1000] for k, v in (explanations or {}).items() if k in clean_facts and str(v).strip()}
+    if kept:
+        stored["explanations"] = kept
+    return stored
+
+
 def application_create(
     *,
     acting_user: User,
@@ -393,6 +406,7 @@ def application_create(
     hire_recorded_on: datetime.date | None = None,
     submit: bool = False,
     person: Person | None = None,
+    explanations: dict[str, str] | None = None,
 ) -> Application:
     """Create a draft (and submit it at once with submit=True). Nothing is written if any part is refused."""
     applicant = _applicant_of(acting_user)
@@ -402,7 +416,8 @@ def application_create(
         with transaction.atomic():
             routing = _check_rule_open(rule_id, acting_user)
             year_value = _clean_year(year)
-            clean_facts, clean_item = _clean_facts(rule_id, facts, item or {})
+            stored_facts = _stored_facts(rule_id, facts, item or {}, explanations)
+            clean_item = stored_facts["item"]
             application = Application(
                 **applicant,
                 created_by=acting_user,
@@ -412,7 +427,7 @@ def application_create(
                 status_changed_at=timezone.now(),
                 department=routing.department,
                 fund_code=rule_form(rule_id).fund,
-                facts={"facts": clean_facts, "item": clean_item},
+                facts=stored_facts,
                 hire_employer=hire_employer.strip()[:200],
                 hire_recorded_on=hire_recorded_on,
             )
@@ -454,6 +469,7 @@ def application_update(
     hire_employer: str | None = None,
     hire_recorded_on: datetime.date | None = None,
     person: Person | None = None,
+    explanations: dict[str, str] | None = None,
 ) -> Application:
     """The applicant corrects the declared facts of a draft or a returned application."""
     with transaction.atomic():
@@ -463,8 +479,8 @@ def application_update(
         if application.status not in (S.DRAFT, S.RETURNED):
             raise DomainError(_("Only a draft or a returned application can be changed."), code="not_editable")
         before = dict(application.facts)
-        clean_facts, clean_item = _clean_facts(application.rule_id, facts, item or {})
-        application.facts = {"facts": clean_facts, "item": clean_item}
+        application.facts = _stored_facts(application.rule_id, facts, item or {}, explanations)
+        clean_item = application.facts["item"]
         application.trainee = _trainee_for(
             acting_user=acting_user, application=application, person=person, item=clean_item
         )
@@ -581,6 +597,21 @@ def _check_evidence(application: Application, routing: RuleRouting) -> None:
         )
 
 
+def _check_explained(application: Application) -> None:
+    """A figure declared differently from one the platform holds needs the applicant's explanation."""
+    missing = unexplained(application)
+    if missing:
+        raise DomainError(
+            _(
+                "You declared %(facts)s differently from the figure the platform holds: explain why, or declare "
+                "the verified figure."
+            )
+            % {"facts": ", ".join(str(f.label) for f in missing)},
+            code="explanation_required",
+            field=f"explain__{missing[0].name}",
+        )
+
+
 def _store_verdict(application: Application, verdict: Verdict) -> None:
     application.package_name = verdict.package_name
     application.package_version = verdict.package_version
@@ -604,6 +635,7 @@ def _submit(*, acting_user: User, application: Application, action: str) -> Appl
     _check_evidence(application, routing)
     _check_hire(application)
     _check_follow_up(application)
+    _check_explained(application)
     verdict = judge(
         application.rule_id,
         year=application.year,

@@ -17,11 +17,13 @@ from django.utils.translation import gettext as _
 from waibao.applications.models import Application, RuleRouting
 from waibao.applications.policy import rule_form
 from waibao.common.i18n import localized
+from waibao.registry.models import EnterpriseStatus
 
 # Registry columns that are policy facts of the same name.
 REGISTRY_FACTS = ("registered_capital_cny", "offshore_focused", "is_headquarters")
 # Approved statistics that are policy facts of the same name (statistics.selectors.approved_facts).
 STATISTICS_FACTS = ("software_export_usd", "contract_amount_usd", "executed_amount_usd", "executed_amount_cny")
+VERIFIABLE_FACTS = frozenset({*REGISTRY_FACTS, *STATISTICS_FACTS, "moved_into_zone"})
 DEFAULT_TOLERANCE_PERCENT = Decimal("5")
 
 
@@ -34,6 +36,8 @@ class VerifiedFact:
     source: str
     as_of: str
     flagged: bool
+    exists: bool = True  # the platform holds a figure (a zero in statistics means none is approved yet)
+    explanation: str = ""  # the applicant's explanation for declaring another figure
 
     def as_record(self) -> dict[str, Any]:
         return {
@@ -43,6 +47,7 @@ class VerifiedFact:
             "source": self.source,
             "as_of": self.as_of,
             "flagged": self.flagged,
+            "explanation": self.explanation,
         }
 
 
@@ -76,7 +81,19 @@ def verified_facts(application: Application) -> list[VerifiedFact]:
     declared: dict[str, Any] = application.facts.get("facts", {})
     labels = {f.name: localized(f.title.zh, f.title.en) for f in rule_form(application.rule_id).facts}
     tolerance = tolerance_for(application.rule_id)
-    out: list[VerifiedFact] = []
+    explanations: dict[str, str] = application.facts.get("explanations", {})
+    registry_date = enterprise.updated_at.date().isoformat() if enterprise.updated_at else ""
+    out: list[VerifiedFact] = [
+        VerifiedFact(
+            name="recognition",
+            label=_("Recognised service-outsourcing enterprise"),
+            declared=_("yes (by applying)"),
+            verified=enterprise.get_status_display(),
+            source=_("Registry"),
+            as_of=enterprise.status_changed_at.date().isoformat() if enterprise.status_changed_at else registry_date,
+            flagged=enterprise.status != EnterpriseStatus.RECOGNISED,
+        )
+    ]
     for name in REGISTRY_FACTS:
         if name in declared:
             verified = getattr(enterprise, name)
@@ -87,10 +104,26 @@ def verified_facts(application: Application) -> list[VerifiedFact]:
                     declared=declared[name],
                     verified=verified,
                     source=_("Registry"),
-                    as_of=enterprise.updated_at.date().isoformat() if enterprise.updated_at else "",
+                    as_of=registry_date,
                     flagged=differs(declared[name], verified, tolerance_percent=tolerance),
+                    exists=isinstance(verified, bool) or bool(verified),
+                    explanation=explanations.get(name, ""),
                 )
             )
+    if "moved_into_zone" in declared:
+        zone = enterprise.zone
+        out.append(
+            VerifiedFact(
+                name="moved_into_zone",
+                label=labels.get("moved_into_zone", "moved_into_zone"),
+                declared=declared["moved_into_zone"],
+                verified=zone.name if zone is not None else _("no zone"),
+                source=_("Registry"),
+                as_of=registry_date,
+                flagged=bool(declared["moved_into_zone"]) != (zone is not None),
+                explanation=explanations.get("moved_into_zone", ""),
+            )
+        )
     wanted = [n for n in STATISTICS_FACTS if n in declared]
     if wanted:
         from waibao.statistics.selectors import approved_facts
@@ -107,6 +140,17 @@ def verified_facts(application: Application) -> list[VerifiedFact]:
                     source=_("Approved statistics for %(year)s") % {"year": application.year},
                     as_of=str(application.year),
                     flagged=differs(declared[name], verified, tolerance_percent=tolerance),
+                    exists=bool(verified),
+                    explanation=explanations.get(name, ""),
                 )
             )
     return out
+
+
+def unexplained(application: Application) -> list[VerifiedFact]:
+    """Declared figures that differ from a figure the platform holds, without the applicant's explanation."""
+    return [
+        f
+        for f in verified_facts(application)
+        if f.flagged and f.exists and f.name in VERIFIABLE_FACTS and not f.explanation.strip()
+    ]

@@ -130,6 +130,7 @@ def application_new(request: HttpRequest) -> HttpResponse:
                 hire_recorded_on=form.cleaned_data.get("hire_recorded_on"),
                 submit="submit" in request.POST,
                 person=form.person(),
+                explanations=form.explanations(),
             )
         except NotEntitledError as exc:
             add_domain_error(form, exc)
@@ -155,7 +156,9 @@ def application_edit(request: HttpRequest, application_id: int) -> HttpResponse:
         raise DomainError(_("Only a draft or a returned application can be changed."), code="not_editable")
     rule = rule_form(application.rule_id)
     routing = RuleRouting.objects.filter(rule_id=application.rule_id).first()
-    initial = ApplicationForm.initial_from(application.facts.get("facts", {}), application.facts.get("item", {}))
+    initial = ApplicationForm.initial_from(
+        application.facts.get("facts", {}), application.facts.get("item", {}), application.facts.get("explanations")
+    )
     initial.update(
         {
             "item_key": application.item_key,
@@ -181,6 +184,7 @@ def application_edit(request: HttpRequest, application_id: int) -> HttpResponse:
                 hire_employer=form.cleaned_data.get("hire_employer") if rule.rule_id in HIRE_RULES else None,
                 hire_recorded_on=form.cleaned_data.get("hire_recorded_on"),
                 person=form.person(),
+                explanations=form.explanations(),
             )
         except DomainError as exc:
             add_domain_error(form, exc)

@@ -12,7 +12,8 @@ from waibao.common.errors import DomainError
 class Command(BaseCommand):
     help = (
         "Application tools. demo: create demo applications in various states for the demo accounts. "
-        "end_notice --id N: demo only (DEBUG), end an application's public notice now; the record says it was ended early by the demo (the published dates stay)."
+        "end_notice --id N: demo only (DEBUG), end an application's public notice now; the record says the demo "
+        "ended it early (the published dates stay)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
