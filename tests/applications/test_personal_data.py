@@ -29,8 +29,8 @@ from waibao.applications.services import (
     Upload,
     application_confirm_hire,
     application_create,
-    application_record_payment,
     application_recommend,
+    application_record_payment,
     application_transition,
 )
 from waibao.audit.models import AuditEvent

@@ -103,3 +103,23 @@ def test_the_tolerance_is_the_offices_parameter(
     desk.post(f"/applications/{application.pk}/recommend/", {"amount": str(application.calculated_amount_cny)})
     application.refresh_from_db()
     assert (application.status == S.IN_REVIEW) is needs_reason
+
+
+def test_the_notice_and_the_award_record_say_what_was_verified(
+    routing: Any, enterprise_user: User, reviewer: User, office: User, client_for: ClientFor
+) -> None:
+    apply(
+        client_for(enterprise_user), "HZ-12a", 2008, {"fact__software_export_usd": "1200000"}, files={"contract": PDF}
+    )
+    application = latest(rule_id="HZ-12a")
+    desk = client_for(reviewer)
+    desk.post(f"/applications/{application.pk}/action/", {"action": "start_review"})
+    desk.post(f"/applications/{application.pk}/recommend/", {"amount": "200000", "reason": "核对了出口合同"})
+    client_for(office).post(f"/applications/{application.pk}/action/", {"action": "approve"})
+    notice = client_for(None).get("/api/v1/applications/notice").json()[0]
+    assert any("2008" in line for line in notice["verified"]), notice["verified"]
+    assert "1200000" not in str(notice), "the public learns what was checked, not the enterprise's figures"
+    record = client_for(office).get(f"/api/v1/applications/{application.pk}").json()["verification"]
+    assert {r["fact"] for r in record} == {"recognition", "software_export_usd"}
+    page = client_for(enterprise_user).get(f"/applications/{application.pk}/").content.decode()
+    assert 'id="award-verification"' in page

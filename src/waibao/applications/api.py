@@ -17,6 +17,7 @@ from waibao.applications import selectors
 from waibao.applications.access import access_application
 from waibao.applications.models import Application, ApplicationStatus
 from waibao.applications.policy import rule_form
+from waibao.applications.verification import public_verification, recorded_verification
 from waibao.common.errors import PermissionDeniedError
 
 router = Router(tags=["applications"])
@@ -45,6 +46,7 @@ class ApplicationOut(Schema):
 class ApplicationDetailOut(ApplicationOut):
     facts: dict[str, Any]
     explanation: list[dict[str, Any]]
+    verification: list[dict[str, Any]]
 
 
 class ApplicationPage(Schema):
@@ -68,6 +70,7 @@ class NoticeOut(Schema):
     amount_cny: Decimal | None
     notice_ends_on: date | None
     on_hold: bool
+    verified: list[str]
 
 
 def application_out(a: Application) -> dict[str, Any]:
@@ -122,6 +125,7 @@ def get_application(request: HttpRequest, application_id: int) -> dict[str, Any]
         **application_out(application),
         "facts": application.facts,
         "explanation": selectors.explanation(application),
+        "verification": recorded_verification(application),
     }
 
 
@@ -151,6 +155,7 @@ def public_notice(request: HttpRequest) -> list[dict[str, Any]]:
             "amount_cny": a.approved_amount_cny,
             "notice_ends_on": a.notice_ends_on,
             "on_hold": a.status == ApplicationStatus.ON_HOLD,
+            "verified": public_verification(a),
         }
         for a in selectors.notice_list()[:500]
     ]

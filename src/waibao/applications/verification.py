@@ -154,3 +154,20 @@ def unexplained(application: Application) -> list[VerifiedFact]:
         for f in verified_facts(application)
         if f.flagged and f.exists and f.name in VERIFIABLE_FACTS and not f.explanation.strip()
     ]
+
+
+def recorded_verification(application: Application) -> list[dict[str, Any]]:
+    """The facts checked when the application was recommended (its award record), with the facts' titles."""
+    labels = {f.name: localized(f.title.zh, f.title.en) for f in rule_form(application.rule_id).facts}
+    labels["recognition"] = _("Recognised service-outsourcing enterprise")
+    return [
+        {**record, "label": labels.get(record["fact"], record["fact"])} for record in application.verification or []
+    ]
+
+
+def public_verification(application: Application) -> list[str]:
+    """For the public notice: which figures were verified and against what (never the figures themselves)."""
+    return [
+        _("%(fact)s — checked against %(source)s") % {"fact": r["label"], "source": r["source"]}
+        for r in recorded_verification(application)
+    ]

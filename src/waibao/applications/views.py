@@ -51,7 +51,7 @@ from waibao.applications.services import (
     open_commitment,
     routing_update,
 )
-from waibao.applications.verification import verified_facts
+from waibao.applications.verification import recorded_verification, verified_facts
 from waibao.applications.workflow import APPLICATION_WORKFLOW, SPECIAL_TRANSITIONS, STATUS_EXPLAINED
 from waibao.common.errors import DomainError, NotFoundError
 from waibao.common.forms import add_domain_error
@@ -61,6 +61,9 @@ from waibao.common.tabular import xlsx_response
 from waibao.talent.services import REVEAL_ROLES, trainee_id_reveal
 
 APPLICANT_ROLES = (Role.ENTERPRISE, Role.TRAINING_INSTITUTION)
+# While the department reviews, staff see the declared facts beside the platform's current figures; afterwards
+# the award record (what was verified at recommendation) stands.
+LIVE_CHECK = (ApplicationStatus.SUBMITTED, ApplicationStatus.IN_REVIEW, ApplicationStatus.RETURNED)
 S = ApplicationStatus
 
 
@@ -308,7 +311,8 @@ def _detail_context(request: HttpRequest, application: Application) -> dict[str,
         and role in REVEAL_ROLES
         and (role != Role.DEPARTMENT_REVIEWER or reviews(user, application)),
         "reveal_form": RevealForm(),
-        "verified_facts": verified_facts(application) if staff else [],
+        "verified_facts": verified_facts(application) if staff and application.status in LIVE_CHECK else [],
+        "recorded_verification": recorded_verification(application) if staff or applicant else [],
     }
 
 

@@ -38,3 +38,11 @@ def rule_title(rule_id: str) -> str:
         return rule_form(rule_id).title
     except DomainError:
         return ""
+
+
+@register.simple_tag
+def verified_on_notice(application: Any) -> list[str]:
+    """Which figures of an award were verified and against what (for the public notice)."""
+    from waibao.applications.verification import public_verification
+
+    return public_verification(application)
