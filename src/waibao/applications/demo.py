@@ -95,6 +95,7 @@ def ensure_demo_applications() -> list[str]:
         # explanation an applicant must give when it differs from the approved one (issue 8 §4).
         from waibao.statistics.selectors import software_export_usd
 
+        assert enterprise.enterprise_id is not None
         approved = software_export_usd(enterprise_id=enterprise.enterprise_id, year=DEMO_YEAR)
         exports = approved if approved >= Decimal("500000") else Decimal("820000")
         explanations = {"software_export_usd": str(DEMO_EXPLANATION)} if approved and approved != exports else {}

@@ -951,8 +951,10 @@ def notice_end_early(*, acting_user: User, application: Application, reason: str
         raise PermissionDeniedError()
     if not reason.strip():
         raise DomainError(_("Please give a reason."), code="reason_required", field="reason")
-    if application.status != S.IN_NOTICE or application.notice_ended_early_on is not None:
+    if application.status != S.IN_NOTICE:
         raise DomainError(_("This application is not in its public notice period."), code="not_in_notice")
+    if application.notice_ended_early_on is not None:
+        raise DomainError(_("The public notice period has ended."), code="notice_ended")
     if application.objections.filter(status=ObjectionStatus.OPEN).exists():
         raise DomainError(_("An objection is still open."), code="objection_open")
     application.notice_ended_early_on = today()
