@@ -360,3 +360,24 @@ def _assert_no_person(url: str, text: str, secrets: list[str]) -> None:
         raise AssertionError(f"{url} shows the e-mail address {email}")
     for secret in secrets:
         assert secret not in text, f"{url} shows {secret}"
+
+
+def test_a_trainee_typed_as_free_text_before_is_masked_for_staff_and_never_published(
+    routing: Any, institution_user: User, office: User, client_for: ClientFor
+) -> None:
+    """Applications filed before trainees were structured carry the typed number as their item."""
+    legacy = Application.objects.create(
+        training_institution=institution_user.training_institution,
+        rule_id="HZ-17c",
+        year=2008,
+        item_key="330106199001011234",
+        status=S.IN_NOTICE,
+        approved_amount_cny=Decimal("3000.00"),
+        notice_starts_on=__import__("django.utils.timezone", fromlist=["x"]).localdate(),
+        notice_ends_on=__import__("django.utils.timezone", fromlist=["x"]).localdate(),
+    )
+    assert legacy.item_label == "3301**********1234" and legacy.public_item == "" and legacy.persons == 1
+    page = client_for(None).get("/notice/").content.decode()
+    assert f'id="notice-{legacy.pk}"' in page and "330106199001011234" not in page
+    assert "330106199001011234" not in str(client_for(None).get("/api/v1/applications/notice").json())
+    assert "330106199001011234" not in client_for(office).get(f"/applications/{legacy.pk}/").content.decode()

@@ -150,7 +150,7 @@ def public_notice(request: HttpRequest) -> list[dict[str, Any]]:
             "rule": a.rule_id,
             "rule_title": rule_form(a.rule_id).title,
             "item": a.public_item,
-            "persons": 1 if a.trainee_id is not None else None,
+            "persons": a.persons,
             "year": a.year,
             "amount_cny": a.approved_amount_cny,
             "notice_ends_on": a.notice_ends_on,

@@ -182,17 +182,32 @@ class Application(TimeStampedModel):
         item = f" {self.item_key}" if self.item_key else ""
         return f"{self.rule_id} {self.year}{item} #{self.pk}"
 
+    def _is_person_rule(self) -> bool:
+        from waibao.applications.policy import person_rule_ids
+
+        return self.trainee_id is not None or self.rule_id in person_rule_ids()
+
     @property
     def item_label(self) -> str:
-        """The item as staff and the applicant see it: the standard, or the trainee's name and masked number."""
+        """The item as staff and the applicant see it: the standard, or the trainee's name and masked number
+        (a trainee typed as free text before trainees were structured is masked too)."""
         if self.trainee_id is not None:
             return str(self.trainee)
+        if self.item_key and self._is_person_rule() and not self.item_key.startswith(TRAINEE_KEY_PREFIX):
+            from waibao.common.personal_id import mask
+
+            return mask(self.item_key)
         return self.item_key
 
     @property
     def public_item(self) -> str:
         """The item as the public sees it: never a person (a per-person rule is published as a count)."""
-        return "" if self.trainee_id is not None or self.item_key.startswith(TRAINEE_KEY_PREFIX) else self.item_key
+        return "" if self._is_person_rule() else self.item_key
+
+    @property
+    def persons(self) -> int | None:
+        """How many persons a per-person award is for (published instead of who they are)."""
+        return 1 if self._is_person_rule() else None
 
     @property
     def applicant(self) -> object:

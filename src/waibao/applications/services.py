@@ -30,7 +30,7 @@ from waibao.applications.models import (
     ObjectionStatus,
     RuleRouting,
 )
-from waibao.applications.policy import Verdict, cash_rule_ids, judge, rule_form
+from waibao.applications.policy import PERSON_LISTS, Verdict, cash_rule_ids, judge, rule_form
 from waibao.applications.verification import unexplained, verified_facts
 from waibao.applications.workflow import APPLICATION_WORKFLOW, LEDGER_TRANSITIONS, SPECIAL_TRANSITIONS
 from waibao.audit.services import audit_record
@@ -53,8 +53,6 @@ COMMITMENT_TEXT = gettext_lazy(
 
 # Rules that follow another rule for the same item in the years before (HZ-13b after HZ-13a).
 FOLLOW_UP_RULES = {"HZ-13b": ("HZ-13a", 2)}
-# Per-item lists whose items are natural persons (structured, never free text; common/personal_id.py).
-PERSON_LISTS = frozenset({"trainees"})
 # Rules that pay only once a hire is recorded and confirmed by a reviewer.
 HIRE_RULES = frozenset({"HZ-17b-hire"})
 # Statuses that count as approved for a rule that follows another.
