@@ -97,7 +97,7 @@ def _run_index(job: Job, context: JobContext) -> JobOutcome:
             a.pk,
             a.rule_id,
             a.year,
-            a.item_key,
+            a.item_label,
             a.applicant_name,
             a.get_status_display(),
             a.department.name if a.department else "",
