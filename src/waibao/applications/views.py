@@ -57,8 +57,8 @@ from waibao.applications.workflow import APPLICATION_WORKFLOW, SPECIAL_TRANSITIO
 from waibao.common.errors import DomainError, NotFoundError
 from waibao.common.forms import add_domain_error
 from waibao.common.money import to_money
-from waibao.jobs.services import job_submit
 from waibao.common.request_keys import issue_request_key, redeem_request_key
+from waibao.jobs.services import job_submit
 from waibao.talent.services import REVEAL_ROLES, trainee_id_reveal
 
 APPLICANT_ROLES = (Role.ENTERPRISE, Role.TRAINING_INSTITUTION)
