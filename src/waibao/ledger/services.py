@@ -102,7 +102,7 @@ def _lock(budget_line_id: int) -> BudgetLine:
     """Lock the audit chain head, then the budget line: the one lock order every ledger writer uses."""
     AuditChainHead.objects.select_for_update().filter(pk=1).first()
     line = (
-        BudgetLine.objects.select_for_update()
+        BudgetLine.objects.select_for_update(of=("self",))
         .select_related("source__fund", "category")
         .filter(pk=budget_line_id)
         .first()
@@ -479,7 +479,7 @@ def commitment_create(
 
 def _lock_commitment(commitment: Commitment) -> tuple[BudgetLine, Commitment]:
     line = _lock(commitment.budget_line_id)
-    locked = Commitment.objects.select_for_update().select_related("application").get(pk=commitment.pk)
+    locked = Commitment.objects.select_for_update(of=("self",)).select_related("application").get(pk=commitment.pk)
     return line, locked
 
 

@@ -525,7 +525,7 @@ def _transition(
     *, acting_user: User | None, record: Record, action: str, reason: str, today: date | None, deltas: rollup.Deltas
 ) -> Record:
     model = type(record)
-    record = model.objects.select_for_update().select_related("enterprise__zone").get(pk=record.pk)
+    record = model.objects.select_for_update(of=("self",)).select_related("enterprise__zone").get(pk=record.pk)
     role = acting_user.role if acting_user is not None else Role.PROGRAMME_OFFICE.value
     transition = RECORD_WORKFLOW.check(name=action, state=record.status, role=role, reason=reason)
     _check_can_take(acting_user, record, action)
