@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from waibao.applications.models import ApplicationStatus, EvidenceKind, RuleRouting
 from waibao.applications.policy import RuleForm
 from waibao.applications.services import COMMITMENT_TEXT, HIRE_RULES, Upload
+from waibao.common.forms import MoneyFormField
 from waibao.common.i18n import localized
 from waibao.governance.models import Department
 from waibao.policy.engine.model import FactSpec
@@ -39,11 +40,8 @@ def _field_for(spec: FactSpec, *, required: bool) -> forms.Field:
         label = f"{label} ({spec.unit})"
     field: forms.Field
     if spec.type in ("money", "amount"):
-        field = forms.DecimalField(
+        field = MoneyFormField(
             label=label,
-            min_value=Decimal("0"),
-            max_digits=20,
-            decimal_places=2,
             required=required and not spec.nullable,
         )
     elif spec.type == "boolean":
@@ -140,18 +138,14 @@ class ReasonForm(forms.Form):
 
 
 class RecommendForm(forms.Form):
-    amount = forms.DecimalField(
-        label=_("Recommended amount (CNY)"), max_digits=20, decimal_places=2, min_value=Decimal("0.01")
-    )
+    amount = MoneyFormField(label=_("Recommended amount (CNY)"), min_value=Decimal("0.01"))
     reason = forms.CharField(
         label=_("Reason"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
 class PaymentForm(forms.Form):
-    amount = forms.DecimalField(
-        label=_("Amount paid (CNY)"), max_digits=20, decimal_places=2, min_value=Decimal("0.01")
-    )
+    amount = MoneyFormField(label=_("Amount paid (CNY)"), min_value=Decimal("0.01"))
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=100)
 
 

@@ -10,6 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from waibao.common.forms import MoneyFormField
 from waibao.ledger.models import Fund
 
 AMOUNT_MIN = Decimal("0.01")
@@ -31,14 +32,12 @@ class _KeyedForm(forms.Form):
 
 
 class PaymentForm(_KeyedForm):
-    amount = forms.DecimalField(label=_("Amount (CNY)"), max_digits=20, decimal_places=2, min_value=AMOUNT_MIN)
+    amount = MoneyFormField(label=_("Amount (CNY)"), min_value=AMOUNT_MIN)
 
 
 class ReleaseForm(_KeyedForm):
-    amount = forms.DecimalField(
+    amount = MoneyFormField(
         label=_("Amount (CNY)"),
-        max_digits=20,
-        decimal_places=2,
         min_value=AMOUNT_MIN,
         required=False,
         help_text=_("Leave empty to release everything still open."),
@@ -47,7 +46,7 @@ class ReleaseForm(_KeyedForm):
 
 
 class BudgetForm(_KeyedForm):
-    amount = forms.DecimalField(label=_("Amount (CNY)"), max_digits=20, decimal_places=2, min_value=AMOUNT_MIN)
+    amount = MoneyFormField(label=_("Amount (CNY)"), min_value=AMOUNT_MIN)
     reason = forms.CharField(label=_("Reason"), max_length=500)
 
 

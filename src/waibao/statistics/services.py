@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from waibao.accounts.models import Role, User
 from waibao.audit.services import audit_record
+from waibao.common.dates import MAX_YEARS_AHEAD, DateWindow, date_window
 from waibao.common.errors import DomainError, PermissionDeniedError
 from waibao.common.tabular import RowError, TableImportError, read_table
 from waibao.registry.models import Enterprise, ServiceCategory
@@ -91,8 +92,8 @@ def _text(raw: Any, *, field: str, label: str, limit: int, required: bool = True
     return value
 
 
-def _required_date(raw: Any, *, field: str) -> date:
-    value = clean_date(raw, field=field)
+def _required_date(raw: Any, *, field: str, window: DateWindow | None = None) -> date:
+    value = clean_date(raw, field=field, window=window)
     if value is None:
         raise DomainError(_("The date is required."), field=field, code="required")
     return value
@@ -150,9 +151,13 @@ def clean_category(raw: Any, categories: dict[str, ServiceCategory]) -> ServiceC
 
 
 def _clean_contract(
-    fields: dict[str, Any], *, book: RateBook, categories: dict[str, ServiceCategory]
+    fields: dict[str, Any], *, book: RateBook, categories: dict[str, ServiceCategory], window: DateWindow | None = None
 ) -> tuple[dict[str, Any], list[DomainError]]:
-    """Clean contract fields, collecting one error per bad field rather than stopping at the first."""
+    """Clean contract fields, collecting one error per bad field rather than stopping at the first.
+
+    Dates must fall in the plausible window (`common.dates`); a contract may end up to ten years after it.
+    """
+    window = window or date_window()
     out: dict[str, Any] = {}
     errors: list[DomainError] = []
 
@@ -185,9 +190,12 @@ def _clean_contract(
     )
     attempt("currency", lambda: clean_currency(fields.get("currency"), book))
     attempt("amount", lambda: _positive_amount(fields.get("amount"), field="amount"))
-    attempt("signed_date", lambda: _required_date(fields.get("signed_date"), field="signed_date"))
-    attempt("start_date", lambda: clean_date(fields.get("start_date"), field="start_date"))
-    attempt("end_date", lambda: clean_date(fields.get("end_date"), field="end_date"))
+    attempt("signed_date", lambda: _required_date(fields.get("signed_date"), field="signed_date", window=window))
+    attempt("start_date", lambda: clean_date(fields.get("start_date"), field="start_date", window=window))
+    attempt(
+        "end_date",
+        lambda: clean_date(fields.get("end_date"), field="end_date", window=window.widened(extra_years=10)),
+    )
     start, end = out.get("start_date"), out.get("end_date")
     if start and end and end < start:
         errors.append(DomainError(_("The end date is before the start date."), field="end_date", code="dates"))
@@ -220,7 +228,7 @@ def contract_save(
     _require_filer(acting_user, enterprise.pk)
     categories = {c.code: c for c in ServiceCategory.objects.filter(parent__isnull=False)}
     book = RateBook([normalise_currency(fields.get("currency")) or "CNY"])
-    cleaned, errors = _clean_contract(fields, book=book, categories=categories)
+    cleaned, errors = _clean_contract(fields, book=book, categories=categories, window=date_window(today=today))
     _first(errors)
     creating = contract is None
     if contract is None:
@@ -306,7 +314,7 @@ def execution_save(
     errors: list[DomainError] = []
     cleaned: dict[str, Any] = {}
     for name, fn in (
-        ("date", lambda: _required_date(fields.get("date"), field="date")),
+        ("date", lambda: _required_date(fields.get("date"), field="date", window=date_window(today=today))),
         ("currency", lambda: clean_currency(fields.get("currency"), book)),
         ("amount", lambda: _positive_amount(fields.get("amount"), field="amount")),
         (
@@ -389,7 +397,7 @@ def staffing_report_save(
     """Create or change a staffing report for the period (of the configured length) containing `period_start`."""
     _require_filer(acting_user, enterprise.pk)
     params = parameters()
-    day = _required_date(fields.get("period_start"), field="period_start")
+    day = _required_date(fields.get("period_start"), field="period_start", window=date_window(today=today))
     start, end = period_for(day, params.staffing_period_months)
     numbers = {}
     for name in ("employees", "new_employees", "new_graduates"):
@@ -695,12 +703,13 @@ def exchange_rates_import(*, acting_user: User | None, stream: IO[bytes], filena
     """Load rates from CSV/XLSX (date, currency, cny_per_unit): all rows or none; existing dates are updated."""
     _require_office(acting_user)
     digest = _digest(stream)
+    window = date_window()
     errors: list[RowError] = []
     rows: dict[tuple[str, date], tuple[int, Decimal]] = {}
     for number, values in read_table(stream, filename=filename, required_columns=RATE_COLUMNS):
         cleaned: dict[str, Any] = {}
         for column, fn in (
-            ("date", lambda v=values: _required_date(v.get("date"), field="date")),
+            ("date", lambda v=values: _required_date(v.get("date"), field="date", window=window)),
             ("currency", lambda v=values: _clean_rate_currency(v.get("currency"))),
             ("cny_per_unit", lambda v=values: _clean_rate(v.get("cny_per_unit"))),
         ):
@@ -758,6 +767,7 @@ PARAMETER_FIELDS = (
     "goal_multiple",
     "goal_base_amount_usd",
     "revenue_measure",
+    "dates_years_ahead",
 )
 
 
@@ -784,6 +794,12 @@ def parameters_update(*, acting_user: User | None, fields: dict[str, Any]) -> St
         raise DomainError(_("The target year must come after the base year."), field="goal_target_year", code="goal")
     if params.goal_multiple <= 0:
         raise DomainError(_("The multiple must be above zero."), field="goal_multiple", code="goal")
+    if not 0 <= params.dates_years_ahead <= MAX_YEARS_AHEAD:
+        raise DomainError(
+            _("Dates may be accepted up to at most %(n)s years ahead.") % {"n": MAX_YEARS_AHEAD},
+            field="dates_years_ahead",
+            code="dates",
+        )
     if params.goal_base_amount_usd is not None and params.goal_base_amount_usd < 0:
         raise DomainError(_("The amount may not be negative."), field="goal_base_amount_usd", code="goal")
     params.save()
@@ -861,6 +877,7 @@ def contracts_import(
     categories = {c.code: c for c in ServiceCategory.objects.filter(parent__isnull=False)}
     book = RateBook()
     params = parameters()
+    window = date_window(today=today, years_ahead=params.dates_years_ahead)
     errors: list[RowError] = []
     pending: list[tuple[int, int, dict[str, Any]]] = []
     seen: dict[tuple[int, str], int] = {}
@@ -874,7 +891,7 @@ def contracts_import(
             enterprise_id = _enterprise_for(values.get("credit_code"), enterprises, own)
         except DomainError as exc:
             errors.append(RowError(number, "credit_code", str(exc.message)))
-        cleaned, row_errors = _clean_contract(values, book=book, categories=categories)
+        cleaned, row_errors = _clean_contract(values, book=book, categories=categories, window=window)
         for problem in row_errors:
             errors.append(RowError(number, problem.field or "", str(problem.message)))
         if row_errors or enterprise_id is None:
@@ -1004,6 +1021,7 @@ def executions_import(
     enterprises = dict(Enterprise.objects.values_list("credit_code", "id"))
     book = RateBook()
     params = parameters()
+    window = date_window(today=today, years_ahead=params.dates_years_ahead)
     errors: list[RowError] = []
     parsed: list[tuple[int, int, str, dict[str, Any]]] = []
     count = 0
@@ -1021,7 +1039,7 @@ def executions_import(
                     v.get("contract_no"), field="contract_no", label=_("The contract number"), limit=64
                 ),
             ),
-            ("date", lambda v=values: _required_date(v.get("date"), field="date")),
+            ("date", lambda v=values: _required_date(v.get("date"), field="date", window=window)),
             ("currency", lambda v=values: clean_currency(v.get("currency"), book)),
             ("amount", lambda v=values: _positive_amount(v.get("amount"), field="amount")),
             (
