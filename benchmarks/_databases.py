@@ -88,7 +88,9 @@ def describe_database() -> str:
             journal = cursor.fetchone()[0]
             cursor.execute("PRAGMA synchronous")
             synchronous = {0: "OFF", 1: "NORMAL", 2: "FULL", 3: "EXTRA"}.get(cursor.fetchone()[0], "?")
-        return f"database: SQLite {connection.Database.sqlite_version} (journal={journal}, synchronous={synchronous})"
+        import sqlite3
+
+        return f"database: SQLite {sqlite3.sqlite_version} (journal={journal}, synchronous={synchronous})"
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version")
         version = cursor.fetchone()[0]

@@ -44,7 +44,7 @@ class MoneyFormField(forms.CharField):
         try:
             amount = parse_money(value, allow_negative=self.allow_negative, allow_zero=self.allow_zero)
         except MoneyError as exc:
-            raise forms.ValidationError(exc.message, code="invalid") from exc
+            raise forms.ValidationError(str(exc.message), code="invalid") from exc
         if self.min_value is not None and amount < self.min_value:
             raise forms.ValidationError(
                 _("Ensure this value is greater than or equal to %(limit_value)s."),

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.db.models import Value
+from django.db.models.expressions import Combinable
 from django.utils.translation import gettext_lazy as _
 
 from waibao.common.money import MoneyError, from_fen, parse_money, to_fen
@@ -20,15 +21,23 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
-class MoneyField(models.BigIntegerField):  # type: ignore[type-arg]
+if TYPE_CHECKING:
+    # Decimal in Python; None is allowed in (django-stubs does not add it for null=True on a custom field).
+    _MoneyBase = models.Field[Decimal | int | str | Combinable | None, Decimal]
+else:
+    _MoneyBase = models.Field
+
+
+class MoneyField(_MoneyBase):
     """A money column: Decimal in Python, integer fen in the database (a bigint on SQLite and PostgreSQL).
 
     Integers are exact on both databases, and so are their sums (SQLite sums integers in 64 bits and
     raises on overflow; PostgreSQL sums bigints as numeric): a Decimal column would be exact on PostgreSQL
     but a double on SQLite. `Sum("amount")` comes back as Decimal because the field converts it.
 
-    Arithmetic in the database must keep both operands money: `F("paid") + money_value(amount)`, never
-    `F("paid") + amount` (Django would treat the Decimal as yuan against a column of fen).
+    Arithmetic in the database must keep both operands money: `F("paid") + money_value(amount)`. The field
+    derives from Field, not IntegerField, so `F("paid") + amount` with a bare Decimal fails loudly ("cannot
+    infer type") instead of adding yuan to a column of fen.
     """
 
     description = _("Money (stored as integer fen)")
@@ -58,18 +67,14 @@ class MoneyField(models.BigIntegerField):  # type: ignore[type-arg]
         except MoneyError as exc:
             from django.core.exceptions import ValidationError
 
-            raise ValidationError(exc.message, code="invalid") from exc
+            raise ValidationError(str(exc.message), code="invalid") from exc
 
-    @property
-    def validators(self) -> list[Any]:
-        # BigIntegerField's own range validators compare in fen; the bound is checked by parse_money.
-        return list(self._validators)
-
-    def formfield(self, **kwargs: Any) -> Any:
+    def formfield(self, form_class: Any = None, choices_form_class: Any = None, **kwargs: Any) -> Any:
         from waibao.common.forms import MoneyFormField
 
-        # Skips IntegerField's min/max in fen: the money form field knows the bound in yuan.
-        return models.Field.formfield(self, **{"form_class": MoneyFormField, **kwargs})
+        return super().formfield(
+            form_class=form_class or MoneyFormField, choices_form_class=choices_form_class, **kwargs
+        )
 
 
 def money_field(verbose_name: str | object, **kwargs: object) -> MoneyField:

@@ -228,7 +228,7 @@ def contract_save(
     _require_filer(acting_user, enterprise.pk)
     categories = {c.code: c for c in ServiceCategory.objects.filter(parent__isnull=False)}
     book = RateBook([normalise_currency(fields.get("currency")) or "CNY"])
-    cleaned, errors = _clean_contract(fields, book=book, categories=categories, window=date_window(today=today))
+    cleaned, errors = _clean_contract(fields, book=book, categories=categories, window=date_window())
     _first(errors)
     creating = contract is None
     if contract is None:
@@ -314,7 +314,7 @@ def execution_save(
     errors: list[DomainError] = []
     cleaned: dict[str, Any] = {}
     for name, fn in (
-        ("date", lambda: _required_date(fields.get("date"), field="date", window=date_window(today=today))),
+        ("date", lambda: _required_date(fields.get("date"), field="date", window=date_window())),
         ("currency", lambda: clean_currency(fields.get("currency"), book)),
         ("amount", lambda: _positive_amount(fields.get("amount"), field="amount")),
         (
@@ -397,7 +397,7 @@ def staffing_report_save(
     """Create or change a staffing report for the period (of the configured length) containing `period_start`."""
     _require_filer(acting_user, enterprise.pk)
     params = parameters()
-    day = _required_date(fields.get("period_start"), field="period_start", window=date_window(today=today))
+    day = _required_date(fields.get("period_start"), field="period_start", window=date_window())
     start, end = period_for(day, params.staffing_period_months)
     numbers = {}
     for name in ("employees", "new_employees", "new_graduates"):
@@ -877,7 +877,7 @@ def contracts_import(
     categories = {c.code: c for c in ServiceCategory.objects.filter(parent__isnull=False)}
     book = RateBook()
     params = parameters()
-    window = date_window(today=today, years_ahead=params.dates_years_ahead)
+    window = date_window(years_ahead=params.dates_years_ahead)
     errors: list[RowError] = []
     pending: list[tuple[int, int, dict[str, Any]]] = []
     seen: dict[tuple[int, str], int] = {}
@@ -1021,7 +1021,7 @@ def executions_import(
     enterprises = dict(Enterprise.objects.values_list("credit_code", "id"))
     book = RateBook()
     params = parameters()
-    window = date_window(today=today, years_ahead=params.dates_years_ahead)
+    window = date_window(years_ahead=params.dates_years_ahead)
     errors: list[RowError] = []
     parsed: list[tuple[int, int, str, dict[str, Any]]] = []
     count = 0
