@@ -155,6 +155,16 @@ def browser() -> Iterator[Any]:
 
 
 @pytest.fixture
+def work_calendar(db: None) -> Path:
+    """The shipped working-day calendar (the confirmed years of the default data set) loaded."""
+    from waibao.workdays.dataset import load_calendar_dataset
+
+    folder = Path(settings.WAIBAO_DEFAULT_DATASET)
+    load_calendar_dataset(folder)
+    return folder
+
+
+@pytest.fixture
 def postgres_url() -> Iterator[str]:
     """A fresh database on the PostgreSQL test cluster for one test (created here, dropped afterwards)."""
     server = os.environ.get("WAIBAO_TEST_POSTGRES_URL", "").strip()
