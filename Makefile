@@ -62,15 +62,22 @@ check: install-test
 	DJANGO_SETTINGS_MODULE=config.settings.test $(WAIBAO) check --fail-level WARNING
 	DJANGO_SETTINGS_MODULE=config.settings.test $(WAIBAO) makemigrations --check --dry-run
 
-# The tests that guard money run a second time on PostgreSQL (the concurrency tests run on both anyway).
-MONEY_TESTS := tests/ledger tests/audit tests/applications/test_flow.py tests/applications/test_services.py \
-  tests/applications/test_ledger_follow.py
-
+# The whole suite runs on both databases at once: SQLite in the foreground (with the browser tests), PostgreSQL
+# in a second process (everything but the browser tests) whose output is kept in var/pytest-postgres.log and
+# printed when both are done. Fails when either fails; the closing lines are both runs' pytest summaries.
 pytest: install-test
 	scripts/test-postgres.sh start
-	set -a; source var/test-postgres/env; set +a; $(BIN)/pytest $(PYTEST_ARGS)
-	set -a; source var/test-postgres/env; set +a; DATABASE_URL=$$WAIBAO_TEST_POSTGRES_URL \
-	  $(BIN)/pytest -m "not e2e and not postgres" -p no:cacheprovider $(MONEY_TESTS)
+	@mkdir -p var; set -a; source var/test-postgres/env; set +a; \
+	DATABASE_URL=$$WAIBAO_TEST_POSTGRES_URL $(BIN)/pytest -m "not e2e" -p no:cacheprovider $(PYTEST_ARGS) \
+	  > var/pytest-postgres.log 2>&1 & pg=$$!; \
+	$(BIN)/pytest -m "not postgres" $(PYTEST_ARGS) 2>&1 | tee var/pytest-sqlite.log; sqlite=$${PIPESTATUS[0]}; \
+	wait $$pg; postgres=$$?; \
+	echo; echo "==================== the same suite on PostgreSQL (var/pytest-postgres.log) ===================="; \
+	cat var/pytest-postgres.log; echo; \
+	echo "pytest exit status: SQLite $$sqlite, PostgreSQL $$postgres; summaries (a failing run last):"; \
+	if [ $$sqlite -ne 0 ]; then order="postgres sqlite"; else order="sqlite postgres"; fi; \
+	for db in $$order; do echo "[$$db] $$(tail -n 1 var/pytest-$$db.log)"; done; \
+	[ $$sqlite -eq 0 ] && [ $$postgres -eq 0 ]
 
 ## test: lint, type checks, Django checks and the whole suite (browser and PostgreSQL tests included)
 test: lint typecheck check pytest

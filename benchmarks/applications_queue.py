@@ -2,7 +2,8 @@
 < 150 ms per page, query count independent of the number of rows), and submissions through the service
 (engine evaluation + evidence + audit; target median < 100 ms each).
 
-Run: .venv/bin/python benchmarks/applications_queue.py [--applications 20000] [--requests 60] [--submissions 100]
+Run: .venv/bin/python benchmarks/applications_queue.py [--applications 20000] [--requests 60]
+     [--database sqlite|postgres|both] [--postgres-url URL] [--submissions 100]
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _databases import add_database_arguments, describe_database, run_per_database, throwaway_database
 from _django import setup_django
 
 PAGE_TARGET_MS = 150.0
@@ -29,8 +31,16 @@ def main() -> None:
     parser.add_argument("--applications", type=int, default=20_000)
     parser.add_argument("--requests", type=int, default=60)
     parser.add_argument("--submissions", type=int, default=100)
+    add_database_arguments(parser)
     args = parser.parse_args()
-    setup_django()
+    run_per_database(args)
+    with throwaway_database(args, "queue") as url:
+        setup_django(database_url=url)
+        print(describe_database())
+        measure(args)
+
+
+def measure(args: argparse.Namespace) -> None:
 
     from datetime import timedelta
     from decimal import Decimal

@@ -1,9 +1,10 @@
 """10,000 applications through approval (commitment) and payment on the ledger: throughput and p95 of one approval.
 
-Runs on a throwaway SQLite database, and on PostgreSQL too when WAIBAO_TEST_POSTGRES_URL is set (a fresh
-database `waibao_bench_ledger_<pid>` on that server, dropped afterwards). With `--workers N` (default 1),
-N processes approve and pay their share at the same time (all on the same few budget lines), which measures
-throughput under contention; with 1 worker the p95 is that of one approval with nobody waiting.
+Runs on a throwaway SQLite database and on PostgreSQL with fsync on (a fresh database on `--postgres-url`,
+by default on the benchmark cluster that `scripts/test-postgres.sh start --bench` starts; see
+benchmarks/_databases.py). With `--workers N` (default 1), N processes approve and pay their share at the
+same time (all on the same few budget lines), which measures throughput under contention; with 1 worker the
+p95 is that of one approval with nobody waiting.
 
 The Application rows are created directly with bulk_create, in public notice with the notice period over (as
 after department review and the programme office's approval). Each approval is the programme office's final
@@ -13,7 +14,7 @@ through the ledger and moves the application to `paid`): the same services the p
 transaction with its audit events.
 
 Run: .venv/bin/python benchmarks/ledger_throughput.py [--applications 10000] [--workers 1]
-     [--database sqlite|postgres|both]
+     [--database sqlite|postgres|both] [--postgres-url URL]
 """
 
 from __future__ import annotations
@@ -23,12 +24,13 @@ import multiprocessing
 import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _databases import add_database_arguments, describe_database, throwaway_database
 
 P95_TARGET_MS = 50.0  # the ledger's own target for one approval (the issue names no number)
 ROOT = Path(__file__).resolve().parent.parent
@@ -156,10 +158,12 @@ def measure(database_url: str, applications: int, workers: int, label: str) -> d
         parts = pool.starmap(approve_and_pay, [(info["office"], info["finance"], share) for share in shares])
         elapsed = time.perf_counter() - started
         verdict = pool.apply(check, (str(200 * applications),))
+        database = pool.apply(describe_database)
     approve_ms = [t for part in parts for t in part[0]]
     pay_ms = [t for part in parts for t in part[1]]
     return {
         "label": label,
+        "database": database,
         "workers": workers,
         "applications": applications,
         "seconds": elapsed,
@@ -172,28 +176,9 @@ def measure(database_url: str, applications: int, workers: int, label: str) -> d
     }
 
 
-def _postgres_database() -> tuple[str, str] | None:
-    server = os.environ.get("WAIBAO_TEST_POSTGRES_URL", "").strip()
-    if not server:
-        return None
-    import psycopg
-
-    name = f"waibao_bench_ledger_{os.getpid()}"
-    with psycopg.connect(server, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        admin.execute(f'CREATE DATABASE "{name}"')
-    return server, name
-
-
-def _drop(server: str, name: str) -> None:
-    import psycopg
-
-    with psycopg.connect(server, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
 def _report(r: dict[str, Any]) -> None:
     print(f"\n{r['label']}: {r['applications']:,} applications approved and paid by {r['workers']} process(es)")
+    print(f"  {r['database']}")
     print(
         f"  total {r['seconds']:.1f} s: {r['per_second']:.0f} applications/s,"
         f" {r['operations_per_second']:.0f} ledger operations/s"
@@ -214,24 +199,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--applications", type=int, default=10_000)
     parser.add_argument("--workers", type=int, default=1)
-    parser.add_argument("--database", choices=["sqlite", "postgres", "both"], default="both")
+    add_database_arguments(parser)
     args = parser.parse_args()
-    if args.database in ("sqlite", "both"):
-        folder = Path(tempfile.mkdtemp(prefix="waibao-bench-ledger-"))
-        _report(
-            measure(f"sqlite:///{folder / 'bench.sqlite3'}", args.applications, args.workers, "SQLite (WAL, IMMEDIATE)")
-        )
-    if args.database in ("postgres", "both"):
-        created = _postgres_database()
-        if created is None:
-            print("\nPostgreSQL: skipped (WAIBAO_TEST_POSTGRES_URL is unset; run scripts/test-postgres.sh start)")
-            return
-        server, name = created
-        try:
-            url = f"{server.rsplit('/', 1)[0]}/{name}"
-            _report(measure(url, args.applications, args.workers, "PostgreSQL"))
-        finally:
-            _drop(server, name)
+    labels = {"sqlite": "SQLite (WAL, IMMEDIATE)", "postgres": "PostgreSQL"}
+    for database in ("sqlite", "postgres") if args.database == "both" else (args.database,):
+        with throwaway_database(argparse.Namespace(**{**vars(args), "database": database}), "ledger") as url:
+            _report(measure(url, args.applications, args.workers, labels[database]))
 
 
 if __name__ == "__main__":

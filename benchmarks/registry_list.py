@@ -1,6 +1,7 @@
 """Enterprise list with 20,000 enterprises: median response time (target < 100 ms) and SQL queries per page size.
 
 Run: .venv/bin/python benchmarks/registry_list.py [--enterprises 20000] [--requests 60]
+     [--database sqlite|postgres|both] [--postgres-url URL]
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _databases import add_database_arguments, describe_database, run_per_database, throwaway_database
 from _django import setup_django
 
 TARGET_MS = 100.0
@@ -21,8 +23,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--enterprises", type=int, default=20_000)
     parser.add_argument("--requests", type=int, default=60)
+    add_database_arguments(parser)
     args = parser.parse_args()
-    setup_django()
+    run_per_database(args)
+    with throwaway_database(args, "registry") as url:
+        setup_django(database_url=url)
+        print(describe_database())
+        measure(args)
+
+
+def measure(args: argparse.Namespace) -> None:
 
     from django.conf import settings
     from django.db import connection

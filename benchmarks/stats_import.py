@@ -1,13 +1,13 @@
 """Benchmark (b): a 100,000-row XLSX contract import against openpyxl's read-only iteration of the file alone.
 
-    .venv/bin/python benchmarks/stats_import.py [--rows 100000] [--enterprises 2000]
+    .venv/bin/python benchmarks/stats_import.py [--rows 100000] [--enterprises 2000] [--database sqlite|postgres|both]
 
 Writes one valid XLSX file of contracts, then times, in the same run and on the same file:
   1. openpyxl: load_workbook(read_only=True) and iterate every row (values only): the floor;
   2. ours: `waibao.statistics.services.contracts_import` as `waibao stats import-contracts FILE --approve`
      runs it: read, check every row (credit code, contract number, country, category, currency and rate,
      amount, dates), convert, insert, update the rollups, write the audit record; in a throwaway SQLite
-     database (each run starts from no contracts).
+     database (each run starts from no contracts), SQLite and PostgreSQL (fsync on) by default.
 Target: ours / openpyxl ≤ 3.
 """
 
@@ -20,11 +20,13 @@ import shutil
 import sys
 import tempfile
 import time
+from contextlib import ExitStack
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
+sys.path[:0] = [str(ROOT / "src"), str(ROOT), str(ROOT / "benchmarks")]
+from _databases import add_database_arguments, describe_database, run_per_database, throwaway_database  # noqa: E402
 
 
 def main() -> None:
@@ -33,10 +35,13 @@ def main() -> None:
     parser.add_argument("--enterprises", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=2007)
     parser.add_argument("--repeat", type=int, default=2)
+    add_database_arguments(parser)
     args = parser.parse_args()
+    run_per_database(args)
     folder = Path(tempfile.mkdtemp(prefix="waibao-bench-import-"))
+    database = ExitStack()
     try:
-        os.environ["DATABASE_URL"] = f"sqlite:///{folder / 'bench.sqlite3'}"
+        os.environ["DATABASE_URL"] = database.enter_context(throwaway_database(args, "import"))
         os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
         import django
 
@@ -54,6 +59,7 @@ def main() -> None:
         from waibao.statistics.services import CONTRACT_COLUMNS, contracts_import
 
         call_command("migrate", verbosity=0)
+        print(describe_database())
         load_registry_dataset(Path(settings.WAIBAO_DEFAULT_DATASET))
         zones = list(Zone.objects.all())
         rng = random.Random(args.seed)
@@ -129,6 +135,7 @@ def main() -> None:
         problems = differences()
         print(f"rollup after import: {'equal to a recomputation' if not problems else f'{len(problems)} differences'}")
     finally:
+        database.close()
         shutil.rmtree(folder, ignore_errors=True)
 
 

@@ -2,13 +2,13 @@
 
     .venv/bin/python benchmarks/stats_indicators.py [--rows 1000000] [--enterprises 2000] [--repeat 7]
 
-Builds a throwaway SQLite database with `--rows` approved execution records (and one contract per
-20 executions) spread over 2005–2009, writes the same records (joined to their contract and enterprise)
-to Parquet, and answers the question both ways: contract and executed amounts, USD and CNY, total and
-offshore, by zone × month for 2007. "Ours" is `waibao.statistics.selectors.indicators(by="zone,month")`,
-the same code the dashboard, the API and `waibao stats indicators` run (it reads the small zone rollup).
-For comparison it also times country × month (summary rollup too) and ownership × month, which has to
-read the detailed (per-enterprise) rollup.
+Runs on SQLite only (it builds its data with SQLite's own driver). Builds a throwaway SQLite database with
+`--rows` approved execution records (and one contract per 20 executions) spread over 2005–2009, writes the
+same records (joined to their contract and enterprise) to Parquet, and answers the question both ways:
+contract and executed amounts, USD and CNY, total and offshore, by zone × month for 2007. "Ours" is
+`waibao.statistics.selectors.indicators(by="zone,month")`, the same code the dashboard, the API and
+`waibao stats indicators` run (it reads the small zone rollup). For comparison it also times country ×
+month (summary rollup too) and ownership × month, which has to read the detailed (per-enterprise) rollup.
 
 Setup note: the records are generated with numpy and inserted in bulk, and the rollup is built once with
 one SQL INSERT … SELECT … GROUP BY (record-by-record approval of 10M rows would take hours and measures
@@ -96,6 +96,7 @@ def generate(args: argparse.Namespace, db_path: Path, folder: Path) -> dict[str,
             for i in range(n_ent)
         ],
     )  # fmt: skip
+    # Money columns hold integer fen (common.models.MoneyField): amounts are written as fen here.
     # Contracts: an enterprise works in one or two categories; dates 2005–2009.
     c_ent = rng.integers(0, n_ent, n_con)
     c_leaf = (c_ent * 7 + rng.integers(0, 2, n_con)) % len(leaves)
@@ -112,8 +113,9 @@ def generate(args: argparse.Namespace, db_path: Path, folder: Path) -> dict[str,
         " cny_rate, usd_rate, amount_cny, amount_usd, k_zone, k_ownership, k_category, k_top_level, k_country,"
         " k_offshore, k_set) VALUES (?,?,?,'approved','',?,?,'Client',?,?,'','USD',?,?,?,?,?,?,?,?,?,?,?,?,1)",
         (
-            (i + 1, now, now, int(c_ent[i]) + 1, f"B{i}", str(c_country[i]), leaves[c_leaf[i]][0], int(c_usd[i]),
-             c_dates[i], rate, rate, int(c_usd[i]) * rate, int(c_usd[i]), zones[ent_zone[c_ent[i]]],
+            (i + 1, now, now, int(c_ent[i]) + 1, f"B{i}", str(c_country[i]), leaves[c_leaf[i]][0],
+             int(c_usd[i]) * 100, c_dates[i], rate, rate, int(c_usd[i]) * rate * 100, int(c_usd[i]) * 100,
+             zones[ent_zone[c_ent[i]]],
              owners[ent_owner[c_ent[i]]], leaves[c_leaf[i]][0], leaves[c_leaf[i]][1], str(c_country[i]),
              int(c_country[i] != "CN"))
             for i in range(n_con)
@@ -133,9 +135,7 @@ def generate(args: argparse.Namespace, db_path: Path, folder: Path) -> dict[str,
             " amount_usd) VALUES (?,?,?,'approved','',?,?,?,'USD',?,'','',?,?,?,?)",
             (
                 (i + 1, now, now, int(e_con[i]) + 1, int(c_ent[e_con[i]]) + 1, e_date[i],
-                 f"{e_cents[i] // 100}.{e_cents[i] % 100:02d}", rate, rate,
-                 f"{e_cents[i] * rate // 100}.{e_cents[i] * rate % 100:02d}",
-                 f"{e_cents[i] // 100}.{e_cents[i] % 100:02d}")
+                 int(e_cents[i]), rate, rate, int(e_cents[i]) * rate, int(e_cents[i]))
                 for i in range(start, stop)
             ),
         )  # fmt: skip

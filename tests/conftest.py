@@ -162,3 +162,28 @@ def work_calendar(db: None) -> Path:
     folder = Path(settings.WAIBAO_DEFAULT_DATASET)
     load_calendar_dataset(folder)
     return folder
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A fresh database on the PostgreSQL test cluster for one test (created here, dropped afterwards)."""
+    server = os.environ.get("WAIBAO_TEST_POSTGRES_URL", "").strip()
+    if not server:
+        message = (
+            "WAIBAO_TEST_POSTGRES_URL is unset: run `scripts/test-postgres.sh start` and source var/test-postgres/env"
+        )
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    import psycopg
+
+    name = f"waibao_test_{os.getpid()}"
+    with psycopg.connect(server, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        admin.execute(f'CREATE DATABASE "{name}"')
+    base = server.rsplit("/", 1)[0]
+    try:
+        yield f"{base}/{name}"
+    finally:
+        with psycopg.connect(server, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

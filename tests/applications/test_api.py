@@ -44,7 +44,7 @@ def test_list_and_detail_follow_access(
     assert list_applications(request_as(other_enterprise_user))["count"] == 0
     assert list_applications(request_as(reviewer), status="submitted", rule="HZ-12a", year=2008)["count"] == 1
     detail = ApplicationDetailOut(**get_application(request_as(reviewer), application.pk))
-    assert detail.facts["facts"] == {"software_export_usd": "600000"} and detail.explanation
+    assert detail.facts["facts"] == {"software_export_usd": "600000.00"} and detail.explanation
     with pytest.raises(NotFoundError):
         get_application(request_as(other_enterprise_user), application.pk)
     with pytest.raises(PermissionDeniedError):

@@ -88,7 +88,7 @@ def test_draft_edit_and_submit_through_pages(
     assert client.get(edit).status_code == 200
     client.post(edit, {"fact__software_export_usd": "700000", "commitment": "on"})
     application.refresh_from_db()
-    assert application.facts["facts"] == {"software_export_usd": "700000"}
+    assert application.facts["facts"] == {"software_export_usd": "700000.00"}
     assert application.commitment_signed_at is not None
     client.post(f"/applications/{application.pk}/action/", {"action": "submit"})
     application.refresh_from_db()
@@ -97,7 +97,7 @@ def test_draft_edit_and_submit_through_pages(
     # Once submitted, the facts can no longer be changed.
     assert client.post(edit, {"fact__software_export_usd": "900000"}).status_code == 400
     application.refresh_from_db()
-    assert application.facts["facts"] == {"software_export_usd": "700000"}
+    assert application.facts["facts"] == {"software_export_usd": "700000.00"}
 
 
 def test_engine_refusal_on_submit_keeps_the_draft(

@@ -5,9 +5,7 @@ on a file SQLite database (WAL, IMMEDIATE transactions) and on PostgreSQL (row l
 from __future__ import annotations
 
 import multiprocessing
-import os
 from collections import Counter
-from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -85,31 +83,6 @@ def _race(database_url: str) -> None:
 def test_concurrent_approvals_and_payments_on_sqlite(tmp_path: Path) -> None:
     database = tmp_path / "race.sqlite3"
     _race(f"sqlite:///{database}")
-
-
-@pytest.fixture
-def postgres_url() -> Iterator[str]:
-    """A fresh database on the test cluster for this session (created here, dropped afterwards)."""
-    server = os.environ.get("WAIBAO_TEST_POSTGRES_URL", "").strip()
-    if not server:
-        message = (
-            "WAIBAO_TEST_POSTGRES_URL is unset: run `scripts/test-postgres.sh start` and source var/test-postgres/env"
-        )
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    import psycopg
-
-    name = f"waibao_test_ledger_{os.getpid()}"
-    with psycopg.connect(server, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        admin.execute(f'CREATE DATABASE "{name}"')
-    base = server.rsplit("/", 1)[0]
-    try:
-        yield f"{base}/{name}"
-    finally:
-        with psycopg.connect(server, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.mark.postgres

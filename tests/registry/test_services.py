@@ -75,15 +75,29 @@ def test_update_records_each_changed_field(enterprise_user: User) -> None:
     enterprise_update(
         acting_user=enterprise_user,
         enterprise=enterprise,
-        fields={"employees": 250, "zone": zone, "registered_capital_cny": "12345678.905"},
+        fields={"employees": 250, "zone": zone, "registered_capital_cny": "12,345,678.91"},
         categories=[ServiceCategory.objects.get(code="ito-software-dev")],
     )
     enterprise.refresh_from_db()
     assert enterprise.employees == 250
-    assert enterprise.registered_capital_cny == Decimal("12345678.91")  # to the fen, half up
+    assert enterprise.registered_capital_cny == Decimal("12345678.91")
     event = history_for(enterprise).get(action="enterprise.updated")
     assert set(event.changes) == {"employees", "zone", "registered_capital_cny", "categories"}
     assert event.changes["categories"] == [[], ["ito-software-dev"]]
+
+
+@pytest.mark.parametrize("capital", ["12345678.905", "1.234,56", "1e18", "1000000000000"])
+def test_update_refuses_capital_that_is_overprecise_ambiguous_or_too_large(enterprise_user: User, capital: str) -> None:
+    enterprise = enterprise_user.enterprise
+    assert enterprise is not None
+    before = enterprise.registered_capital_cny
+    with pytest.raises(DomainError) as caught:
+        enterprise_update(
+            acting_user=enterprise_user, enterprise=enterprise, fields={"registered_capital_cny": capital}
+        )
+    assert caught.value.field == "registered_capital_cny"
+    enterprise.refresh_from_db()
+    assert enterprise.registered_capital_cny == before
 
 
 def test_enterprise_user_cannot_change_name_or_status_fields(enterprise_user: User) -> None:

@@ -58,3 +58,15 @@ def test_headline_is_public_and_goal_for_staff(approved_contract: Callable[..., 
     assert client.get("/headline").json()["total"]["contract_count"] == 1
     goal = client.get("/goal", user=office).json()
     assert goal["base_year"] == 2005 and len(goal["years"]) == 6
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [("date_from=0001-01-01&date_to=2007-12-31", "date_from"), ("date_from=2007-01-01&date_to=9999-12-31", "date_to")],
+)
+def test_indicators_endpoint_refuses_dates_outside_the_window(finance: User, query: str, field: str) -> None:
+    from waibao.common.errors import DomainError
+
+    with pytest.raises(DomainError) as caught:
+        client.get(f"/indicators?{query}", user=finance)
+    assert (caught.value.field, caught.value.code) == (field, "date_range")

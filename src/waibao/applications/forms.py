@@ -12,6 +12,7 @@ from waibao.applications.models import ApplicationStatus, EvidenceKind, RuleRout
 from waibao.applications.policy import RuleForm
 from waibao.applications.services import COMMITMENT_TEXT, HIRE_RULES, PERSON_LISTS, Person, Upload
 from waibao.applications.verification import VERIFIABLE_FACTS
+from waibao.common.forms import MoneyFormField
 from waibao.common.i18n import localized
 from waibao.common.personal_id import IdType
 from waibao.common.request_keys import TOKEN_MAX_LENGTH
@@ -43,11 +44,8 @@ def _field_for(spec: FactSpec, *, required: bool) -> forms.Field:
         label = f"{label} ({spec.unit})"
     field: forms.Field
     if spec.type in ("money", "amount"):
-        field = forms.DecimalField(
+        field = MoneyFormField(
             label=label,
-            min_value=Decimal("0"),
-            max_digits=20,
-            decimal_places=2,
             required=required and not spec.nullable,
         )
     elif spec.type == "boolean":
@@ -193,18 +191,14 @@ class RevealForm(forms.Form):
 
 
 class RecommendForm(forms.Form):
-    amount = forms.DecimalField(
-        label=_("Recommended amount (CNY)"), max_digits=20, decimal_places=2, min_value=Decimal("0.01")
-    )
+    amount = MoneyFormField(label=_("Recommended amount (CNY)"), min_value=Decimal("0.01"))
     reason = forms.CharField(
         label=_("Reason"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
 class PaymentForm(forms.Form):
-    amount = forms.DecimalField(
-        label=_("Amount paid (CNY)"), max_digits=20, decimal_places=2, min_value=Decimal("0.01")
-    )
+    amount = MoneyFormField(label=_("Amount paid (CNY)"), min_value=Decimal("0.01"))
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=TOKEN_MAX_LENGTH)
 
 

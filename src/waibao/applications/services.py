@@ -35,7 +35,7 @@ from waibao.applications.verification import unexplained, verified_facts
 from waibao.applications.workflow import APPLICATION_WORKFLOW, LEDGER_TRANSITIONS, SPECIAL_TRANSITIONS
 from waibao.audit.services import audit_record
 from waibao.common.errors import DomainError, PermissionDeniedError
-from waibao.common.money import MoneyError, to_money
+from waibao.common.money import MoneyError, parse_money, to_money
 from waibao.governance.models import Department
 from waibao.ledger import services as ledger_services
 from waibao.registry.models import Enterprise, EnterpriseStatus
@@ -690,9 +690,9 @@ def check_recommended_amount(
     if amount is None:
         raise DomainError(_("Enter the recommended amount."), code="amount_required", field="amount")
     try:
-        amount = to_money(amount)
-    except MoneyError:
-        raise DomainError(_("Enter an amount such as 150000.00."), code="amount_invalid", field="amount") from None
+        amount = parse_money(amount)
+    except MoneyError as exc:
+        raise DomainError(exc.message, code="amount_invalid", field="amount") from None
     if amount <= 0:
         raise DomainError(_("The amount must be more than zero."), code="amount_not_positive", field="amount")
     if basis != "eligible" and calculated is None:
@@ -748,9 +748,9 @@ def application_recommend(
     if application.rule_id in HIRE_RULES and application.hire_confirmed_at is None:
         raise DomainError(_("Confirm the recorded hire before recommending."), code="hire_unconfirmed", field="amount")
     try:
-        value = None if amount in (None, "") else to_money(amount)  # type: ignore[arg-type]
-    except MoneyError:
-        raise DomainError(_("Enter an amount such as 150000.00."), code="amount_invalid", field="amount") from None
+        value = None if amount in (None, "") else parse_money(amount)
+    except MoneyError as exc:
+        raise DomainError(exc.message, code="amount_invalid", field="amount") from None
     value = check_recommended_amount(
         basis=application.basis,
         amount=value,
@@ -1057,9 +1057,9 @@ def application_record_payment(
     if application.status != S.COMMITTED:
         raise DomainError(_("Only a committed application can be paid."), code="invalid_transition")
     try:
-        value = to_money(amount)
-    except MoneyError:
-        raise DomainError(_("Enter an amount such as 150000.00."), code="amount_invalid", field="amount") from None
+        value = parse_money(amount)
+    except MoneyError as exc:
+        raise DomainError(exc.message, code="amount_invalid", field="amount") from None
     if value <= 0:
         raise DomainError(_("The amount must be more than zero."), code="amount_not_positive", field="amount")
     if not idempotency_key.strip():

@@ -1,12 +1,57 @@
-"""Form helpers: put a service's DomainError onto the form field it names."""
+"""Form helpers: put a service's DomainError onto the form field it names; the money input every form uses."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+from typing import Any
+
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from waibao.common.errors import DomainError
+from waibao.common.money import MoneyError, parse_money
 
 
 def add_domain_error(form: forms.BaseForm, error: DomainError) -> None:
     field = error.field if error.field in form.fields else None
     form.add_error(field, str(error.message))
+
+
+class MoneyFormField(forms.CharField):
+    """An amount typed by a person, read by `common.money.parse_money` (the rules every input path shares).
+
+    A text input (not type=number) so that `1,234,567.89` may be typed and nothing is rounded by the browser.
+    """
+
+    def __init__(
+        self,
+        *,
+        allow_negative: bool = False,
+        allow_zero: bool = True,
+        min_value: Decimal | None = None,
+        **kwargs: Any,
+    ) -> None:
+        self.allow_negative = allow_negative
+        self.allow_zero = allow_zero
+        self.min_value = min_value
+        kwargs.pop("max_length", None)
+        super().__init__(**kwargs)
+        self.widget.attrs.setdefault("inputmode", "decimal")
+
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
+        if value in self.empty_values:
+            return None
+        try:
+            amount = parse_money(value, allow_negative=self.allow_negative, allow_zero=self.allow_zero)
+        except MoneyError as exc:
+            raise forms.ValidationError(str(exc.message), code="invalid") from exc
+        if self.min_value is not None and amount < self.min_value:
+            raise forms.ValidationError(
+                _("Ensure this value is greater than or equal to %(limit_value)s."),
+                code="min_value",
+                params={"limit_value": self.min_value},
+            )
+        return amount
+
+    def prepare_value(self, value: Any) -> Any:
+        return value

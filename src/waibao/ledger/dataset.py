@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from waibao.common.dataset import DatasetError, need, read_yaml
-from waibao.common.money import MoneyError, to_money
+from waibao.common.money import MoneyError, parse_money, to_money
 from waibao.ledger.models import BudgetLine, Fund, FundSource, RuleEarmark, UseCategory
 from waibao.registry.models import Zone
 
@@ -18,7 +18,7 @@ def _money(value: Any, where: str) -> Decimal:
     if isinstance(value, float):
         raise DatasetError(f'{where}: write amounts as strings ("30000000"), not floats')
     try:
-        amount = to_money(value)
+        amount = parse_money(value)
     except MoneyError as exc:
         raise DatasetError(f"{where}: {exc}") from exc
     if amount < 0:

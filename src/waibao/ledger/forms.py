@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from waibao.common.errors import DomainError
+from waibao.common.forms import MoneyFormField
 from waibao.common.request_keys import TOKEN_MAX_LENGTH, issue_request_key, redeem_request_key
 from waibao.ledger.models import Fund
 
@@ -37,14 +38,12 @@ class _KeyedForm(forms.Form):
 
 
 class PaymentForm(_KeyedForm):
-    amount = forms.DecimalField(label=_("Amount (CNY)"), max_digits=20, decimal_places=2, min_value=AMOUNT_MIN)
+    amount = MoneyFormField(label=_("Amount (CNY)"), min_value=AMOUNT_MIN)
 
 
 class ReleaseForm(_KeyedForm):
-    amount = forms.DecimalField(
+    amount = MoneyFormField(
         label=_("Amount (CNY)"),
-        max_digits=20,
-        decimal_places=2,
         min_value=AMOUNT_MIN,
         required=False,
         help_text=_("Leave empty to release everything still open."),
@@ -53,7 +52,7 @@ class ReleaseForm(_KeyedForm):
 
 
 class BudgetForm(_KeyedForm):
-    amount = forms.DecimalField(label=_("Amount (CNY)"), max_digits=20, decimal_places=2, min_value=AMOUNT_MIN)
+    amount = MoneyFormField(label=_("Amount (CNY)"), min_value=AMOUNT_MIN)
     reason = forms.CharField(label=_("Reason"), max_length=500)
 
 

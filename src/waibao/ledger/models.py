@@ -19,7 +19,6 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
-from django.db.models.functions import Round
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -181,9 +180,9 @@ class BudgetLine(models.Model):
             models.CheckConstraint(name="ledger_line_committed_not_negative", condition=Q(committed__gte=0)),
             models.CheckConstraint(name="ledger_line_paid_not_negative", condition=Q(paid__gte=0)),
             models.CheckConstraint(
-                # ROUND: SQLite compares decimals as doubles, where 0.10 + 0.20 > 0.30; exact on PostgreSQL.
+                # Exact on both databases: money columns hold integer fen (common.models.MoneyField).
                 name="ledger_line_within_budget",
-                condition=Q(budgeted__gte=Round(F("committed") + F("paid"), 2)),
+                condition=Q(budgeted__gte=F("committed") + F("paid")),
             ),
         ]
 
@@ -234,7 +233,7 @@ class Commitment(models.Model):
             models.CheckConstraint(name="ledger_commitment_released_not_negative", condition=Q(released__gte=0)),
             models.CheckConstraint(
                 name="ledger_commitment_within_amount",
-                condition=Q(amount__gte=Round(F("paid") + F("released"), 2)),
+                condition=Q(amount__gte=F("paid") + F("released")),
             ),
             models.CheckConstraint(
                 name="ledger_commitment_status_valid", condition=Q(status__in=[s.value for s in CommitmentStatus])

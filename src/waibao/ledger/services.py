@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -23,7 +23,7 @@ from waibao.accounts.models import Role, User
 from waibao.audit.models import AuditChainHead
 from waibao.audit.services import audit_record, audit_record_many
 from waibao.common.errors import DomainError, PermissionDeniedError
-from waibao.common.money import ZERO, MoneyError, format_money, to_money
+from waibao.common.money import ZERO, MoneyError, format_money, parse_money
 from waibao.ledger.models import (
     BudgetLine,
     Commitment,
@@ -71,20 +71,12 @@ def _require_role(acting_user: User | None, roles: frozenset[str]) -> User:
 
 
 def clean_amount(value: Any, *, field: str = "amount") -> Decimal:
-    """A positive amount to the fen; anything else is refused with a message (never rounded silently)."""
-    if isinstance(value, float):
-        raise DomainError(_("Enter the amount as a decimal number, not a float."), field=field, code="amount")
+    """A positive amount to the fen, read by `common.money.parse_money`: anything else is refused with a
+    message (never rounded silently, never beyond `MONEY_MAX`)."""
     try:
-        amount = to_money(value)
-    except (MoneyError, InvalidOperation):  # InvalidOperation: too many digits to quantise to the fen
-        raise DomainError(_("Enter a valid amount."), field=field, code="amount") from None
-    if Decimal(str(value).strip() if not isinstance(value, Decimal) else value) != amount:
-        raise DomainError(_("Amounts are recorded to the fen (two decimal places)."), field=field, code="amount")
-    if amount <= ZERO:
-        raise DomainError(_("The amount must be greater than zero."), field=field, code="amount")
-    if amount >= Decimal("1e17"):
-        raise DomainError(_("The amount is too large."), field=field, code="amount")
-    return amount
+        return parse_money(value, allow_zero=False)
+    except MoneyError as exc:
+        raise DomainError(exc.message, field=field, code="amount") from None
 
 
 def _clean_key(key: str | None) -> str | None:
@@ -102,7 +94,7 @@ def _lock(budget_line_id: int) -> BudgetLine:
     """Lock the audit chain head, then the budget line: the one lock order every ledger writer uses."""
     AuditChainHead.objects.select_for_update().filter(pk=1).first()
     line = (
-        BudgetLine.objects.select_for_update()
+        BudgetLine.objects.select_for_update(of=("self",))
         .select_related("source__fund", "category")
         .filter(pk=budget_line_id)
         .first()
@@ -479,7 +471,7 @@ def commitment_create(
 
 def _lock_commitment(commitment: Commitment) -> tuple[BudgetLine, Commitment]:
     line = _lock(commitment.budget_line_id)
-    locked = Commitment.objects.select_for_update().select_related("application").get(pk=commitment.pk)
+    locked = Commitment.objects.select_for_update(of=("self",)).select_related("application").get(pk=commitment.pk)
     return line, locked
 
 

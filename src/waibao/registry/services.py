@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from waibao.accounts.models import Role, User
 from waibao.audit.services import audit_record
+from waibao.common.dates import DateWindow, founding_window
 from waibao.common.errors import DomainError, PermissionDeniedError
 from waibao.common.tabular import ImportProgress, RowError, RowErrors, read_table
 from waibao.registry.models import (
@@ -96,6 +97,8 @@ def _apply(enterprise: Enterprise, fields: dict[str, Any], allowed: Iterable[str
                 enterprise.org_code_warning_overridden = False
         elif name == "registered_capital_cny":
             enterprise.registered_capital_cny = clean_money(value, field=name)
+        elif name == "established_on":
+            enterprise.established_on = clean_date(value, field=name, window=founding_window())
         else:
             setattr(enterprise, name, value)
 
@@ -291,6 +294,7 @@ def _import_row(
     zones: dict[str, Zone],
     ownership: dict[str, OwnershipType],
     categories: dict[str, ServiceCategory],
+    founding: DateWindow | None = None,
 ) -> tuple[Enterprise, list[ServiceCategory], list[str], list[tuple[str, str]]]:
     """Build one unsaved enterprise from a row, collecting (column, message) errors rather than stopping."""
     errors: list[tuple[str, str]] = []
@@ -319,7 +323,10 @@ def _import_row(
     capital = attempt("registered_capital_cny", lambda: clean_money(values.get("registered_capital_cny"), field="x"))
     if capital is not None:
         enterprise.registered_capital_cny = capital
-    enterprise.established_on = attempt("established_on", lambda: clean_date(values.get("established_on"), field="x"))
+    enterprise.established_on = attempt(
+        "established_on",
+        lambda: clean_date(values.get("established_on"), field="x", window=founding or founding_window()),
+    )
     for column, table, attr in (("ownership_type", ownership, "ownership_type"), ("zone", zones, "zone")):
         raw = values.get(column)
         if raw is None:
@@ -372,6 +379,7 @@ def enterprise_import(
     categories = {c.code: c for c in ServiceCategory.objects.all()}
     existing = set(Enterprise.objects.values_list("credit_code", flat=True))
     errors = RowErrors()
+    founding = founding_window()
     warnings: list[RowError] = []
     pending: list[tuple[Enterprise, list[ServiceCategory]]] = []
     seen: dict[str, int] = {}
@@ -380,7 +388,7 @@ def enterprise_import(
         if errors.full:
             break
         enterprise, chosen, row_warnings, row_errors = _import_row(
-            values, zones=zones, ownership=ownership, categories=categories
+            values, zones=zones, ownership=ownership, categories=categories, founding=founding
         )
         code = enterprise.credit_code
         if code and not any(c == "credit_code" for c, _m in row_errors):

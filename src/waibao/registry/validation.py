@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
 
+from waibao.common.dates import DateWindow
+from waibao.common.dates import clean_date as common_clean_date
 from waibao.common.errors import DomainError
-from waibao.common.money import MoneyError, to_money
+from waibao.common.money import MoneyError, parse_money
 from waibao.registry.credit_code import CreditCodeCheck, check_credit_code
 
 
@@ -39,34 +41,24 @@ def clean_credit_code(raw: Any) -> CreditCodeCheck:
 
 
 def clean_money(raw: Any, *, field: str, allow_negative: bool = False) -> Decimal:
+    """An amount from a form, a file or the API, read by `common.money.parse_money` (empty is zero)."""
     if raw is None or str(raw).strip() == "":
         return Decimal("0.00")
     if isinstance(raw, float):
         raw = repr(raw)  # spreadsheet numbers arrive as floats: read their shortest exact text
-    text = str(raw).replace(",", "").strip()
     try:
-        amount = to_money(text)
-    except MoneyError:
-        raise DomainError(_("Not an amount: %(value)s") % {"value": raw}, field=field, code="money") from None
-    if amount < 0 and not allow_negative:
-        raise DomainError(_("The amount may not be negative."), field=field, code="negative")
-    return amount
-
-
-def clean_date(raw: Any, *, field: str) -> date | None:
-    if raw is None or str(raw).strip() == "":
-        return None
-    if isinstance(raw, datetime):
-        return raw.date()
-    if isinstance(raw, date):
-        return raw
-    text = str(raw).strip().replace("/", "-").replace(".", "-")
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
+        return parse_money(raw, allow_negative=allow_negative)
+    except MoneyError as exc:
         raise DomainError(
-            _("Not a date (use YYYY-MM-DD): %(value)s") % {"value": raw}, field=field, code="date"
+            _("Not an accepted amount (%(value)s): %(reason)s") % {"value": raw, "reason": exc.message},
+            field=field,
+            code="money",
         ) from None
+
+
+def clean_date(raw: Any, *, field: str, window: DateWindow | None = None) -> date | None:
+    """A date in the one format and within the plausible window (`common.dates`)."""
+    return common_clean_date(raw, field=field, window=window)
 
 
 def clean_bool(raw: Any, *, field: str) -> bool:

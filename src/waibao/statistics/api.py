@@ -10,6 +10,7 @@ from ninja import Router
 
 from waibao.accounts.access import STAFF, require_role
 from waibao.accounts.models import Role
+from waibao.common.dates import date_window
 from waibao.common.errors import DomainError, PermissionDeniedError
 from waibao.statistics.selectors import (
     BY_CHOICES,
@@ -48,6 +49,9 @@ def indicator_rows(
         raise DomainError(
             f"by must be one or more of {', '.join(BY_CHOICES)}, separated by commas", field="by"
         ) from None
+    window = date_window()
+    window.check(date_from, field="date_from")
+    window.check(date_to, field="date_to")
     if date_to < date_from:
         raise DomainError("date_to is before date_from", field="date_to")
     filters = IndicatorFilters(

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from waibao.common.forms import MoneyFormField
 from waibao.registry.models import ServiceCategory
 from waibao.statistics.models import StatisticsParameters
 
@@ -32,7 +33,7 @@ class ContractForm(forms.Form):
     )
     client_industry = forms.CharField(label=_("Client industry"), max_length=100, required=False)
     currency = forms.CharField(label=_("Currency"), max_length=3, initial="USD")
-    amount = forms.DecimalField(label=_("Amount"), max_digits=20, decimal_places=2, min_value=0)
+    amount = MoneyFormField(label=_("Amount"))
     signed_date = forms.DateField(label=_("Signing date"), widget=DATE)
     start_date = forms.DateField(label=_("Start date"), widget=DATE, required=False)
     end_date = forms.DateField(label=_("End date"), widget=DATE, required=False)
@@ -41,7 +42,7 @@ class ContractForm(forms.Form):
 class ExecutionForm(forms.Form):
     date = forms.DateField(label=_("Date"), widget=DATE)
     currency = forms.CharField(label=_("Currency"), max_length=3)
-    amount = forms.DecimalField(label=_("Amount received"), max_digits=20, decimal_places=2, min_value=0)
+    amount = MoneyFormField(label=_("Amount received"))
     receipt_ref = forms.CharField(label=_("Receipt reference"), max_length=100, required=False)
     over_reason = forms.CharField(
         label=_("Reason, if the executions exceed the contract amount"),
@@ -85,4 +86,5 @@ class ParametersForm(forms.ModelForm):
             "goal_multiple",
             "goal_base_amount_usd",
             "revenue_measure",
+            "dates_years_ahead",
         ]

@@ -53,7 +53,8 @@ class ExchangeRate(models.Model):
 
 
 class StatisticsParameters(models.Model):
-    """The city's statistics parameters (one row, pk=1): cut-off, staffing period, the HZ-2 goal."""
+    """The city's statistics parameters (one row, pk=1): cut-off, staffing period, the HZ-2 goal, and the
+    window of plausible dates every input is checked against (`common.dates`)."""
 
     cutoff_month = models.PositiveSmallIntegerField(_("cut-off month (next year)"), default=3)
     cutoff_day = models.PositiveSmallIntegerField(_("cut-off day"), default=31)
@@ -73,6 +74,14 @@ class StatisticsParameters(models.Model):
         choices=RevenueMeasure.choices,
         default=RevenueMeasure.EXECUTED,
     )
+    dates_years_ahead = models.PositiveSmallIntegerField(
+        _("dates accepted up to (years after the current one)"),
+        default=1,
+        help_text=_(
+            "Dates entered anywhere (forms, imports, the API) must fall between 1990-01-01 and the end of the "
+            "current year plus this many years. 1 accepts dates up to the end of next year."
+        ),
+    )
 
     class Meta:
         verbose_name = _("statistics parameters")
@@ -91,6 +100,9 @@ class StatisticsParameters(models.Model):
                 name="stats_params_goal_years", condition=Q(goal_target_year__gt=F("goal_base_year"))
             ),
             models.CheckConstraint(name="stats_params_goal_multiple", condition=Q(goal_multiple__gt=0)),
+            models.CheckConstraint(
+                name="stats_params_dates_years_ahead", condition=Q(dates_years_ahead__gte=0, dates_years_ahead__lte=10)
+            ),
         ]
 
     def __str__(self) -> str:

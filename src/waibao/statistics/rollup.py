@@ -17,6 +17,8 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, Sum
 from django.db.models.functions import ExtractMonth, ExtractYear
 
+from waibao.common.models import money_value
+from waibao.common.money import to_fen
 from waibao.statistics.bulk import insert_rows
 from waibao.statistics.models import Contract, Execution, IndicatorRollup, RecordStatus, SummaryRollup
 
@@ -131,7 +133,7 @@ def _apply_each(model: Any, fields: tuple[str, ...], items: list[tuple[tuple[Any
     for key, values in items:
         where = dict(zip(fields, key, strict=True))
         increments = {
-            name: F(name) + (int(value) if name.endswith("_count") else value)
+            name: F(name) + (int(value) if name.endswith("_count") else money_value(value))
             for name, value in zip(SUM_FIELDS, values, strict=True)
             if value
         }
@@ -170,7 +172,7 @@ def _apply_bulk(model: Any, fields: tuple[str, ...], items: list[tuple[tuple[Any
         if row is None:
             created.append((*key, *counts_and_sums))
             continue
-        updates.append((*counts_and_sums, row.pk))
+        updates.append((*(v if isinstance(v, int) else to_fen(v) for v in counts_and_sums), row.pk))
         if row.contract_count + counts_and_sums[0] == 0 and row.execution_count + counts_and_sums[3] == 0:
             emptied.append(row.pk)
     quote = connection.ops.quote_name

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from waibao.accounts.models import Role, User
 from waibao.audit.services import audit_record
+from waibao.common.dates import MAX_YEARS_AHEAD, DateWindow, date_window
 from waibao.common.errors import DomainError, PermissionDeniedError
 from waibao.common.tabular import ImportProgress, RowError, RowErrors, read_table
 from waibao.registry.models import Enterprise, EnterpriseStatus, ServiceCategory
@@ -90,8 +91,8 @@ def _text(raw: Any, *, field: str, label: str, limit: int, required: bool = True
     return value
 
 
-def _required_date(raw: Any, *, field: str) -> date:
-    value = clean_date(raw, field=field)
+def _required_date(raw: Any, *, field: str, window: DateWindow | None = None) -> date:
+    value = clean_date(raw, field=field, window=window)
     if value is None:
         raise DomainError(_("The date is required."), field=field, code="required")
     return value
@@ -149,9 +150,13 @@ def clean_category(raw: Any, categories: dict[str, ServiceCategory]) -> ServiceC
 
 
 def _clean_contract(
-    fields: dict[str, Any], *, book: RateBook, categories: dict[str, ServiceCategory]
+    fields: dict[str, Any], *, book: RateBook, categories: dict[str, ServiceCategory], window: DateWindow | None = None
 ) -> tuple[dict[str, Any], list[DomainError]]:
-    """Clean contract fields, collecting one error per bad field rather than stopping at the first."""
+    """Clean contract fields, collecting one error per bad field rather than stopping at the first.
+
+    Dates must fall in the plausible window (`common.dates`); a contract may end up to ten years after it.
+    """
+    window = window or date_window()
     out: dict[str, Any] = {}
     errors: list[DomainError] = []
 
@@ -184,9 +189,12 @@ def _clean_contract(
     )
     attempt("currency", lambda: clean_currency(fields.get("currency"), book))
     attempt("amount", lambda: _positive_amount(fields.get("amount"), field="amount"))
-    attempt("signed_date", lambda: _required_date(fields.get("signed_date"), field="signed_date"))
-    attempt("start_date", lambda: clean_date(fields.get("start_date"), field="start_date"))
-    attempt("end_date", lambda: clean_date(fields.get("end_date"), field="end_date"))
+    attempt("signed_date", lambda: _required_date(fields.get("signed_date"), field="signed_date", window=window))
+    attempt("start_date", lambda: clean_date(fields.get("start_date"), field="start_date", window=window))
+    attempt(
+        "end_date",
+        lambda: clean_date(fields.get("end_date"), field="end_date", window=window.widened(extra_years=10)),
+    )
     start, end = out.get("start_date"), out.get("end_date")
     if start and end and end < start:
         errors.append(DomainError(_("The end date is before the start date."), field="end_date", code="dates"))
@@ -219,7 +227,7 @@ def contract_save(
     _require_filer(acting_user, enterprise.pk)
     categories = {c.code: c for c in ServiceCategory.objects.filter(parent__isnull=False)}
     book = RateBook([normalise_currency(fields.get("currency")) or "CNY"])
-    cleaned, errors = _clean_contract(fields, book=book, categories=categories)
+    cleaned, errors = _clean_contract(fields, book=book, categories=categories, window=date_window())
     _first(errors)
     creating = contract is None
     if contract is None:
@@ -305,7 +313,7 @@ def execution_save(
     errors: list[DomainError] = []
     cleaned: dict[str, Any] = {}
     for name, fn in (
-        ("date", lambda: _required_date(fields.get("date"), field="date")),
+        ("date", lambda: _required_date(fields.get("date"), field="date", window=date_window())),
         ("currency", lambda: clean_currency(fields.get("currency"), book)),
         ("amount", lambda: _positive_amount(fields.get("amount"), field="amount")),
         (
@@ -388,7 +396,7 @@ def staffing_report_save(
     """Create or change a staffing report for the period (of the configured length) containing `period_start`."""
     _require_filer(acting_user, enterprise.pk)
     params = parameters()
-    day = _required_date(fields.get("period_start"), field="period_start")
+    day = _required_date(fields.get("period_start"), field="period_start", window=date_window())
     start, end = period_for(day, params.staffing_period_months)
     numbers = {}
     for name in ("employees", "new_employees", "new_graduates"):
@@ -524,7 +532,7 @@ def _transition(
     *, acting_user: User | None, record: Record, action: str, reason: str, today: date | None, deltas: rollup.Deltas
 ) -> Record:
     model = type(record)
-    record = model.objects.select_for_update().select_related("enterprise__zone").get(pk=record.pk)
+    record = model.objects.select_for_update(of=("self",)).select_related("enterprise__zone").get(pk=record.pk)
     role = acting_user.role if acting_user is not None else Role.PROGRAMME_OFFICE.value
     transition = RECORD_WORKFLOW.check(name=action, state=record.status, role=role, reason=reason)
     _check_can_take(acting_user, record, action)
@@ -698,6 +706,7 @@ def exchange_rates_import(
     """Load rates from CSV/XLSX (date, currency, cny_per_unit): all rows or none; existing dates are updated."""
     require_office(acting_user)
     digest = _digest(stream)
+    window = date_window()
     errors = RowErrors()
     rows: dict[tuple[str, date], tuple[int, Decimal]] = {}
     reader = read_table(stream, filename=filename, required_columns=RATE_COLUMNS, errors=errors, progress=progress)
@@ -706,7 +715,7 @@ def exchange_rates_import(
             break
         cleaned: dict[str, Any] = {}
         for column, fn in (
-            ("date", lambda v=values: _required_date(v.get("date"), field="date")),
+            ("date", lambda v=values: _required_date(v.get("date"), field="date", window=window)),
             ("currency", lambda v=values: _clean_rate_currency(v.get("currency"))),
             ("cny_per_unit", lambda v=values: _clean_rate(v.get("cny_per_unit"))),
         ):
@@ -764,6 +773,7 @@ PARAMETER_FIELDS = (
     "goal_multiple",
     "goal_base_amount_usd",
     "revenue_measure",
+    "dates_years_ahead",
 )
 
 
@@ -790,6 +800,12 @@ def parameters_update(*, acting_user: User | None, fields: dict[str, Any]) -> St
         raise DomainError(_("The target year must come after the base year."), field="goal_target_year", code="goal")
     if params.goal_multiple <= 0:
         raise DomainError(_("The multiple must be above zero."), field="goal_multiple", code="goal")
+    if not 0 <= params.dates_years_ahead <= MAX_YEARS_AHEAD:
+        raise DomainError(
+            _("Dates may be accepted up to at most %(n)s years ahead.") % {"n": MAX_YEARS_AHEAD},
+            field="dates_years_ahead",
+            code="dates",
+        )
     if params.goal_base_amount_usd is not None and params.goal_base_amount_usd < 0:
         raise DomainError(_("The amount may not be negative."), field="goal_base_amount_usd", code="goal")
     params.save()
@@ -873,6 +889,7 @@ def contracts_import(
     categories = {c.code: c for c in ServiceCategory.objects.filter(parent__isnull=False)}
     book = RateBook()
     params = parameters()
+    window = date_window(years_ahead=params.dates_years_ahead)
     errors = RowErrors()
     pending: list[tuple[int, int, dict[str, Any]]] = []
     seen: dict[tuple[int, str], int] = {}
@@ -885,7 +902,7 @@ def contracts_import(
             enterprise_id = _enterprise_for(values.get("credit_code"), enterprises, own)
         except DomainError as exc:
             errors.append(RowError(number, "credit_code", str(exc.message)))
-        cleaned, row_errors = _clean_contract(values, book=book, categories=categories)
+        cleaned, row_errors = _clean_contract(values, book=book, categories=categories, window=window)
         for problem in row_errors:
             errors.append(RowError(number, problem.field or "", str(problem.message)))
         if row_errors or enterprise_id is None:
@@ -1012,6 +1029,7 @@ def executions_import(
     enterprises = dict(Enterprise.objects.values_list("credit_code", "id"))
     book = RateBook()
     params = parameters()
+    window = date_window(years_ahead=params.dates_years_ahead)
     errors = RowErrors()
     parsed: list[tuple[int, int, str, dict[str, Any]]] = []
     reader = read_table(stream, filename=filename, required_columns=EXECUTION_COLUMNS, errors=errors, progress=progress)
@@ -1028,7 +1046,7 @@ def executions_import(
                     v.get("contract_no"), field="contract_no", label=_("The contract number"), limit=64
                 ),
             ),
-            ("date", lambda v=values: _required_date(v.get("date"), field="date")),
+            ("date", lambda v=values: _required_date(v.get("date"), field="date", window=window)),
             ("currency", lambda v=values: clean_currency(v.get("currency"), book)),
             ("amount", lambda v=values: _positive_amount(v.get("amount"), field="amount")),
             (
