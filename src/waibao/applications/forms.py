@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from waibao.applications.models import ApplicationStatus, EvidenceKind, RuleRouting
 from waibao.applications.policy import RuleForm
 from waibao.applications.services import COMMITMENT_TEXT, HIRE_RULES, Upload
+from waibao.common.forms import CleanTextForm
 from waibao.common.i18n import localized
 from waibao.governance.models import Department
 from waibao.policy.engine.model import FactSpec
@@ -20,7 +21,7 @@ ITEM_PREFIX = "item__"
 EVIDENCE_PREFIX = "evidence_"
 
 
-class RuleChoiceForm(forms.Form):
+class RuleChoiceForm(CleanTextForm):
     rule = forms.ChoiceField(label=_("Rule"))
     year = forms.TypedChoiceField(label=_("Year"), coerce=int)
 
@@ -55,7 +56,7 @@ def _field_for(spec: FactSpec, *, required: bool) -> forms.Field:
     return field
 
 
-class ApplicationForm(forms.Form):
+class ApplicationForm(CleanTextForm):
     """The facts a rule needs, evidence files, and the signed commitment."""
 
     def __init__(
@@ -125,21 +126,21 @@ class ApplicationForm(forms.Form):
         return initial
 
 
-class EvidenceForm(forms.Form):
+class EvidenceForm(CleanTextForm):
     kind = forms.ChoiceField(label=_("Kind"), choices=EvidenceKind.choices)
     file = forms.FileField(
         label=_("File"), help_text=_("PDF, PNG, JPEG, Excel (.xlsx) or Word (.docx); at most 10 MB.")
     )
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(CleanTextForm):
     action = forms.CharField(widget=forms.HiddenInput)
     reason = forms.CharField(
         label=_("Reason"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
-class RecommendForm(forms.Form):
+class RecommendForm(CleanTextForm):
     amount = forms.DecimalField(
         label=_("Recommended amount (CNY)"), max_digits=20, decimal_places=2, min_value=Decimal("0.01")
     )
@@ -148,14 +149,14 @@ class RecommendForm(forms.Form):
     )
 
 
-class PaymentForm(forms.Form):
+class PaymentForm(CleanTextForm):
     amount = forms.DecimalField(
         label=_("Amount paid (CNY)"), max_digits=20, decimal_places=2, min_value=Decimal("0.01")
     )
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=100)
 
 
-class ObjectionForm(forms.Form):
+class ObjectionForm(CleanTextForm):
     name = forms.CharField(label=_("Your name"), max_length=100)
     contact = forms.CharField(label=_("How to contact you (phone or email)"), max_length=200)
     text = forms.CharField(label=_("Objection"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
@@ -165,7 +166,7 @@ class ObjectionForm(forms.Form):
     )
 
 
-class ResolveForm(forms.Form):
+class ResolveForm(CleanTextForm):
     objection = forms.IntegerField(widget=forms.HiddenInput)
     decision = forms.ChoiceField(
         label=_("Decision"),
@@ -189,7 +190,7 @@ LIMIT_STATUSES = (
 )
 
 
-class RoutingForm(forms.Form):
+class RoutingForm(CleanTextForm):
     department = forms.ModelChoiceField(label=_("Responsible department"), queryset=Department.objects.all())
     partners = forms.ModelMultipleChoiceField(
         label=_("Partner departments"), queryset=Department.objects.all(), required=False

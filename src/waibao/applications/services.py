@@ -34,6 +34,7 @@ from waibao.applications.workflow import APPLICATION_WORKFLOW
 from waibao.audit.services import audit_record
 from waibao.common.errors import DomainError, PermissionDeniedError
 from waibao.common.money import MoneyError, to_money
+from waibao.common.text import clean_text
 from waibao.governance.models import Department
 from waibao.registry.models import Enterprise, EnterpriseStatus
 
@@ -658,6 +659,7 @@ def application_recommend(
     *, acting_user: User, application: Application, amount: Decimal | str | None, reason: str = ""
 ) -> Application:
     """The department recommends an amount that respects the rule's basis."""
+    reason = clean_text(reason, field="reason", multiline=True)
     application = _lock(application)
     APPLICATION_WORKFLOW.check(name="recommend", state=application.status, role=acting_user.role, reason="")
     _check_actor(acting_user, application, "recommend")
@@ -747,6 +749,7 @@ def application_transition(
         return _submit(acting_user=acting_user, application=application, action=action)
     if action in ("recommend", "object", "pay", "dismiss_objections", "uphold_return", "uphold_reject"):
         raise DomainError(_("This action has its own form."), code="use_form")
+    reason = clean_text(reason, field="reason", multiline=True)
     application = _lock(application)
     transition = APPLICATION_WORKFLOW.check(name=action, state=application.status, role=acting_user.role, reason=reason)
     _check_actor(acting_user, application, action)
@@ -847,6 +850,7 @@ def objection_resolve(*, acting_user: User, objection: Objection, decision: str,
     if decision not in RESOLUTIONS:
         raise DomainError(_("Choose a decision."), code="decision_required", field="decision")
     action, outcome = RESOLUTIONS[decision]
+    resolution = clean_text(resolution, field="resolution", multiline=True)
     objection = Objection.objects.select_for_update().get(pk=objection.pk)
     application = _lock(objection.application)
     APPLICATION_WORKFLOW.check(name=action, state=application.status, role=acting_user.role, reason=resolution)

@@ -220,7 +220,10 @@ def evidence_download(request: HttpRequest, application_id: int, evidence_id: in
     # At most the upload limit (10 MB by default): read whole, so no file handle outlives the response.
     response = HttpResponse(path.read_bytes(), content_type=row.content_type)
     response["Content-Disposition"] = (
-        content_disposition_header(as_attachment=True, filename=row.original_name) or "attachment"
+        content_disposition_header(
+            as_attachment=True, filename=evidence_files.download_name(row.original_name, row.content_type)
+        )
+        or "attachment"
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"

@@ -10,6 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from waibao.common.forms import CleanTextForm
 from waibao.ledger.models import Fund
 
 AMOUNT_MIN = Decimal("0.01")
@@ -19,7 +20,7 @@ def new_request_key() -> str:
     return uuid.uuid4().hex
 
 
-class _KeyedForm(forms.Form):
+class _KeyedForm(CleanTextForm):
     """Carries a request key generated when the form is shown, so submitting it twice records once."""
 
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=100)
@@ -51,11 +52,11 @@ class BudgetForm(_KeyedForm):
     reason = forms.CharField(label=_("Reason"), max_length=500)
 
 
-class ReverseForm(forms.Form):
+class ReverseForm(CleanTextForm):
     reason = forms.CharField(label=_("Reason"), max_length=500)
 
 
-class StatementForm(forms.Form):
+class StatementForm(CleanTextForm):
     month = forms.DateField(
         label=_("Month"), input_formats=["%Y-%m"], widget=forms.DateInput(format="%Y-%m", attrs={"type": "month"})
     )

@@ -17,6 +17,7 @@ from waibao.accounts.models import Role, User
 from waibao.audit.services import audit_record
 from waibao.common.errors import DomainError, PermissionDeniedError
 from waibao.common.tabular import RowError, TableImportError, read_table
+from waibao.common.text import clean_text
 from waibao.registry.models import (
     Enterprise,
     EnterpriseStatus,
@@ -96,6 +97,8 @@ def _apply(enterprise: Enterprise, fields: dict[str, Any], allowed: Iterable[str
                 enterprise.org_code_warning_overridden = False
         elif name == "registered_capital_cny":
             enterprise.registered_capital_cny = clean_money(value, field=name)
+        elif isinstance(value, str):
+            setattr(enterprise, name, clean_text(value, field=name))
         else:
             setattr(enterprise, name, value)
 
@@ -114,6 +117,16 @@ def enterprise_register(
 ) -> tuple[Enterprise, User]:
     """Self-registration: the enterprise becomes `registered` and its first user can sign in."""
     check = clean_credit_code(credit_code)
+    name_zh, name_en, contact_name, contact_phone, contact_email = (
+        clean_text(value, field=field)
+        for field, value in (
+            ("name_zh", name_zh),
+            ("name_en", name_en),
+            ("contact_name", contact_name),
+            ("contact_phone", contact_phone),
+            ("contact_email", contact_email),
+        )
+    )
     _check_unique_code(check.code)
     if not name_zh.strip():
         raise DomainError(_("The Chinese name is required."), field="name_zh", code="required")
