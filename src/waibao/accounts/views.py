@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
@@ -17,9 +20,11 @@ from waibao.accounts.access import OFFICE, current_user, role_required
 from waibao.accounts.forms import LoginForm, OneTimeCodeForm, RegistrationForm, StaffUserForm
 from waibao.accounts.models import Role, User
 from waibao.accounts.services import staff_user_create, user_set_active
+from waibao.accounts.throttle import throttle
+from waibao.common.clientip import client_ip
 from waibao.common.errors import DomainError, NotFoundError
 from waibao.common.forms import add_domain_error
-from waibao.registry.services import enterprise_register
+from waibao.registry.services import credit_code_taken, enterprise_claim_create, enterprise_register
 
 
 class LoginView(auth_views.LoginView):
@@ -36,6 +41,25 @@ def register(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
+            throttle(
+                "registration",
+                client_ip(request),
+                limit=settings.WAIBAO_REGISTRATIONS_PER_HOUR,
+                window=datetime.timedelta(hours=1),
+                message=_("Too many registrations from your address in the last hour; please try again later."),
+            )
+            if credit_code_taken(data["credit_code"]):
+                # Someone's account holds this code: the office checks the claim; nothing is revealed or opened.
+                enterprise_claim_create(
+                    credit_code=data["credit_code"],
+                    name_zh=data["name_zh"],
+                    contact_name=data["contact_name"],
+                    contact_phone=data["contact_phone"],
+                    contact_email=data["contact_email"],
+                    username=data["username"],
+                    password=data["password"],
+                )
+                return render(request, "accounts/register_claim.html", status=202)
             _enterprise, user = enterprise_register(
                 credit_code=data["credit_code"],
                 name_zh=data["name_zh"],
