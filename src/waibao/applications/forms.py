@@ -158,7 +158,11 @@ class PaymentForm(CleanTextForm):
 
 class ObjectionForm(CleanTextForm):
     name = forms.CharField(label=_("Your name"), max_length=100)
-    contact = forms.CharField(label=_("How to contact you (phone or email)"), max_length=200)
+    contact = forms.EmailField(
+        label=_("Your e-mail address"),
+        max_length=200,
+        help_text=_("We send a code to it: the objection counts once you enter the code."),
+    )
     text = forms.CharField(label=_("Objection"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
     # A field people never see: a robot that fills it is refused without a captcha.
     website = forms.CharField(
@@ -166,17 +170,35 @@ class ObjectionForm(CleanTextForm):
     )
 
 
+class ObjectionCodeForm(CleanTextForm):
+    ticket = forms.CharField(widget=forms.HiddenInput, max_length=200)
+    code = forms.CharField(
+        label=_("Code from the e-mail"),
+        max_length=12,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+
+TRIAGE_DECISIONS = [
+    ("admit", _("Admit: hold the application until the objection is resolved")),
+    ("not_admitted", _("Do not admit (give the reason): the notice continues")),
+]
+
+
 class ResolveForm(CleanTextForm):
     objection = forms.IntegerField(widget=forms.HiddenInput)
+    resolution = forms.CharField(
+        label=_("Resolution"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
     decision = forms.ChoiceField(
         label=_("Decision"),
         choices=[
+            *TRIAGE_DECISIONS,
             ("dismiss", _("Dismiss: the notice continues")),
             ("uphold_return", _("Uphold: back to department review")),
             ("uphold_reject", _("Uphold: reject the application")),
         ],
     )
-    resolution = forms.CharField(label=_("Resolution"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 LIMIT_STATUSES = (

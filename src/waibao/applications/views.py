@@ -6,6 +6,7 @@ import uuid
 from typing import Any
 
 from django.contrib import messages
+from django.core import signing
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -22,8 +23,10 @@ from waibao.applications import services as application_services
 from waibao.applications.access import access_application, is_applicant, reviews
 from waibao.applications.forms import (
     LIMIT_STATUSES,
+    TRIAGE_DECISIONS,
     ApplicationForm,
     EvidenceForm,
+    ObjectionCodeForm,
     ObjectionForm,
     PaymentForm,
     ReasonForm,
@@ -46,12 +49,15 @@ from waibao.applications.services import (
     client_key,
     evidence_add,
     notifications_mark_read,
+    objection_confirm,
     objection_lodge,
     objection_resolve,
+    objection_triage,
     open_commitment,
     routing_update,
 )
 from waibao.applications.workflow import APPLICATION_WORKFLOW, SPECIAL_TRANSITIONS, STATUS_EXPLAINED
+from waibao.common.clientip import client_ip
 from waibao.common.errors import DomainError, NotFoundError
 from waibao.common.forms import add_domain_error
 from waibao.common.money import to_money
@@ -285,7 +291,9 @@ def _detail_context(request: HttpRequest, application: Application) -> dict[str,
         "history": list(selectors.history(application)) if staff else [],
         "objections": list(application.objections.all()) if staff else [],
         "can_resolve": role == Role.PROGRAMME_OFFICE and application.status == S.ON_HOLD,
-        "resolve_form": ResolveForm(),
+        "can_triage": role == Role.PROGRAMME_OFFICE and application.status in (S.IN_NOTICE, S.ON_HOLD),
+        "triage_choices": TRIAGE_DECISIONS,
+        "resolve_choices": [c for c in ResolveForm.base_fields["decision"].choices if c not in TRIAGE_DECISIONS],
         "can_pay": can_pay,
         "payment_form": PaymentForm(initial={"amount": remaining, "idempotency_key": uuid.uuid4().hex}),
         "remaining": remaining,
@@ -379,13 +387,19 @@ def objection_resolve_view(request: HttpRequest, application_id: int) -> HttpRes
     objection = Objection.objects.filter(pk=form.cleaned_data["objection"], application=application).first()
     if objection is None:
         raise NotFoundError()
+    decision = form.cleaned_data["decision"]
     try:
-        objection_resolve(
-            acting_user=user,
-            objection=objection,
-            decision=form.cleaned_data["decision"],
-            resolution=form.cleaned_data["resolution"],
-        )
+        if decision in ("admit", "not_admitted"):
+            objection_triage(
+                acting_user=user,
+                objection=objection,
+                admit=decision == "admit",
+                reason=form.cleaned_data["resolution"],
+            )
+        else:
+            objection_resolve(
+                acting_user=user, objection=objection, decision=decision, resolution=form.cleaned_data["resolution"]
+            )
     except DomainError as exc:
         messages.error(request, str(exc.message))
     else:
@@ -533,7 +547,10 @@ def application_index(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def notice(request: HttpRequest) -> HttpResponse:
-    """The public notice (公示): no sign-in; anyone may object while an application is in its notice period."""
+    """The public notice (公示): no sign-in; anyone may object while an application is in its notice period.
+
+    Step one records the objection and sends a code to the contact; step two (`notice_confirm`) takes the code.
+    """
     form = ObjectionForm(request.POST or None)
     target = request.POST.get("application") if request.method == "POST" else request.GET.get("object")
     in_notice = selectors.notice_list()
@@ -550,20 +567,57 @@ def notice(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("Thank you: your objection was received and will be examined."))
                 return redirect("applications:notice")
             try:
-                objection_lodge(
+                objection = objection_lodge(
                     application=selected,
                     name=form.cleaned_data["name"],
                     contact=form.cleaned_data["contact"],
                     text=form.cleaned_data["text"],
-                    client=client_key(request.META.get("REMOTE_ADDR", "")),
+                    client=client_key(client_ip(request)),
                 )
             except DomainError as exc:
                 add_domain_error(form, exc)
             else:
-                messages.success(request, _("Thank you: your objection was received and will be examined."))
-                return redirect("applications:notice")
+                ticket = signing.dumps(objection.pk, salt=OBJECTION_TICKET_SALT)
+                confirm = ObjectionCodeForm(initial={"ticket": ticket})
+                return render(request, "applications/notice_confirm.html", {"form": confirm, "selected": selected})
     page = Paginator(in_notice, 50).get_page(request.GET.get("page"))
     return render(request, "applications/notice.html", {"page": page, "form": form, "selected": selected})
+
+
+OBJECTION_TICKET_SALT = "waibao.objection"
+
+
+@require_POST
+def notice_confirm(request: HttpRequest) -> HttpResponse:
+    """Step two of an objection: the code sent to the contact confirms it; the office then examines it."""
+    form = ObjectionCodeForm(request.POST)
+    objection = None
+    if form.is_valid():
+        try:
+            objection_id = signing.loads(form.cleaned_data["ticket"], salt=OBJECTION_TICKET_SALT, max_age=24 * 3600)
+        except signing.BadSignature:
+            objection_id = None
+        objection = Objection.objects.filter(pk=objection_id).select_related("application").first()
+    if objection is None:
+        messages.error(request, _("This confirmation link is not valid; lodge the objection again."))
+        return redirect("applications:notice")
+    if form.is_valid():
+        try:
+            objection_confirm(objection=objection, code=form.cleaned_data["code"])
+        except DomainError as exc:
+            if exc.code != "code_wrong":
+                messages.error(request, str(exc.message))
+                return redirect("applications:notice")
+            add_domain_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Thank you: your objection is confirmed. The programme office will examine it and may contact you."),
+            )
+            return redirect("applications:notice")
+    return render(
+        request, "applications/notice_confirm.html", {"form": form, "selected": objection.application}, status=200
+    )
 
 
 # --- notifications ----------------------------------------------------------------------------------
