@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_ENTERPRISES ?= 2000
 
-.PHONY: install install-test run serve setup-data test lint typecheck check pytest bench clean messages
+.PHONY: install install-test run serve setup-data test lint typecheck check audit pytest bench clean messages
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -58,6 +58,10 @@ check: install-test
 	DJANGO_SETTINGS_MODULE=config.settings.test $(WAIBAO) check --fail-level WARNING
 	DJANGO_SETTINGS_MODULE=config.settings.test $(WAIBAO) makemigrations --check --dry-run
 
+## audit: known vulnerabilities in the pinned requirements (says NOT CHECKED, never a silent pass, when offline)
+audit: install-test
+	$(BIN)/python scripts/pip_audit.py
+
 # The tests that guard money run a second time on PostgreSQL (the concurrency tests run on both anyway).
 MONEY_TESTS := tests/ledger tests/audit tests/applications/test_flow.py tests/applications/test_services.py \
   tests/applications/test_ledger_follow.py
@@ -69,7 +73,7 @@ pytest: install-test
 	  $(BIN)/pytest -m "not e2e and not postgres" -p no:cacheprovider $(MONEY_TESTS)
 
 ## test: lint, type checks, Django checks and the whole suite (browser and PostgreSQL tests included)
-test: lint typecheck check pytest
+test: lint typecheck check audit pytest
 
 ## messages: refresh every app's Chinese catalogue from the source (needs Debian's gettext)
 messages:

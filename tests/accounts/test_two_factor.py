@@ -133,3 +133,14 @@ def test_trusted_proxy_setting_decides_the_lockout_address(office: User, setting
     settings.WAIBAO_TRUSTED_PROXY_COUNT = 2
     assert client_ip(request) == "6.6.6.6"
     assert settings.AXES_CLIENT_IP_CALLABLE == "waibao.common.clientip.client_ip"
+
+
+def test_office_resets_a_lost_device(office: User, finance: User, client_for: Any) -> None:
+    totp_device(finance)
+    assert client_for(finance).post(f"/accounts/users/{finance.pk}/reset-2fa/").status_code == 403
+    assert client_for(office).post(f"/accounts/users/{finance.pk}/reset-2fa/").status_code == 302
+    assert not TOTPDevice.objects.filter(user=finance).exists()
+    assert AuditEvent.objects.filter(action="user.mfa_reset").exists()
+    client = Client()
+    sign_in(client, "finance")
+    assert client.get("/ledger/")["Location"].startswith("/accounts/2fa/setup/")

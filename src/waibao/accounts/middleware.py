@@ -31,6 +31,6 @@ class SecondFactorMiddleware:
             if wants_json(request):
                 body = {"error": {"code": "second_factor", "message": "sign in with your one-time code first"}}
                 return JsonResponse(body, status=403)
-            step = "accounts:otp_verify" if confirmed_device(user) else "accounts:otp_setup"  # type: ignore[arg-type]
+            step = "accounts:otp_verify" if confirmed_device(user) else "accounts:otp_setup"
             return redirect(f"{reverse(step)}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)

@@ -14,6 +14,7 @@ urlpatterns = [
     path("2fa/verify/", views.otp_verify, name="otp_verify"),
     path("users/", views.user_list, name="users"),
     path("users/<int:user_id>/toggle-active/", views.user_toggle_active, name="user_toggle_active"),
+    path("users/<int:user_id>/reset-2fa/", views.user_reset_mfa, name="user_reset_mfa"),
     path(
         "password/",
         auth_views.PasswordChangeView.as_view(

@@ -121,6 +121,18 @@ def user_toggle_active(request: HttpRequest, user_id: int) -> HttpResponse:
     return redirect("accounts:users")
 
 
+@role_required(*OFFICE)
+@require_http_methods(["POST"])
+def user_reset_mfa(request: HttpRequest, user_id: int) -> HttpResponse:
+    """A colleague lost their phone: remove their device; their next sign-in enrols a new one."""
+    target = User.objects.filter(pk=user_id).exclude(role=Role.ENTERPRISE).first()
+    if target is None:
+        raise NotFoundError()
+    mfa.device_reset(acting_user=current_user(request), user=target)
+    messages.success(request, _("Two-factor sign-in reset for %(username)s.") % {"username": target.username})
+    return redirect("accounts:users")
+
+
 # --- second factor (TOTP) for office, finance and reviewer accounts ------------------------------------
 
 

@@ -184,21 +184,19 @@ TRIAGE_DECISIONS = [
     ("not_admitted", _("Do not admit (give the reason): the notice continues")),
 ]
 
+RESOLVE_DECISIONS = [
+    ("dismiss", _("Dismiss: the notice continues")),
+    ("uphold_return", _("Uphold: back to department review")),
+    ("uphold_reject", _("Uphold: reject the application")),
+]
+
 
 class ResolveForm(CleanTextForm):
     objection = forms.IntegerField(widget=forms.HiddenInput)
     resolution = forms.CharField(
         label=_("Resolution"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    decision = forms.ChoiceField(
-        label=_("Decision"),
-        choices=[
-            *TRIAGE_DECISIONS,
-            ("dismiss", _("Dismiss: the notice continues")),
-            ("uphold_return", _("Uphold: back to department review")),
-            ("uphold_reject", _("Uphold: reject the application")),
-        ],
-    )
+    decision = forms.ChoiceField(label=_("Decision"), choices=[*TRIAGE_DECISIONS, *RESOLVE_DECISIONS])
 
 
 LIMIT_STATUSES = (

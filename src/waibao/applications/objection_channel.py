@@ -49,4 +49,4 @@ class EmailChannel:
 
 
 def channel() -> ContactChannel:
-    return import_string(settings.WAIBAO_OBJECTION_CHANNEL)()  # type: ignore[no-any-return]
+    return import_string(settings.WAIBAO_OBJECTION_CHANNEL)()

@@ -23,6 +23,7 @@ from waibao.applications import services as application_services
 from waibao.applications.access import access_application, is_applicant, reviews
 from waibao.applications.forms import (
     LIMIT_STATUSES,
+    RESOLVE_DECISIONS,
     TRIAGE_DECISIONS,
     ApplicationForm,
     EvidenceForm,
@@ -293,7 +294,7 @@ def _detail_context(request: HttpRequest, application: Application) -> dict[str,
         "can_resolve": role == Role.PROGRAMME_OFFICE and application.status == S.ON_HOLD,
         "can_triage": role == Role.PROGRAMME_OFFICE and application.status in (S.IN_NOTICE, S.ON_HOLD),
         "triage_choices": TRIAGE_DECISIONS,
-        "resolve_choices": [c for c in ResolveForm.base_fields["decision"].choices if c not in TRIAGE_DECISIONS],
+        "resolve_choices": RESOLVE_DECISIONS,
         "can_pay": can_pay,
         "payment_form": PaymentForm(initial={"amount": remaining, "idempotency_key": uuid.uuid4().hex}),
         "remaining": remaining,

@@ -142,7 +142,8 @@ def change_rows(change: Any) -> list[tuple[str, str, str]]:
 
     rows = []
     for name, value in change.changes.items():
-        label = _("Service categories") if name == "categories" else str(Enterprise._meta.get_field(name).verbose_name)
+        field = Enterprise._meta.get_field(name)
+        label = _("Service categories") if name == "categories" else str(getattr(field, "verbose_name", name))
         rows.append((label, words(name, change.previous.get(name)), words(name, value)))
     return rows
 
