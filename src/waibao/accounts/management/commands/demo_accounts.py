@@ -27,7 +27,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  {account.username:<14} {account.role:<22} {account.note}")
         self.stdout.write("")
         self.stdout.write(
-            "Office, finance and reviewer accounts also ask for a one-time code (TOTP) after the password."
+            "Office, finance and reviewer accounts also ask for a one-time code (TOTP) after the password;"
         )
         self.stdout.write("办公室、财政和审核账号登录时还需输入动态验证码。Get the current code / 获取当前验证码:")
         self.stdout.write("  .venv/bin/waibao otp_code office      (or add the secret below to an authenticator app)")
