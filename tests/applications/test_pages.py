@@ -379,3 +379,21 @@ def test_objection_over_http_needs_the_code_and_the_office(
     objection.refresh_from_db()
     application.refresh_from_db()
     assert objection.status == "not_admitted" and application.status == "in_notice"
+
+
+def test_office_queue_lists_objections_waiting_for_triage(
+    routing: Any, enterprise_user: User, reviewer: User, office: User, client_for: Callable[[User | None], Client]
+) -> None:
+    from tests.applications.conftest import lodge_confirmed
+
+    apply(client_for(enterprise_user), "HZ-12a", 2008, {"fact__software_export_usd": "600000"}, files={"contract": PDF})
+    application = latest(rule_id="HZ-12a")
+    client_for(reviewer).post(f"/applications/{application.pk}/action/", {"action": "start_review"})
+    client_for(reviewer).post(f"/applications/{application.pk}/recommend/", {"amount": "200000"})
+    client_for(office).post(f"/applications/{application.pk}/action/", {"action": "approve"})
+    application.refresh_from_db()
+    assert 'id="triage"' not in client_for(office).get("/applications/queue/").content.decode()
+    lodge_confirmed(application)
+    body = client_for(office).get("/applications/queue/").content.decode()
+    assert 'id="triage"' in body and f"/applications/{application.pk}/#objections" in body
+    assert 'id="triage"' not in client_for(reviewer).get("/applications/queue/").content.decode()

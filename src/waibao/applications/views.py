@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -473,7 +474,12 @@ def work_queue(request: HttpRequest) -> HttpResponse:
         page = int(request.GET.get("page", "1"))
     except ValueError:
         page = 1
-    return render(request, "applications/queue.html", {"queue": selectors.queue(user, page=page)})
+    triage = selectors.objections_awaiting_triage() if user.role == Role.PROGRAMME_OFFICE else []
+    return render(
+        request,
+        "applications/queue.html",
+        {"queue": selectors.queue(user, page=page), "triage": triage, "now": timezone.now()},
+    )
 
 
 @role_required(*STAFF)
