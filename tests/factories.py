@@ -112,6 +112,10 @@ def browser_second_factor(page: Any, user_or_name: User | str) -> None:
     if "/accounts/2fa/" not in page.url:
         return
     user = user_or_name if isinstance(user_or_name, User) else User.objects.get(username=user_or_name)
-    page.fill("input[name=token]", current_code(totp_device(user)))
+    device = totp_device(user)
+    if "/accounts/2fa/setup/" in page.url:
+        page.reload()  # the device now exists: the setup page sends on to the code page
+        page.wait_for_load_state()
+    page.fill("input[name=token]", current_code(device))
     page.click("main form button[type=submit]")
     page.wait_for_load_state()
