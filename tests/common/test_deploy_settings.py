@@ -3,6 +3,7 @@ loads nothing from elsewhere; oversized requests are refused; private files are 
 
 from __future__ import annotations
 
+import base64
 import io
 import os
 import re
@@ -27,6 +28,8 @@ def production_env(tmp_path: Path, **extra: str) -> dict[str, str]:
         WAIBAO_SECRET_KEY=secrets.token_urlsafe(64),
         WAIBAO_ALLOWED_HOSTS="waibao.example.gov.cn",
         WAIBAO_DATA_DIR=str(tmp_path / "data"),
+        WAIBAO_PERSONAL_ID_HASH_KEY=secrets.token_urlsafe(32),
+        WAIBAO_PERSONAL_DATA_KEYS=base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
     )
     env.update(extra)
     return env
