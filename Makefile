@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_ENTERPRISES ?= 2000
 
-.PHONY: install install-test run serve setup-data test lint typecheck check pytest bench clean messages
+.PHONY: install install-test run serve setup-data test lint typecheck check audit pytest bench clean messages
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -62,6 +62,10 @@ check: install-test
 	DJANGO_SETTINGS_MODULE=config.settings.test $(WAIBAO) check --fail-level WARNING
 	DJANGO_SETTINGS_MODULE=config.settings.test $(WAIBAO) makemigrations --check --dry-run
 
+## audit: known vulnerabilities in the pinned requirements (says NOT CHECKED, never a silent pass, when offline)
+audit: install-test
+	$(BIN)/python scripts/pip_audit.py
+
 # The whole suite runs on both databases at once: SQLite in the foreground (with the browser tests), PostgreSQL
 # in a second process (everything but the browser tests) whose output is kept in var/pytest-postgres.log and
 # printed when both are done. Fails when either fails; the closing lines are both runs' pytest summaries.
@@ -80,7 +84,7 @@ pytest: install-test
 	[ $$sqlite -eq 0 ] && [ $$postgres -eq 0 ]
 
 ## test: lint, type checks, Django checks and the whole suite (browser and PostgreSQL tests included)
-test: lint typecheck check pytest
+test: lint typecheck check audit pytest
 
 ## messages: refresh every app's Chinese catalogue from the source (needs Debian's gettext)
 messages:

@@ -39,12 +39,19 @@ def database_config(default_sqlite_path: Path) -> dict[str, Any]:
         if config["ENGINE"] == "django.db.backends.sqlite3":
             config["OPTIONS"] = sqlite_options()
         return config
-    default_sqlite_path.parent.mkdir(parents=True, exist_ok=True)
+    private_sqlite_file(default_sqlite_path)
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": str(default_sqlite_path),
         "OPTIONS": sqlite_options(),
     }
+
+
+def private_sqlite_file(path: Path) -> None:
+    """Create the data folder (0700) and the database file (0600) before SQLite does, so neither is world-readable."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if not path.exists():
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
 
 
 def sqlite_options() -> dict[str, Any]:

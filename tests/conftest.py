@@ -12,7 +12,8 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from tests.factories import EnterpriseFactory, make_user
+from tests.factories import EnterpriseFactory, make_user, verify_second_factor
+from waibao.accounts.mfa import needs_second_factor
 from waibao.accounts.models import Role, User
 from waibao.governance.dataset import load_governance_dataset
 from waibao.registry.dataset import load_registry_dataset
@@ -89,6 +90,8 @@ def client_for() -> Callable[[User | None], Client]:
         client = Client()
         if user is not None:
             client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+            if needs_second_factor(user):
+                verify_second_factor(client, user)
         return client
 
     return make

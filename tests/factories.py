@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 from decimal import Decimal
+from typing import Any
 
 import factory
 from factory.django import DjangoModelFactory
@@ -80,3 +81,41 @@ def make_user(role: str, **kwargs: object) -> User:
     if role == Role.TRAINING_INSTITUTION and "training_institution" not in kwargs:
         kwargs["training_institution"] = TrainingInstitutionFactory()
     return UserFactory(role=role, **kwargs)
+
+
+def totp_device(user: User) -> Any:
+    """The user's confirmed TOTP device (made on first call), ready for a fresh code (replay mark cleared)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+    elif device.last_t != -1:
+        device.last_t = -1
+        device.save(update_fields=["last_t"])
+    return device
+
+
+def verify_second_factor(client: Any, user: User) -> None:
+    """Mark a test client's session as verified with the user's device, as the code page would."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = totp_device(user).persistent_id
+    session.save()
+
+
+def browser_second_factor(page: Any, user_or_name: User | str) -> None:
+    """In a browser test: if the sign-in asks for the one-time code, type the current one."""
+    from waibao.accounts.mfa import current_code
+
+    if "/accounts/2fa/" not in page.url:
+        return
+    user = user_or_name if isinstance(user_or_name, User) else User.objects.get(username=user_or_name)
+    device = totp_device(user)
+    if "/accounts/2fa/setup/" in page.url:
+        page.reload()  # the device now exists: the setup page sends on to the code page
+        page.wait_for_load_state()
+    page.fill("input[name=token]", current_code(device))
+    page.click("main form button[type=submit]")
+    page.wait_for_load_state()

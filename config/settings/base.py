@@ -6,7 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from config.env import BASE_DIR, database_config, env_int, env_str
 
-SECRET_KEY = env_str("WAIBAO_SECRET_KEY", "insecure-development-key-change-me")
+DEVELOPMENT_SECRET_KEY = "insecure-development-key-change-me"  # noqa: S105 - refused by production settings
+SECRET_KEY = env_str("WAIBAO_SECRET_KEY", DEVELOPMENT_SECRET_KEY)
 DEBUG = False
 ALLOWED_HOSTS: list[str] = ["127.0.0.1", "localhost", "[::1]"]
 
@@ -24,6 +25,9 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "csp",
     "waibao.common",
     "waibao.accounts",
     "waibao.audit",
@@ -41,13 +45,17 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "waibao.common.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "waibao.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "waibao.common.middleware.DomainErrorMiddleware",
@@ -84,8 +92,9 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "waibao.accounts.passwords.LocalBreachedPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
@@ -99,10 +108,11 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 
-# Brute-force lockout: five failures for one username from one address lock it for 30 minutes.
+# Brute-force lockout: five failures lock the account for 30 minutes whatever addresses they came from,
+# and five failures from one address lock that address (password spraying across accounts).
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.5  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 
@@ -160,4 +170,43 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
+}
+
+# --- Security (issue 9 §3–§5): client address, two-factor, CSP, request size, site URL -------------------
+# The number of reverse proxies in front of the platform that append to X-Forwarded-For. 0: REMOTE_ADDR is
+# the client. Every per-client limit (sign-in lockout, objections, registration) reads the address through
+# `waibao.common.clientip.client_ip`, so a proxy never makes the whole city one client.
+WAIBAO_TRUSTED_PROXY_COUNT = env_int("WAIBAO_TRUSTED_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "waibao.common.clientip.client_ip"
+# Absolute links in mail (no trailing slash), e.g. https://waibao.example.gov.cn
+WAIBAO_SITE_URL = env_str("WAIBAO_SITE_URL", "http://127.0.0.1:8000")
+# Staff roles that must sign in with a one-time code (TOTP) as well as the password.
+OTP_TOTP_ISSUER = "waibao"
+# Any request whose declared body is larger is refused with 413 before it is read (uploads included).
+WAIBAO_MAX_REQUEST_BYTES = env_int("WAIBAO_MAX_REQUEST_BYTES", 64 * 1024 * 1024)
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+# Self-registration: at most this many per client address an hour.
+WAIBAO_REGISTRATIONS_PER_HOUR = env_int("WAIBAO_REGISTRATIONS_PER_HOUR", 3)
+# Public objections: the code sent to the contact, the office's triage time limit, the caps.
+WAIBAO_OBJECTION_CHANNEL = "waibao.applications.objection_channel.EmailChannel"
+WAIBAO_OBJECTION_CODE_MINUTES = 30
+WAIBAO_OBJECTION_TRIAGE_HOURS = env_int("WAIBAO_OBJECTION_TRIAGE_HOURS", 48)
+WAIBAO_OBJECTIONS_PER_APPLICATION = 20
+WAIBAO_OBJECTIONS_PER_CONTACT_PER_DAY = 3
+WAIBAO_OBJECTIONS_PER_CLIENT_PER_HOUR = 5
+# Content-Security-Policy on every page: scripts and styles from our own static files only.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
 }

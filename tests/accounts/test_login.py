@@ -15,10 +15,11 @@ def attempt(client: Client, username: str, password: str) -> int:
     return client.post("/accounts/login/", {"username": username, "password": password}).status_code
 
 
-def test_correct_password_signs_in(office: User) -> None:
+def test_correct_password_signs_in(enterprise_user: User) -> None:
     client = Client()
-    assert attempt(client, "office", "Correct-Horse-9") == 302
-    assert client.get("/registry/").status_code == 200
+    assert attempt(client, "ent", "Correct-Horse-9") == 302
+    assert client.get("/registry/my/").status_code in (200, 302)
+    assert client.session.get("_auth_user_id") == str(enterprise_user.pk)
 
 
 def test_five_failures_lock_the_account_even_for_the_right_password(office: User) -> None:

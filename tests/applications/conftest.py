@@ -100,3 +100,49 @@ def apply(
 
 def latest(**filters: Any) -> Application:
     return Application.objects.filter(**filters).order_by("-pk").first()  # type: ignore[return-value]
+
+
+def code_sent_to(contact: str) -> str:
+    """The confirmation code in the last e-mail sent to `contact`."""
+    import re
+
+    from django.core import mail
+
+    message = [m for m in mail.outbox if contact in m.to][-1]
+    found = re.search(r"\b(\d{6})\b", message.subject)
+    assert found, message.subject
+    return found.group(1)
+
+
+def lodge_confirmed(
+    application: Application,
+    *,
+    name: str = "王五",
+    contact: str = "objector@example.com",
+    text: str = "The export figure is wrong",
+    client: str = "",
+    admit_by: User | None = None,
+) -> Any:
+    """An objection lodged, confirmed with the code mailed to the contact, and (with `admit_by`) admitted."""
+    from django.test import TestCase
+
+    from waibao.applications.services import objection_confirm, objection_lodge, objection_triage
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        objection = objection_lodge(application=application, name=name, contact=contact, text=text, client=client)
+    objection = objection_confirm(objection=objection, code=code_sent_to(contact))
+    if admit_by is not None:
+        objection = objection_triage(acting_user=admit_by, objection=objection, admit=True)
+    return objection
+
+
+def object_over_http(client: Client, application: Application, *, contact: str = "objector@example.com") -> Any:
+    """A visitor objects on /notice/ and confirms with the mailed code; returns the confirmation response."""
+    from django.test import TestCase
+
+    post = {"application": application.pk, "name": "王五", "contact": contact, "text": "The export figure is wrong"}
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        step_one = client.post("/notice/", post)
+    assert step_one.status_code == 200, step_one.content.decode()[-2000:]
+    ticket = step_one.context["form"].initial["ticket"]
+    return client.post("/notice/confirm/", {"ticket": ticket, "code": code_sent_to(contact)})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import zipfile
 from collections.abc import Callable
 from typing import Any
 
@@ -13,7 +14,9 @@ from openpyxl import Workbook
 
 from tests.applications.conftest import PDF, PNG, apply, docx_bytes, latest
 from waibao.accounts.models import User
-from waibao.applications.evidence import DOCX, JPEG, XLSX, check_upload, evidence_dir, sniff_type
+from waibao.applications.evidence import DOCX, JPEG, XLSX, check_upload, download_name, evidence_dir, sniff_type
+from waibao.applications.evidence import PDF as PDF_TYPE
+from waibao.applications.evidence import PNG as PNG_TYPE
 from waibao.applications.models import Application, ApplicationStatus, Evidence
 from waibao.common.errors import DomainError
 
@@ -156,3 +159,69 @@ def test_more_evidence_only_while_draft_or_returned(
     # A reviewer cannot add evidence to someone's application.
     client_for(reviewer).post(url, {"kind": "invoice", "file": SimpleUploadedFile("r.pdf", PDF)})
     assert application.evidence.count() == 2
+
+
+# --- issue 9 §4: the download carries the detected type's extension; macro files are refused -----------
+
+POLYGLOT = b"%PDF-1.4\n<html><body><script>alert(document.cookie)</script></body></html>\n%%EOF\n"
+
+
+def macro_workbook(*, declared_only: bool = False) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        kind = "application/vnd.ms-excel.sheet.macroEnabled.main+xml"
+        archive.writestr("[Content_Types].xml", f'<Types><Override ContentType="{kind}"/></Types>')
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        if not declared_only:
+            archive.writestr("xl/vbaProject.bin", b"\xd0\xcf\x11\xe0 vba")
+    return buffer.getvalue()
+
+
+def macro_document() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<document/>")
+        archive.writestr("word/vbaProject.bin", b"\xd0\xcf\x11\xe0 vba")
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    "content,name", [(macro_workbook(), "budget.xlsm"), (macro_workbook(declared_only=True), "budget.xlsx")]
+)
+def test_office_files_with_macros_are_refused(content: bytes, name: str) -> None:
+    with pytest.raises(DomainError) as refused:
+        check_upload(io.BytesIO(content), name=name)
+    assert refused.value.code == "file_type"
+
+
+def test_word_file_with_macros_is_refused() -> None:
+    assert sniff_type(macro_document()) is None
+
+
+def test_download_name_takes_the_detected_type() -> None:
+    assert download_name("report.html", PDF_TYPE) == "report.pdf"
+    assert download_name("budget.xlsm", XLSX) == "budget.xlsx"
+    assert download_name("photo", JPEG) == "photo.jpg"
+    assert download_name("../../x.svg", PNG_TYPE) == "x.png"
+
+
+@pytest.mark.django_db
+def test_polyglot_pdf_html_is_served_as_pdf_attachment(
+    routing: Any, enterprise_user: User, client_for: Callable[[User | None], Client]
+) -> None:
+    owner = client_for(enterprise_user)
+    apply(owner, "HZ-12a", 2008, {"fact__software_export_usd": "600000"}, files={"contract": PDF}, submit=False)
+    application = latest(rule_id="HZ-12a")
+    owner.post(
+        f"/applications/{application.pk}/evidence/",
+        {"kind": "invoice", "file": SimpleUploadedFile("report.html", POLYGLOT, content_type="text/html")},
+    )
+    row = application.evidence.get(original_name="report.html")
+    response = owner.get(f"/applications/{application.pk}/evidence/{row.pk}/")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Disposition"].startswith("attachment")
+    assert 'filename="report.pdf"' in response["Content-Disposition"]
+    assert ".html" not in response["Content-Disposition"]

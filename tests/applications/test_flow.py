@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from tests.applications.conftest import PDF, apply, latest
+from tests.applications.conftest import PDF, apply, latest, object_over_http
 from waibao.accounts.models import User
 from waibao.applications.models import Application, ApplicationStatus, Notification, ObjectionStatus
 from waibao.audit.models import AuditEvent
@@ -190,14 +190,15 @@ def test_whole_path(
     act(as_office, application, "final_approve")
     assert status_of(application) == S.IN_NOTICE
 
-    # Anyone objects; the application is held; the office dismisses the objection.
-    response = as_public.post(
-        "/notice/",
-        {"application": application.pk, "name": "王五", "contact": "13800000000", "text": "The export figure is wrong"},
-    )
+    # Anyone objects and confirms the code mailed to them; the office admits the objection (the application is
+    # held), then dismisses it.
+    response = object_over_http(as_public, application)
     assert response.status_code == 302
-    assert status_of(application) == S.ON_HOLD
+    assert status_of(application) == S.IN_NOTICE
     objection = application.objections.get()
+    assert objection.status == ObjectionStatus.AWAITING_TRIAGE
+    as_office.post(f"/applications/{application.pk}/resolve/", {"objection": objection.pk, "decision": "admit"})
+    assert status_of(application) == S.ON_HOLD
     as_office.post(
         f"/applications/{application.pk}/resolve/",
         {"objection": objection.pk, "decision": "dismiss", "resolution": "Checked against the customs record"},

@@ -177,7 +177,13 @@ def test_public_notice_page_and_honeypot(
     body = public.get("/notice/").content.decode()
     assert f'id="notice-{application.pk}"' in body and "200,000.00" in body
     # A robot fills the hidden field: thanked, but nothing happens.
-    post = {"application": application.pk, "name": "bot", "contact": "x", "text": "spam", "website": "http://x"}
+    post = {
+        "application": application.pk,
+        "name": "bot",
+        "contact": "bot@example.com",
+        "text": "spam",
+        "website": "http://x",
+    }
     assert public.post("/notice/", post).status_code == 302
     assert Objection.objects.count() == 0
     # Nonsense application ids are refused with a message.
@@ -378,3 +384,57 @@ def test_software_exports_prefilled_from_approved_statistics(
     monkeypatch.setattr("waibao.statistics.selectors.software_export_usd", lambda **kw: Decimal("0"))
     page = client_for(enterprise_user).get("/applications/new/?rule=HZ-12a&year=2009").content.decode()
     assert 'value="0' not in page.split('name="fact__software_export_usd"')[1].split(">")[0]
+
+
+def test_objection_over_http_needs_the_code_and_the_office(
+    routing: Any, enterprise_user: User, reviewer: User, office: User, client_for: Callable[[User | None], Client]
+) -> None:
+    from tests.applications.conftest import object_over_http
+
+    apply(client_for(enterprise_user), "HZ-12a", 2008, {"fact__software_export_usd": "600000"}, files={"contract": PDF})
+    application = latest(rule_id="HZ-12a")
+    client_for(reviewer).post(f"/applications/{application.pk}/action/", {"action": "start_review"})
+    client_for(reviewer).post(
+        f"/applications/{application.pk}/recommend/", {"amount": "200000", "reason": "核对了出口合同"}
+    )
+    client_for(office).post(f"/applications/{application.pk}/action/", {"action": "approve"})
+    public = client_for(None)
+    # A phone number is no longer a contact: the code goes by e-mail.
+    response = public.post(
+        "/notice/", {"application": application.pk, "name": "A", "contact": "13800000000", "text": "x"}
+    )
+    assert response.status_code == 200 and "contact" in response.context["form"].errors
+    # A forged ticket confirms nothing.
+    assert public.post("/notice/confirm/", {"ticket": "1:forged", "code": "123456"}).status_code == 302
+    assert object_over_http(public, application).status_code == 302
+    objection = Objection.objects.get()
+    assert objection.status == "awaiting_triage"
+    detail = client_for(office).get(f"/applications/{application.pk}/").content.decode()
+    assert 'value="admit"' in detail and 'value="dismiss"' not in detail
+    client_for(office).post(
+        f"/applications/{application.pk}/resolve/",
+        {"objection": objection.pk, "decision": "not_admitted", "resolution": "Not about this application"},
+    )
+    objection.refresh_from_db()
+    application.refresh_from_db()
+    assert objection.status == "not_admitted" and application.status == "in_notice"
+
+
+def test_office_queue_lists_objections_waiting_for_triage(
+    routing: Any, enterprise_user: User, reviewer: User, office: User, client_for: Callable[[User | None], Client]
+) -> None:
+    from tests.applications.conftest import lodge_confirmed
+
+    apply(client_for(enterprise_user), "HZ-12a", 2008, {"fact__software_export_usd": "600000"}, files={"contract": PDF})
+    application = latest(rule_id="HZ-12a")
+    client_for(reviewer).post(f"/applications/{application.pk}/action/", {"action": "start_review"})
+    client_for(reviewer).post(
+        f"/applications/{application.pk}/recommend/", {"amount": "200000", "reason": "核对了出口合同"}
+    )
+    client_for(office).post(f"/applications/{application.pk}/action/", {"action": "approve"})
+    application.refresh_from_db()
+    assert 'id="triage"' not in client_for(office).get("/applications/queue/").content.decode()
+    lodge_confirmed(application)
+    body = client_for(office).get("/applications/queue/").content.decode()
+    assert 'id="triage"' in body and f"/applications/{application.pk}/#objections" in body
+    assert 'id="triage"' not in client_for(reviewer).get("/applications/queue/").content.decode()

@@ -12,11 +12,18 @@ from typing import Any
 import pytest
 from django.db import IntegrityError, transaction
 
-from tests.applications.conftest import PDF
+from tests.applications.conftest import PDF, code_sent_to, lodge_confirmed
 from waibao.accounts.models import User
 from waibao.applications import policy
 from waibao.applications.evidence import evidence_dir
-from waibao.applications.models import Application, ApplicationStatus, Evidence, Objection, ObjectionStatus
+from waibao.applications.models import (
+    Application,
+    ApplicationStatus,
+    Evidence,
+    Notification,
+    Objection,
+    ObjectionStatus,
+)
 from waibao.applications.policy import NotEntitledError
 from waibao.applications.services import (
     Person,
@@ -28,8 +35,10 @@ from waibao.applications.services import (
     application_submit,
     application_transition,
     check_recommended_amount,
+    objection_confirm,
     objection_lodge,
     objection_resolve,
+    objection_triage,
 )
 from waibao.audit.models import AuditEvent
 from waibao.common.errors import DomainError, PermissionDeniedError
@@ -381,8 +390,8 @@ def test_objection_holds_then_uphold_rejects(
     routing: Any, enterprise_user: User, reviewer: User, office: User, later: Callable[[int], None]
 ) -> None:
     application = to_notice(software_export(enterprise_user), reviewer, office, "200000.00")
-    one = objection_lodge(application=application, name="A", contact="a@example.com", text="Not offshore")
-    two = objection_lodge(application=application, name="B", contact="b@example.com", text="Also wrong")
+    one = lodge_confirmed(application, name="A", contact="a@example.com", text="Not offshore", admit_by=office)
+    two = lodge_confirmed(application, name="B", contact="b@example.com", text="Also wrong", admit_by=office)
     application.refresh_from_db()
     assert application.status == S.ON_HOLD
     # Final approval waits for the objections even after the notice ends.
@@ -404,8 +413,8 @@ def test_objection_dismiss_waits_for_all_open_objections(
     routing: Any, enterprise_user: User, reviewer: User, office: User
 ) -> None:
     application = to_notice(software_export(enterprise_user), reviewer, office, "200000.00")
-    one = objection_lodge(application=application, name="A", contact="a", text="x")
-    two = objection_lodge(application=application, name="B", contact="b", text="y")
+    one = lodge_confirmed(application, name="A", contact="a@example.com", text="x", admit_by=office)
+    two = lodge_confirmed(application, name="B", contact="b@example.com", text="y", admit_by=office)
     objection_resolve(acting_user=office, objection=one, decision="dismiss", resolution="Unfounded")
     application.refresh_from_db()
     assert application.status == S.ON_HOLD
@@ -422,25 +431,124 @@ def test_objection_refused_outside_the_notice_period(
 ) -> None:
     application = software_export(enterprise_user)
     with pytest.raises(DomainError):
-        objection_lodge(application=application, name="A", contact="a", text="x")
+        objection_lodge(application=application, name="A", contact="a@example.com", text="x")
     to_notice(application, reviewer, office, "200000.00")
     with pytest.raises(DomainError):
-        objection_lodge(application=application, name="", contact="a", text="x")
+        objection_lodge(application=application, name="", contact="a@example.com", text="x")
     later(8)
     with pytest.raises(DomainError) as refused:
-        objection_lodge(application=application, name="A", contact="a", text="x")
+        objection_lodge(application=application, name="A", contact="a@example.com", text="x")
     assert refused.value.code == "notice_ended"
     assert Objection.objects.count() == 0
 
 
-def test_objections_are_rate_limited(routing: Any, enterprise_user: User, reviewer: User, office: User) -> None:
+# --- issue 9 §3: objections cannot freeze the programme ---------------------------------------------------
+
+
+def test_an_anonymous_objection_holds_nothing_and_notifies_nobody(
+    routing: Any, enterprise_user: User, reviewer: User, office: User
+) -> None:
+    """Reproduced: one anonymous objection held the application and notified ~4 staff."""
     application = to_notice(software_export(enterprise_user), reviewer, office, "200000.00")
-    for i in range(5):
-        objection_lodge(application=application, name="A", contact="a", text=f"x{i}", client="same")
+    before = Notification.objects.count()
+    objection = objection_lodge(application=application, name="A", contact="a@example.com", text="x")
+    application.refresh_from_db()
+    assert application.status == S.IN_NOTICE and objection.status == ObjectionStatus.UNVERIFIED
+    assert Notification.objects.count() == before
+    # A contact that cannot receive a code is refused.
     with pytest.raises(DomainError) as refused:
-        objection_lodge(application=application, name="A", contact="a", text="again", client="same")
+        objection_lodge(application=application, name="A", contact="13800000000", text="x")
+    assert refused.value.field == "contact"
+
+
+def test_a_confirmed_objection_waits_for_triage_and_only_the_office_is_told(
+    routing: Any, enterprise_user: User, reviewer: User, office: User, later: Callable[[int], None]
+) -> None:
+    application = to_notice(software_export(enterprise_user), reviewer, office, "200000.00")
+    before = set(Notification.objects.values_list("pk", flat=True))
+    objection = lodge_confirmed(application)
+    application.refresh_from_db()
+    assert objection.status == ObjectionStatus.AWAITING_TRIAGE and application.status == S.IN_NOTICE
+    assert objection.triage_due_at is not None and objection.triage_due_at > objection.contact_verified_at
+    told = Notification.objects.exclude(pk__in=before)
+    assert {n.user_id for n in told} == {office.pk}
+    # Final approval waits for the triage too (the objection is not ignored because it holds nothing).
+    later(30)
+    with pytest.raises(DomainError) as refused:
+        application_transition(acting_user=office, application=application, action="final_approve")
+    assert refused.value.code == "objection_open"
+    # Only the office triages; not admitting needs a reason and holds nothing.
+    with pytest.raises(DomainError):
+        objection_triage(acting_user=reviewer, objection=objection, admit=True)
+    with pytest.raises(DomainError):
+        objection_triage(acting_user=office, objection=objection, admit=False, reason="")
+    objection = objection_triage(acting_user=office, objection=objection, admit=False, reason="Not about this case")
+    application.refresh_from_db()
+    assert objection.status == ObjectionStatus.NOT_ADMITTED and application.status == S.IN_NOTICE
+    application_transition(acting_user=office, application=application, action="final_approve")
+    application.refresh_from_db()
+    assert application.status == S.COMMITTED
+
+
+def test_after_a_dismissal_the_next_objection_does_not_hold_without_triage(
+    routing: Any, enterprise_user: User, reviewer: User, office: User
+) -> None:
+    """Reproduced: after a dismissal the next objection held the application again at once."""
+    application = to_notice(software_export(enterprise_user), reviewer, office, "200000.00")
+    first = lodge_confirmed(application, contact="a@example.com", admit_by=office)
+    application.refresh_from_db()
+    assert application.status == S.ON_HOLD
+    objection_resolve(acting_user=office, objection=first, decision="dismiss", resolution="Unfounded")
+    second = lodge_confirmed(application, contact="b@example.com", text="The same again")
+    application.refresh_from_db()
+    assert second.status == ObjectionStatus.AWAITING_TRIAGE and application.status == S.IN_NOTICE
+
+
+def test_wrong_or_expired_codes_confirm_nothing(
+    routing: Any, enterprise_user: User, reviewer: User, office: User, settings: Any
+) -> None:
+    from django.test import TestCase
+
+    application = to_notice(software_export(enterprise_user), reviewer, office, "200000.00")
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        objection = objection_lodge(application=application, name="A", contact="a@example.com", text="x")
+    code = code_sent_to("a@example.com")
+    wrong = f"{(int(code) + 1) % 10**6:06d}"
+    for _attempt in range(5):
+        with pytest.raises(DomainError) as refused:
+            objection_confirm(objection=objection, code=wrong)
+        assert refused.value.code == "code_wrong"
+    with pytest.raises(DomainError) as refused:
+        objection_confirm(objection=objection, code=code)  # too many attempts: even the right code is refused
+    assert refused.value.code == "code_expired"
+    objection.refresh_from_db()
+    assert objection.status == ObjectionStatus.UNVERIFIED
+
+
+def test_objection_caps_per_client_contact_and_application(
+    routing: Any, enterprise_user: User, reviewer: User, office: User, settings: Any
+) -> None:
+    application = to_notice(software_export(enterprise_user), reviewer, office, "200000.00")
+    settings.WAIBAO_OBJECTIONS_PER_CLIENT_PER_HOUR = 2
+    for i in range(2):
+        objection_lodge(application=application, name="A", contact=f"c{i}@example.com", text="x", client="same")
+    with pytest.raises(DomainError) as refused:
+        objection_lodge(application=application, name="A", contact="c9@example.com", text="x", client="same")
     assert refused.value.code == "rate_limited"
-    objection_lodge(application=application, name="B", contact="b", text="other", client="other")
+    # Per contact a day, whatever the address.
+    settings.WAIBAO_OBJECTIONS_PER_CONTACT_PER_DAY = 1
+    objection_lodge(application=application, name="B", contact="b@example.com", text="x", client="b1")
+    with pytest.raises(DomainError) as refused:
+        objection_lodge(application=application, name="B", contact="B@Example.com", text="x", client="b2")
+    assert refused.value.code == "rate_limited" and refused.value.field == "contact"
+    # Per application: confirmed objections beyond the cap are refused.
+    settings.WAIBAO_OBJECTIONS_PER_CONTACT_PER_DAY = 100
+    settings.WAIBAO_OBJECTIONS_PER_APPLICATION = 2
+    lodge_confirmed(application, contact="d1@example.com")
+    lodge_confirmed(application, contact="d2@example.com")
+    with pytest.raises(DomainError) as refused:
+        objection_lodge(application=application, name="D", contact="d3@example.com", text="x")
+    assert refused.value.code == "objection_cap"
 
 
 # --- commitment on the ledger --------------------------------------------------------------------------

@@ -28,3 +28,6 @@ def login(page: Any, username: str, password: str) -> None:
     page.fill("input[name=password]", password)
     page.click("main form button[type=submit]")
     page.wait_for_load_state()
+    from tests.factories import browser_second_factor
+
+    browser_second_factor(page, username)

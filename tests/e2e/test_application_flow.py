@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from tests.applications.conftest import code_sent_to
 from tests.e2e.conftest import login
 from waibao.accounts.models import User
 from waibao.applications.dataset import load_routing_dataset
@@ -132,10 +133,20 @@ def test_apply_review_notice_objection_commit_pay(
     assert visitor.evaluate("document.documentElement.scrollWidth") <= 375 + 1
     visitor.click(f"#notice-{application.pk} a")
     visitor.fill("#objection-form input[name=name]", "王五")
-    visitor.fill("#objection-form input[name=contact]", "13800000000")
+    visitor.fill("#objection-form input[name=contact]", "wangwu@example.com")
     visitor.fill("#objection-form textarea[name=text]", "出口额有误")
     visitor.click("#objection-form button[type=submit]")
     visitor.wait_for_load_state()
+    # The code mailed to the visitor confirms the objection; it holds nothing until the office admits it.
+    visitor.fill("#objection-confirm input[name=code]", code_sent_to("wangwu@example.com"))
+    visitor.click("#objection-confirm button[type=submit]")
+    visitor.wait_for_load_state()
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.IN_NOTICE
+    office_page.goto(f"{office_page.base_url}{detail}")
+    office_page.select_option("#objections select[name=decision]", "admit")
+    office_page.click("#objections button[data-action=resolve]")
+    office_page.wait_for_load_state()
     application.refresh_from_db()
     assert application.status == ApplicationStatus.ON_HOLD
 

@@ -28,4 +28,4 @@ def test_fixed_query_count_for_every_page_size(office: User, client_for: Callabl
     filtered = count_queries(client, "/registry/enterprises/?per_page=100&zone=htz&category=ito&sort=-capital")
     assert len(set(counts.values())) == 1, counts
     assert filtered == counts[20]
-    assert counts[20] <= 12
+    assert counts[20] <= 13  # 12, and one for the staff member's two-factor device (django-otp, per request)

@@ -71,6 +71,10 @@ def test_weak_password_rolls_back_the_enterprise(dataset: object) -> None:
 def test_update_records_each_changed_field(enterprise_user: User) -> None:
     enterprise = enterprise_user.enterprise
     assert enterprise is not None
+    # Not yet recognised: its own edits apply at once (a recognised one files a change request, see
+    # tests/registry/test_changes_and_claims.py).
+    enterprise.status = "verified"
+    enterprise.save(update_fields=["status"])
     zone = Zone.objects.get(code="htz")
     enterprise_update(
         acting_user=enterprise_user,

@@ -39,6 +39,9 @@ def sign_in(page: Any, user: User) -> None:
     page.fill("input[name=password]", "Correct-Horse-9")
     with page.expect_navigation():
         page.click("main form button[type=submit]")
+    from tests.factories import browser_second_factor
+
+    browser_second_factor(page, user)
 
 
 def test_file_approve_and_see_it_on_the_dashboard(rates: None, ent_user: User, office: User, page: Any) -> None:

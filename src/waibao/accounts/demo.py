@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
 
+from waibao.accounts.mfa import demo_device, needs_second_factor
 from waibao.accounts.models import Role, User
 from waibao.governance.models import Department
 from waibao.registry.models import Enterprise, EnterpriseStatus, Zone
@@ -88,14 +90,22 @@ def ensure_demo_accounts() -> list[DemoAccount]:
             user.is_active = True
             user.set_password(DEMO_PASSWORD)
             user.save()
+            if needs_second_factor(user):
+                demo_device(user, demo_totp_key(username))
             accounts.append(DemoAccount(username, role, note))
         admin = User.objects.filter(username="admin").first() or User(username="admin")
         admin.is_superuser = admin.is_staff = True
         admin.role = Role.PROGRAMME_OFFICE
         admin.set_password(DEMO_PASSWORD)
         admin.save()
+        demo_device(admin, demo_totp_key("admin"))
         accounts.append(DemoAccount("admin", Role.PROGRAMME_OFFICE, "superuser (Django admin at /admin/)"))
     return accounts
+
+
+def demo_totp_key(username: str) -> str:
+    """The known TOTP secret (hex) of a demo staff account: the same on every demo database."""
+    return hashlib.sha1(f"waibao-demo-totp:{username}".encode(), usedforsecurity=False).hexdigest()
 
 
 def _institution_code() -> str:

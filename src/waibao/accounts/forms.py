@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from waibao.accounts.models import Role
 from waibao.accounts.services import STAFF_ACCOUNT_ROLES
+from waibao.common.forms import CleanTextForm
 from waibao.governance.models import Department
 from waibao.registry.credit_code import check_credit_code
 from waibao.registry.models import Zone
@@ -20,7 +21,7 @@ class LoginForm(AuthenticationForm):
     password = forms.CharField(label=_("Password"), strip=False, widget=forms.PasswordInput)
 
 
-class RegistrationForm(forms.Form):
+class RegistrationForm(CleanTextForm):
     credit_code = forms.CharField(
         label=_("Unified social credit code"),
         max_length=40,
@@ -53,7 +54,7 @@ class RegistrationForm(forms.Form):
         return data
 
 
-class StaffUserForm(forms.Form):
+class StaffUserForm(CleanTextForm):
     username = forms.RegexField(label=_("Username"), max_length=150, regex=r"^[\w.@+-]+$")
     full_name = forms.CharField(label=_("Full name"), max_length=100, required=False)
     email = forms.EmailField(label=_("Email"), required=False)
@@ -74,3 +75,11 @@ class StaffUserForm(forms.Form):
         if data.get("role") == Role.TRAINING_INSTITUTION and not data.get("training_institution"):
             self.add_error("training_institution", _("A training-institution user belongs to an institution."))
         return data
+
+
+class OneTimeCodeForm(CleanTextForm):
+    token = forms.CharField(
+        label=_("Six-digit code from your authenticator app"),
+        max_length=12,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+    )

@@ -93,3 +93,20 @@ class User(AbstractUser):
     def is_staff_member(self) -> bool:
         """Government staff of any role (not Django's `is_staff`, which only opens the admin)."""
         return self.role in STAFF_ROLES
+
+
+class RateLimitHit(models.Model):
+    """One counted attempt for a per-client or per-contact limit (registration, objections).
+
+    Kept in the database so that every worker process sees the same count; `key` is a keyed hash, never the
+    address or contact itself."""
+
+    scope = models.CharField(max_length=32)
+    key = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["scope", "key", "created_at"], name="ratelimit_scope_key_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.scope}: {self.key[:8]}"

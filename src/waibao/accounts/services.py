@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from waibao.accounts.models import Role, User
 from waibao.audit.services import audit_record
 from waibao.common.errors import DomainError, PermissionDeniedError
+from waibao.common.text import clean_text
 from waibao.governance.models import Department
 from waibao.registry.models import Zone
 from waibao.talent.models import TrainingInstitution
@@ -39,6 +40,8 @@ def staff_user_create(
     """The programme office makes accounts for staff and training institutions (enterprises register themselves)."""
     if acting_user.role != Role.PROGRAMME_OFFICE:
         raise PermissionDeniedError()
+    full_name = clean_text(full_name, field="full_name")
+    email = clean_text(email, field="email")
     if role not in STAFF_ACCOUNT_ROLES:
         raise DomainError(_("Enterprise accounts are made by self-registration."), field="role", code="role")
     if role == Role.DEPARTMENT_REVIEWER and department is None:

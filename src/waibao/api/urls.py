@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.urls import path
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, ValidationError
 
 from waibao.api.registry import router as registry_router
@@ -14,7 +18,17 @@ from waibao.common.middleware import domain_error_response
 from waibao.governance.api import router as governance_router
 from waibao.statistics.api import router as statistics_router
 
-api = NinjaAPI(title="waibao API", version="1", urls_namespace="api-v1")
+
+class VendoredSwagger(Swagger):
+    """Swagger UI from our vendored static files (static/vendor/swagger-ui/): the page loads nothing from elsewhere."""
+
+    def render_page(self, request: HttpRequest, api: NinjaAPI, **kwargs: Any) -> HttpResponse:
+        self.settings["url"] = self.get_openapi_url(api, kwargs)
+        context = {"swagger_settings": json.dumps(self.settings), "api": api, "add_csrf": True}
+        return render(request, "api/swagger.html", context)
+
+
+api = NinjaAPI(title="waibao API", version="1", urls_namespace="api-v1", docs=VendoredSwagger())
 
 
 @api.exception_handler(DomainError)

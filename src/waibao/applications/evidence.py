@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import io
+import os
 import uuid
 import zipfile
 from dataclasses import dataclass
@@ -25,6 +26,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 EXTENSIONS = {PDF: ".pdf", PNG: ".png", JPEG: ".jpg", XLSX: ".xlsx", DOCX: ".docx"}
+# Parts of an Office package that hold macros (VBA projects, old Excel 4 macro sheets are inside vbaProject too).
+MACRO_PARTS = frozenset({"vbaproject.bin", "vbadata.xml", "vbaprojectsignature.bin"})
 
 
 @dataclass(frozen=True)
@@ -63,13 +66,37 @@ def sniff_type(content: bytes) -> str | None:
                 names = set(archive.namelist())
         except (zipfile.BadZipFile, ValueError, OSError):
             return None
-        if "[Content_Types].xml" not in names:
+        if "[Content_Types].xml" not in names or has_macros(names):
             return None
         if "xl/workbook.xml" in names:
             return XLSX
         if "word/document.xml" in names:
             return DOCX
     return None
+
+
+def has_macros(names: set[str]) -> bool:
+    """An Office file that carries a VBA project (xlsm, docm, or an xlsx/docx renamed from one)."""
+    return any(n.lower().rsplit("/", 1)[-1] in MACRO_PARTS for n in names)
+
+
+def has_macros_declared(content: bytes) -> bool:
+    """The package declares a macro-enabled main part (its content type says so, even without vbaProject.bin)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            types = archive.read("[Content_Types].xml")
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
+        return False
+    return b"macroEnabled" in types or b"vbaProject" in types
+
+
+def download_name(original_name: str, content_type: str) -> str:
+    """The name a download carries: the uploaded stem with the extension of the detected type.
+
+    A PDF/HTML polyglot uploaded as `report.html` comes back as `report.pdf`, so no browser or desktop
+    opens it as a page."""
+    stem = Path(_clean_name(original_name)).stem or "file"
+    return f"{stem}{EXTENSIONS.get(content_type, '.bin')}"
 
 
 def _clean_name(name: str) -> str:
@@ -91,9 +118,15 @@ def check_upload(stream: IO[bytes], *, name: str, limit: int | None = None) -> C
     if not content:
         raise DomainError(_("“%(name)s” is empty.") % {"name": _clean_name(name)}, code="empty_file", field="evidence")
     content_type = sniff_type(content)
+    if content_type in (XLSX, DOCX) and has_macros_declared(content):
+        content_type = None
     if content_type is None:
         raise DomainError(
-            _("“%(name)s” is not a PDF, PNG, JPEG, Excel (.xlsx) or Word (.docx) file.") % {"name": _clean_name(name)},
+            _(
+                "“%(name)s” is not a PDF, PNG, JPEG, Excel (.xlsx) or Word (.docx) file "
+                "(files with macros are not accepted)."
+            )
+            % {"name": _clean_name(name)},
             code="file_type",
             field="evidence",
         )
@@ -108,10 +141,11 @@ def check_upload(stream: IO[bytes], *, name: str, limit: int | None = None) -> C
 def store(checked: CheckedFile) -> str:
     """Write the file under a new random name; returns that name (the only name used on disk)."""
     folder = evidence_dir()
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     stored_name = uuid.uuid4().hex
-    path = folder / stored_name
-    with open(path, "xb") as handle:
+    # Readable by the platform's own user only (0600), whatever the process umask.
+    descriptor = os.open(folder / stored_name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "wb") as handle:
         handle.write(checked.content)
     return stored_name
 

@@ -12,7 +12,7 @@ from waibao.applications.models import ApplicationStatus, EvidenceKind, RuleRout
 from waibao.applications.policy import RuleForm
 from waibao.applications.services import COMMITMENT_TEXT, HIRE_RULES, PERSON_LISTS, Person, Upload
 from waibao.applications.verification import VERIFIABLE_FACTS
-from waibao.common.forms import MoneyFormField
+from waibao.common.forms import CleanTextForm, MoneyFormField
 from waibao.common.i18n import localized
 from waibao.common.personal_id import IdType
 from waibao.common.request_keys import TOKEN_MAX_LENGTH
@@ -25,7 +25,7 @@ EVIDENCE_PREFIX = "evidence_"
 EXPLAIN_PREFIX = "explain__"
 
 
-class RuleChoiceForm(forms.Form):
+class RuleChoiceForm(CleanTextForm):
     rule = forms.ChoiceField(label=_("Rule"))
     year = forms.TypedChoiceField(label=_("Year"), coerce=int)
 
@@ -57,7 +57,7 @@ def _field_for(spec: FactSpec, *, required: bool) -> forms.Field:
     return field
 
 
-class ApplicationForm(forms.Form):
+class ApplicationForm(CleanTextForm):
     """The facts a rule needs, evidence files, and the signed commitment."""
 
     def __init__(
@@ -172,39 +172,43 @@ class ApplicationForm(forms.Form):
         return initial
 
 
-class EvidenceForm(forms.Form):
+class EvidenceForm(CleanTextForm):
     kind = forms.ChoiceField(label=_("Kind"), choices=EvidenceKind.choices)
     file = forms.FileField(
         label=_("File"), help_text=_("PDF, PNG, JPEG, Excel (.xlsx) or Word (.docx); at most 10 MB.")
     )
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(CleanTextForm):
     action = forms.CharField(widget=forms.HiddenInput)
     reason = forms.CharField(
         label=_("Reason"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
-class RevealForm(forms.Form):
+class RevealForm(CleanTextForm):
     reason = forms.CharField(label=_("Why you need the whole number"), max_length=500)
 
 
-class RecommendForm(forms.Form):
+class RecommendForm(CleanTextForm):
     amount = MoneyFormField(label=_("Recommended amount (CNY)"), min_value=Decimal("0.01"))
     reason = forms.CharField(
         label=_("Reason"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
-class PaymentForm(forms.Form):
+class PaymentForm(CleanTextForm):
     amount = MoneyFormField(label=_("Amount paid (CNY)"), min_value=Decimal("0.01"))
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=TOKEN_MAX_LENGTH)
 
 
-class ObjectionForm(forms.Form):
+class ObjectionForm(CleanTextForm):
     name = forms.CharField(label=_("Your name"), max_length=100)
-    contact = forms.CharField(label=_("How to contact you (phone or email)"), max_length=200)
+    contact = forms.EmailField(
+        label=_("Your e-mail address"),
+        max_length=200,
+        help_text=_("We send a code to it: the objection counts once you enter the code."),
+    )
     text = forms.CharField(label=_("Objection"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
     # A field people never see: a robot that fills it is refused without a captcha.
     website = forms.CharField(
@@ -212,17 +216,33 @@ class ObjectionForm(forms.Form):
     )
 
 
-class ResolveForm(forms.Form):
-    objection = forms.IntegerField(widget=forms.HiddenInput)
-    decision = forms.ChoiceField(
-        label=_("Decision"),
-        choices=[
-            ("dismiss", _("Dismiss: the notice continues")),
-            ("uphold_return", _("Uphold: back to department review")),
-            ("uphold_reject", _("Uphold: reject the application")),
-        ],
+class ObjectionCodeForm(CleanTextForm):
+    ticket = forms.CharField(widget=forms.HiddenInput, max_length=200)
+    code = forms.CharField(
+        label=_("Code from the e-mail"),
+        max_length=12,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
-    resolution = forms.CharField(label=_("Resolution"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+TRIAGE_DECISIONS = [
+    ("admit", _("Admit: hold the application until the objection is resolved")),
+    ("not_admitted", _("Do not admit (give the reason): the notice continues")),
+]
+
+RESOLVE_DECISIONS = [
+    ("dismiss", _("Dismiss: the notice continues")),
+    ("uphold_return", _("Uphold: back to department review")),
+    ("uphold_reject", _("Uphold: reject the application")),
+]
+
+
+class ResolveForm(CleanTextForm):
+    objection = forms.IntegerField(widget=forms.HiddenInput)
+    resolution = forms.CharField(
+        label=_("Resolution"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    decision = forms.ChoiceField(label=_("Decision"), choices=[*TRIAGE_DECISIONS, *RESOLVE_DECISIONS])
 
 
 LIMIT_STATUSES = (
@@ -236,7 +256,7 @@ LIMIT_STATUSES = (
 )
 
 
-class RoutingForm(forms.Form):
+class RoutingForm(CleanTextForm):
     department = forms.ModelChoiceField(label=_("Responsible department"), queryset=Department.objects.all())
     partners = forms.ModelMultipleChoiceField(
         label=_("Partner departments"), queryset=Department.objects.all(), required=False

@@ -254,13 +254,24 @@ class Evidence(models.Model):
 
 
 class ObjectionStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    UNVERIFIED = "unverified", _("Contact not yet confirmed")
+    AWAITING_TRIAGE = "awaiting_triage", _("Waiting for the office to examine it")
+    NOT_ADMITTED = "not_admitted", _("Not admitted")
+    OPEN = "open", _("Admitted: the application is held")
     UPHELD = "upheld", _("Upheld")
     DISMISSED = "dismissed", _("Dismissed")
 
 
+# Objections that have not been decided on: they still need the office (triage, then resolution).
+UNDECIDED_OBJECTIONS = (ObjectionStatus.AWAITING_TRIAGE, ObjectionStatus.OPEN)
+
+
 class Objection(models.Model):
-    """An objection lodged by anyone during the public notice period; holds the application until resolved."""
+    """An objection lodged by anyone during the public notice period.
+
+    The objector gives a name and a contact, confirmed by a code sent to it; the programme office then triages
+    the objection (within `triage_due_at`) and only an admitted objection holds the application until resolved.
+    """
 
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="objections")
     name = models.CharField(_("name"), max_length=100)
@@ -273,6 +284,16 @@ class Objection(models.Model):
     )
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
     client_key = models.CharField(max_length=64, blank=True, help_text="Hash of the sender's address (rate limit).")
+    contact_key = models.CharField(max_length=64, blank=True, db_index=True, help_text="Keyed hash of the contact.")
+    code_hash = models.CharField(max_length=64, blank=True)
+    code_expires_at = models.DateTimeField(null=True, blank=True)
+    code_attempts = models.PositiveSmallIntegerField(default=0)
+    contact_verified_at = models.DateTimeField(_("contact confirmed at"), null=True, blank=True)
+    triage_due_at = models.DateTimeField(_("to be examined by"), null=True, blank=True)
+    triaged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    triaged_at = models.DateTimeField(_("examined at"), null=True, blank=True)
     created_at = models.DateTimeField(_("lodged at"), auto_now_add=True)
 
     class Meta:
@@ -285,7 +306,10 @@ class Objection(models.Model):
             ),
             models.CheckConstraint(
                 name="objection_resolved_has_reason",
-                condition=Q(status=ObjectionStatus.OPEN) | ~Q(resolution=""),
+                condition=Q(
+                    status__in=[ObjectionStatus.UNVERIFIED, ObjectionStatus.AWAITING_TRIAGE, ObjectionStatus.OPEN]
+                )
+                | ~Q(resolution=""),
             ),
         ]
 

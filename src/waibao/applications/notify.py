@@ -5,14 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.core.mail import send_mail
-from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import translation
 
 from waibao.accounts.models import Role, User
 from waibao.applications.models import Application, Notification, RuleRouting
+from waibao.common.mail import absolute_url, send_on_commit
 
 
 def applicant_users(application: Application) -> list[User]:
@@ -45,14 +44,7 @@ def notify(application: Application, users: Iterable[User], text: str) -> int:
     Notification.objects.bulk_create(rows)
     emails = sorted({u.email for u in unique.values() if u.email})
     if emails:
-        subject = text[:120]
-        # WAIBAO_SITE_URL (e.g. https://waibao.example.gov.cn) makes the link in the email absolute.
-        body = f"{text}\n\n{getattr(settings, 'WAIBAO_SITE_URL', '').rstrip('/')}{link}"
-
-        def send() -> None:
-            send_mail(subject, body, None, emails, fail_silently=True)
-
-        transaction.on_commit(send)
+        send_on_commit(text[:120], f"{text}\n\n{absolute_url(link)}", emails)
     return len(rows)
 
 

@@ -12,7 +12,14 @@ from django.utils.translation import gettext_lazy
 
 from waibao.accounts.models import Role, User
 from waibao.applications.access import reviewer_rule_ids, visible_applications
-from waibao.applications.models import Application, ApplicationStatus, Notification, ObjectionStatus, RuleRouting
+from waibao.applications.models import (
+    Application,
+    ApplicationStatus,
+    Notification,
+    Objection,
+    ObjectionStatus,
+    RuleRouting,
+)
 from waibao.applications.policy import cash_rule_ids, package, rule_form
 from waibao.applications.workflow import (
     WAITING_ON_APPLICANT,
@@ -336,3 +343,12 @@ def notifications_for(user: User, *, limit: int = 100) -> QuerySet[Notification]
 
 def partner_rule_ids(user: User) -> list[str]:
     return reviewer_rule_ids(user.department_id)
+
+
+def objections_awaiting_triage() -> list[Any]:
+    """Confirmed objections the office has not examined yet, the most urgent (earliest due) first."""
+    return list(
+        Objection.objects.filter(status=ObjectionStatus.AWAITING_TRIAGE)
+        .select_related("application", "application__enterprise", "application__training_institution")
+        .order_by("triage_due_at", "pk")
+    )

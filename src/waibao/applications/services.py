@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime
-import hashlib
+import hmac
+import secrets
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import IO, Any
@@ -21,6 +22,7 @@ from waibao.applications.access import is_applicant, reviews
 from waibao.applications.models import (
     CLOSED_STATUSES,
     TRAINEE_KEY_PREFIX,
+    UNDECIDED_OBJECTIONS,
     Application,
     ApplicationStatus,
     Evidence,
@@ -36,6 +38,7 @@ from waibao.applications.workflow import APPLICATION_WORKFLOW, LEDGER_TRANSITION
 from waibao.audit.services import audit_record
 from waibao.common.errors import DomainError, PermissionDeniedError
 from waibao.common.money import MoneyError, parse_money, to_money
+from waibao.common.text import clean_text
 from waibao.governance.models import Department
 from waibao.ledger import services as ledger_services
 from waibao.registry.models import Enterprise, EnterpriseStatus
@@ -57,8 +60,6 @@ FOLLOW_UP_RULES = {"HZ-13b": ("HZ-13a", 2)}
 HIRE_RULES = frozenset({"HZ-17b-hire"})
 # Statuses that count as approved for a rule that follows another.
 APPROVED_FOR_FOLLOW_UP = (S.IN_NOTICE, S.COMMITTED, S.PAID)
-
-OBJECTIONS_PER_HOUR = 5
 
 
 def today() -> datetime.date:
@@ -742,6 +743,7 @@ def application_recommend(
     *, acting_user: User, application: Application, amount: Decimal | str | None, reason: str = ""
 ) -> Application:
     """The department recommends an amount that respects the rule's basis."""
+    reason = clean_text(reason, field="reason", multiline=True)
     application = _lock(application)
     APPLICATION_WORKFLOW.check(name="recommend", state=application.status, role=acting_user.role, reason="")
     _check_actor(acting_user, application, "recommend")
@@ -822,8 +824,8 @@ def _final_approve(*, acting_user: User, application: Application) -> None:
             % {"date": application.notice_ends_on},
             code="notice_running",
         )
-    if application.objections.filter(status=ObjectionStatus.OPEN).exists():
-        raise DomainError(_("An objection is still open."), code="objection_open")
+    if application.objections.filter(status__in=UNDECIDED_OBJECTIONS).exists():
+        raise DomainError(_("An objection is still open or waits to be examined."), code="objection_open")
     assert application.approved_amount_cny is not None
     ledger_services.commitment_create(
         acting_user=acting_user,
@@ -849,6 +851,7 @@ def application_transition(
         )
     if action in SPECIAL_TRANSITIONS:
         raise DomainError(_("This action has its own form."), code="use_form")
+    reason = clean_text(reason, field="reason", multiline=True)
     application = _lock(application)
     transition = APPLICATION_WORKFLOW.check(name=action, state=application.status, role=acting_user.role, reason=reason)
     _check_actor(acting_user, application, action)
@@ -890,47 +893,177 @@ def application_transition(
 
 def client_key(address: str) -> str:
     """A hash of the sender's address: enough to limit the rate, without storing the address."""
+    from waibao.accounts.throttle import keyed
+
+    return keyed(f"client:{address}")
+
+
+def _code_hash(objection_id: int, code: str) -> str:
+    from waibao.accounts.throttle import keyed
+
+    return keyed(f"objection-code:{objection_id}:{code}")
+
+
+def objection_lodge(*, application: Application, name: str, contact: str, text: str, client: str = "") -> Objection:
+    """Step one for anyone during the notice: the objection is recorded and a code is sent to the contact.
+
+    Nothing is held and nobody is notified until the code confirms the contact (`objection_confirm`) and the
+    office admits the objection (`objection_triage`). Limits: per client address an hour, per contact a day,
+    per application in all (settings `WAIBAO_OBJECTIONS_*`)."""
     from django.conf import settings
 
-    return hashlib.sha256(f"{settings.SECRET_KEY}:{address}".encode()).hexdigest()
+    from waibao.accounts.throttle import keyed, throttle
+    from waibao.applications.objection_channel import channel
 
-
-@transaction.atomic
-def objection_lodge(*, application: Application, name: str, contact: str, text: str, client: str = "") -> Objection:
-    """Anyone lodges an objection during the notice period; the application is held until staff resolve it."""
-    application = _lock(application)
-    if not name.strip() or not contact.strip() or not text.strip():
+    name = clean_text(name, field="name", max_length=100)
+    contact = clean_text(contact, field="contact", max_length=200)
+    text = clean_text(text, field="text", multiline=True, max_length=5000)
+    if not name or not contact or not text:
         raise DomainError(_("Give your name, a way to contact you and the objection."), code="required", field="text")
+    contact = channel().normalise(contact)
+    if client:
+        # Counted outside the transaction below, so that refused attempts count too.
+        throttle(
+            "objection",
+            client,
+            limit=settings.WAIBAO_OBJECTIONS_PER_CLIENT_PER_HOUR,
+            window=datetime.timedelta(hours=1),
+            message=_("Too many objections from your address in the last hour; please try again later."),
+        )
+    contact_key = keyed(f"contact:{contact.lower()}")
+    code = f"{secrets.randbelow(10**6):06d}"
+    minutes = int(settings.WAIBAO_OBJECTION_CODE_MINUTES)
+    with transaction.atomic():
+        application = _lock(application)
+        _check_objection_open(application)
+        since = timezone.now() - datetime.timedelta(days=1)
+        if (
+            Objection.objects.filter(contact_key=contact_key, created_at__gte=since).count()
+            >= settings.WAIBAO_OBJECTIONS_PER_CONTACT_PER_DAY
+        ):
+            raise DomainError(
+                _("Too many objections from this contact today; please try again tomorrow."),
+                code="rate_limited",
+                field="contact",
+            )
+        if (
+            application.objections.exclude(status=ObjectionStatus.UNVERIFIED).count()
+            >= settings.WAIBAO_OBJECTIONS_PER_APPLICATION
+        ):
+            raise DomainError(
+                _(
+                    "This application has received the most objections the notice accepts; write to the programme "
+                    "office instead."
+                ),
+                code="objection_cap",
+            )
+        objection = Objection.objects.create(
+            application=application,
+            name=name,
+            contact=contact,
+            text=text,
+            client_key=client,
+            contact_key=contact_key,
+            status=ObjectionStatus.UNVERIFIED,
+            code_expires_at=timezone.now() + datetime.timedelta(minutes=minutes),
+        )
+        objection.code_hash = _code_hash(objection.pk, code)
+        objection.save(update_fields=["code_hash"])
+        channel().send(contact, code, minutes=minutes)
+    return objection
+
+
+def _check_objection_open(application: Application) -> None:
     if application.status not in (S.IN_NOTICE, S.ON_HOLD):
         raise DomainError(_("This application is not in its public notice period."), code="not_in_notice")
     if application.notice_ended_early_on is not None or (
         application.notice_ends_on is not None and today() > application.notice_ends_on
     ):
         raise DomainError(_("The public notice period has ended."), code="notice_ended")
-    if client:
-        since = timezone.now() - datetime.timedelta(hours=1)
-        if Objection.objects.filter(client_key=client, created_at__gte=since).count() >= OBJECTIONS_PER_HOUR:
-            raise DomainError(
-                _("Too many objections from your address in the last hour; please try again later."),
-                code="rate_limited",
+
+
+OBJECTION_CODE_ATTEMPTS = 5
+
+
+def objection_confirm(*, objection: Objection, code: str) -> Objection:
+    """Step two: the code from the contact confirms the objection; it now waits for the office's triage."""
+    from django.conf import settings
+
+    with transaction.atomic():
+        objection = Objection.objects.select_for_update().get(pk=objection.pk)
+        if objection.status != ObjectionStatus.UNVERIFIED:
+            raise DomainError(_("This objection is already confirmed."), code="already_confirmed")
+        expired = objection.code_expires_at is None or timezone.now() > objection.code_expires_at
+        if expired or objection.code_attempts >= OBJECTION_CODE_ATTEMPTS:
+            raise DomainError(_("The code has expired; lodge the objection again."), code="code_expired")
+        objection.code_attempts += 1
+        given = "".join(ch for ch in str(code) if ch.isdigit())
+        if not hmac.compare_digest(_code_hash(objection.pk, given), objection.code_hash):
+            objection.save(update_fields=["code_attempts"])
+            wrong = True
+        else:
+            wrong = False
+            application = _lock(objection.application)
+            _check_objection_open(application)
+            now = timezone.now()
+            objection.status = ObjectionStatus.AWAITING_TRIAGE
+            objection.contact_verified_at = now
+            objection.triage_due_at = now + datetime.timedelta(hours=int(settings.WAIBAO_OBJECTION_TRIAGE_HOURS))
+            objection.code_hash = ""
+            objection.save(
+                update_fields=["status", "contact_verified_at", "triage_due_at", "code_hash", "code_attempts"]
             )
-    objection = Objection.objects.create(
-        application=application,
-        name=name.strip()[:100],
-        contact=contact.strip()[:200],
-        text=text.strip()[:5000],
-        client_key=client,
-    )
+            audit_record(
+                actor=None,
+                action="application.objection_lodged",
+                obj=application,
+                summary=objection.text[:200],
+                data={"objection_id": objection.pk},
+            )
+            label = f"{application.rule_id} {application.year} #{application.pk}"
+            notify.notify(
+                application,
+                notify.role_users(Role.PROGRAMME_OFFICE),
+                notify.message(gettext_lazy("An objection waits for you to examine it: %s")) % label,
+            )
+    if wrong:
+        raise DomainError(_("This code is not correct."), code="code_wrong", field="code")
+    return objection
+
+
+@transaction.atomic
+def objection_triage(*, acting_user: User, objection: Objection, admit: bool, reason: str = "") -> Objection:
+    """The office examines a confirmed objection: admitted, it holds the application until resolved; not
+    admitted (with a reason: no substance, not about this application, a repeat), it holds nothing."""
+    if acting_user.role != Role.PROGRAMME_OFFICE:
+        raise PermissionDeniedError()
+    reason = clean_text(reason, field="resolution", multiline=True)
+    objection = Objection.objects.select_for_update().get(pk=objection.pk)
+    application = _lock(objection.application)
+    if objection.status != ObjectionStatus.AWAITING_TRIAGE:
+        raise DomainError(_("This objection is not waiting to be examined."), code="not_awaiting_triage")
+    if not admit and not reason:
+        raise DomainError(_("Give the reason for not admitting it."), code="reason_required", field="resolution")
+    objection.triaged_by = acting_user
+    objection.triaged_at = timezone.now()
     before = application.status
-    if application.status == S.IN_NOTICE:
-        _set_status(application, S.ON_HOLD, _("Objection lodged"))
-        application.save()
-    audit_record(
-        actor=None,
-        action="application.object",
-        obj=application,
-        summary=text.strip()[:200],
-        changes={"status": [before, application.status]} if before != application.status else {},
+    if admit:
+        objection.status = ObjectionStatus.OPEN
+        if application.status == S.IN_NOTICE:
+            _set_status(application, S.ON_HOLD, _("Objection admitted"))
+            application.save()
+    else:
+        objection.status = ObjectionStatus.NOT_ADMITTED
+        objection.resolution = reason
+        objection.resolved_by = acting_user
+        objection.resolved_at = objection.triaged_at
+    objection.save()
+    _record(
+        actor=acting_user,
+        application=application,
+        action="object" if admit else "objection_not_admitted",
+        before=before,
+        reason=reason,
         data={"objection_id": objection.pk},
     )
     if before != application.status:
@@ -982,6 +1115,7 @@ def objection_resolve(*, acting_user: User, objection: Objection, decision: str,
     if decision not in RESOLUTIONS:
         raise DomainError(_("Choose a decision."), code="decision_required", field="decision")
     action, outcome = RESOLUTIONS[decision]
+    resolution = clean_text(resolution, field="resolution", multiline=True)
     objection = Objection.objects.select_for_update().get(pk=objection.pk)
     application = _lock(objection.application)
     APPLICATION_WORKFLOW.check(name=action, state=application.status, role=acting_user.role, reason=resolution)
@@ -997,7 +1131,7 @@ def objection_resolve(*, acting_user: User, objection: Objection, decision: str,
     target = APPLICATION_WORKFLOW.get(action).target
     if decision != "dismiss":
         # An upheld objection settles the application; the other objections are closed with it.
-        application.objections.filter(status=ObjectionStatus.OPEN).update(
+        application.objections.filter(status__in=UNDECIDED_OBJECTIONS).update(
             status=ObjectionStatus.UPHELD,
             resolution=resolution.strip(),
             resolved_by=acting_user,

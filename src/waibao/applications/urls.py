@@ -29,4 +29,5 @@ urlpatterns = [
         name="evidence_download",
     ),
     path("notice/", views.notice, name="notice"),
+    path("notice/confirm/", views.notice_confirm, name="notice_confirm"),
 ]

@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.core import signing
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -22,8 +24,11 @@ from waibao.applications import services as application_services
 from waibao.applications.access import access_application, is_applicant, reviews
 from waibao.applications.forms import (
     LIMIT_STATUSES,
+    RESOLVE_DECISIONS,
+    TRIAGE_DECISIONS,
     ApplicationForm,
     EvidenceForm,
+    ObjectionCodeForm,
     ObjectionForm,
     PaymentForm,
     ReasonForm,
@@ -47,13 +52,16 @@ from waibao.applications.services import (
     client_key,
     evidence_add,
     notifications_mark_read,
+    objection_confirm,
     objection_lodge,
     objection_resolve,
+    objection_triage,
     open_commitment,
     routing_update,
 )
 from waibao.applications.verification import recorded_verification, verified_facts
 from waibao.applications.workflow import APPLICATION_WORKFLOW, SPECIAL_TRANSITIONS, STATUS_EXPLAINED
+from waibao.common.clientip import client_ip
 from waibao.common.errors import DomainError, NotFoundError
 from waibao.common.forms import add_domain_error
 from waibao.common.money import to_money
@@ -237,7 +245,10 @@ def evidence_download(request: HttpRequest, application_id: int, evidence_id: in
     # At most the upload limit (10 MB by default): read whole, so no file handle outlives the response.
     response = HttpResponse(path.read_bytes(), content_type=row.content_type)
     response["Content-Disposition"] = (
-        content_disposition_header(as_attachment=True, filename=row.original_name) or "attachment"
+        content_disposition_header(
+            as_attachment=True, filename=evidence_files.download_name(row.original_name, row.content_type)
+        )
+        or "attachment"
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
@@ -299,7 +310,9 @@ def _detail_context(request: HttpRequest, application: Application) -> dict[str,
         "history": list(selectors.history(application)) if staff else [],
         "objections": list(application.objections.all()) if staff else [],
         "can_resolve": role == Role.PROGRAMME_OFFICE and application.status == S.ON_HOLD,
-        "resolve_form": ResolveForm(),
+        "can_triage": role == Role.PROGRAMME_OFFICE and application.status in (S.IN_NOTICE, S.ON_HOLD),
+        "triage_choices": TRIAGE_DECISIONS,
+        "resolve_choices": RESOLVE_DECISIONS,
         "can_pay": can_pay,
         "payment_form": PaymentForm(initial={"amount": remaining, "idempotency_key": issue_request_key(user)})
         if can_pay
@@ -401,13 +414,19 @@ def objection_resolve_view(request: HttpRequest, application_id: int) -> HttpRes
     objection = Objection.objects.filter(pk=form.cleaned_data["objection"], application=application).first()
     if objection is None:
         raise NotFoundError()
+    decision = form.cleaned_data["decision"]
     try:
-        objection_resolve(
-            acting_user=user,
-            objection=objection,
-            decision=form.cleaned_data["decision"],
-            resolution=form.cleaned_data["resolution"],
-        )
+        if decision in ("admit", "not_admitted"):
+            objection_triage(
+                acting_user=user,
+                objection=objection,
+                admit=decision == "admit",
+                reason=form.cleaned_data["resolution"],
+            )
+        else:
+            objection_resolve(
+                acting_user=user, objection=objection, decision=decision, resolution=form.cleaned_data["resolution"]
+            )
     except DomainError as exc:
         messages.error(request, str(exc.message))
     else:
@@ -474,7 +493,12 @@ def work_queue(request: HttpRequest) -> HttpResponse:
         page = int(request.GET.get("page", "1"))
     except ValueError:
         page = 1
-    return render(request, "applications/queue.html", {"queue": selectors.queue(user, page=page)})
+    triage = selectors.objections_awaiting_triage() if user.role == Role.PROGRAMME_OFFICE else []
+    return render(
+        request,
+        "applications/queue.html",
+        {"queue": selectors.queue(user, page=page), "triage": triage, "now": timezone.now()},
+    )
 
 
 @role_required(*STAFF)
@@ -515,7 +539,10 @@ def application_index(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def notice(request: HttpRequest) -> HttpResponse:
-    """The public notice (公示): no sign-in; anyone may object while an application is in its notice period."""
+    """The public notice (公示): no sign-in; anyone may object while an application is in its notice period.
+
+    Step one records the objection and sends a code to the contact; step two (`notice_confirm`) takes the code.
+    """
     form = ObjectionForm(request.POST or None)
     target = request.POST.get("application") if request.method == "POST" else request.GET.get("object")
     in_notice = selectors.notice_list()
@@ -532,20 +559,57 @@ def notice(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("Thank you: your objection was received and will be examined."))
                 return redirect("applications:notice")
             try:
-                objection_lodge(
+                objection = objection_lodge(
                     application=selected,
                     name=form.cleaned_data["name"],
                     contact=form.cleaned_data["contact"],
                     text=form.cleaned_data["text"],
-                    client=client_key(request.META.get("REMOTE_ADDR", "")),
+                    client=client_key(client_ip(request)),
                 )
             except DomainError as exc:
                 add_domain_error(form, exc)
             else:
-                messages.success(request, _("Thank you: your objection was received and will be examined."))
-                return redirect("applications:notice")
+                ticket = signing.dumps(objection.pk, salt=OBJECTION_TICKET_SALT)
+                confirm = ObjectionCodeForm(initial={"ticket": ticket})
+                return render(request, "applications/notice_confirm.html", {"form": confirm, "selected": selected})
     page = Paginator(in_notice, 50).get_page(request.GET.get("page"))
     return render(request, "applications/notice.html", {"page": page, "form": form, "selected": selected})
+
+
+OBJECTION_TICKET_SALT = "waibao.objection"
+
+
+@require_POST
+def notice_confirm(request: HttpRequest) -> HttpResponse:
+    """Step two of an objection: the code sent to the contact confirms it; the office then examines it."""
+    form = ObjectionCodeForm(request.POST)
+    objection = None
+    if form.is_valid():
+        try:
+            objection_id = signing.loads(form.cleaned_data["ticket"], salt=OBJECTION_TICKET_SALT, max_age=24 * 3600)
+        except signing.BadSignature:
+            objection_id = None
+        objection = Objection.objects.filter(pk=objection_id).select_related("application").first()
+    if objection is None:
+        messages.error(request, _("This confirmation link is not valid; lodge the objection again."))
+        return redirect("applications:notice")
+    if form.is_valid():
+        try:
+            objection_confirm(objection=objection, code=form.cleaned_data["code"])
+        except DomainError as exc:
+            if exc.code != "code_wrong":
+                messages.error(request, str(exc.message))
+                return redirect("applications:notice")
+            add_domain_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Thank you: your objection is confirmed. The programme office will examine it and may contact you."),
+            )
+            return redirect("applications:notice")
+    return render(
+        request, "applications/notice_confirm.html", {"form": form, "selected": objection.application}, status=200
+    )
 
 
 # --- notifications ----------------------------------------------------------------------------------

@@ -10,9 +10,6 @@ from waibao.accounts.models import Role
 from waibao.applications.models import ApplicationStatus as S
 from waibao.common.workflow import Transition, Workflow
 
-# Anyone, signed in or not, may lodge an objection during the public notice period.
-PUBLIC = "public"
-
 APPLICANTS = frozenset({Role.ENTERPRISE.value, Role.TRAINING_INSTITUTION.value})
 REVIEWERS = frozenset({Role.DEPARTMENT_REVIEWER.value})
 OFFICE = frozenset({Role.PROGRAMME_OFFICE.value})
@@ -83,9 +80,8 @@ APPLICATION_WORKFLOW = Workflow(
             "object",
             frozenset({S.IN_NOTICE}),
             S.ON_HOLD,
-            frozenset({PUBLIC}),
-            _("Lodge an objection"),
-            needs_reason=True,
+            OFFICE,
+            _("Admit an objection (holds the application)"),
             applicant_sees=_("An objection was lodged during the public notice; the application waits for staff."),
         ),
         Transition(

@@ -32,3 +32,28 @@ def domain_error_response(request: HttpRequest, error: DomainError) -> HttpRespo
         body = {"error": {"code": error.code, "message": str(error.message), "field": error.field}}
         return JsonResponse(body, status=error.status_code)
     return render(request, "error.html", {"error": error}, status=error.status_code)
+
+
+class RequestSizeLimitMiddleware:
+    """Refuse a request whose declared body exceeds `WAIBAO_MAX_REQUEST_BYTES` (413) before anything reads it.
+
+    Django's own limits cover form fields in memory; this one also covers file uploads and the API."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.conf import settings
+        from django.utils.translation import gettext as _
+
+        limit = int(getattr(settings, "WAIBAO_MAX_REQUEST_BYTES", 0) or 0)
+        try:
+            declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            declared = 0
+        if limit and declared > limit:
+            message = _("The request is too large (at most %(mb)s MB).") % {"mb": limit // (1024 * 1024)}
+            if wants_json(request):
+                return JsonResponse({"error": {"code": "too_large", "message": message}}, status=413)
+            return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)

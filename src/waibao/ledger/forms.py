@@ -10,14 +10,14 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from waibao.common.errors import DomainError
-from waibao.common.forms import MoneyFormField
+from waibao.common.forms import CleanTextForm, MoneyFormField
 from waibao.common.request_keys import TOKEN_MAX_LENGTH, issue_request_key, redeem_request_key
 from waibao.ledger.models import Fund
 
 AMOUNT_MIN = Decimal("0.01")
 
 
-class _KeyedForm(forms.Form):
+class _KeyedForm(CleanTextForm):
     """Carries a request key the server issued to the user when the form was shown (`common.request_keys`), so
     submitting it twice records once and no one can choose a key that blocks another user's entry.
     `cleaned_data["idempotency_key"]` is the ledger key the token stands for."""
@@ -56,11 +56,11 @@ class BudgetForm(_KeyedForm):
     reason = forms.CharField(label=_("Reason"), max_length=500)
 
 
-class ReverseForm(forms.Form):
+class ReverseForm(CleanTextForm):
     reason = forms.CharField(label=_("Reason"), max_length=500)
 
 
-class StatementForm(forms.Form):
+class StatementForm(CleanTextForm):
     month = forms.DateField(
         label=_("Month"), input_formats=["%Y-%m"], widget=forms.DateInput(format="%Y-%m", attrs={"type": "month"})
     )

@@ -25,6 +25,12 @@ class RegistryConfig(AppConfig):
                 "enterprise.suspend": _("Suspended"),
                 "enterprise.reinstate": _("Reinstated"),
                 "enterprise.resubmit": _("Resubmitted for verification"),
+                "enterprise.change_requested": _("Change requested (waits for the office)"),
+                "enterprise.change_approved": _("Requested change approved"),
+                "enterprise.change_declined": _("Requested change declined"),
+                "enterprise.claimed": _("Registration for this credit code received (waits for the office)"),
+                "enterprise.claim_approved": _("Account opened for a claim"),
+                "enterprise.claim_declined": _("Claim declined"),
                 "zone.created": _("Zone created"),
                 "zone.updated": _("Zone changed"),
             }

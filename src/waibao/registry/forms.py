@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from waibao.common.forms import CleanTextForm, CleanTextMixin
 from waibao.registry.credit_code import check_credit_code
 from waibao.registry.models import Enterprise, InfrastructureItem, ServiceCategory, Zone, ZoneKind
 from waibao.registry.services import PROFILE_FIELDS, STAFF_FIELDS
@@ -19,7 +20,7 @@ class CategoryChoiceField(forms.ModelMultipleChoiceField):
         return f"{prefix}{obj.name}"
 
 
-class EnterpriseForm(forms.ModelForm):
+class EnterpriseForm(CleanTextMixin, forms.ModelForm):
     categories = CategoryChoiceField(
         label=_("Service categories"),
         queryset=ServiceCategory.objects.order_by("sort_order"),
@@ -60,7 +61,7 @@ class EnterpriseForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in self.fields if name != "categories"}
 
 
-class TransitionForm(forms.Form):
+class TransitionForm(CleanTextForm):
     action = forms.CharField(widget=forms.HiddenInput)
     reason = forms.CharField(
         label=_("Reason"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -71,7 +72,7 @@ class TransitionForm(forms.Form):
     )
 
 
-class ImportForm(forms.Form):
+class ImportForm(CleanTextForm):
     file = forms.FileField(label=_("File (.xlsx or .csv)"))
 
     def clean_file(self) -> Any:
@@ -85,7 +86,7 @@ class ImportForm(forms.Form):
         return upload
 
 
-class ZoneForm(forms.ModelForm):
+class ZoneForm(CleanTextMixin, forms.ModelForm):
     focus_categories = CategoryChoiceField(
         label=_("Focus categories"),
         queryset=ServiceCategory.objects.order_by("sort_order"),

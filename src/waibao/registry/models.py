@@ -222,3 +222,70 @@ class Enterprise(TimeStampedModel):
     @property
     def name(self) -> str:
         return localized(self.name_zh, self.name_en)
+
+
+class RequestStatus(models.TextChoices):
+    OPEN = "open", _("Waiting for the programme office")
+    APPROVED = "approved", _("Approved")
+    DECLINED = "declined", _("Declined")
+    WITHDRAWN = "withdrawn", _("Replaced by a later request")
+
+
+class EnterpriseChangeRequest(models.Model):
+    """A recognised enterprise's change to a field its recognition rests on (zone, capital, categories,
+    offshore focus, headquarters, employees). The recognised values stand until the office approves."""
+
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="change_requests")
+    requested_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    changes = models.JSONField(_("requested values"), default=dict)
+    previous = models.JSONField(_("values when requested"), default=dict)
+    status = models.CharField(_("status"), max_length=16, choices=RequestStatus.choices, default=RequestStatus.OPEN)
+    decided_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("enterprise change request")
+        verbose_name_plural = _("enterprise change requests")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise"], condition=Q(status="open"), name="one_open_change_per_enterprise"
+            ),
+            models.CheckConstraint(name="change_declined_has_reason", condition=~Q(status="declined") | ~Q(reason="")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id}: {', '.join(sorted(self.changes))}"
+
+
+class EnterpriseClaim(models.Model):
+    """A self-registration for a credit code that an enterprise on the platform already holds.
+
+    Instead of succeeding (or telling a stranger whose code is registered), it waits for the programme office,
+    which checks the person against the enterprise and either opens the account or declines."""
+
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="claims")
+    name_zh = models.CharField(_("enterprise name given"), max_length=200)
+    contact_name = models.CharField(_("contact person"), max_length=100)
+    contact_phone = models.CharField(_("contact phone"), max_length=32, blank=True)
+    contact_email = models.EmailField(_("contact email"))
+    username = models.CharField(_("username asked for"), max_length=150)
+    password_hash = models.CharField(max_length=256)
+    status = models.CharField(_("status"), max_length=16, choices=RequestStatus.choices, default=RequestStatus.OPEN)
+    decided_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("claimed at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("claim to a registered credit code")
+        verbose_name_plural = _("claims to registered credit codes")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(name="claim_declined_has_reason", condition=~Q(status="declined") | ~Q(reason=""))
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id}: {self.username}"

@@ -7,7 +7,16 @@ from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from waibao.registry.models import Enterprise, EnterpriseStatus, OwnershipType, ServiceCategory, Zone
+from waibao.registry.models import (
+    Enterprise,
+    EnterpriseChangeRequest,
+    EnterpriseClaim,
+    EnterpriseStatus,
+    OwnershipType,
+    RequestStatus,
+    ServiceCategory,
+    Zone,
+)
 
 SORTS = {
     "name": ("name_zh", "id"),
@@ -109,3 +118,40 @@ def zones_with_counts() -> QuerySet[Zone]:
     return Zone.objects.annotate(enterprise_count=Count("enterprises")).prefetch_related(
         "focus_categories", "infrastructure__item"
     )
+
+
+def open_change_request(enterprise: Enterprise) -> Any:
+    return EnterpriseChangeRequest.objects.filter(enterprise=enterprise, status=RequestStatus.OPEN).first()
+
+
+def change_rows(change: Any) -> list[tuple[str, str, str]]:
+    """(field label, recognised value, requested value) for a change request, in words."""
+    from django.utils.translation import gettext as _
+
+    def words(name: str, value: Any) -> str:
+        if value is None or value == "":
+            return "—"
+        if name == "zone":
+            zone = Zone.objects.filter(pk=value).first()
+            return zone.name if zone else "—"
+        if name == "categories":
+            return "、".join(c.name for c in ServiceCategory.objects.filter(pk__in=value).order_by("sort_order")) or "—"
+        if isinstance(value, bool):
+            return _("yes") if value else _("no")
+        return str(value)
+
+    rows = []
+    for name, value in change.changes.items():
+        field = Enterprise._meta.get_field(name)
+        label = _("Service categories") if name == "categories" else str(getattr(field, "verbose_name", name))
+        rows.append((label, words(name, change.previous.get(name)), words(name, value)))
+    return rows
+
+
+def open_requests() -> tuple[list[Any], list[Any]]:
+    """The office's queue: open change requests of recognised enterprises, and claims to registered codes."""
+    changes = list(
+        EnterpriseChangeRequest.objects.filter(status=RequestStatus.OPEN).select_related("enterprise", "requested_by")
+    )
+    claims = list(EnterpriseClaim.objects.filter(status=RequestStatus.OPEN).select_related("enterprise"))
+    return changes, claims

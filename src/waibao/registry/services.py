@@ -18,11 +18,15 @@ from waibao.audit.services import audit_record
 from waibao.common.dates import DateWindow, founding_window
 from waibao.common.errors import DomainError, PermissionDeniedError
 from waibao.common.tabular import ImportProgress, RowError, RowErrors, read_table
+from waibao.common.text import clean_text
 from waibao.registry.models import (
     Enterprise,
+    EnterpriseChangeRequest,
+    EnterpriseClaim,
     EnterpriseStatus,
     InfrastructureItem,
     OwnershipType,
+    RequestStatus,
     ServiceCategory,
     Zone,
     ZoneInfrastructure,
@@ -99,6 +103,8 @@ def _apply(enterprise: Enterprise, fields: dict[str, Any], allowed: Iterable[str
             enterprise.registered_capital_cny = clean_money(value, field=name)
         elif name == "established_on":
             enterprise.established_on = clean_date(value, field=name, window=founding_window())
+        elif isinstance(value, str):
+            setattr(enterprise, name, clean_text(value, field=name))
         else:
             setattr(enterprise, name, value)
 
@@ -117,6 +123,16 @@ def enterprise_register(
 ) -> tuple[Enterprise, User]:
     """Self-registration: the enterprise becomes `registered` and its first user can sign in."""
     check = clean_credit_code(credit_code)
+    name_zh, name_en, contact_name, contact_phone, contact_email = (
+        clean_text(value, field=field)
+        for field, value in (
+            ("name_zh", name_zh),
+            ("name_en", name_en),
+            ("contact_name", contact_name),
+            ("contact_phone", contact_phone),
+            ("contact_email", contact_email),
+        )
+    )
     _check_unique_code(check.code)
     if not name_zh.strip():
         raise DomainError(_("The Chinese name is required."), field="name_zh", code="required")
@@ -200,6 +216,9 @@ def enterprise_update(
     else:
         raise PermissionDeniedError()
     enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+    if acting_user.role == Role.ENTERPRISE and enterprise.status == EnterpriseStatus.RECOGNISED:
+        # The recognition rests on these fields: a change waits for the office; the recognised values stand.
+        fields, categories = _hold_eligibility_changes(acting_user, enterprise, fields, categories)
     before = _snapshot(enterprise)
     _apply(enterprise, fields, allowed)
     enterprise.save()
@@ -481,3 +500,208 @@ def zone_save(
         changes={**_diff(before, after), **checklist_changes},
     )
     return zone
+
+
+# --- changes to a recognised enterprise, and claims to a registered credit code (issue 9 §5) ------------
+
+# Fields that decide a recognised enterprise's eligibility; `categories` is the seventh.
+ELIGIBILITY_FIELDS = ("zone", "registered_capital_cny", "offshore_focused", "is_headquarters", "employees")
+
+
+def _json_value(name: str, value: Any) -> Any:
+    if name == "zone":
+        return getattr(value, "pk", value)
+    if name == "registered_capital_cny":
+        return str(clean_money(value, field=name))
+    return value
+
+
+def _current_value(enterprise: Enterprise, name: str) -> Any:
+    if name == "zone":
+        return enterprise.zone_id
+    if name == "registered_capital_cny":
+        return str(clean_money(enterprise.registered_capital_cny, field=name))
+    return getattr(enterprise, name)
+
+
+def _hold_eligibility_changes(
+    acting_user: User,
+    enterprise: Enterprise,
+    fields: dict[str, Any],
+    categories: Iterable[ServiceCategory] | None,
+) -> tuple[dict[str, Any], Iterable[ServiceCategory] | None]:
+    """Split an enterprise user's edit: eligibility changes go into a change request, the rest applies now."""
+    requested: dict[str, Any] = {}
+    for name in ELIGIBILITY_FIELDS:
+        if name in fields and _json_value(name, fields[name]) != _current_value(enterprise, name):
+            requested[name] = _json_value(name, fields[name])
+    if categories is not None:
+        wanted = sorted(str(c.pk) for c in categories)
+        if wanted != sorted(str(pk) for pk in enterprise.categories.values_list("pk", flat=True)):
+            requested["categories"] = wanted
+    if requested:
+        enterprise_change_request(acting_user=acting_user, enterprise=enterprise, changes=requested)
+    rest = {k: v for k, v in fields.items() if k not in ELIGIBILITY_FIELDS}
+    return rest, None
+
+
+def enterprise_change_request(
+    *, acting_user: User, enterprise: Enterprise, changes: dict[str, Any]
+) -> EnterpriseChangeRequest:
+    """File (or replace) the enterprise's open change request; nothing changes on the enterprise yet."""
+    with transaction.atomic():
+        previous = {name: _current_value(enterprise, name) for name in changes if name != "categories"}
+        if "categories" in changes:
+            previous["categories"] = sorted(str(pk) for pk in enterprise.categories.values_list("pk", flat=True))
+        EnterpriseChangeRequest.objects.filter(enterprise=enterprise, status=RequestStatus.OPEN).update(
+            status=RequestStatus.WITHDRAWN, decided_at=timezone.now()
+        )
+        change = EnterpriseChangeRequest.objects.create(
+            enterprise=enterprise, requested_by=acting_user, changes=changes, previous=previous
+        )
+        audit_record(
+            actor=acting_user,
+            action="enterprise.change_requested",
+            obj=enterprise,
+            changes={k: [previous.get(k), v] for k, v in changes.items()},
+            data={"change_request_id": change.pk},
+        )
+    return change
+
+
+@transaction.atomic
+def enterprise_change_decide(
+    *, acting_user: User, change: EnterpriseChangeRequest, approve: bool, reason: str = ""
+) -> EnterpriseChangeRequest:
+    """The programme office approves a change request (the values apply now) or declines it (with a reason)."""
+    if acting_user.role != Role.PROGRAMME_OFFICE:
+        raise PermissionDeniedError()
+    reason = clean_text(reason, field="reason", max_length=500)
+    change = EnterpriseChangeRequest.objects.select_for_update().get(pk=change.pk)
+    if change.status != RequestStatus.OPEN:
+        raise DomainError(_("This request is already decided."), code="already_decided")
+    if not approve and not reason:
+        raise DomainError(_("Give a reason for declining."), code="reason_required", field="reason")
+    enterprise = Enterprise.objects.select_for_update().get(pk=change.enterprise_id)
+    before = _snapshot(enterprise)
+    if approve:
+        values = dict(change.changes)
+        category_codes = values.pop("categories", None)
+        if "zone" in values:
+            values["zone"] = Zone.objects.filter(pk=values["zone"]).first() if values["zone"] else None
+        _apply(enterprise, values, STAFF_FIELDS)
+        enterprise.save()
+        if category_codes is not None:
+            enterprise.categories.set(list(ServiceCategory.objects.filter(pk__in=category_codes)))
+    change.status = RequestStatus.APPROVED if approve else RequestStatus.DECLINED
+    change.decided_by = acting_user
+    change.decided_at = timezone.now()
+    change.reason = reason
+    change.save(update_fields=["status", "decided_by", "decided_at", "reason"])
+    audit_record(
+        actor=acting_user,
+        action="enterprise.change_approved" if approve else "enterprise.change_declined",
+        obj=enterprise,
+        summary=reason,
+        changes=_diff(before, _snapshot(enterprise)),
+        data={"change_request_id": change.pk},
+    )
+    return change
+
+
+def credit_code_taken(credit_code: str) -> bool:
+    check = clean_credit_code(credit_code)
+    return Enterprise.objects.filter(credit_code=check.code).exists()
+
+
+@transaction.atomic
+def enterprise_claim_create(
+    *,
+    credit_code: str,
+    name_zh: str,
+    contact_name: str,
+    contact_phone: str = "",
+    contact_email: str,
+    username: str,
+    password: str,
+) -> EnterpriseClaim:
+    """Registration for a credit code already on the platform: a claim for the office, no account yet."""
+    check = clean_credit_code(credit_code)
+    enterprise = Enterprise.objects.filter(credit_code=check.code).first()
+    if enterprise is None:
+        raise DomainError(_("No enterprise holds this credit code."), code="not_found", field="credit_code")
+    values = {
+        name: clean_text(value, field=name)
+        for name, value in (
+            ("name_zh", name_zh),
+            ("contact_name", contact_name),
+            ("contact_phone", contact_phone),
+            ("contact_email", contact_email),
+        )
+    }
+    try:
+        validate_email(values["contact_email"])
+    except ValidationError:
+        raise DomainError(_("Enter a valid email address."), field="contact_email", code="email") from None
+    if User.objects.filter(username__iexact=username).exists():
+        raise DomainError(_("This username is taken."), field="username", code="duplicate")
+    probe = User(username=username, email=values["contact_email"], full_name=values["contact_name"])
+    try:
+        validate_password(password, probe)
+    except ValidationError as exc:
+        raise DomainError(" ".join(exc.messages), field="password", code="password") from None
+    probe.set_password(password)
+    claim = EnterpriseClaim.objects.create(
+        enterprise=enterprise, username=username, password_hash=probe.password, **values
+    )
+    audit_record(
+        actor=None,
+        action="enterprise.claimed",
+        obj=enterprise,
+        summary=f"{values['contact_name']} <{values['contact_email']}>",
+        data={"claim_id": claim.pk},
+    )
+    return claim
+
+
+@transaction.atomic
+def enterprise_claim_decide(
+    *, acting_user: User, claim: EnterpriseClaim, approve: bool, reason: str = ""
+) -> User | None:
+    """The office checks the claimant against the enterprise: approve opens the account, decline closes it."""
+    if acting_user.role != Role.PROGRAMME_OFFICE:
+        raise PermissionDeniedError()
+    reason = clean_text(reason, field="reason", max_length=500)
+    claim = EnterpriseClaim.objects.select_for_update().get(pk=claim.pk)
+    if claim.status != RequestStatus.OPEN:
+        raise DomainError(_("This request is already decided."), code="already_decided")
+    if not approve and not reason:
+        raise DomainError(_("Give a reason for declining."), code="reason_required", field="reason")
+    user = None
+    if approve:
+        if User.objects.filter(username__iexact=claim.username).exists():
+            raise DomainError(_("This username is taken."), field="username", code="duplicate")
+        user = User(
+            username=claim.username,
+            email=claim.contact_email,
+            full_name=claim.contact_name,
+            phone=claim.contact_phone,
+            role=Role.ENTERPRISE,
+            enterprise_id=claim.enterprise_id,
+            password=claim.password_hash,
+        )
+        user.save()
+    claim.status = RequestStatus.APPROVED if approve else RequestStatus.DECLINED
+    claim.decided_by = acting_user
+    claim.decided_at = timezone.now()
+    claim.reason = reason
+    claim.password_hash = ""  # the account (if any) now holds it
+    claim.save(update_fields=["status", "decided_by", "decided_at", "reason", "password_hash"])
+    audit_record(
+        actor=acting_user,
+        action="enterprise.claim_approved" if approve else "enterprise.claim_declined",
+        obj=claim.enterprise,
+        summary=reason or claim.username,
+        data={"claim_id": claim.pk, "user_id": user.pk if user else None},
+    )
+    return user

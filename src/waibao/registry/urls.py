@@ -19,6 +19,8 @@ urlpatterns = [
     path("enterprises/<int:enterprise_id>/edit/", views.enterprise_edit, name="enterprise_edit"),
     path("enterprises/<int:enterprise_id>/action/", views.enterprise_action, name="enterprise_action"),
     path("my/", views.my_enterprise, name="my_enterprise"),
+    path("requests/", views.requests_list, name="requests"),
+    path("requests/<slug:kind>/<int:request_id>/", views.request_decide, name="request_decide"),
     path("zones/new/", views.zone_edit, name="zone_new"),
     path("zones/<slug:code>/edit/", views.zone_edit, name="zone_edit"),
 ]

@@ -22,19 +22,24 @@ from waibao.jobs.services import job_submit
 from waibao.registry import jobs as registry_jobs
 from waibao.registry.access import access_enterprise
 from waibao.registry.forms import EnterpriseForm, ImportForm, TransitionForm, ZoneForm
-from waibao.registry.models import Enterprise, EnterpriseStatus, Zone
+from waibao.registry.models import Enterprise, EnterpriseChangeRequest, EnterpriseClaim, EnterpriseStatus, Zone
 from waibao.registry.selectors import (
     SORTS,
     EnterpriseFilters,
     FilterOptions,
+    change_rows,
     enterprise_list,
     filter_options,
+    open_change_request,
+    open_requests,
     status_counts,
     with_categories,
     zones_with_counts,
 )
 from waibao.registry.services import (
     IMPORT_COLUMNS,
+    enterprise_change_decide,
+    enterprise_claim_decide,
     enterprise_create,
     enterprise_transition,
     enterprise_update,
@@ -130,6 +135,8 @@ def _detail_context(request: HttpRequest, enterprise: Enterprise) -> dict[str, A
         "history": history_for(enterprise)[:200],
         "can_edit": role == Role.PROGRAMME_OFFICE or user.enterprise_id == enterprise.pk,
         "org_code_warning": org_code_warning_message() if enterprise.org_code_warning else "",
+        "change_request": (change := open_change_request(enterprise)),
+        "change_rows": change_rows(change) if change else [],
     }
 
 
@@ -167,6 +174,14 @@ def enterprise_edit(request: HttpRequest, enterprise_id: int) -> HttpResponse:
             add_domain_error(form, exc)
         else:
             messages.success(request, _("Saved."))
+            if open_change_request(enterprise) is not None and current_user(request).role == Role.ENTERPRISE:
+                messages.info(
+                    request,
+                    _(
+                        "Your enterprise is recognised: changes to its zone, capital, categories, offshore focus, "
+                        "headquarters or employees wait for the programme office's approval."
+                    ),
+                )
             return redirect("registry:enterprise_detail", enterprise_id=enterprise.pk)
     return render(request, "registry/enterprise_form.html", {"form": form, "enterprise": enterprise})
 
@@ -306,3 +321,37 @@ def zone_edit(request: HttpRequest, code: str | None = None) -> HttpResponse:
 
 
 __all__ = ["SORTS"]
+
+
+# --- the office's requests: changes to recognised enterprises, claims to registered credit codes ----------
+
+
+@role_required(*OFFICE)
+def requests_list(request: HttpRequest) -> HttpResponse:
+    changes, claims = open_requests()
+    rows = [(change, change_rows(change)) for change in changes]
+    return render(request, "registry/requests.html", {"changes": rows, "claims": claims})
+
+
+@role_required(*OFFICE)
+@require_POST
+def request_decide(request: HttpRequest, kind: str, request_id: int) -> HttpResponse:
+    approve = request.POST.get("decision") == "approve"
+    reason = request.POST.get("reason", "")
+    if kind == "change":
+        change = EnterpriseChangeRequest.objects.filter(pk=request_id).first()
+        if change is None:
+            raise NotFoundError()
+        enterprise_change_decide(acting_user=current_user(request), change=change, approve=approve, reason=reason)
+        if request.POST.get("back") == "detail":
+            messages.success(request, _("Approved.") if approve else _("Declined."))
+            return redirect("registry:enterprise_detail", enterprise_id=change.enterprise_id)
+    elif kind == "claim":
+        claim = EnterpriseClaim.objects.filter(pk=request_id).first()
+        if claim is None:
+            raise NotFoundError()
+        enterprise_claim_decide(acting_user=current_user(request), claim=claim, approve=approve, reason=reason)
+    else:
+        raise NotFoundError()
+    messages.success(request, _("Approved.") if approve else _("Declined."))
+    return redirect("registry:requests")

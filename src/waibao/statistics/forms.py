@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from waibao.common.forms import MoneyFormField
+from waibao.common.forms import CleanTextForm, CleanTextMixin, MoneyFormField
 from waibao.registry.models import ServiceCategory
 from waibao.statistics.models import StatisticsParameters
 
@@ -19,7 +19,7 @@ class CategoryField(forms.ModelChoiceField):
         return f"{obj.top_level} · {obj.name}"
 
 
-class ContractForm(forms.Form):
+class ContractForm(CleanTextForm):
     contract_no = forms.CharField(label=_("Contract number"), max_length=64)
     client_name = forms.CharField(label=_("Client name"), max_length=200)
     client_country = forms.CharField(
@@ -39,7 +39,7 @@ class ContractForm(forms.Form):
     end_date = forms.DateField(label=_("End date"), widget=DATE, required=False)
 
 
-class ExecutionForm(forms.Form):
+class ExecutionForm(CleanTextForm):
     date = forms.DateField(label=_("Date"), widget=DATE)
     currency = forms.CharField(label=_("Currency"), max_length=3)
     amount = MoneyFormField(label=_("Amount received"))
@@ -52,7 +52,7 @@ class ExecutionForm(forms.Form):
     )
 
 
-class StaffingForm(forms.Form):
+class StaffingForm(CleanTextForm):
     period_start = forms.DateField(
         label=_("A day in the period"), widget=DATE, help_text=_("The report covers the period containing this day.")
     )
@@ -61,20 +61,20 @@ class StaffingForm(forms.Form):
     new_graduates = forms.IntegerField(label=_("Of whom university graduates"), min_value=0)
 
 
-class ActionForm(forms.Form):
+class ActionForm(CleanTextForm):
     action = forms.CharField(widget=forms.HiddenInput)
     reason = forms.CharField(
         label=_("Reason"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
-class RateForm(forms.Form):
+class RateForm(CleanTextForm):
     currency = forms.CharField(label=_("Currency"), max_length=3)
     date = forms.DateField(label=_("From date"), widget=DATE)
     cny_per_unit = forms.DecimalField(label=_("CNY per unit"), max_digits=18, decimal_places=6, min_value=0)
 
 
-class ParametersForm(forms.ModelForm):
+class ParametersForm(CleanTextMixin, forms.ModelForm):
     class Meta:
         model = StatisticsParameters
         fields = [
