@@ -4,7 +4,10 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from waibao.accounts.views import set_language
+
 urlpatterns = [
+    path("i18n/setlang/", set_language, name="set_language"),  # also remembers a signed-in user's language
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("accounts/", include("waibao.accounts.urls")),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -81,7 +82,18 @@ def user_set_active(*, acting_user: User, user: User, active: bool) -> User:
         raise PermissionDeniedError()
     if user.pk == acting_user.pk and not active:
         raise DomainError(_("You cannot deactivate your own account."), code="self")
+    if user.is_superuser and not active:
+        raise DomainError(_("The administrator's account cannot be deactivated here."), code="superuser")
     user.is_active = active
     user.save(update_fields=["is_active"])
     audit_record(actor=acting_user, action="user.activated" if active else "user.deactivated", obj=user)
+    return user
+
+
+def user_set_language(*, user: User, language: str) -> User:
+    """Remember the language a user reads (their notifications and e-mails are written in it)."""
+    if language not in dict(settings.LANGUAGES) or user.language == language:
+        return user
+    user.language = language
+    user.save(update_fields=["language"])
     return user

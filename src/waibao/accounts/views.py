@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.views import i18n as i18n_views
 from django.views.decorators.http import require_http_methods
 
 from waibao.accounts.access import OFFICE, current_user, role_required
 from waibao.accounts.forms import LoginForm, RegistrationForm, StaffUserForm
 from waibao.accounts.models import Role, User
-from waibao.accounts.services import staff_user_create, user_set_active
+from waibao.accounts.services import staff_user_create, user_set_active, user_set_language
 from waibao.common.errors import DomainError, NotFoundError
 from waibao.common.forms import add_domain_error
 from waibao.registry.services import enterprise_register
@@ -23,6 +28,21 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        user_set_language(user=form.get_user(), language=translation.get_language() or settings.LANGUAGE_CODE)
+        return response
+
+
+@require_http_methods(["POST"])
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Django's language switch, and the signed-in user's language remembered for their notifications."""
+    response = i18n_views.set_language(request)
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and translation.check_for_language(language):
+        user_set_language(user=current_user(request), language=language)
+    return response
 
 
 @require_http_methods(["GET", "POST"])

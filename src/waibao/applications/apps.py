@@ -28,4 +28,28 @@ class ApplicationsConfig(AppConfig):
                 "routing.updated": _("Routing changed"),
             }
         )
+        labels["application.objection_dismiss"] = _("Objections dismissed")
         register_action_labels(labels)
+
+        from waibao.applications.models import ApplicationStatus, EvidenceKind, ObjectionStatus
+        from waibao.common.labels import register, register_choices
+
+        register_choices("application_status", ApplicationStatus)
+        register_choices("evidence_kind", EvidenceKind)
+        register_choices("objection_status", ObjectionStatus)
+        from waibao.applications.models import Application
+        from waibao.common.labels import register_model_fields
+
+        register_model_fields("field", Application)
+        register(
+            "field",
+            {
+                "status": _("Status"),
+                "recommended_amount_cny": _("Recommended amount (CNY)"),
+                "approved_amount_cny": _("Approved amount (CNY)"),
+                "calculated_amount_cny": _("Calculated amount (CNY)"),
+                "amount_cny": _("Amount (CNY)"),
+                "facts": _("Facts"),
+                "department": _("Department"),
+            },
+        )

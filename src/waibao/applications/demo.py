@@ -52,9 +52,7 @@ def _backdate_notice(application: Application, office: User) -> None:
         days = (application.notice_ends_on or today) - (application.notice_starts_on or today)
         ends = today - datetime.timedelta(days=1)
         Application.objects.filter(pk=application.pk).update(notice_starts_on=ends - days, notice_ends_on=ends)
-        audit_record(
-            actor=office, action="application.demo_notice_backdated", obj=application, summary="demo data only"
-        )
+        audit_record(actor=office, action="application.demo_notice_backdated", obj=application, summary="")
 
 
 def end_notice_for_demo(application_id: int) -> Application:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -37,26 +37,34 @@ def role_users(role: str) -> list[User]:
     return list(User.objects.filter(is_active=True, role=role))
 
 
-def notify(application: Application, users: Iterable[User], text: str) -> int:
-    """One in-platform notification per user, and one email to those with an address once the change commits."""
+def user_language(user: User) -> str:
+    return getattr(user, "language", "") or settings.LANGUAGE_CODE
+
+
+def absolute_url(path: str) -> str:
+    """`path` on the platform's public address (WAIBAO_SITE_URL, e.g. https://waibao.example.gov.cn)."""
+    return f"{settings.WAIBAO_SITE_URL.rstrip('/')}{path}"
+
+
+def notify(application: Application, users: Iterable[User], text: Callable[[], str]) -> int:
+    """One in-platform notification per user, and one email to each user with an address once the change
+    commits; `text()` is called in each recipient's language, and the email's link is absolute."""
     link = reverse("applications:detail", args=[application.pk])
     unique = {u.pk: u for u in users}
-    rows = [Notification(user=u, application=application, text=text[:500], link=link) for u in unique.values()]
+    rows: list[Notification] = []
+    mails: list[tuple[str, str, str]] = []
+    for user in unique.values():
+        with translation.override(user_language(user)):
+            body = text()[:500]
+            if user.email:
+                mails.append((body[:120], f"{body}\n\n{absolute_url(link)}", user.email))
+        rows.append(Notification(user=user, application=application, text=body, link=link))
     Notification.objects.bulk_create(rows)
-    emails = sorted({u.email for u in unique.values() if u.email})
-    if emails:
-        subject = text[:120]
-        # WAIBAO_SITE_URL (e.g. https://waibao.example.gov.cn) makes the link in the email absolute.
-        body = f"{text}\n\n{getattr(settings, 'WAIBAO_SITE_URL', '').rstrip('/')}{link}"
+    if mails:
 
         def send() -> None:
-            send_mail(subject, body, None, emails, fail_silently=True)
+            for subject, message, address in mails:
+                send_mail(subject, message, None, [address], fail_silently=True)
 
         transaction.on_commit(send)
     return len(rows)
-
-
-def message(text: object) -> str:
-    """A lazy message rendered in the platform's default language (notifications are stored as text)."""
-    with translation.override(settings.LANGUAGE_CODE):
-        return str(text)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import IO, Any
@@ -11,6 +12,7 @@ from typing import IO, Any
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -156,13 +158,15 @@ def _item_key(rule_id: str, item: dict[str, Any], item_key: str) -> str:
 def _notify_step(application: Application, target: str, reason: str = "", *, back: bool = False) -> None:
     """Tell the people who must act next (and the applicant where the step concerns them).
 
-    The texts are stored in the platform's default language, whoever's request triggered the step.
+    Each text is written in its recipient's language (`User.language`), whoever's request triggered the step.
     """
-    label = f"{application.rule_id} {application.year} #{application.pk} {application.applicant_name}"
     suffix = f" — {reason.strip()}" if reason.strip() else ""
 
-    def text(message: Any) -> str:
-        return notify.message(message) % label
+    def label() -> str:  # the applicant's name in the recipient's language
+        return f"{application.rule_id} {application.year} #{application.pk} {application.applicant_name}"
+
+    def text(message: Any) -> Callable[[], str]:
+        return lambda: str(message) % label()
 
     if target == S.SUBMITTED:
         notify.notify(
@@ -172,7 +176,7 @@ def _notify_step(application: Application, target: str, reason: str = "", *, bac
         notify.notify(
             application,
             notify.reviewer_users(application),
-            text(gettext_lazy("Back for department review: %s")) + suffix,
+            text(format_lazy("{}{}", gettext_lazy("Back for department review: %s"), suffix)),
         )
     elif target == S.RECOMMENDED:
         notify.notify(
@@ -194,7 +198,7 @@ def _notify_step(application: Application, target: str, reason: str = "", *, bac
         )
     if target in (S.RETURNED, S.IN_NOTICE, S.COMMITTED, S.PAID, S.REJECTED, S.IN_REVIEW, S.ON_HOLD):
         told = APPLICANT_TOLD.get(target, "")
-        notify.notify(application, notify.applicant_users(application), f"{label}: {notify.message(told)}{suffix}")
+        notify.notify(application, notify.applicant_users(application), lambda: f"{label()}: {told}{suffix}")
 
 
 # What the applicant is told when their application reaches a state (by notification).

@@ -21,6 +21,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 
 from waibao.common.errors import DomainError
+from waibao.common.labels import codes_by_label, label
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 XLSX_MAGIC = b"PK\x03\x04"
@@ -137,11 +138,16 @@ def read_table(
         header = next(rows)
     except StopIteration:
         raise DomainError(_("The file is empty."), code="empty_file") from None
+    by_label = codes_by_label("column")
     columns = [str(c).strip().lower() if c is not None else "" for c in header]
+    columns = [by_label.get(c, c) for c in columns]
     missing = [c for c in required_columns if c not in columns]
     if missing:
         raise TableImportError(
-            [RowError(1, c, _("Required column “%(column)s” is missing.") % {"column": c}) for c in missing]
+            [
+                RowError(1, c, _("Required column “%(column)s” is missing.") % {"column": label("column", c)})
+                for c in missing
+            ]
         )
     for number, row in enumerate(rows, start=2):
         values = {columns[i]: _clean(v) for i, v in enumerate(row) if i < len(columns) and columns[i]}

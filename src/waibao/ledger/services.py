@@ -158,7 +158,7 @@ def _append(
         actor=acting_user,
         action=f"ledger.{kind}",
         obj=obj,
-        summary=f"{kind} {format_money(amount)} · {line}",
+        summary=format_money(amount),
         changes={
             "budget_line": {
                 "budgeted": str(line.budgeted),

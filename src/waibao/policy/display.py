@@ -39,10 +39,6 @@ def display_value(param: Parameter, value: Any) -> str:
         return f"{(Decimal(value) * 100).normalize():f} %"
     if param.type == "amount":
         return f"{Decimal(value):,f} {param.unit}"
-    if param.type == "levels":
-        return ", ".join(
-            f"{name} ≥ {level}" if level is not None else f"{name} ({_('any level')})" for name, level in value.items()
-        )
-    if param.type == "list":
-        return ", ".join(value)
-    return str(value)
+    from waibao.policy.labels import display_scalar
+
+    return display_scalar(value, type_=param.type, unit=param.unit)

@@ -196,5 +196,5 @@ def create_demo_enterprises(*, count: int, seed: int) -> int:
     links = [through(enterprise_id=ids[e.credit_code], servicecategory_id=code) for e, codes in new for code in codes]
     through.objects.bulk_create(links, batch_size=2000, ignore_conflicts=True)
     saved = list(Enterprise.objects.filter(pk__in=ids.values()).order_by("pk"))
-    audit_record_many(actor=None, action="enterprise.demo_created", objects=saved, summary=f"demo seed {seed}")
+    audit_record_many(actor=None, action="enterprise.demo_created", objects=saved, summary="")
     return len(new)
