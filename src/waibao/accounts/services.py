@@ -12,7 +12,7 @@ from waibao.accounts.models import Role, User
 from waibao.audit.services import audit_record
 from waibao.common.errors import DomainError, PermissionDeniedError
 from waibao.governance.models import Department
-from waibao.registry.models import Zone
+from waibao.registry.models import Enterprise, Zone
 from waibao.talent.models import TrainingInstitution
 
 STAFF_ACCOUNT_ROLES = (
@@ -20,6 +20,7 @@ STAFF_ACCOUNT_ROLES = (
     Role.DEPARTMENT_REVIEWER,
     Role.FINANCE_OFFICER,
     Role.TRAINING_INSTITUTION,
+    Role.ENTERPRISE,
 )
 
 
@@ -35,12 +36,18 @@ def staff_user_create(
     department: Department | None = None,
     zone: Zone | None = None,
     training_institution: TrainingInstitution | None = None,
+    enterprise: Enterprise | None = None,
 ) -> User:
-    """The programme office makes accounts for staff and training institutions (enterprises register themselves)."""
+    """The programme office makes accounts for every role: staff, training institutions, and a further user of
+    an enterprise already in the registry (new enterprises register themselves)."""
     if acting_user.role != Role.PROGRAMME_OFFICE:
         raise PermissionDeniedError()
     if role not in STAFF_ACCOUNT_ROLES:
-        raise DomainError(_("Enterprise accounts are made by self-registration."), field="role", code="role")
+        raise DomainError(_("Choose a role."), field="role", code="role")
+    if role == Role.ENTERPRISE and enterprise is None:
+        raise DomainError(
+            _("An enterprise user belongs to an enterprise in the registry."), field="enterprise", code="required"
+        )
     if role == Role.DEPARTMENT_REVIEWER and department is None:
         raise DomainError(_("A department reviewer belongs to a department."), field="department", code="required")
     if role == Role.TRAINING_INSTITUTION and training_institution is None:
@@ -59,6 +66,7 @@ def staff_user_create(
         department=department if role == Role.DEPARTMENT_REVIEWER else None,
         zone=zone if role in (Role.DEPARTMENT_REVIEWER, Role.PROGRAMME_OFFICE) else None,
         training_institution=training_institution if role == Role.TRAINING_INSTITUTION else None,
+        enterprise=enterprise if role == Role.ENTERPRISE else None,
     )
     try:
         validate_password(password, user)

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from waibao.accounts.access import OFFICE, current_user, role_required
 from waibao.accounts.forms import LoginForm, RegistrationForm, StaffUserForm
-from waibao.accounts.models import Role, User
+from waibao.accounts.models import User
 from waibao.accounts.services import staff_user_create, user_set_active, user_set_language
 from waibao.common.errors import DomainError, NotFoundError
 from waibao.common.forms import add_domain_error
@@ -79,12 +79,9 @@ def home(request: HttpRequest) -> HttpResponse:
     """Where each role starts after signing in."""
     if not request.user.is_authenticated:
         return redirect("accounts:login")
-    role = request.user.role
-    if role == Role.ENTERPRISE:
-        return redirect("registry:my_enterprise")
-    if role in (Role.PROGRAMME_OFFICE, Role.DEPARTMENT_REVIEWER, Role.FINANCE_OFFICER):
-        return redirect("registry:dashboard")
-    return render(request, "accounts/home.html")
+    if not request.user.role:  # the superuser: the admin
+        return render(request, "accounts/home.html")
+    return redirect("portal:work")  # each role's own work
 
 
 @role_required(*OFFICE)
@@ -100,14 +97,14 @@ def user_list(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Account %(username)s created.") % {"username": user.username})
             return redirect("accounts:users")
-    users = User.objects.exclude(role=Role.ENTERPRISE).select_related("department", "zone", "training_institution")
+    users = User.objects.select_related("department", "zone", "training_institution", "enterprise")
     return render(request, "accounts/users.html", {"form": form, "users": users.order_by("role", "username")})
 
 
 @role_required(*OFFICE)
 @require_http_methods(["POST"])
 def user_toggle_active(request: HttpRequest, user_id: int) -> HttpResponse:
-    target = User.objects.filter(pk=user_id).exclude(role=Role.ENTERPRISE).first()
+    target = User.objects.filter(pk=user_id).first()
     if target is None:
         raise NotFoundError()
     user_set_active(acting_user=current_user(request), user=target, active=not target.is_active)

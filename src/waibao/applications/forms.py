@@ -13,6 +13,7 @@ from waibao.applications.policy import RuleForm
 from waibao.applications.services import COMMITMENT_TEXT, HIRE_RULES, Upload
 from waibao.common.i18n import localized
 from waibao.governance.models import Department
+from waibao.ledger.forms import PaymentRecordFields
 from waibao.policy.engine.model import FactSpec
 
 FACT_PREFIX = "fact__"
@@ -148,11 +149,12 @@ class RecommendForm(forms.Form):
     )
 
 
-class PaymentForm(forms.Form):
+class PaymentForm(PaymentRecordFields):
     amount = forms.DecimalField(
         label=_("Amount paid (CNY)"), max_digits=20, decimal_places=2, min_value=Decimal("0.01")
     )
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=100)
+    field_order = ["amount", "voucher_number", "paid_on", "payee_account", "bank_reference", "idempotency_key"]
 
 
 class ObjectionForm(forms.Form):

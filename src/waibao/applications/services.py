@@ -585,10 +585,17 @@ def _submit(*, acting_user: User, application: Application, action: str) -> Appl
     return application
 
 
-def application_submit(*, acting_user: User, application: Application) -> Application:
-    """Submit a draft or resubmit a returned application: the engine's verdict is stored with the package version."""
+def application_submit(*, acting_user: User, application: Application, commitment_signed: bool = False) -> Application:
+    """Submit a draft or resubmit a returned application: the engine's verdict is stored with the package version.
+    `commitment_signed`: the applicant signs the commitment with the submission (where the page asks for it)."""
     action = "resubmit" if application.status == S.RETURNED else "submit"
     with transaction.atomic():
+        if commitment_signed and application.commitment_signed_at is None and is_applicant(acting_user, application):
+            application.commitment_signed_at = timezone.now()
+            application.commitment_text = str(COMMITMENT_TEXT)
+            Application.objects.filter(pk=application.pk, commitment_signed_at__isnull=True).update(
+                commitment_signed_at=application.commitment_signed_at, commitment_text=application.commitment_text
+            )
         return _submit(acting_user=acting_user, application=application, action=action)
 
 
@@ -917,7 +924,12 @@ def is_settled(commitment: Any) -> bool:
 
 @transaction.atomic
 def application_record_payment(
-    *, acting_user: User, application: Application, amount: Decimal | str, idempotency_key: str
+    *,
+    acting_user: User,
+    application: Application,
+    amount: Decimal | str,
+    idempotency_key: str,
+    record: Any = None,
 ) -> Application:
     """A finance officer pays (part of) the committed amount through the ledger; fully paid → `paid`."""
     application = _lock(application)
@@ -942,7 +954,11 @@ def application_record_payment(
         raise DomainError(_("There is no open commitment to pay."), code="no_commitment")
     paid_before = to_money(commitment.paid)
     ledger_services.payment_create(
-        acting_user=acting_user, commitment=commitment, amount=value, idempotency_key=idempotency_key.strip()
+        acting_user=acting_user,
+        commitment=commitment,
+        amount=value,
+        idempotency_key=idempotency_key.strip(),
+        record=record,  # the voucher, payment date, payee account and bank reference (ledger.PaymentRecord)
     )
     commitment.refresh_from_db()
     if to_money(commitment.paid) == paid_before:
