@@ -341,3 +341,35 @@ def test_software_exports_prefilled_from_approved_statistics(
     monkeypatch.setattr("waibao.statistics.selectors.software_export_usd", lambda **kw: Decimal("0"))
     page = client_for(enterprise_user).get("/applications/new/?rule=HZ-12a&year=2009").content.decode()
     assert 'value="0' not in page.split('name="fact__software_export_usd"')[1].split(">")[0]
+
+
+def test_notifications_are_written_in_each_recipients_language_with_an_absolute_link(
+    routing: Any,
+    enterprise_user: User,
+    reviewer: User,
+    client_for: Callable[[User | None], Client],
+    django_capture_on_commit_callbacks: Any,
+    settings: Any,
+) -> None:
+    settings.WAIBAO_SITE_URL = "https://waibao.example.gov.cn/"
+    english = make_user(Role.DEPARTMENT_REVIEWER, username="reviewer-en", department=reviewer.department)
+    english.language, english.email = "en", "en@example.gov.cn"
+    english.save()
+    reviewer.email = "zh@example.gov.cn"
+    reviewer.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        apply(
+            client_for(enterprise_user),
+            "HZ-12a",
+            2008,
+            {"fact__software_export_usd": "600000"},
+            files={"contract": PDF},
+        )
+    application = latest(rule_id="HZ-12a")
+    assert Notification.objects.get(user=english).text.startswith("Waiting for your review: HZ-12a")
+    assert Notification.objects.get(user=reviewer).text.startswith("待您审核：HZ-12a")
+    mails = {m.to[0]: m for m in mail.outbox}
+    assert mails["en@example.gov.cn"].subject.startswith("Waiting for your review")
+    assert mails["zh@example.gov.cn"].subject.startswith("待您审核")
+    link = f"https://waibao.example.gov.cn/applications/{application.pk}/"
+    assert all(link in m.body for m in mail.outbox)
