@@ -256,7 +256,8 @@ def test_simulate_from_registry_takes_software_exports_from_approved_statistics(
         call("simulate", "--year", "2008", "--from-registry", "--set", "hz12a_reward_cny=300000@2008-01-01", "--json")
     )
     assert "software_export_usd" not in out["defaulted_facts"]
-    assert "2007" in out["source"] and "software_export_usd" not in out["source"]  # 2008 has none yet: the latest year forecasts it
+    # 2008 has none yet: the latest year forecasts it
+    assert "2007" in out["source"] and "software_export_usd" not in out["source"]
     rules = {r["rule"]: r for r in out["rules"]}
     assert rules["HZ-12a"]["baseline"]["entitlements"] == 1
     assert rules["HZ-12a"]["baseline"]["amount_cny"] == "200000.00"
