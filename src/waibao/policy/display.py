@@ -6,20 +6,10 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from waibao.common.i18n import is_english, localized
 from waibao.common.money import format_money
 from waibao.policy.engine.model import Parameter, Text
-
-BASIS_LABELS = {
-    "fixed": gettext_lazy("fixed amount"),
-    "ceiling": gettext_lazy("up to (ceiling)"),
-    "floor": gettext_lazy("at least (floor)"),
-    "range": gettext_lazy("range"),
-    "eligible": gettext_lazy("eligible (amount set by the city)"),
-}
-KIND_LABELS = {"cash": gettext_lazy("cash"), "tax_deduction": gettext_lazy("tax deduction")}
 
 
 def texts(text: Text) -> dict[str, str]:

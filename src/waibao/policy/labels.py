@@ -24,7 +24,7 @@ BASIS = {
 REWARD_KINDS = {"cash": gettext_lazy("Cash reward"), "tax_deduction": gettext_lazy("Tax deduction")}
 # People's words for the choice values of the default package; another package's values show humanised.
 CHOICES = {
-    "none": pgettext_lazy("recognition level", "None"),
+    "none": pgettext_lazy("recognition level", "Not recognised"),
     "city": gettext_lazy("City level"),
     "provincial": gettext_lazy("Provincial level"),
     "national": gettext_lazy("National level"),
@@ -33,7 +33,16 @@ CHOICES = {
     "new_employee": gettext_lazy("New employee"),
     "customised": gettext_lazy("Customised training"),
 }
-UNITS = {"m2": "m²", "USD": gettext_lazy("USD"), "level": "", "year": "", "person": gettext_lazy("person(s)")}
+UNITS = {
+    "m2": "m²",
+    "USD": gettext_lazy("USD"),
+    "CNY": gettext_lazy("CNY"),
+    "level": "",
+    "year": "",
+    "years": gettext_lazy("year(s)"),
+    "count": "",
+    "person": gettext_lazy("person(s)"),
+}
 
 
 def _package() -> Any:
