@@ -29,7 +29,7 @@ CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 # An English word outside data: three or more letters with a lower-case letter (acronyms such as CMMI are kept).
 ENGLISH_WORD = re.compile(r"(?<![A-Za-z0-9/@.-])[A-Za-z]*[a-z][A-Za-z]{2,}(?![A-Za-z0-9@-])")
 # Words that are the same in Chinese text: units, brands, standards, product names.
-ENGLISH_ALLOWED = {"Excel", "ECharts", "JSON", "API", "Word", "Chromium", "PDF", "ofd", "Inc", "Ltd"}
+ENGLISH_ALLOWED = {"e.g", "Excel", "ECharts", "JSON", "API", "Word", "Chromium", "PDF", "ofd", "Inc", "Ltd"}
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 SKIP_PATHS = ("/accounts/logout/", "/i18n/", "/admin/", "/api/", "/static/", "/media/")
 SKIP_SUFFIXES = ("/download/", "/file/")
@@ -98,7 +98,7 @@ def check_codes(url: str, text: str) -> list[Finding]:
     for match in SNAKE.finditer(text):
         found.append(Finding(url, "snake_case code", match.group()))
     for match in DOTTED.finditer(text):
-        if not FILE_NAME.search(match.group()):
+        if not FILE_NAME.search(match.group()) and match.group() not in ("e.g", "i.e"):
             found.append(Finding(url, "dotted name", match.group()))
     for token in REPRS:
         if re.search(rf"(?<![A-Za-z]){re.escape(token)}(?![A-Za-z])", text):

@@ -16,6 +16,7 @@ from tests.crawl import Crawl, Finding, check_text
 from waibao.accounts.models import User
 from waibao.applications.models import Application, ApplicationStatus
 from waibao.applications.services import application_record_payment, application_transition
+from waibao.audit.models import AuditEvent
 
 ROLES = [None, "office", "reviewer", "reviewer-sti", "zone-staff", "finance", "enterprise", "training"]
 
@@ -71,6 +72,10 @@ def _data_names() -> list[str]:
     names.update(Contract.objects.values_list("client_name", flat=True))
     names.update(Contract.objects.values_list("client_industry", flat=True))
     names.update(str(t) for t in TrainingInstitution.objects.all())
+    names.update(User.objects.values_list("username", flat=True))
+    # What people wrote or signed, in the language they wrote it: reasons, signed commitments, objections.
+    names.update(Application.objects.values_list("commitment_text", flat=True))
+    names.update(AuditEvent.objects.exclude(summary="").values_list("summary", flat=True))
     return sorted((n for n in names if n), key=len, reverse=True)
 
 

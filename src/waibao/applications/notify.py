@@ -53,12 +53,15 @@ def notify(application: Application, users: Iterable[User], text: Callable[[], s
     unique = {u.pk: u for u in users}
     rows: list[Notification] = []
     mails: list[tuple[str, str, str]] = []
+    texts: dict[str, str] = {}
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            texts[language] = text()[:500]
     for user in unique.values():
-        with translation.override(user_language(user)):
-            body = text()[:500]
-            if user.email:
-                mails.append((body[:120], f"{body}\n\n{absolute_url(link)}", user.email))
-        rows.append(Notification(user=user, application=application, text=body, link=link))
+        body = texts.get(user_language(user)) or texts[settings.LANGUAGE_CODE]
+        if user.email:
+            mails.append((body[:120], f"{body}\n\n{absolute_url(link)}", user.email))
+        rows.append(Notification(user=user, application=application, text=body, texts=texts, link=link))
     Notification.objects.bulk_create(rows)
     if mails:
 
