@@ -302,13 +302,6 @@ class Notification(models.Model):
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
-    @property
-    def text_in_language(self) -> str:
-        from django.utils.translation import get_language
-
-        language = (get_language() or "").lower()
-        return str(self.texts.get(language) or self.text)
-
     class Meta:
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
@@ -317,3 +310,10 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+    @property
+    def text_in_language(self) -> str:
+        from django.utils.translation import get_language
+
+        language = (get_language() or "").lower()
+        return str(self.texts.get(language) or self.text)

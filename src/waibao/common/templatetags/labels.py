@@ -35,3 +35,7 @@ def change_lines(changes: Any, status_namespace: str = "") -> list[tuple[str, st
             )
         )
     return lines
+
+
+def _shown(value: Any) -> str:
+    return "—" if value in (None, "") else str(value)
