@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django.db import transaction
@@ -29,7 +30,10 @@ def ensure_demo_accounts() -> list[DemoAccount]:
         science = Department.objects.get(code="science-technology")
         zone = Zone.objects.order_by("sort_order").first()
         enterprise = (
-            Enterprise.objects.filter(status=EnterpriseStatus.RECOGNISED, name_en__gt="")
+            # Founded before the demo's 2007 awards and its statistics from 2005.
+            Enterprise.objects.filter(
+                status=EnterpriseStatus.RECOGNISED, name_en__gt="", established_on__lt=date(2005, 1, 1)
+            )
             .order_by("credit_code")
             .first()
         )
