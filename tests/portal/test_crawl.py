@@ -62,7 +62,7 @@ def _flush() -> None:
 def _data_names() -> list[str]:
     """Names that are data, in whatever language they were entered."""
     from waibao.registry.models import Enterprise
-    from waibao.statistics.models import Contract
+    from waibao.statistics.models import Contract, Execution
     from waibao.talent.models import TrainingInstitution
 
     names: set[str] = set()
@@ -75,6 +75,8 @@ def _data_names() -> list[str]:
     names.update(User.objects.values_list("username", flat=True))
     # What people wrote or signed, in the language they wrote it: reasons, signed commitments, objections.
     names.update(Application.objects.values_list("commitment_text", flat=True))
+    names.update(Enterprise.objects.values_list("status_reason", flat=True))
+    names.update(Execution.objects.values_list("over_reason", flat=True))
     names.update(AuditEvent.objects.exclude(summary="").values_list("summary", flat=True))
     return sorted((n for n in names if n), key=len, reverse=True)
 

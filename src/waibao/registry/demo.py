@@ -189,8 +189,7 @@ def fill_demo_checklists(*, seed: int) -> int:
             in_place = zone.kind == ZoneKind.DEMONSTRATION_ZONE or rng.random() < 0.7
             if in_place and not row.available:
                 row.available = True
-                row.note = "演示数据"
-                row.save(update_fields=["available", "note"])
+                row.save(update_fields=["available"])
                 ticked += 1
     return ticked
 

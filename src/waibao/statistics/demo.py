@@ -285,7 +285,7 @@ def _awaiting_review(enterprises: list[Enterprise], leaves: list[ServiceCategory
                         "currency": older.currency,
                         "amount": (older.amount / 10).quantize(Decimal("1")),
                         "receipt_ref": f"R{today.year}{index:05d}",
-                        "over_reason": "demo: follow-on payment",
+                        "over_reason": "合同追加后的后续付款",
                     },
                 )
                 record_transition(acting_user=None, record=execution, action="submit")
