@@ -25,6 +25,7 @@ class ApplicationsConfig(AppConfig):
                 "application.objection_uphold_return": _("Objection upheld: back to department review"),
                 "application.objection_uphold_reject": _("Objection upheld: rejected"),
                 "application.demo_notice_backdated": _("Notice period ended for the demo"),
+                "application.notice_ended_early": _("Public notice ended early"),
                 "routing.updated": _("Routing changed"),
             }
         )
@@ -53,3 +54,7 @@ class ApplicationsConfig(AppConfig):
                 "department": _("Department"),
             },
         )
+        from waibao.applications.ledger_owner import OWNER
+        from waibao.ledger.owners import register_owner
+
+        register_owner(OWNER)

@@ -73,6 +73,8 @@ def work_home(request: HttpRequest) -> HttpResponse:
     role = getattr(user, "role", "")
     if role == Role.PROGRAMME_OFFICE:
         return redirect("registry:dashboard")
+    if role == Role.CITY_LEADER:
+        return redirect("governance:cockpit")
     if role == Role.DEPARTMENT_REVIEWER and getattr(user, "zone_id", None) is None:
         return redirect("applications:queue")
     context: dict[str, object] = {"role": role}

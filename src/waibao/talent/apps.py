@@ -1,3 +1,5 @@
+"""Training institutions and trainees (the job board comes with the talent issue)."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -15,5 +17,7 @@ class TalentConfig(AppConfig):
                 "institution.created": _("Training institution added"),
                 "institution.approved": _("Training institution approved"),
                 "institution.approval_withdrawn": _("Approval of the training institution withdrawn"),
+                "talent.trainee_recorded": _("Trainee recorded"),
+                "talent.trainee_id_revealed": _("Whole identity number read"),
             }
         )

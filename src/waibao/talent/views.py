@@ -12,8 +12,8 @@ from waibao.accounts.access import OFFICE, current_user, role_required
 from waibao.common.errors import DomainError, NotFoundError
 from waibao.common.forms import add_domain_error
 from waibao.talent.forms import TrainingInstitutionForm
+from waibao.talent.institutions import training_institution_create, training_institution_set_approved
 from waibao.talent.models import TrainingInstitution
-from waibao.talent.services import training_institution_create, training_institution_set_approved
 
 
 @role_required(*OFFICE)

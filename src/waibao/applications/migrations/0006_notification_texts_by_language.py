@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('applications', '0002_routing_applicants_evidence'),
+        ('applications', '0005_verified_facts'),
     ]
 
     operations = [
