@@ -3,8 +3,14 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from waibao.accounts.views import set_language
+
+# The admin's headings in the platform's words (its section headings are the apps' verbose names).
+admin.site.site_header = _("Service Outsourcing Programme: administration")
+admin.site.site_title = _("Service Outsourcing Programme")
+admin.site.index_title = _("Administration")
 
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),  # also remembers a signed-in user's language

@@ -92,3 +92,19 @@ def test_the_command_line_answers_in_the_language_asked_and_in_the_settings_defa
     assert "hz12a_reward_cny" not in chinese and "special_fund" not in chinese
     refused = subprocess.run([waibao, "--language", "fr", "check"], cwd=ROOT, env=env, capture_output=True, text=True)
     assert refused.returncode == 2
+
+
+@pytest.mark.django_db
+def test_the_admin_speaks_chinese_in_its_section_headings() -> None:
+    from django.test import Client
+
+    from waibao.accounts.models import User
+
+    admin = User.objects.create_superuser("root", "root@example.com", "Correct-Horse-9x")
+    client = Client()
+    client.force_login(admin, backend="django.contrib.auth.backends.ModelBackend")
+    page = client.get("/admin/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    for heading in ("企业与园区", "账号管理", "审计记录", "系统管理"):
+        assert heading in page, heading
+    for english in (">Registry<", ">Accounts<", ">Audit<", "Django administration"):
+        assert english not in page, english

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 class ApplicationsConfig(AppConfig):
     name = "waibao.applications"
     label = "applications"
+    verbose_name = _("Applications")
 
     def ready(self) -> None:
         from waibao.applications.workflow import APPLICATION_WORKFLOW

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class RegistryConfig(AppConfig):
     name = "waibao.registry"
     label = "registry"
+    verbose_name = _("Registry")
 
     def ready(self) -> None:
         from waibao.audit.labels import register_action_labels
