@@ -284,7 +284,8 @@ def test_detail_explains_the_amount_in_the_readers_language(
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     english = client.get(f"/applications/{application.pk}/").content.decode()
     assert 'id="engine-result"' in english and "600000" in english and ": met" in english
-    assert "hz12a_reward_cny = 200000" in english
+    # Parameters by their titles, amounts as money (not "hz12a_reward_cny = 200000").
+    assert "hz12a_reward_cny" not in english and "Software export reward" in english and "200,000.00 CNY" in english
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
     chinese = client.get(f"/applications/{application.pk}/").content.decode()
     assert ": met" not in chinese.split('id="engine-result"')[1].split("</div>")[0]
