@@ -30,6 +30,7 @@ CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 ENGLISH_WORD = re.compile(r"(?<![A-Za-z0-9/@.-])[A-Za-z]*[a-z][A-Za-z]{2,}(?![A-Za-z0-9@-])")
 # Words that are the same in Chinese text: units, brands, standards, product names.
 ENGLISH_ALLOWED = {"e.g", "Excel", "ECharts", "JSON", "API", "Word", "Chromium", "PDF", "ofd", "Inc", "Ltd"}
+FILE_TOKEN = re.compile(r"[\w.-]+\.(?:pdf|png|jpe?g|docx?|xlsx?|csv|zip|ofd)\b", re.IGNORECASE)
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 SKIP_PATHS = ("/accounts/logout/", "/i18n/", "/admin/", "/api/", "/static/", "/media/")
 SKIP_SUFFIXES = ("/download/", "/file/")
@@ -166,7 +167,7 @@ class Crawl:
         for name in self.data_names:
             if name in text:
                 text = text.replace(name, " ")
-        return EMAIL.sub(" ", text)
+        return FILE_TOKEN.sub(" ", EMAIL.sub(" ", text))
 
     def _route(self, url: str) -> str | None:
         parts = urlsplit(url)

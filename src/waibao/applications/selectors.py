@@ -23,7 +23,7 @@ from waibao.applications.workflow import (
 from waibao.audit.models import AuditEvent
 from waibao.audit.selectors import history_for
 from waibao.common.i18n import localized
-from waibao.common.labels import label
+from waibao.common.labels import has_label, label
 from waibao.policy.engine.evaluate import render_message
 
 S = ApplicationStatus
@@ -270,6 +270,8 @@ def declared_facts(application: Application) -> list[tuple[str, Any]]:
 def _yes_no(value: Any) -> Any:
     if isinstance(value, bool):
         return str(gettext_lazy("yes") if value else gettext_lazy("no"))
+    if isinstance(value, str) and has_label("choice", value):  # a choice value (e.g. a trainee's category)
+        return label("choice", value)
     return value
 
 

@@ -176,6 +176,8 @@ class ExplanationWords:
         return label(namespace, code) if namespace and isinstance(code, str) else None
 
     def value(self, key: str, value: Any, entry: dict[str, Any]) -> str | None:
+        if key == "choices" and isinstance(value, list | tuple):
+            return "、".join(label("choice", v) if isinstance(v, str) else str(v) for v in value)
         if key in ("result", "raw"):
             return display_scalar(value, type_="money")
         owner = self.VALUE_OF.get(key)
