@@ -3,14 +3,24 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from waibao.accounts.views import set_language
+
+# The admin's headings in the platform's words (its section headings are the apps' verbose names).
+admin.site.site_header = _("Service Outsourcing Programme: administration")
+admin.site.site_title = _("Service Outsourcing Programme")
+admin.site.index_title = _("Administration")
 
 urlpatterns = [
+    path("i18n/setlang/", set_language, name="set_language"),  # also remembers a signed-in user's language
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("accounts/", include("waibao.accounts.urls")),
     path("registry/", include("waibao.registry.urls")),
     path("api/", include("waibao.api.urls")),
     path("policy/", include("waibao.policy.urls")),
+    path("talent/", include("waibao.talent.urls")),
     path("ledger/", include("waibao.ledger.urls")),
     path("", include("waibao.applications.urls")),  # /applications/… and the public notice /notice/
     path("statistics/", include("waibao.statistics.urls")),

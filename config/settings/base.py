@@ -129,6 +129,10 @@ STATIC_ROOT = DATA_DIR / "staticfiles"
 
 EMAIL_BACKEND = env_str("WAIBAO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("WAIBAO_FROM_EMAIL", "waibao@localhost")
+# The language the command line answers in (`waibao --language en …` chooses another for one command).
+WAIBAO_CLI_LANGUAGE = env_str("WAIBAO_CLI_LANGUAGE", LANGUAGE_CODE)
+# The platform's public address: links in e-mails are absolute on it.
+WAIBAO_SITE_URL = env_str("WAIBAO_SITE_URL", "http://127.0.0.1:8000")
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -159,6 +159,13 @@ def test_http_roles_cannot_take_others_steps(
     application.refresh_from_db()
     assert application.status == S.RECOMMENDED
     response = client_for(people["owner"]).post(
-        f"/applications/{application.pk}/pay/", {"amount": "1", "idempotency_key": "k"}
+        f"/applications/{application.pk}/pay/",
+        {
+            "amount": "1",
+            "idempotency_key": "k",
+            "voucher_number": "V-1",
+            "paid_on": "2007-06-30",
+            "payee_account": "6222",
+        },
     )
     assert response.status_code == 403

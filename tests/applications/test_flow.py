@@ -8,10 +8,12 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from tests.applications.conftest import PDF, apply, latest, object_over_http
 from waibao.accounts.models import User
 from waibao.applications.models import Application, ApplicationStatus, Notification, ObjectionStatus
+from waibao.audit.labels import action_label
 from waibao.audit.models import AuditEvent
 from waibao.common.request_keys import issue_request_key
 from waibao.ledger import services as ledger_services
@@ -218,13 +220,16 @@ def test_whole_path(
     half = (Decimal(recommended) / 2).quantize(Decimal("0.01"))
     key = issue_request_key(finance)
     for _ in range(2):
-        as_finance.post(f"/applications/{application.pk}/pay/", {"amount": str(half), "idempotency_key": key})
+        as_finance.post(
+            f"/applications/{application.pk}/pay/", {"amount": str(half), "idempotency_key": key, **record("V-half")}
+        )
     commitment.refresh_from_db()
     assert commitment.paid == half
     assert status_of(application) == S.COMMITTED
     rest = Decimal(recommended) - half
     as_finance.post(
-        f"/applications/{application.pk}/pay/", {"amount": str(rest), "idempotency_key": issue_request_key(finance)}
+        f"/applications/{application.pk}/pay/",
+        {"amount": str(rest), "idempotency_key": issue_request_key(finance), **record("V-rest")},
     )
     commitment.refresh_from_db()
     assert commitment.paid == Decimal(recommended)
@@ -240,7 +245,9 @@ def test_whole_path(
         assert f"application.{step}" in actions
     assert "application.final_approve" in actions and actions.count("application.payment_recorded") == 2
     history = as_office.get(f"/applications/{application.pk}/").content.decode()
-    assert "application.final_approve" in history
+    assert "application.final_approve" not in history  # the step by its name, not its code
+    with translation.override("zh-hans"):
+        assert action_label("application.final_approve") in history
     # Applicant and staff see the money move on the application page.
     for client in (as_applicant, as_office):
         page_body = client.get(f"/applications/{application.pk}/").content.decode()
@@ -248,3 +255,13 @@ def test_whole_path(
     # The applicant was told at each step that concerns them.
     told = Notification.objects.filter(user=applicant, application=application).count()
     assert told >= 5
+
+
+def record(voucher: str) -> dict[str, str]:
+    """The payment record the pay forms ask for besides the amount."""
+    return {
+        "voucher_number": voucher,
+        "paid_on": "2007-06-30",
+        "payee_account": "6222020200112233445",
+        "bank_reference": "B-1",
+    }

@@ -300,7 +300,8 @@ def test_detail_explains_the_amount_in_the_readers_language(
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     english = client.get(f"/applications/{application.pk}/").content.decode()
     assert 'id="engine-result"' in english and "600000" in english and ": met" in english
-    assert "hz12a_reward_cny = 200000" in english
+    # Parameters by their titles, amounts as money (not "hz12a_reward_cny = 200000").
+    assert "hz12a_reward_cny" not in english and "Software export reward" in english and "200,000.00 CNY" in english
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
     chinese = client.get(f"/applications/{application.pk}/").content.decode()
     assert ": met" not in chinese.split('id="engine-result"')[1].split("</div>")[0]
@@ -438,3 +439,35 @@ def test_office_queue_lists_objections_waiting_for_triage(
     body = client_for(office).get("/applications/queue/").content.decode()
     assert 'id="triage"' in body and f"/applications/{application.pk}/#objections" in body
     assert 'id="triage"' not in client_for(reviewer).get("/applications/queue/").content.decode()
+
+
+def test_notifications_are_written_in_each_recipients_language_with_an_absolute_link(
+    routing: Any,
+    enterprise_user: User,
+    reviewer: User,
+    client_for: Callable[[User | None], Client],
+    django_capture_on_commit_callbacks: Any,
+    settings: Any,
+) -> None:
+    settings.WAIBAO_SITE_URL = "https://waibao.example.gov.cn/"
+    english = make_user(Role.DEPARTMENT_REVIEWER, username="reviewer-en", department=reviewer.department)
+    english.language, english.email = "en", "en@example.gov.cn"
+    english.save()
+    reviewer.email = "zh@example.gov.cn"
+    reviewer.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        apply(
+            client_for(enterprise_user),
+            "HZ-12a",
+            2008,
+            {"fact__software_export_usd": "600000"},
+            files={"contract": PDF},
+        )
+    application = latest(rule_id="HZ-12a")
+    assert Notification.objects.get(user=english).text.startswith("Waiting for your review: HZ-12a")
+    assert Notification.objects.get(user=reviewer).text.startswith("待您审核：HZ-12a")
+    mails = {m.to[0]: m for m in mail.outbox}
+    assert mails["en@example.gov.cn"].subject.startswith("Waiting for your review")
+    assert mails["zh@example.gov.cn"].subject.startswith("待您审核")
+    link = f"https://waibao.example.gov.cn/applications/{application.pk}/"
+    assert all(link in m.body for m in mail.outbox)

@@ -138,7 +138,7 @@ def test_not_entitled_is_refused_with_the_trace_and_nothing_written(routing: Any
     with pytest.raises(NotEntitledError) as refused:
         software_export(enterprise_user, usd="499999.99")
     assert "HZ-12a" in str(refused.value.message)
-    assert any("499999.99" in line for line in refused.value.explanation)
+    assert any("499,999.99" in line for line in refused.value.explanation)  # shown as people read it
     assert Application.objects.count() == 0 and Evidence.objects.count() == 0
     assert (set(folder.iterdir()) if folder.exists() else set()) == on_disk
     assert not AuditEvent.objects.filter(action__startswith="application.").exists()

@@ -135,7 +135,16 @@ def test_paying_twice_with_the_same_form_pays_once(
     page = client.get(f"/applications/{committed.pk}/").content.decode()
     key = _form_key(page, f"/applications/{committed.pk}/pay/")
     for _ in range(2):
-        client.post(f"/applications/{committed.pk}/pay/", {"amount": "40000", "idempotency_key": key})
+        client.post(
+            f"/applications/{committed.pk}/pay/",
+            {
+                "amount": "40000",
+                "idempotency_key": key,
+                "voucher_number": "PZ-40000",
+                "paid_on": "2008-06-30",
+                "payee_account": "6222020200112233445",
+            },
+        )
     assert committed.commitments.get().paid == Decimal("40000.00")  # type: ignore[attr-defined]
 
 

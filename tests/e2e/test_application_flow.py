@@ -169,6 +169,9 @@ def test_apply_review_notice_objection_commit_pay(
     # Finance records the payment: paid.
     cashier = pages("finance")
     cashier.goto(f"{cashier.base_url}{detail}")
+    cashier.fill("#pay-form input[name=voucher_number]", "PZ-2008-001")
+    cashier.fill("#pay-form input[name=paid_on]", "2008-06-30")
+    cashier.fill("#pay-form input[name=payee_account]", "6222020200112233445")
     cashier.click("#pay-form button[data-action=pay]")
     cashier.wait_for_load_state()
     assert status(cashier) == "paid"

@@ -33,6 +33,9 @@ def test_finance_pays_and_the_fund_page_shows_it(
         login(page, "finance", "Correct-Horse-9")
         page.goto(f"{live_server.url}/ledger/commitments/{commitment.pk}/")
         page.fill("#payment-form input[name=amount]", "150000")
+        page.fill("#payment-form input[name=voucher_number]", "PZ-2008-001")
+        page.fill("#payment-form input[name=paid_on]", "2008-06-30")
+        page.fill("#payment-form input[name=payee_account]", "6222020200112233445")
         # A double click on submit: the form's request key makes the second submission a no-op.
         with page.expect_navigation():
             page.dblclick("#payment-form button[type=submit]")

@@ -11,12 +11,13 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from tests.factories import make_user
 from tests.ledger.conftest import line
 from waibao.accounts.models import Role, User
+from waibao.audit.labels import action_label
 from waibao.common.request_keys import issue_request_key
 from waibao.ledger.models import Commitment, EntryKind, LedgerEntry
 from waibao.ledger.services import commitment_create, payment_create
@@ -104,7 +105,7 @@ def test_finance_records_a_payment_once_even_if_submitted_twice(
     key = _key(client.get(url))
     pay = reverse("ledger:commitment_pay", args=[commitment.pk])
     for _ in range(2):
-        response = client.post(pay, {"amount": "80000.00", "idempotency_key": key})
+        response = client.post(pay, {"amount": "80000.00", "idempotency_key": key, **record("V-80000")})
         assert response.status_code == 302
     assert LedgerEntry.objects.filter(kind=EntryKind.PAYMENT, commitment=commitment).count() == 1
     commitment.refresh_from_db()
@@ -117,18 +118,25 @@ def test_a_payment_above_the_open_amount_is_refused_on_the_form(
 ) -> None:
     client = client_for(finance)
     pay = reverse("ledger:commitment_pay", args=[commitment.pk])
-    response = client.post(pay, {"amount": "200000.01", "idempotency_key": issue_request_key(finance)})
+    response = client.post(
+        pay, {"amount": "200000.01", "idempotency_key": issue_request_key(finance), **record("V-m1")}
+    )
     assert response.status_code == 400
     assert "200,000.00" in response.content.decode()
     for bad in ("abc", "-1", "0", "1.234", ""):
-        assert client.post(pay, {"amount": bad, "idempotency_key": issue_request_key(finance)}).status_code == 400
+        assert (
+            client.post(
+                pay, {"amount": bad, "idempotency_key": issue_request_key(finance), **record("V-m2")}
+            ).status_code
+            == 400
+        )
     assert not LedgerEntry.objects.filter(kind=EntryKind.PAYMENT).exists()
 
 
 def test_the_programme_office_may_not_pay(commitment: Commitment, office: User, client_for: ClientFor) -> None:
     response = client_for(office).post(
         reverse("ledger:commitment_pay", args=[commitment.pk]),
-        {"amount": "1", "idempotency_key": issue_request_key(office)},
+        {"amount": "1", "idempotency_key": issue_request_key(office), **record("V-m1")},
     )
     assert response.status_code == 403
     page = client_for(office).get(reverse("ledger:commitment", args=[commitment.pk])).content.decode()
@@ -180,7 +188,9 @@ def test_finance_adds_budget_to_a_line(funds: Any, finance: User, office: User, 
 def test_application_ledger_page_and_export(commitment: Commitment, office: User, client_for: ClientFor) -> None:
     client = client_for(office)
     page = client.get(reverse("ledger:application", args=[commitment.application_id])).content.decode()
-    assert "200,000.00" in page and "ledger.commitment" in page
+    assert "200,000.00" in page and "ledger.commitment" not in page
+    with translation.override("zh-hans"):
+        assert action_label("ledger.commitment") in page
     rows = _sheet_rows(client.get(reverse("ledger:application_export", args=[commitment.application_id])))
     assert len(rows) == 2 and rows[1][9] == D("200000")
     assert client.get(reverse("ledger:application", args=[999999])).status_code == 404
@@ -203,10 +213,20 @@ def test_paying_in_full_from_the_commitment_page_marks_the_application_paid(
 ) -> None:
     client = client_for(finance)
     pay = reverse("ledger:commitment_pay", args=[commitment.pk])
-    assert client.post(pay, {"amount": "120000", "idempotency_key": issue_request_key(finance)}).status_code == 302
+    assert (
+        client.post(
+            pay, {"amount": "120000", "idempotency_key": issue_request_key(finance), **record("V-m1")}
+        ).status_code
+        == 302
+    )
     commitment.application.refresh_from_db()
     assert commitment.application.status == "committed"
-    assert client.post(pay, {"amount": "80000", "idempotency_key": issue_request_key(finance)}).status_code == 302
+    assert (
+        client.post(
+            pay, {"amount": "80000", "idempotency_key": issue_request_key(finance), **record("V-m2")}
+        ).status_code
+        == 302
+    )
     commitment.refresh_from_db()
     commitment.application.refresh_from_db()
     assert commitment.status == "settled" and commitment.application.status == "paid"
@@ -244,3 +264,13 @@ def test_long_entry_lists_are_paginated(
 def test_statement_form_shows_the_chosen_month(funds: Any, office: User, client_for: ClientFor) -> None:
     page = client_for(office).get(reverse("ledger:statement"), {"month": "2008-03"}).content.decode()
     assert 'value="2008-03"' in page and "2008-03" in page
+
+
+def record(voucher: str) -> dict[str, str]:
+    """The payment record the pay forms ask for besides the amount."""
+    return {
+        "voucher_number": voucher,
+        "paid_on": "2007-06-30",
+        "payee_account": "6222020200112233445",
+        "bank_reference": "B-1",
+    }

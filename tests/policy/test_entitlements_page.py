@@ -197,10 +197,10 @@ def test_list_items_bases_and_totals(client_for: ClientFor, enterprise_user: Use
     assert response.status_code == 200
     explanation = response.context["explanation"]
     by_rule = {e.rule: e for e in explanation.entitlements}
-    assert by_rule["HZ-13a"].basis_name == "Ceiling"
+    assert by_rule["HZ-13a"].basis_name == "Ceiling (at most)"
     assert by_rule["HZ-13a"].amount_text == "200,000.00 CNY"
     assert "Certifications, row 2" in by_rule["HZ-13a"].item and "CMMI" in by_rule["HZ-13a"].item
-    assert by_rule["HZ-15"].basis_name == "Range"
+    assert by_rule["HZ-15"].basis_name == "Range (between a minimum and a maximum)"
     assert by_rule["HZ-15"].amount_text == "200,000.00 CNY – 300,000.00 CNY"
     assert by_rule["HZ-17b"].amount_text == "5,100.00 CNY"
     assert by_rule["HZ-10"].kind == "tax_deduction"

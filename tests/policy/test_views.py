@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -22,12 +24,14 @@ def test_policy_page_shows_articles_rules_and_values(client: Client) -> None:
     for text in (
         "HZ-13b",
         "HZ-17b-hire",
-        "hz13_reward_cap_cny",
+        "认证奖励最高金额",
         "最高不超过50万元",
         "500,000.00",
-        "Certification reward",
     ):
         assert text in page, text
+    # In Chinese, no parameter code and no English title beside the Chinese one.
+    visible = re.sub(r"<[^>]+>", " ", page)  # codes may stay in anchors (#param-…), not in the text
+    assert "hz13_reward_cap_cny" not in visible and "Certification reward" not in visible
 
 
 def test_policy_page_values_now_and_before(client: Client) -> None:

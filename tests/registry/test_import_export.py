@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import translation
 from openpyxl import Workbook, load_workbook
@@ -126,7 +127,18 @@ def test_import_page_lists_errors_per_row(office: User, client_for) -> None:  # 
 def test_template_download_is_a_workbook_with_the_columns(office: User, client_for) -> None:  # type: ignore[no-untyped-def]
     response = client_for(office).get("/registry/enterprises/import/template.xlsx")
     workbook = load_workbook(io.BytesIO(response.content))
-    assert [c.value for c in workbook.worksheets[0][1]][:2] == ["credit_code", "name_zh"]
+    assert [c.value for c in workbook.worksheets[0][1]][:2] == ["统一社会信用代码", "中文名称"]
+
+
+def test_the_template_as_downloaded_imports_with_its_worded_headings(office: User, client_for) -> None:  # type: ignore[no-untyped-def]
+    """The headings people read (in either language) name the columns: the template imports as it is."""
+    client = client_for(office)
+    content = client.get("/registry/enterprises/import/template.xlsx", HTTP_ACCEPT_LANGUAGE="en").content
+    assert load_workbook(io.BytesIO(content)).worksheets[0]["A1"].value == "Unified social credit code"
+    upload = SimpleUploadedFile("t.xlsx", content)
+    response = client.post("/registry/enterprises/import/", {"file": upload})
+    assert response.status_code in (200, 302)
+    assert "Required column" not in response.content.decode() and "缺少必填列" not in response.content.decode()
 
 
 @pytest.mark.parametrize("value", ["=1+1", "+1", "-1", "@SUM(A1)", '=HYPERLINK("x")'])

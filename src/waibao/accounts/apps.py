@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class AccountsConfig(AppConfig):
     name = "waibao.accounts"
     label = "accounts"
+    verbose_name = _("Accounts")
 
     def ready(self) -> None:
         from waibao.audit.labels import register_action_labels

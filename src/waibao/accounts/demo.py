@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django.db import transaction
@@ -30,10 +31,11 @@ def ensure_demo_accounts() -> list[DemoAccount]:
         trade = Department.objects.get(code="trade-industry")
         science = Department.objects.get(code="science-technology")
         zone = Zone.objects.order_by("sort_order").first()
+        recognised = Enterprise.objects.filter(status=EnterpriseStatus.RECOGNISED, name_en__gt="")
+        # Founded before the demo's 2007 awards and its statistics from 2005 (any recognised one otherwise).
         enterprise = (
-            Enterprise.objects.filter(status=EnterpriseStatus.RECOGNISED, name_en__gt="")
-            .order_by("credit_code")
-            .first()
+            recognised.filter(established_on__lt=date(2005, 1, 1)).order_by("credit_code").first()
+            or recognised.order_by("credit_code").first()
         )
         if enterprise is None:
             raise RuntimeError("no recognised enterprise: run `waibao demo` first")

@@ -11,7 +11,7 @@ from waibao.accounts.services import STAFF_ACCOUNT_ROLES
 from waibao.common.forms import CleanTextForm
 from waibao.governance.models import Department
 from waibao.registry.credit_code import check_credit_code
-from waibao.registry.models import Zone
+from waibao.registry.models import Enterprise, Zone
 from waibao.registry.validation import credit_code_messages
 from waibao.talent.models import TrainingInstitution
 
@@ -66,10 +66,27 @@ class StaffUserForm(CleanTextForm):
     training_institution = forms.ModelChoiceField(
         label=_("Training institution"), queryset=TrainingInstitution.objects.all(), required=False
     )
+    enterprise = forms.CharField(
+        label=_("Enterprise (unified social credit code)"),
+        max_length=18,
+        required=False,
+        help_text=_("Only for an enterprise user: the enterprise must be in the registry."),
+    )
     password = forms.CharField(label=_("Initial password"), strip=False, widget=forms.PasswordInput)
+
+    def clean_enterprise(self) -> Enterprise | None:
+        code = (self.cleaned_data.get("enterprise") or "").strip().upper()
+        if not code:
+            return None
+        enterprise = Enterprise.objects.filter(credit_code=code).first()
+        if enterprise is None:
+            raise forms.ValidationError(_("No enterprise in the registry has this credit code."))
+        return enterprise
 
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}
+        if data.get("role") == Role.ENTERPRISE and not data.get("enterprise") and "enterprise" not in self.errors:
+            self.add_error("enterprise", _("An enterprise user belongs to an enterprise in the registry."))
         if data.get("role") == Role.DEPARTMENT_REVIEWER and not data.get("department"):
             self.add_error("department", _("A department reviewer belongs to a department."))
         if data.get("role") == Role.TRAINING_INSTITUTION and not data.get("training_institution"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
@@ -26,6 +27,13 @@ class User(AbstractUser):
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
     full_name = models.CharField(_("full name"), max_length=100, blank=True)
     phone = models.CharField(_("phone"), max_length=32, blank=True)
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("Notifications and e-mails are written in this language; set when the user switches language."),
+    )
     department = models.ForeignKey(
         "governance.Department",
         verbose_name=_("department"),

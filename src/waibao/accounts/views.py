@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -11,15 +12,17 @@ from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views import i18n as i18n_views
 from django.views.decorators.http import require_http_methods
 
 from waibao.accounts import mfa
 from waibao.accounts.access import OFFICE, current_user, role_required
 from waibao.accounts.forms import LoginForm, OneTimeCodeForm, RegistrationForm, StaffUserForm
 from waibao.accounts.models import Role, User
-from waibao.accounts.services import staff_user_create, user_set_active
+from waibao.accounts.services import staff_user_create, user_set_active, user_set_language
 from waibao.accounts.throttle import throttle
 from waibao.common.clientip import client_ip
 from waibao.common.errors import DomainError, NotFoundError
@@ -31,6 +34,21 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        user_set_language(user=form.get_user(), language=translation.get_language() or settings.LANGUAGE_CODE)
+        return response
+
+
+@require_http_methods(["POST"])
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Django's language switch, and the signed-in user's language remembered for their notifications."""
+    response = i18n_views.set_language(request)
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and translation.check_for_language(language):
+        user_set_language(user=current_user(request), language=language)
+    return response
 
 
 @require_http_methods(["GET", "POST"])
@@ -86,14 +104,9 @@ def home(request: HttpRequest) -> HttpResponse:
     """Where each role starts after signing in."""
     if not request.user.is_authenticated:
         return redirect("accounts:login")
-    role = request.user.role
-    if role == Role.ENTERPRISE:
-        return redirect("registry:my_enterprise")
-    if role == Role.CITY_LEADER:
-        return redirect("governance:cockpit")
-    if role in (Role.PROGRAMME_OFFICE, Role.DEPARTMENT_REVIEWER, Role.FINANCE_OFFICER):
-        return redirect("registry:dashboard")
-    return render(request, "accounts/home.html")
+    if not request.user.role:  # the superuser: the admin
+        return render(request, "accounts/home.html")
+    return redirect("portal:work")  # each role's own work
 
 
 @role_required(*OFFICE)
@@ -109,14 +122,14 @@ def user_list(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Account %(username)s created.") % {"username": user.username})
             return redirect("accounts:users")
-    users = User.objects.exclude(role=Role.ENTERPRISE).select_related("department", "zone", "training_institution")
+    users = User.objects.select_related("department", "zone", "training_institution", "enterprise")
     return render(request, "accounts/users.html", {"form": form, "users": users.order_by("role", "username")})
 
 
 @role_required(*OFFICE)
 @require_http_methods(["POST"])
 def user_toggle_active(request: HttpRequest, user_id: int) -> HttpResponse:
-    target = User.objects.filter(pk=user_id).exclude(role=Role.ENTERPRISE).first()
+    target = User.objects.filter(pk=user_id).first()
     if target is None:
         raise NotFoundError()
     user_set_active(acting_user=current_user(request), user=target, active=not target.is_active)

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 class ApplicationsConfig(AppConfig):
     name = "waibao.applications"
     label = "applications"
+    verbose_name = _("Applications")
 
     def ready(self) -> None:
         from waibao.applications.jobs import register_jobs
@@ -33,8 +34,31 @@ class ApplicationsConfig(AppConfig):
                 "routing.updated": _("Routing changed"),
             }
         )
+        labels["application.objection_dismiss"] = _("Objections dismissed")
         register_action_labels(labels)
 
+        from waibao.applications.models import ApplicationStatus, EvidenceKind, ObjectionStatus
+        from waibao.common.labels import register, register_choices
+
+        register_choices("application_status", ApplicationStatus)
+        register_choices("evidence_kind", EvidenceKind)
+        register_choices("objection_status", ObjectionStatus)
+        from waibao.applications.models import Application
+        from waibao.common.labels import register_model_fields
+
+        register_model_fields("field", Application)
+        register(
+            "field",
+            {
+                "status": _("Status"),
+                "recommended_amount_cny": _("Recommended amount (CNY)"),
+                "approved_amount_cny": _("Approved amount (CNY)"),
+                "calculated_amount_cny": _("Calculated amount (CNY)"),
+                "amount_cny": _("Amount (CNY)"),
+                "facts": _("Facts"),
+                "department": _("Department"),
+            },
+        )
         from waibao.applications.ledger_owner import OWNER
         from waibao.ledger.owners import register_owner
 

@@ -12,11 +12,12 @@ from waibao.applications.models import ApplicationStatus, EvidenceKind, RuleRout
 from waibao.applications.policy import RuleForm
 from waibao.applications.services import COMMITMENT_TEXT, HIRE_RULES, PERSON_LISTS, Person, Upload
 from waibao.applications.verification import VERIFIABLE_FACTS
-from waibao.common.forms import CleanTextForm, MoneyFormField
+from waibao.common.forms import CleanTextForm, CleanTextMixin, MoneyFormField
 from waibao.common.i18n import localized
 from waibao.common.personal_id import IdType
 from waibao.common.request_keys import TOKEN_MAX_LENGTH
 from waibao.governance.models import Department
+from waibao.ledger.forms import PaymentRecordFields
 from waibao.policy.engine.model import FactSpec
 
 FACT_PREFIX = "fact__"
@@ -197,9 +198,10 @@ class RecommendForm(CleanTextForm):
     )
 
 
-class PaymentForm(CleanTextForm):
+class PaymentForm(CleanTextMixin, PaymentRecordFields):
     amount = MoneyFormField(label=_("Amount paid (CNY)"), min_value=Decimal("0.01"))
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=TOKEN_MAX_LENGTH)
+    field_order = ["amount", "voucher_number", "paid_on", "payee_account", "bank_reference", "idempotency_key"]
 
 
 class ObjectionForm(CleanTextForm):

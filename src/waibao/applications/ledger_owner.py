@@ -20,11 +20,15 @@ from waibao.ledger.owners import CommitmentOwner
 S = ApplicationStatus
 
 
-def _pay(*, acting_user: Any, commitment: Commitment, amount: Any, idempotency_key: str) -> Any:
+def _pay(*, acting_user: Any, commitment: Commitment, amount: Any, idempotency_key: str, record: Any = None) -> Any:
     from waibao.applications.services import application_record_payment
 
     return application_record_payment(
-        acting_user=acting_user, application=commitment.application, amount=amount, idempotency_key=idempotency_key
+        acting_user=acting_user,
+        application=commitment.application,
+        amount=amount,
+        idempotency_key=idempotency_key,
+        record=record,
     )
 
 

@@ -371,6 +371,9 @@ class Notification(models.Model):
         Application, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
     )
     text = models.CharField(_("text"), max_length=500)
+    # The same text in every language of the platform, so it reads in the language the user reads now
+    # (`text` is the one written in the recipient's language at the time, and goes out by e-mail).
+    texts = models.JSONField(_("texts by language"), default=dict, blank=True)
     link = models.CharField(_("link"), max_length=300, blank=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -383,3 +386,10 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+    @property
+    def text_in_language(self) -> str:
+        from django.utils.translation import get_language
+
+        language = (get_language() or "").lower()
+        return str(self.texts.get(language) or self.text)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.db.models import Q
@@ -36,19 +36,27 @@ def role_users(role: str) -> list[User]:
     return list(User.objects.filter(is_active=True, role=role))
 
 
-def notify(application: Application, users: Iterable[User], text: str) -> int:
-    """One in-platform notification per user, and one email to those with an address once the change commits."""
+def user_language(user: User) -> str:
+    return getattr(user, "language", "") or settings.LANGUAGE_CODE
+
+
+def notify(application: Application, users: Iterable[User], text: Callable[[], str]) -> int:
+    """One in-platform notification per user, and one email to each user with an address once the change
+    commits; `text()` is called in each recipient's language, and the email's link is absolute."""
     link = reverse("applications:detail", args=[application.pk])
     unique = {u.pk: u for u in users}
-    rows = [Notification(user=u, application=application, text=text[:500], link=link) for u in unique.values()]
+    rows: list[Notification] = []
+    mails: list[tuple[str, str, str]] = []
+    texts: dict[str, str] = {}
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            texts[language] = text()[:500]
+    for user in unique.values():
+        body = texts.get(user_language(user)) or texts[settings.LANGUAGE_CODE]
+        if user.email:
+            mails.append((body[:120], f"{body}\n\n{absolute_url(link)}", user.email))
+        rows.append(Notification(user=user, application=application, text=body, texts=texts, link=link))
     Notification.objects.bulk_create(rows)
-    emails = sorted({u.email for u in unique.values() if u.email})
-    if emails:
-        send_on_commit(text[:120], f"{text}\n\n{absolute_url(link)}", emails)
+    for subject, message, address in mails:
+        send_on_commit(subject, message, [address])  # one-line subject, failures logged, never raised
     return len(rows)
-
-
-def message(text: object) -> str:
-    """A lazy message rendered in the platform's default language (notifications are stored as text)."""
-    with translation.override(settings.LANGUAGE_CODE):
-        return str(text)

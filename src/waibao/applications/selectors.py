@@ -30,6 +30,7 @@ from waibao.applications.workflow import (
 from waibao.audit.models import AuditEvent
 from waibao.audit.selectors import history_for
 from waibao.common.i18n import localized
+from waibao.common.labels import has_label, label
 from waibao.policy.engine.evaluate import render_message
 
 S = ApplicationStatus
@@ -243,22 +244,12 @@ def history(application: Application) -> QuerySet[AuditEvent]:
     return history_for(application)
 
 
-BASIS_NAMES = {
-    "fixed": gettext_lazy("Fixed amount"),
-    "ceiling": gettext_lazy("Ceiling (at most)"),
-    "floor": gettext_lazy("Floor (at least)"),
-    "range": gettext_lazy("Range (between a minimum and a maximum)"),
-    "eligible": gettext_lazy("Eligible (the amount is set by the city)"),
-}
-
-
 def basis_name(basis: str) -> str:
-    return str(BASIS_NAMES.get(basis, basis))
+    return label("basis", basis)
 
 
 def fund_name(fund_code: str) -> str:
-    text = package().funds.get(fund_code)
-    return localized(text.zh, text.en) if text is not None else fund_code
+    return label("fund", fund_code)
 
 
 def declared_facts(application: Application) -> list[tuple[str, Any]]:
@@ -286,6 +277,8 @@ def declared_facts(application: Application) -> list[tuple[str, Any]]:
 def _yes_no(value: Any) -> Any:
     if isinstance(value, bool):
         return str(gettext_lazy("yes") if value else gettext_lazy("no"))
+    if isinstance(value, str) and has_label("choice", value):  # a choice value (e.g. a trainee's category)
+        return label("choice", value)
     return value
 
 
@@ -293,6 +286,19 @@ def applied_entitlement(application: Application) -> dict[str, Any]:
     """The stored engine output for the applied rule (amount, basis, trace with messages)."""
     applied = (application.result or {}).get("applied") or {}
     return applied if isinstance(applied, dict) else {}
+
+
+def parameter_value(entry: dict[str, Any]) -> str:
+    """A parameter's value in a stored trace, shown as people read it (money, rates, qualifying lists)."""
+    from waibao.policy.labels import display_scalar
+
+    spec = package().parameters.get(entry.get("parameter") or "")
+    value = entry.get("value")
+    if spec is None:
+        return display_scalar(value)
+    if value is None:
+        return str(gettext_lazy("not set"))
+    return display_scalar(value, type_=spec.type, unit=spec.unit)
 
 
 def explanation(application: Application) -> list[dict[str, Any]]:
@@ -304,9 +310,10 @@ def explanation(application: Application) -> list[dict[str, Any]]:
             lines.append(
                 {
                     "kind": "parameter",
-                    "text": f"{entry.get('parameter')} = {entry.get('value')}",
-                    "detail": f"{citation.get('article', '')} {citation.get('text', '')} "
-                    f"({entry.get('effective_from') or '—'})",
+                    "text": f"{label('parameter', entry.get('parameter'))}: {parameter_value(entry)}",
+                    "detail": citation.get("article", ""),
+                    "quote": citation.get("text", ""),  # the policy's own words, in its own language
+                    "effective_from": entry.get("effective_from") or "",
                 }
             )
         else:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import hmac
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import IO, Any
@@ -12,6 +13,7 @@ from typing import IO, Any
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -199,13 +201,15 @@ def _item_key(rule_id: str, item: dict[str, Any], item_key: str, trainee: Traine
 def _notify_step(application: Application, target: str, reason: str = "", *, back: bool = False) -> None:
     """Tell the people who must act next (and the applicant where the step concerns them).
 
-    The texts are stored in the platform's default language, whoever's request triggered the step.
+    Each text is written in its recipient's language (`User.language`), whoever's request triggered the step.
     """
-    label = f"{application.rule_id} {application.year} #{application.pk} {application.applicant_name}"
     suffix = f" — {reason.strip()}" if reason.strip() else ""
 
-    def text(message: Any) -> str:
-        return notify.message(message) % label
+    def label() -> str:  # the applicant's name in the recipient's language
+        return f"{application.rule_id} {application.year} #{application.pk} {application.applicant_name}"
+
+    def text(message: Any) -> Callable[[], str]:
+        return lambda: str(message) % label()
 
     if target == S.SUBMITTED:
         notify.notify(
@@ -215,7 +219,7 @@ def _notify_step(application: Application, target: str, reason: str = "", *, bac
         notify.notify(
             application,
             notify.reviewer_users(application),
-            text(gettext_lazy("Back for department review: %s")) + suffix,
+            text(format_lazy("{}{}", gettext_lazy("Back for department review: %s"), suffix)),
         )
     elif target == S.RECOMMENDED:
         notify.notify(
@@ -237,7 +241,7 @@ def _notify_step(application: Application, target: str, reason: str = "", *, bac
         )
     if target in (S.RETURNED, S.IN_NOTICE, S.COMMITTED, S.PAID, S.REJECTED, S.IN_REVIEW, S.ON_HOLD):
         told = APPLICANT_TOLD.get(target, "")
-        notify.notify(application, notify.applicant_users(application), f"{label}: {notify.message(told)}{suffix}")
+        notify.notify(application, notify.applicant_users(application), lambda: f"{label()}: {told}{suffix}")
 
 
 # What the applicant is told when their application reaches a state (by notification).
@@ -666,10 +670,17 @@ def _submit(*, acting_user: User, application: Application, action: str) -> Appl
     return application
 
 
-def application_submit(*, acting_user: User, application: Application) -> Application:
-    """Submit a draft or resubmit a returned application: the engine's verdict is stored with the package version."""
+def application_submit(*, acting_user: User, application: Application, commitment_signed: bool = False) -> Application:
+    """Submit a draft or resubmit a returned application: the engine's verdict is stored with the package version.
+    `commitment_signed`: the applicant signs the commitment with the submission (where the page asks for it)."""
     action = "resubmit" if application.status == S.RETURNED else "submit"
     with transaction.atomic():
+        if commitment_signed and application.commitment_signed_at is None and is_applicant(acting_user, application):
+            application.commitment_signed_at = timezone.now()
+            application.commitment_text = str(COMMITMENT_TEXT)
+            Application.objects.filter(pk=application.pk, commitment_signed_at__isnull=True).update(
+                commitment_signed_at=application.commitment_signed_at, commitment_text=application.commitment_text
+            )
         return _submit(acting_user=acting_user, application=application, action=action)
 
 
@@ -1024,7 +1035,7 @@ def objection_confirm(*, objection: Objection, code: str) -> Objection:
             notify.notify(
                 application,
                 notify.role_users(Role.PROGRAMME_OFFICE),
-                notify.message(gettext_lazy("An objection waits for you to examine it: %s")) % label,
+                lambda: str(gettext_lazy("An objection waits for you to examine it: %s")) % label,
             )
     if wrong:
         raise DomainError(_("This code is not correct."), code="code_wrong", field="code")
@@ -1182,7 +1193,12 @@ def is_settled(commitment: Any) -> bool:
 
 @transaction.atomic
 def application_record_payment(
-    *, acting_user: User, application: Application, amount: Decimal | str, idempotency_key: str
+    *,
+    acting_user: User,
+    application: Application,
+    amount: Decimal | str,
+    idempotency_key: str,
+    record: Any = None,
 ) -> Application:
     """A finance officer pays (part of) the committed amount through the ledger; fully paid → `paid`."""
     application = _lock(application)
@@ -1203,7 +1219,11 @@ def application_record_payment(
         raise DomainError(_("There is no open commitment to pay."), code="no_commitment")
     paid_before = to_money(commitment.paid)
     ledger_services.payment_create(
-        acting_user=acting_user, commitment=commitment, amount=value, idempotency_key=idempotency_key.strip()
+        acting_user=acting_user,
+        commitment=commitment,
+        amount=value,
+        idempotency_key=idempotency_key.strip(),
+        record=record,  # the voucher, payment date, payee account and bank reference (ledger.PaymentRecord)
     )
     commitment.refresh_from_db()
     if to_money(commitment.paid) == paid_before:

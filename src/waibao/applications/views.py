@@ -41,6 +41,7 @@ from waibao.applications.forms import (
 from waibao.applications.models import Application, ApplicationStatus, Evidence, Objection, RuleRouting
 from waibao.applications.policy import NotEntitledError, rule_form
 from waibao.applications.services import (
+    COMMITMENT_TEXT,
     HIRE_RULES,
     application_confirm_hire,
     application_create,
@@ -307,6 +308,7 @@ def _detail_context(request: HttpRequest, application: Application) -> dict[str,
         "declared": selectors.declared_facts(application),
         "fund_name": selectors.fund_name(application.fund_code) if application.fund_code else "",
         "basis_name": selectors.basis_name(application.basis) if application.basis else "",
+        "commitment_text": COMMITMENT_TEXT,
         "history": list(selectors.history(application)) if staff else [],
         "objections": list(application.objections.all()) if staff else [],
         "can_resolve": role == Role.PROGRAMME_OFFICE and application.status == S.ON_HOLD,
@@ -349,7 +351,9 @@ def application_action(request: HttpRequest, application_id: int) -> HttpRespons
     application = access_application(user, application_id, action=action)
     try:
         if action in ("submit", "resubmit"):
-            application_submit(acting_user=user, application=application)
+            application_submit(
+                acting_user=user, application=application, commitment_signed=request.POST.get("commitment") == "on"
+            )
         else:
             application_transition(
                 acting_user=user, application=application, action=action, reason=form.cleaned_data["reason"]
@@ -463,7 +467,12 @@ def application_pay_view(request: HttpRequest, application_id: int) -> HttpRespo
     application = access_application(user, application_id, action="pay")
     form = PaymentForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Enter the amount paid."))
+        messages.error(
+            request,
+            _("Enter the amount paid, the voucher number, the payment date and the payee's account.")
+            + " "
+            + " ".join(str(e) for errors in form.errors.values() for e in errors),
+        )
         return redirect("applications:detail", application_id=application.pk)
     try:
         application_record_payment(
@@ -471,6 +480,7 @@ def application_pay_view(request: HttpRequest, application_id: int) -> HttpRespo
             application=application,
             amount=form.cleaned_data["amount"],
             idempotency_key=redeem_request_key(user, form.cleaned_data["idempotency_key"]),
+            record=form.payment_record(),
         )
     except DomainError as exc:
         messages.error(request, str(exc.message))

@@ -1,16 +1,18 @@
-"""Readable names for audit actions. Each app registers its own in its AppConfig.ready()."""
+"""Readable names for audit actions: the "action" namespace of the one label lookup (`common.labels`).
+Each app registers its own in its AppConfig.ready()."""
 
 from __future__ import annotations
 
 from typing import Any
 
-_LABELS: dict[str, Any] = {}
+from waibao.common.labels import label, register
+
+NAMESPACE = "action"
 
 
 def register_action_labels(labels: dict[str, Any]) -> None:
-    _LABELS.update(labels)
+    register(NAMESPACE, labels)
 
 
 def action_label(action: str) -> str:
-    label = _LABELS.get(action)
-    return str(label) if label is not None else action
+    return label(NAMESPACE, action)

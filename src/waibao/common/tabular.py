@@ -33,6 +33,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 
 from waibao.common.errors import DomainError
+from waibao.common.labels import codes_by_label, label
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 XLSX_MAGIC = b"PK\x03\x04"
@@ -420,11 +421,16 @@ class TableReader:
             header = next(self._rows)
         except StopIteration:
             raise DomainError(_("The file is empty."), code="empty_file") from None
-        self.columns = [str(c).strip().lower() if c is not None else "" for c in header[: self.limits.max_columns]]
+        by_label = codes_by_label("column")  # a header may be a column's label in either language
+        columns = [str(c).strip().lower() if c is not None else "" for c in header[: self.limits.max_columns]]
+        self.columns = [by_label.get(c, c) for c in columns]
         missing = [c for c in required_columns if c not in self.columns]
         if missing:
             raise TableImportError(
-                [RowError(1, c, _("Required column “%(column)s” is missing.") % {"column": c}) for c in missing]
+                [
+                    RowError(1, c, _("Required column “%(column)s” is missing.") % {"column": label("column", c)})
+                    for c in missing
+                ]
             )
 
     def __iter__(self) -> Iterator[tuple[int, dict[str, Any]]]:

@@ -6,6 +6,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from django.utils.translation import gettext_noop
+
 from waibao.common.dataset import DatasetError, need, read_yaml
 from waibao.common.money import MoneyError, parse_money, to_money
 from waibao.ledger.models import BudgetLine, Fund, FundSource, RuleEarmark, UseCategory
@@ -157,7 +159,7 @@ def _load_budgets(entries: list[dict[str, Any]]) -> int:
                 # One key per line: loading the data set again never budgets the same line twice.
                 key = f"dataset-budget:{fund.code}:{source.code}:{category.code}:{year}"
                 allocations.append(Allocation(source, category, year, amount, key, demo))
-    return budget_load(acting_user=None, allocations=allocations, reason="default data set (funds.yaml)")
+    return budget_load(acting_user=None, allocations=allocations, reason=gettext_noop("Budgets of the city's data set"))
 
 
 def load_ledger_dataset(folder: Path) -> dict[str, int]:

@@ -13,6 +13,7 @@ from waibao.common.errors import DomainError
 from waibao.common.forms import CleanTextForm, MoneyFormField
 from waibao.common.request_keys import TOKEN_MAX_LENGTH, issue_request_key, redeem_request_key
 from waibao.ledger.models import Fund
+from waibao.ledger.services import PaymentRecord
 
 AMOUNT_MIN = Decimal("0.01")
 
@@ -37,8 +38,40 @@ class _KeyedForm(CleanTextForm):
             raise forms.ValidationError(str(exc.message), code="request_key") from None
 
 
-class PaymentForm(_KeyedForm):
+class PaymentRecordFields(forms.Form):
+    """What finance records of a payment besides its amount (every payment form has these)."""
+
+    voucher_number = forms.CharField(label=_("Voucher number"), max_length=64)
+    paid_on = forms.DateField(label=_("Payment date"), widget=forms.DateInput(attrs={"type": "date"}))
+    payee_account = forms.CharField(label=_("Payee account"), max_length=64)
+    bank_reference = forms.CharField(label=_("Bank reference"), max_length=100, required=False)
+
+    def payment_record(self) -> PaymentRecord:
+        data = self.cleaned_data
+        return PaymentRecord(
+            voucher_number=data["voucher_number"],
+            paid_on=data["paid_on"],
+            payee_account=data["payee_account"],
+            bank_reference=data.get("bank_reference") or "",
+        )
+
+
+class PaymentForm(_KeyedForm, PaymentRecordFields):
     amount = MoneyFormField(label=_("Amount (CNY)"), min_value=AMOUNT_MIN)
+    field_order = ["amount", "voucher_number", "paid_on", "payee_account", "bank_reference"]
+
+
+class ReconciliationForm(forms.Form):
+    """Payments by the date the bank paid them, for reconciliation with the bank statement."""
+
+    date_from = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            self.add_error("date_to", _("The end date is before the start date."))
+        return data
 
 
 class ReleaseForm(_KeyedForm):

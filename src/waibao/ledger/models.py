@@ -300,6 +300,11 @@ class LedgerEntry(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("recorded at"), db_index=True)
+    # A payment as finance records it (the bank transfer behind the entry); blank on other kinds.
+    voucher_number = models.CharField(_("voucher number"), max_length=64, blank=True)
+    paid_on = models.DateField(_("payment date"), null=True, blank=True, db_index=True)
+    payee_account = models.CharField(_("payee account"), max_length=64, blank=True)
+    bank_reference = models.CharField(_("bank reference"), max_length=100, blank=True)
 
     class Meta:
         verbose_name = _("ledger entry")
@@ -312,6 +317,11 @@ class LedgerEntry(models.Model):
                 name="ledger_entry_commitment_when_needed",
                 condition=Q(kind__in=[EntryKind.BUDGET, EntryKind.REVERSAL]) | Q(commitment__isnull=False),
             ),
+            models.UniqueConstraint(
+                fields=["voucher_number"],
+                condition=Q(kind="payment") & ~Q(voucher_number=""),
+                name="ledger_payment_voucher_unique",
+            ),
             models.CheckConstraint(
                 name="ledger_entry_reversal_names_entry",
                 condition=(Q(kind=EntryKind.REVERSAL) & Q(reverses__isnull=False))
@@ -322,3 +332,15 @@ class LedgerEntry(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.kind} {self.amount}"
+
+    @property
+    def payee_account_masked(self) -> str:
+        """The payee's account as screens show it: only the last four characters."""
+        return mask_account(self.payee_account)
+
+
+def mask_account(account: str) -> str:
+    digits = account.replace(" ", "")
+    if len(digits) <= 4:
+        return digits
+    return "•••• " + digits[-4:]

@@ -23,7 +23,7 @@ from typing import Any
 class CommitmentOwner:
     # access(user, record_id) -> the record, or raise NotFoundError / PermissionDeniedError
     access: Callable[[Any, Any], Any]
-    # pay(acting_user=, commitment=, amount=, idempotency_key=)
+    # pay(acting_user=, commitment=, amount=, idempotency_key=, record=) (record: services.PaymentRecord or None)
     pay: Callable[..., Any]
     # release(acting_user=, commitment=, amount=, reason=, idempotency_key=)
     release: Callable[..., Any]

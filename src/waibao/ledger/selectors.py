@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
-from waibao.common.money import ZERO
+from waibao.common.money import ZERO, to_money
 from waibao.ledger.models import (
     BudgetLine,
     Commitment,
@@ -250,3 +250,44 @@ def ledger_reconcile() -> list[Mismatch]:
             if getattr(commitment, name) != acc[name]:
                 problems.append(Mismatch("commitment", commitment.pk, name, getattr(commitment, name), acc[name]))
     return problems
+
+
+@dataclass
+class Reconciliation:
+    """Payments (and reversals of payments) by bank date, for reconciliation with the bank's statement.
+    `total` is the change to the amount paid in the period: it equals the ledger's own sum of `delta_paid`."""
+
+    date_from: date
+    date_to: date
+    entries: list[LedgerEntry]
+    total: Decimal
+    ledger_total: Decimal
+
+
+def bank_date(entry: LedgerEntry) -> date:
+    """The day the money moved: the payment date finance recorded, else the day the entry was recorded."""
+    if entry.paid_on is not None:
+        return entry.paid_on
+    return timezone.localtime(entry.created_at).date()
+
+
+def reconciliation(*, date_from: date, date_to: date) -> Reconciliation:
+    starts = datetime.combine(date_from, time.min, tzinfo=ZoneInfo(settings.TIME_ZONE))
+    ends = datetime.combine(date_to, time.max, tzinfo=ZoneInfo(settings.TIME_ZONE))
+    by_recorded = Q(created_at__gte=starts, created_at__lte=ends)
+    payments = Q(kind=EntryKind.PAYMENT) & (
+        Q(paid_on__gte=date_from, paid_on__lte=date_to) | (Q(paid_on=None) & by_recorded)
+    )
+    reversals = Q(kind=EntryKind.REVERSAL, reverses__kind=EntryKind.PAYMENT) & by_recorded
+    rows = list(
+        LedgerEntry.objects.filter(payments | reversals)
+        .select_related("budget_line__source__fund", "commitment__application", "actor", "reverses")
+        .order_by("created_at", "id")
+    )
+    rows.sort(key=lambda e: (bank_date(e), e.pk))
+    total = to_money(sum((e.delta_paid for e in rows), ZERO))
+    # The ledger's own figure for the same entries, summed by the database (the export's check line).
+    ledger_total = to_money(
+        LedgerEntry.objects.filter(pk__in=[e.pk for e in rows]).aggregate(p=Sum("delta_paid"))["p"] or ZERO
+    )
+    return Reconciliation(date_from, date_to, rows, total, ledger_total)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -110,6 +111,28 @@ def _commitment_status(commitment: Commitment) -> str:
     return CommitmentStatus.SETTLED if commitment.paid > ZERO else CommitmentStatus.RELEASED
 
 
+@dataclass(frozen=True, slots=True)
+class PaymentRecord:
+    """A payment as finance records it: the voucher, the date the bank paid, the payee's account and the
+    bank's reference (the person who entered it is the entry's `actor`)."""
+
+    voucher_number: str
+    paid_on: date
+    payee_account: str
+    bank_reference: str = ""
+
+    def cleaned(self) -> PaymentRecord:
+        voucher = self.voucher_number.strip()
+        account = "".join(self.payee_account.split())
+        if not voucher:
+            raise DomainError(_("Enter the voucher number."), field="voucher_number", code="voucher_required")
+        if not account:
+            raise DomainError(_("Enter the payee's account."), field="payee_account", code="payee_required")
+        if self.paid_on > timezone.localdate():
+            raise DomainError(_("The payment date cannot be in the future."), field="paid_on", code="paid_on_future")
+        return PaymentRecord(voucher[:64], self.paid_on, account[:64], self.bank_reference.strip()[:100])
+
+
 def _append(
     *,
     acting_user: User | None,
@@ -123,9 +146,14 @@ def _append(
     reverses: LedgerEntry | None = None,
     idempotency_key: str | None = None,
     reason: str = "",
+    record: PaymentRecord | None = None,
 ) -> LedgerEntry:
     """Append the entry and move the line's totals by its deltas (the caller holds the line's lock)."""
     entry = LedgerEntry.objects.create(
+        voucher_number=record.voucher_number if record else "",
+        paid_on=record.paid_on if record else None,
+        payee_account=record.payee_account if record else "",
+        bank_reference=record.bank_reference if record else "",
         kind=kind,
         budget_line=line,
         commitment=commitment,
@@ -150,7 +178,7 @@ def _append(
         actor=acting_user,
         action=f"ledger.{kind}",
         obj=obj,
-        summary=f"{kind} {format_money(amount)} · {line}",
+        summary=format_money(amount),
         changes={
             "budget_line": {
                 "budgeted": str(line.budgeted),
@@ -166,6 +194,15 @@ def _append(
             "reverses": reverses.pk if reverses is not None else None,
             "idempotency_key": idempotency_key,
             "reason": reason.strip()[:500],
+            **(
+                {
+                    "voucher_number": record.voucher_number,
+                    "paid_on": record.paid_on.isoformat(),
+                    "bank_reference": record.bank_reference,
+                }
+                if record
+                else {}
+            ),
         },
     )
     return entry
@@ -475,10 +512,19 @@ def _lock_commitment(commitment: Commitment) -> tuple[BudgetLine, Commitment]:
     return line, locked
 
 
-def payment_create(*, acting_user: User, commitment: Commitment, amount: Decimal, idempotency_key: str) -> LedgerEntry:
-    """Pay (part of) a commitment. Never more than is open on it; the same key twice pays once."""
+def payment_create(
+    *,
+    acting_user: User,
+    commitment: Commitment,
+    amount: Decimal,
+    idempotency_key: str,
+    record: PaymentRecord | None = None,
+) -> LedgerEntry:
+    """Pay (part of) a commitment. Never more than is open on it; the same key twice pays once. `record`: the
+    voucher, payment date, payee account and bank reference (the pages require it; scripts may omit it)."""
     _require_role(acting_user, PAY_ROLES)
     amount = clean_amount(amount)
+    record = record.cleaned() if record is not None else None
     key = _clean_key(idempotency_key)
     if key is None:
         raise DomainError(_("A payment needs a request key."), field="idempotency_key", code="key")
@@ -497,6 +543,15 @@ def payment_create(*, acting_user: User, commitment: Commitment, amount: Decimal
             )
             if not test(commitment.application):
                 raise DomainError(message, code="condition_not_met")
+        if (
+            record is not None
+            and LedgerEntry.objects.filter(kind=EntryKind.PAYMENT, voucher_number=record.voucher_number).exists()
+        ):
+            raise DomainError(
+                _("Voucher %(voucher)s is already recorded.") % {"voucher": record.voucher_number},
+                code="voucher_duplicate",
+                field="voucher_number",
+            )
         if amount > commitment.open_amount:
             raise DomainError(
                 _("The payment exceeds the open commitment: %(open)s is open, %(amount)s was entered.")
@@ -513,6 +568,7 @@ def payment_create(*, acting_user: User, commitment: Commitment, amount: Decimal
             delta_paid=amount,
             commitment=commitment,
             idempotency_key=key,
+            record=record,
         )
         _save_commitment(commitment, paid=commitment.paid + amount, released=commitment.released)
     return entry

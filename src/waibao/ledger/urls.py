@@ -19,5 +19,6 @@ urlpatterns = [
     path("applications/<int:application_id>/", views.application_view, name="application"),
     path("applications/<int:application_id>/export.xlsx", views.application_export, name="application_export"),
     path("statement/", views.statement, name="statement"),
+    path("reconciliation/", views.reconciliation_view, name="reconciliation"),
     path("statement/export.xlsx", views.statement_export, name="statement_export"),
 ]

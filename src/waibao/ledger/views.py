@@ -29,21 +29,31 @@ from waibao.ledger.access import (
     access_entry,
     can_write_ledger,
 )
-from waibao.ledger.forms import BudgetForm, PaymentForm, ReleaseForm, ReverseForm, StatementForm
+from waibao.ledger.forms import BudgetForm, PaymentForm, ReconciliationForm, ReleaseForm, ReverseForm, StatementForm
 from waibao.ledger.models import Commitment, EntryKind, Fund, LedgerEntry
 from waibao.ledger.owners import CommitmentOwner, commitment_owner
 from waibao.ledger.selectors import (
     FundOverview,
+    Reconciliation,
     application_commitments,
     application_ledger,
+    bank_date,
     budget_line_entries,
     budget_years,
     current_month,
     fund_overview,
     monthly_statement,
+    reconciliation,
     totals_by_year,
 )
-from waibao.ledger.services import RELEASE_ROLES, budget_allocate, commitment_release, entry_reverse, payment_create
+from waibao.ledger.services import (
+    RELEASE_ROLES,
+    PaymentRecord,
+    budget_allocate,
+    commitment_release,
+    entry_reverse,
+    payment_create,
+)
 
 READERS = tuple(READ_ROLES)
 PAGE_SIZE = 200
@@ -68,6 +78,10 @@ def _entry_headers() -> list[str]:
         _("Reverses entry"),
         _("Reason"),
         _("Recorded by"),
+        _("Voucher number"),
+        _("Payment date"),
+        _("Payee account"),
+        _("Bank reference"),
     ]
 
 
@@ -88,9 +102,18 @@ def _entry_row(e: LedgerEntry) -> list[Any]:
         e.delta_committed,
         e.delta_paid,
         e.reverses_id or "",
-        e.reason,
+        gettext_or_text(e.reason),
         str(e.actor) if e.actor else _("system"),
+        e.voucher_number,
+        e.paid_on or "",
+        e.payee_account_masked,
+        e.bank_reference,
     ]
+
+
+def gettext_or_text(text: str) -> str:
+    """A stored reason: the data set's own words are translated, a person's are shown as written."""
+    return _(text) if text else ""
 
 
 def _year(request: HttpRequest) -> tuple[int, list[int]]:
@@ -296,12 +319,18 @@ def _owned(commitment: Commitment | None) -> CommitmentOwner | None:
     return commitment_owner()
 
 
-def _pay(request: HttpRequest, commitment: Commitment, amount: Any, key: str) -> None:
+def _pay(request: HttpRequest, commitment: Commitment, amount: Any, key: str, record: PaymentRecord) -> None:
     owner = _owned(commitment)
     if owner is not None:
-        owner.pay(acting_user=request.user, commitment=commitment, amount=amount, idempotency_key=key)
+        owner.pay(acting_user=request.user, commitment=commitment, amount=amount, idempotency_key=key, record=record)
     else:
-        payment_create(acting_user=request.user, commitment=commitment, amount=amount, idempotency_key=key)  # type: ignore[arg-type]
+        payment_create(
+            acting_user=request.user,  # type: ignore[arg-type]
+            commitment=commitment,
+            amount=amount,
+            idempotency_key=key,
+            record=record,
+        )
 
 
 def _release(request: HttpRequest, commitment: Commitment, data: dict[str, Any]) -> None:
@@ -330,7 +359,13 @@ def commitment_pay(request: HttpRequest, commitment_id: int) -> HttpResponse:
     form = PaymentForm(request.POST, user=request.user)
     if form.is_valid():
         try:
-            _pay(request, commitment, form.cleaned_data["amount"], form.cleaned_data["idempotency_key"])
+            _pay(
+                request,
+                commitment,
+                form.cleaned_data["amount"],
+                form.cleaned_data["idempotency_key"],
+                form.payment_record(),
+            )
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
@@ -462,4 +497,56 @@ def statement_export(request: HttpRequest) -> HttpResponse:
     )
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="ledger-statement-{year}-{month:02d}.xlsx"'
+    return response
+
+
+@role_required(*READERS)
+def reconciliation_view(request: HttpRequest) -> HttpResponse:
+    """Payments by bank date with their voucher, payee and bank reference, and the total the bank must show."""
+    today = timezone.localdate()
+    form = ReconciliationForm(request.GET or None, initial={"date_from": today.replace(day=1), "date_to": today})
+    data = None
+    if request.GET and form.is_valid():
+        data = reconciliation(date_from=form.cleaned_data["date_from"], date_to=form.cleaned_data["date_to"])
+        if request.GET.get("format") == "xlsx":
+            return _reconciliation_export(data)
+    elif not request.GET:
+        data = reconciliation(date_from=today.replace(day=1), date_to=today)
+    return render(request, "ledger/reconciliation.html", {"form": form, "data": data, "query": request.GET.urlencode()})
+
+
+def _reconciliation_export(data: Reconciliation) -> HttpResponse:
+    headers = [
+        _("Payment date"),
+        _("Voucher number"),
+        _("Kind"),
+        _("Payee account"),
+        _("Bank reference"),
+        _("Application"),
+        pgettext("ledger", "Fund"),
+        _("Amount paid (CNY)"),
+        _("Entered by"),
+        _("Entry"),
+    ]
+    rows: list[list[Any]] = [
+        [
+            bank_date(e),
+            e.voucher_number or (e.reverses.voucher_number if e.reverses else ""),
+            e.get_kind_display(),
+            e.payee_account or (e.reverses.payee_account if e.reverses else ""),
+            e.bank_reference,
+            e.commitment.application_id if e.commitment and e.commitment.application_id else "",
+            e.budget_line.source.fund.name,
+            e.delta_paid,
+            str(e.actor) if e.actor else _("system"),
+            e.pk,
+        ]
+        for e in data.entries
+    ]
+    rows.append([_("Total"), "", "", "", "", "", "", data.total, "", ""])
+    rows.append([_("Ledger total (check)"), "", "", "", "", "", "", data.ledger_total, "", ""])
+    content = xlsx_bytes([(_("Bank reconciliation"), headers, rows)])
+    response = HttpResponse(content, content_type=XLSX)
+    name = f"bank-reconciliation-{data.date_from.isoformat()}-{data.date_to.isoformat()}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

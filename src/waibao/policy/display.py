@@ -6,20 +6,10 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from waibao.common.i18n import is_english, localized
 from waibao.common.money import format_money
 from waibao.policy.engine.model import Parameter, Text
-
-BASIS_LABELS = {
-    "fixed": gettext_lazy("fixed amount"),
-    "ceiling": gettext_lazy("up to (ceiling)"),
-    "floor": gettext_lazy("at least (floor)"),
-    "range": gettext_lazy("range"),
-    "eligible": gettext_lazy("eligible (amount set by the city)"),
-}
-KIND_LABELS = {"cash": gettext_lazy("cash"), "tax_deduction": gettext_lazy("tax deduction")}
 
 
 def texts(text: Text) -> dict[str, str]:
@@ -39,10 +29,6 @@ def display_value(param: Parameter, value: Any) -> str:
         return f"{(Decimal(value) * 100).normalize():f} %"
     if param.type == "amount":
         return f"{Decimal(value):,f} {param.unit}"
-    if param.type == "levels":
-        return ", ".join(
-            f"{name} ≥ {level}" if level is not None else f"{name} ({_('any level')})" for name, level in value.items()
-        )
-    if param.type == "list":
-        return ", ".join(value)
-    return str(value)
+    from waibao.policy.labels import display_scalar
+
+    return display_scalar(value, type_=param.type, unit=param.unit)

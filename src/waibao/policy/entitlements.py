@@ -11,10 +11,10 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
 
+from waibao.common.labels import label
 from waibao.common.money import format_money
-from waibao.policy.display import KIND_LABELS, display_value, texts
+from waibao.policy.display import display_value, texts
 from waibao.policy.engine import Entitlement, Facts, FactsError, Package, Result, default_enterprise
 from waibao.policy.engine.facts import parse_value
 from waibao.policy.engine.model import FactSpec, Rule
@@ -23,27 +23,6 @@ from waibao.registry.models import Enterprise
 # How many blank rows the form offers per list; a package's other lists get DEFAULT_LIST_ROWS.
 LIST_ROWS = {"certifications": 3, "trainees": 5}
 DEFAULT_LIST_ROWS = 3
-
-# The basis as a badge; the explanation in words is `basis_text`.
-BASIS_NAMES = {
-    "fixed": pgettext_lazy("amount basis", "Fixed"),
-    "ceiling": pgettext_lazy("amount basis", "Ceiling"),
-    "floor": pgettext_lazy("amount basis", "Floor"),
-    "range": pgettext_lazy("amount basis", "Range"),
-    "eligible": pgettext_lazy("amount basis", "Eligible"),
-}
-
-# People's words for the choice values of the default package; another package's values show as written.
-CHOICE_LABELS = {
-    "none": pgettext_lazy("recognition level", "None"),
-    "city": gettext_lazy("City level"),
-    "provincial": gettext_lazy("Provincial level"),
-    "national": gettext_lazy("National level"),
-    "fresh_graduate": gettext_lazy("Fresh graduate"),
-    "unemployed_graduate": gettext_lazy("Unemployed graduate"),
-    "new_employee": gettext_lazy("New employee"),
-    "customised": gettext_lazy("Customised training"),
-}
 
 UNIT_LABELS = {"m2": "m²"}
 COMPARED_TO_PARAMETER = {">=", ">", "<=", "<", "==", "growth_at_least", "within_years_after"}
@@ -125,7 +104,7 @@ def prefill(package: Package, enterprise: Enterprise, year: int) -> Prefill:
 
 
 def choice_label(value: Any) -> str:
-    return str(CHOICE_LABELS.get(value, value))
+    return label("choice", value) if isinstance(value, str) else str(value)
 
 
 def fact_label(spec: FactSpec) -> str:
@@ -538,9 +517,9 @@ def explain(package: Package, result: Result, *, facts: Facts, item_rows: dict[s
             article=e.article,
             title=texts(rule.title)["primary"],
             kind=e.kind,
-            kind_label=str(KIND_LABELS.get(e.kind, e.kind)),
+            kind_label=label("reward_kind", e.kind),
             basis=e.basis,
-            basis_name=str(BASIS_NAMES.get(e.basis, e.basis)),
+            basis_name=label("basis", e.basis),
             basis_text=basis_text(e),
             amount_text=amount_text(e),
             fund=texts(package.funds[e.fund])["primary"] if e.fund in package.funds else e.fund,

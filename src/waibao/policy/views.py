@@ -15,7 +15,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from waibao.accounts.access import STAFF, current_user, role_required
 from waibao.accounts.models import Role
 from waibao.common.errors import DomainError, NotFoundError
-from waibao.policy.display import BASIS_LABELS, KIND_LABELS, display_value
+from waibao.common.labels import label
+from waibao.policy.display import display_value
 from waibao.policy.display import texts as _texts
 from waibao.policy.engine import FactsError, default_package, evaluate, parse_facts
 from waibao.policy.engine.model import Package
@@ -67,8 +68,8 @@ def policy_context(package: Package, as_of: date) -> dict[str, Any]:
             {
                 "id": rule.id,
                 "title": _texts(rule.title),
-                "kind": KIND_LABELS[rule.kind],
-                "basis": BASIS_LABELS[rule.basis],
+                "kind": label("reward_kind", rule.kind),
+                "basis": label("basis", rule.basis),
                 "fund": _texts(package.funds[rule.fund]),
                 "facts": rule.facts,
                 "parameters": rule.parameter_ids,

@@ -175,9 +175,30 @@ def generate(*, count: int, seed: int) -> list[tuple[Enterprise, list[str]]]:
     return out
 
 
+def fill_demo_checklists(*, seed: int) -> int:
+    """The demo city's HZ-6 checklists: a demonstration zone has every item in place (it is one because it
+    does), other zones most of them. Items already ticked stay ticked; returns how many were ticked."""
+    from waibao.registry.models import InfrastructureItem, ZoneInfrastructure, ZoneKind
+
+    rng = random.Random(seed)
+    items = list(InfrastructureItem.objects.all())
+    ticked = 0
+    for zone in Zone.objects.order_by("sort_order", "code"):
+        for item in items:
+            row, _created = ZoneInfrastructure.objects.get_or_create(zone=zone, item=item)
+            in_place = zone.kind == ZoneKind.DEMONSTRATION_ZONE or rng.random() < 0.7
+            if in_place and not row.available:
+                row.available = True
+                row.save(update_fields=["available"])
+                ticked += 1
+    return ticked
+
+
 @transaction.atomic
 def create_demo_enterprises(*, count: int, seed: int) -> int:
-    """Insert the demo city; enterprises already present (same credit code) are left as they are."""
+    """Insert the demo city (and tick its zones' checklists); enterprises already present (same credit code)
+    are left as they are."""
+    fill_demo_checklists(seed=seed)
     generated = generate(count=count, seed=seed)
     existing = set(
         Enterprise.objects.filter(credit_code__in=[e.credit_code for e, _c in generated]).values_list(
@@ -196,5 +217,5 @@ def create_demo_enterprises(*, count: int, seed: int) -> int:
     links = [through(enterprise_id=ids[e.credit_code], servicecategory_id=code) for e, codes in new for code in codes]
     through.objects.bulk_create(links, batch_size=2000, ignore_conflicts=True)
     saved = list(Enterprise.objects.filter(pk__in=ids.values()).order_by("pk"))
-    audit_record_many(actor=None, action="enterprise.demo_created", objects=saved, summary=f"demo seed {seed}")
+    audit_record_many(actor=None, action="enterprise.demo_created", objects=saved, summary="")
     return len(new)

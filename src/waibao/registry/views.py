@@ -17,6 +17,7 @@ from waibao.accounts.models import Role
 from waibao.audit.selectors import history_for
 from waibao.common.errors import DomainError, NotFoundError
 from waibao.common.forms import add_domain_error
+from waibao.common.labels import label
 from waibao.common.tabular import xlsx_bytes
 from waibao.jobs.services import job_submit
 from waibao.registry import jobs as registry_jobs
@@ -282,9 +283,10 @@ def enterprise_import_template(request: HttpRequest) -> HttpResponse:
         ("categories", _("Category codes separated by ;")),
         ("offshore_focused / is_headquarters", _("yes or no")),
     ]
+    notes = [notes[0], *((" / ".join(label("column", c) for c in code.split(" / ")), text) for code, text in notes[1:])]
     content = xlsx_bytes(
         [
-            ("enterprises", list(IMPORT_COLUMNS), [example]),
+            ("enterprises", [label("column", c) for c in IMPORT_COLUMNS], [example]),
             (_("Instructions"), ["", ""], notes),
         ]
     )

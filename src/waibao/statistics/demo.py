@@ -142,14 +142,18 @@ def create_demo_statistics(*, seed: int = 2007) -> dict[str, int]:
         scale = Decimal(rng.randint(20, 400)) * 1000  # USD per contract, this enterprise's size
         own = [c for c in leaves if c.top_level == rng.choice(["ITO", "ITO", "BPO", "KPO"])] or leaves
         employees = rng.randint(20, 400)
+        founded = enterprise.established_on or date(YEARS[0], 1, 1)
         for year in YEARS:
+            if year < founded.year or (year == founded.year and founded >= date(year, 12, 1)):
+                continue  # no activity before the enterprise exists
+            first_month = founded.month + 1 if year == founded.year else 1
             growth = Decimal("1.30") ** (year - 2005)
             for n in range(rng.randint(1, 4)):
                 currency = rng.choice(CURRENCIES)
                 country = "CN" if currency == "CNY" else rng.choice(COUNTRIES)
                 factor = FACTORS[currency]
                 amount = (scale * growth * Decimal(rng.randint(50, 150)) / 100 * factor).quantize(Decimal("1"))
-                signed = date(year, rng.randint(1, 12), rng.randint(1, 28))
+                signed = date(year, rng.randint(first_month, 12), rng.randint(1, 28))
                 number = f"{DEMO_PREFIX}{year}-{enterprise.pk}-{n + 1}"
                 category = rng.choice(own)
                 contract_rows.append(
@@ -187,7 +191,7 @@ def create_demo_statistics(*, seed: int = 2007) -> dict[str, int]:
                             f"R{year}{rng.randint(1, 99999):05d}",
                         ]
                     )
-            for month in range(1, 13):
+            for month in range(first_month, 13):
                 new = rng.randint(0, max(1, employees // 15))
                 graduates = rng.randint(0, new)
                 employees = max(5, employees + new - rng.randint(0, max(1, employees // 25)))
@@ -237,6 +241,14 @@ def create_demo_statistics(*, seed: int = 2007) -> dict[str, int]:
             data={"created": len(fresh)},
         )
     counts["staffing_reports"] = len(fresh)
+    # The registry's headcount is the latest staffing report's (the city's figures agree with each other).
+    latest: dict[int, int] = {}
+    for report in sorted(staffing, key=lambda s: s.period_start):
+        latest[report.enterprise_id] = report.employees
+    changed = [e for e in enterprises if e.pk in latest and e.employees != latest[e.pk]]
+    for enterprise in changed:
+        enterprise.employees = latest[enterprise.pk]
+    Enterprise.objects.bulk_update(changed, ["employees"], batch_size=1000)
     counts["awaiting_review"] = _awaiting_review(enterprises[:30], leaves, rng)
     return counts
 
@@ -273,7 +285,7 @@ def _awaiting_review(enterprises: list[Enterprise], leaves: list[ServiceCategory
                         "currency": older.currency,
                         "amount": (older.amount / 10).quantize(Decimal("1")),
                         "receipt_ref": f"R{today.year}{index:05d}",
-                        "over_reason": "demo: follow-on payment",
+                        "over_reason": "合同追加后的后续付款",
                     },
                 )
                 record_transition(acting_user=None, record=execution, action="submit")

@@ -18,6 +18,7 @@ from waibao.accounts.models import Role
 from waibao.audit.selectors import history_for
 from waibao.common.errors import DomainError, NotFoundError, PermissionDeniedError
 from waibao.common.forms import add_domain_error
+from waibao.common.labels import label
 from waibao.common.tabular import xlsx_bytes
 from waibao.jobs.services import job_submit
 from waibao.registry.access import access_enterprise
@@ -406,7 +407,9 @@ def import_template(request: HttpRequest, kind: str) -> HttpResponse:
             ("contract_no", _("Number of a contract already entered")),
             ("over_reason", _("Required when the executions exceed the contract amount")),
         ]
-    content = xlsx_bytes([(kind, list(columns), [example]), (_("Instructions"), [_("Column"), _("Meaning")], notes)])
+    notes = [(" / ".join(label("column", c) for c in code.split(" / ")), meaning) for code, meaning in notes]
+    headings = [label("column", c) for c in columns]
+    content = xlsx_bytes([(kind, headings, [example]), (_("Instructions"), [_("Column"), _("Meaning")], notes)])
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{kind}-template.xlsx"'
     return response

@@ -7,12 +7,16 @@ from django.utils.translation import gettext_lazy as _
 class TalentConfig(AppConfig):
     name = "waibao.talent"
     label = "talent"
+    verbose_name = _("Talent")
 
     def ready(self) -> None:
         from waibao.audit.labels import register_action_labels
 
         register_action_labels(
             {
+                "institution.created": _("Training institution added"),
+                "institution.approved": _("Training institution approved"),
+                "institution.approval_withdrawn": _("Approval of the training institution withdrawn"),
                 "talent.trainee_recorded": _("Trainee recorded"),
                 "talent.trainee_id_revealed": _("Whole identity number read"),
             }

@@ -14,7 +14,7 @@ from typing import Any
 
 from waibao.common.money import to_money
 from waibao.policy.engine.facts import Facts, FactValue, Item, parse_facts
-from waibao.policy.engine.i18n import gettext, gettext_noop
+from waibao.policy.engine.i18n import Words, gettext, gettext_noop, words
 from waibao.policy.engine.model import Condition, FactRef, Formula, Package, ParameterValue, Rule
 
 TraceEntry = dict[str, Any]
@@ -84,23 +84,38 @@ MESSAGES: dict[str, str] = {
 
 
 class _Fields:
-    """An entry seen as formatting fields: values displayed on demand, absent ones left blank."""
+    """An entry seen as formatting fields: values displayed on demand, absent ones left blank. With `words`
+    (the platform's labels) facts and parameters are named by their titles and values shown as people read
+    them (money with separators); without, codes and raw values (the policy's YAML test cases)."""
 
-    __slots__ = ("entry",)
+    __slots__ = ("entry", "words")
 
-    def __init__(self, entry: TraceEntry) -> None:
+    def __init__(self, entry: TraceEntry, words: Words | None) -> None:
         self.entry = entry
+        self.words = words
 
     def __getitem__(self, key: str) -> str:
-        return _display(self.entry[key]) if key in self.entry else ""
+        if key not in self.entry:
+            return ""
+        value = self.entry[key]
+        if self.words is not None:
+            shown = self.words.name(key, value)
+            if shown is None:
+                shown = self.words.value(key, value, self.entry)
+            if shown is not None:
+                return shown
+        return _display(value)
 
 
 def render_message(entry: TraceEntry, *, translate: bool = True) -> str:
-    """The entry's explanation, in the active language (or in English with `translate=False`)."""
+    """The entry's explanation, in the active language and words (or in English and codes with
+    `translate=False`)."""
     template = MESSAGES.get(entry.get("code", ""), "")
     if not template:
         return ""
-    return (gettext(template) if translate else template) % _Fields(entry)
+    if not translate:
+        return template % _Fields(entry, None)
+    return gettext(template) % _Fields(entry, words())
 
 
 def _display(value: Any) -> str:

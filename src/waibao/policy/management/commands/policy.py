@@ -15,6 +15,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from waibao.common.errors import DomainError
+from waibao.common.i18n import localized
+from waibao.common.labels import label
+from waibao.policy.display import display_value
 from waibao.policy.engine import Package, default_package, evaluate, load_package
 from waibao.policy.engine.amend import AmendmentError, parse_setting
 from waibao.policy.engine.cases import run_cases
@@ -142,23 +145,24 @@ class Command(BaseCommand):
         )
         w("\n" + _("Articles"))
         for article in data["articles"]:
-            w(f"  {article['id']:<7} {article['title']['zh']} / {article['title']['en']}")
-            w(f"          {article['summary']['zh']}")
-            w(f"          {article['summary']['en']}")
+            w(f"  {article['id']:<7} {localized(article['title']['zh'], article['title']['en'])}")
+            w(f"          {localized(article['summary']['zh'], article['summary']['en'])}")
         w("\n" + _("Rules"))
         facts_label, from_label = _("facts"), _("from")
         for rule in data["rules"]:
             w(
-                f"  {rule['id']:<12} {rule['article']:<6} {rule['kind']:<14} {rule['basis']:<9} "
-                f"{rule['fund']:<30} {rule['title']['zh']} / {rule['title']['en']}"
+                f"  {rule['id']:<12} {rule['article']:<6} {label('reward_kind', rule['kind'])} · "
+                f"{label('basis', rule['basis'])} · {label('fund', rule['fund'])} · "
+                f"{localized(rule['title']['zh'], rule['title']['en'])}"
             )
-            w(f"               {facts_label}: {', '.join(rule['facts'])}")
+            w(f"               {facts_label}: {'、'.join(label('fact', f) for f in rule['facts'])}")
         w("\n" + _("Parameters in force"))
         for param in data["parameters"]:
-            value = "—" if param["value"] is None else json.dumps(param["value"], ensure_ascii=False)
+            spec = package.parameters.get(param["id"])
+            value = display_value(spec, param["value"]) if spec is not None else str(param["value"])
             citation = param["citation"] or {"article": "", "text": ""}
             w(
-                f"  {param['id']:<34} {value:<22} {from_label} {param['effective_from'] or '—'}  "
+                f"  {label('parameter', param['id'])}: {value} · {from_label} {param['effective_from'] or '—'}  "
                 f"[{citation['article']}] {citation['text']}"
             )
 
@@ -299,9 +303,14 @@ def registry_records(package: Package, *, year: int) -> tuple[list[dict[str, Any
         if from_statistics:
             record["software_export_usd"] = str(exports.get(row["pk"], Decimal("0.00")))
         records.append(record)
-    source = "registry (status not in: {})".format(", ".join(str(s) for s in excluded))
+    source = _("the registry (without enterprises %(statuses)s)") % {
+        "statuses": "、".join(label("enterprise_status", s) for s in excluded)
+    }
     if from_statistics:
-        source += f"; software_export_usd from approved statistics of {stats_year}"
+        source += "; " + _("%(fact)s from the approved statistics of %(year)s") % {
+            "fact": label("fact", "software_export_usd"),
+            "year": stats_year,
+        }
     return records, defaulted, source
 
 
@@ -322,12 +331,16 @@ def simulation_table(simulation: Simulation) -> str:
     if data["defaulted_facts"]:
         lines.append(
             _("Facts not held by the source, assumed at their defaults: %(facts)s")
-            % {"facts": ", ".join(data["defaulted_facts"])}
+            % {"facts": "、".join(label("fact", f) for f in data["defaulted_facts"])}
         )
     if data["amendments"]:
         lines.append(
             _("Amended: %(changes)s")
-            % {"changes": "; ".join(f"{a['parameter']} = {a['value']} from {a['from']}" for a in data["amendments"])}
+            % {
+                "changes": "; ".join(
+                    f"{label('parameter', a['parameter'])} = {a['value']} ({a['from']})" for a in data["amendments"]
+                )
+            }
         )
     lines.append(
         _("Amounts are maxima (ceilings, tops of ranges); eligibility without an amount is counted, not summed.")
@@ -340,20 +353,21 @@ def simulation_table(simulation: Simulation) -> str:
     lines += ["", header, "-" * len(header)]
     for r in data["rules"]:
         lines.append(
-            f"{r['rule']:<12} {r['fund']:<30} {r['basis']:<9} {r['amended']['entitlements']:>7} "
+            f"{r['rule']:<12} {label('fund', r['fund']):<30} {label('basis', r['basis']):<9} "
+            f"{r['amended']['entitlements']:>7} "
             f"{r['amended']['without_amount']:>9} {_money(r['baseline']['amount_cny']):>18} "
             f"{_money(r['amended']['amount_cny']):>18} {_money(r['change_cny']):>16}"
         )
     lines += ["", f"{fund_h:<43} {base_h:>18} {amended_h:>18} {change_h:>16}"]
     for f in data["funds"]:
         lines.append(
-            f"{f['fund']:<43} {_money(f['baseline_cny']):>18} {_money(f['amended_cny']):>18} "
+            f"{label('fund', f['fund']):<43} {_money(f['baseline_cny']):>18} {_money(f['amended_cny']):>18} "
             f"{_money(f['change_cny']):>16}"
         )
     budget = data["budget"]
     if budget["parameter"]:
         lines.append("")
-        for label, b in ((_("baseline"), budget["baseline"]), (_("amended"), budget["amended"])):
+        for name, b in ((_("baseline"), budget["baseline"]), (_("amended"), budget["amended"])):
             share = "—" if b["share_percent"] is None else f"{b['share_percent']} %"
             lines.append(
                 _(
@@ -361,11 +375,11 @@ def simulation_table(simulation: Simulation) -> str:
                     "(%(parameter)s): %(share)s"
                 )
                 % {
-                    "label": label,
-                    "funds": ", ".join(budget["funds"]),
+                    "label": name,
+                    "funds": "、".join(label("fund", f) for f in budget["funds"]),
                     "rewards": _money(b["rewards_cny"]),
                     "budget": _money(b["budget_cny"]),
-                    "parameter": budget["parameter"],
+                    "parameter": label("parameter", budget["parameter"]),
                     "share": share,
                 }
             )

@@ -1,0 +1,123 @@
+"""In a real browser at 1280 px and 390 px, in Chinese and English: every chart label is whole and inside its
+chart, none overlaps another, and the English menu stays on one line at 1280 px. Screenshots of each chart
+page are kept under var/screenshots/ for people to look at.
+
+The labels are read through ECharts' own API (`echarts.getInstanceByDom(...).getZr()`: the text elements it
+drew, their rectangles and clip paths), not from pixels; see chart_labels.js."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+from tests.e2e.conftest import login
+from waibao.accounts.models import User
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+CHECK = (Path(__file__).parent / "chart_labels.js").read_text()
+CHART_PAGES = {
+    "/ledger/": ["chart-categories", "chart-sources"],
+    "/statistics/": ["indicator-chart"],
+    "/statistics/?by=zone": ["indicator-chart"],
+    "/statistics/goal/": ["goal-chart"],
+}
+SHOTS = Path(settings.DATA_DIR) / "screenshots"
+
+
+@pytest.fixture
+def city(office: User) -> User:
+    call_command("load_defaults", verbosity=0)
+    call_command("demo", enterprises=25, seed=2007, verbosity=0)
+    call_command("stats", "demo", seed=2007, verbosity=0)
+    return office
+
+
+def _session(browser: Any, live_server: Any, width: int, language: str, username: str) -> Any:
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    page.base_url = live_server.url
+    login(page, username, "Correct-Horse-9")
+    return page
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_no_chart_label_is_cut_or_overlapping(
+    browser: Any, live_server: Any, city: User, width: int, language: str
+) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page = _session(browser, live_server, width, language, "office")
+    try:
+        for path, ids in CHART_PAGES.items():
+            page.goto(f"{live_server.url}{path}")
+            page.wait_for_function(
+                "ids => ids.every(id => echarts.getInstanceByDom(document.getElementById(id)))", arg=ids
+            )
+            page.wait_for_timeout(300)  # ECharts lays labels out on its next frame
+            name = path.strip("/").replace("/", "-").replace("?", "-").replace("=", "-") or "home"
+            page.screenshot(path=str(SHOTS / f"charts-{name}-{width}-{language}.png"), full_page=True)
+            report = page.evaluate(CHECK, ids)
+            for chart_id, result in report.items():
+                assert result.get("labels", 0) > 3, (path, chart_id, result)
+                assert not result["problems"], f"{path} #{chart_id} at {width}px ({language}): " + json.dumps(
+                    result["problems"], ensure_ascii=False
+                )
+    finally:
+        page.context.close()
+
+
+def test_the_check_sees_a_cut_label(browser: Any, live_server: Any, city: User) -> None:
+    """The check is not vacuous: a chart drawn with ECharts' truncation is reported."""
+    page = _session(browser, live_server, 390, "zh-hans", "office")
+    try:
+        page.goto(f"{live_server.url}/ledger/")
+        page.wait_for_function("() => echarts.getInstanceByDom(document.getElementById('chart-categories'))")
+        page.evaluate(
+            """() => echarts.getInstanceByDom(document.getElementById('chart-categories'))
+                 .setOption({yAxis: {axisLabel: {width: 40, overflow: 'truncate'}}})"""
+        )
+        page.wait_for_timeout(300)
+        problems = page.evaluate(CHECK, ["chart-categories"])["chart-categories"]["problems"]
+        assert any(p.get("truncated") for p in problems)
+    finally:
+        page.context.close()
+
+
+@pytest.mark.parametrize(
+    "username",
+    [None, "office", "reviewer", "finance", "ent", "trainer"],
+)
+def test_the_english_menu_stays_on_one_line_at_1280(
+    browser: Any,
+    live_server: Any,
+    city: User,
+    username: str | None,
+    reviewer: User,
+    finance: User,
+    enterprise_user: User,
+    training_user: User,
+) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
+    page = context.new_page()
+    page.base_url = live_server.url
+    try:
+        if username:
+            login(page, username, "Correct-Horse-9")
+        page.goto(f"{live_server.url}/policy/")
+        tops = page.eval_on_selector_all(
+            "header .main-nav a, header .header-tools > *",
+            "els => els.filter(e => e.offsetParent).map(e => e.getBoundingClientRect().top)",
+        )
+        assert len(tops) >= 5 and max(tops) - min(tops) <= 8, tops
+        page.screenshot(path=str(SHOTS / f"menu-{username or 'public'}-1280-en.png"))
+    finally:
+        context.close()

@@ -1,0 +1,159 @@
+"""Every page, as every demo role and the public, in Chinese and in English, after a full award cycle (applied,
+reviewed, noticed, finally approved, paid): no internal code, no Python repr, no untranslated text.
+
+Data (enterprise, person, client and institution names, addresses, quotations of the policy text) may be in
+either language; it is taken from the database and set aside before the language checks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from tests.crawl import Crawl, Finding, check_text
+from waibao.accounts.models import User
+from waibao.applications.models import Application, ApplicationStatus
+from waibao.applications.services import application_record_payment, application_transition
+from waibao.audit.models import AuditEvent
+
+# Findings in other areas' new pages, left to their owners and reported (each is matched by its exact text):
+# - the verified facts on an application and on the notice are stored as text in the default language when the
+#   reviewer checks them (applications, issue 8): they should be stored as codes and shown through the labels;
+# - the working-day calendar's help shows a line in the import format, which holds both languages by design.
+# - governance (issue 11): a duty page shows a Python None; the leadership group's positions have no English;
+#   the calendar's help texts show lines of the import format, which hold Chinese day names by design.
+KNOWN_ELSEWHERE = (
+    "企业与园区",
+    "已认定",
+    "是（以申请为准）",
+    "年已审核统计数据",
+    "每行一天：2027-01-01 元旦 | New Year's Day",
+    "2027-01-01 元旦 | New Year's Day",
+    "2027-02-07 调休上班",
+    "主要负责同志",
+    "分管副市长",
+    "分管副秘书长",
+    "办公室主任",
+    "负责同志",
+)
+KNOWN_REPR_PAGES = ("/governance/duties/",)
+
+ROLES = [None, "office", "reviewer", "reviewer-sti", "zone-staff", "finance", "enterprise", "training"]
+
+
+@pytest.fixture(scope="module")
+def city(django_db_setup: Any, django_db_blocker: Any) -> Any:
+    """A small demo city with one award carried to payment; built once for the module, removed after it."""
+    with django_db_blocker.unblock():
+        call_command("load_defaults", verbosity=0)
+        call_command("demo", enterprises=25, seed=2007, verbosity=0)
+        call_command("stats", "demo", seed=2007, verbosity=0)
+        call_command("demo_accounts", quiet=True, verbosity=0)
+        call_command("applications", "demo", verbosity=0)
+        office = User.objects.get(username="office")
+        finance = User.objects.get(username="finance")
+        award = Application.objects.get(rule_id="HZ-12a", status=ApplicationStatus.IN_NOTICE)
+        award = application_transition(acting_user=office, application=award, action="final_approve")
+        application_record_payment(
+            acting_user=finance, application=award, amount=award.approved_amount_cny, idempotency_key="crawl-pay"
+        )
+        yield
+        _flush()
+
+
+def _flush() -> None:
+    """Empty the database for the modules after this one (the append-only triggers step aside meanwhile)."""
+    from django.db import connection
+
+    triggers: list[str] = []
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND sql LIKE '%append-only%'")
+            rows = cursor.fetchall()
+            for name, sql in rows:
+                cursor.execute(f'DROP TRIGGER IF EXISTS "{name}"')
+                triggers.append(sql)
+    call_command("flush", interactive=False, verbosity=0)
+    with connection.cursor() as cursor:
+        for sql in triggers:
+            cursor.execute(sql)
+
+
+def _data_names() -> list[str]:
+    """Names that are data, in whatever language they were entered."""
+    from waibao.registry.models import Enterprise
+    from waibao.statistics.models import Contract, Execution
+    from waibao.talent.models import TrainingInstitution
+
+    names: set[str] = set()
+    for e in Enterprise.objects.all():
+        names.update({e.name_zh, e.name_en, e.address, e.contact_name})
+    names.update(str(u) for u in User.objects.all())
+    names.update(Contract.objects.values_list("client_name", flat=True))
+    names.update(Contract.objects.values_list("client_industry", flat=True))
+    names.update(str(t) for t in TrainingInstitution.objects.all())
+    names.update(User.objects.values_list("username", flat=True))
+    # What people wrote or signed, in the language they wrote it: reasons, signed commitments, objections.
+    names.update(Application.objects.values_list("commitment_text", flat=True))
+    names.update(Enterprise.objects.values_list("status_reason", flat=True))
+    names.update(Execution.objects.values_list("over_reason", flat=True))
+    from waibao.workdays.models import CalendarYear
+
+    names.update(CalendarYear.objects.values_list("source", flat=True))
+    from waibao.talent.models import Trainee
+
+    names.update(Trainee.objects.values_list("name", flat=True))
+    names.update(AuditEvent.objects.exclude(summary="").values_list("summary", flat=True))
+    return sorted((n for n in names if n), key=len, reverse=True)
+
+
+def _crawl(username: str | None, language: str) -> Crawl:
+    client = Client()
+    client.cookies["django_language"] = language
+    if username:
+        client.force_login(User.objects.get(username=username), backend="django.contrib.auth.backends.ModelBackend")
+    crawl = Crawl(client, language, per_route=2, data_names=_data_names())
+    return crawl.run(["/", "/accounts/home/", "/policy/", "/notice/"], limit=220)
+
+
+@pytest.mark.slow
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+@pytest.mark.parametrize("username", ROLES)
+def test_every_page_speaks_the_readers_language(city: None, username: str | None, language: str) -> None:
+    crawl = _crawl(username, language)
+    assert crawl.pages > 5, "the crawl reached almost nothing"
+    assert not crawl.errors, crawl.errors
+    crawl.findings = [
+        f
+        for f in crawl.findings
+        if not any(known in f.text for known in KNOWN_ELSEWHERE)
+        and not (f.kind == "Python repr" and f.url.startswith(KNOWN_REPR_PAGES))
+    ]
+    findings = "\n".join(sorted({str(f) for f in crawl.findings}))
+    assert not crawl.findings, f"{len(crawl.findings)} findings:\n{findings[:6000]}"
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "kind"),
+    [
+        ("状态：in_review", "zh-hans", "snake_case code"),
+        ("领导小组办公室 · ledger.commitment", "zh-hans", "dotted name"),
+        ("{'CMMI': 3, 'PCMM': None}", "zh-hans", "Python repr"),
+        ("金额性质：fixed amount", "zh-hans", "English on a Chinese page"),
+        ("Status: 待处理", "en", "Chinese on an English page"),
+    ],
+)
+def test_the_checks_catch_what_the_issue_found(text: str, language: str, kind: str) -> None:
+    assert kind in {f.kind for f in check_text("/x/", text, language=language, data=False)}
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [("证书 demo-contract.pdf", "zh-hans"), ("CMMI 3 级 · HZ-12a · 2007-01-01", "zh-hans"), ("Paid 1,000.00", "en")],
+)
+def test_the_checks_pass_words_and_data(text: str, language: str) -> None:
+    findings: list[Finding] = check_text("/x/", text, language=language, data=False)
+    assert not findings, findings
