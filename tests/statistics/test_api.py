@@ -42,14 +42,14 @@ def test_indicators_endpoint_refuses_enterprises_and_bad_input(
 def test_facts_for_own_enterprise_only(
     approved_contract: Callable[..., Contract], approved_execution: Callable[..., Any], ent_user: User
 ) -> None:
-    from waibao.common.errors import PermissionDeniedError
+    from waibao.common.errors import NotFoundError
 
     contract = approved_contract()
     approved_execution(contract, amount="2500")
     response = client.get(f"/facts/{contract.enterprise_id}/2007", user=ent_user)
     assert response.json()["software_export_usd"] == "2500.00"
     stranger = make_user(Role.ENTERPRISE, username="stranger")
-    with pytest.raises(PermissionDeniedError):
+    with pytest.raises(NotFoundError):  # another enterprise's id cannot be probed
         client.get(f"/facts/{contract.enterprise_id}/2007", user=stranger)
 
 

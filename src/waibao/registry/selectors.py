@@ -147,8 +147,9 @@ def with_categories(qs: QuerySet[Enterprise]) -> QuerySet[Enterprise]:
     return qs.prefetch_related(Prefetch("categories", queryset=ServiceCategory.objects.order_by("sort_order")))
 
 
-def status_counts() -> dict[str, int]:
-    rows = Enterprise.objects.values("status").annotate(n=Count("id"))
+def status_counts(scope: Q | None = None) -> dict[str, int]:
+    """Enterprises per status, within `scope` (a filter such as `access.enterprises_readable(user)`)."""
+    rows = Enterprise.objects.filter(scope or Q()).values("status").annotate(n=Count("id")).order_by()
     return {r["status"]: r["n"] for r in rows}
 
 

@@ -19,7 +19,7 @@ from waibao.audit.selectors import history_for
 from waibao.common.errors import DomainError, NotFoundError
 from waibao.common.forms import add_domain_error
 from waibao.common.tabular import TableImportError, xlsx_bytes, xlsx_response
-from waibao.registry.access import access_enterprise
+from waibao.registry.access import access_enterprise, enterprises_readable
 from waibao.registry.forms import EnterpriseForm, ImportForm, TransitionForm, ZoneForm
 from waibao.registry.models import Enterprise, EnterpriseStatus, Zone
 from waibao.registry.selectors import (
@@ -64,7 +64,8 @@ def _filter_context(options: FilterOptions) -> dict[str, Any]:
 
 @role_required(*STAFF)
 def dashboard(request: HttpRequest) -> HttpResponse:
-    counts = status_counts()
+    scope = enterprises_readable(request.user)
+    counts = status_counts(scope)
     return render(
         request,
         "registry/dashboard.html",
@@ -72,7 +73,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "counts": [(value, label, counts.get(value, 0)) for value, label in EnterpriseStatus.choices],
             "total": sum(counts.values()),
             "zones": zones_with_counts(),
-            "waiting": Enterprise.objects.filter(status=EnterpriseStatus.REGISTERED).count(),
+            "waiting": counts.get(EnterpriseStatus.REGISTERED, 0),
         },
     )
 
@@ -93,7 +94,7 @@ def enterprise_index(request: HttpRequest) -> HttpResponse:
         per_page = PAGE_SIZES[0]
     if per_page not in PAGE_SIZES:
         per_page = PAGE_SIZES[0]
-    paginator = Paginator(enterprise_list(filters), per_page)
+    paginator = Paginator(enterprise_list(filters).filter(enterprises_readable(request.user)), per_page)
     page = paginator.get_page(request.GET.get("page"))
     page.object_list = with_categories(page.object_list)  # type: ignore[arg-type]
     query = request.GET.copy()
@@ -133,7 +134,7 @@ def _export_headers() -> list[str]:
 @role_required(*STAFF)
 def enterprise_export(request: HttpRequest) -> HttpResponse:
     filters = EnterpriseFilters.from_query(request.GET)
-    qs = with_categories(enterprise_list(filters))
+    qs = with_categories(enterprise_list(filters).filter(enterprises_readable(request.user)))
     yes, no = _("yes"), _("no")
 
     def rows() -> Any:

@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -30,9 +30,11 @@ from waibao.statistics.access import (
     access_staffing_report,
     can_file,
     can_review,
+    check_figures_zone,
+    figures_zone,
     is_reviewer,
 )
-from waibao.statistics.conf import cutoff_date, parameters, software_category_codes
+from waibao.statistics.conf import check_year_in_range, cutoff_date, parameters, software_category_codes
 from waibao.statistics.conf import today as local_today
 from waibao.statistics.forms import (
     ActionForm,
@@ -473,17 +475,21 @@ def review_bulk(request: HttpRequest) -> HttpResponse:
 # --- indicators --------------------------------------------------------------------------------------
 
 
-def _parse_date(text: str | None, default: date) -> date:
+def _parse_date(text: str | None, default: date, field: str) -> date:
     try:
-        return date.fromisoformat(text) if text else default
+        value = date.fromisoformat(text) if text else default
     except ValueError:
         return default
+    check_year_in_range(value.year, field=field)
+    return value
 
 
-def _filters_from(params: QueryDict) -> tuple[date, date, str | None, IndicatorFilters]:
+def _filters_from(request: HttpRequest) -> tuple[date, date, str | None, IndicatorFilters]:
+    """Range, grouping and filters from the query; zone staff are held to their zone."""
+    params = request.GET
     latest = latest_data_date() or local_today()
-    date_to = _parse_date(params.get("to"), latest)
-    date_from = _parse_date(params.get("from"), date(date_to.year, 1, 1))
+    date_to = _parse_date(params.get("to"), latest, "to")
+    date_from = _parse_date(params.get("from"), date(date_to.year, 1, 1), "from")
     if date_to < date_from:
         date_from, date_to = date_to, date_from
     by = params.get("by") or None
@@ -491,7 +497,7 @@ def _filters_from(params: QueryDict) -> tuple[date, date, str | None, IndicatorF
         by = None
     offshore = {"1": True, "0": False}.get(params.get("offshore", ""))
     filters = IndicatorFilters(
-        zone=params.get("zone", "")[:32],
+        zone=check_figures_zone(request.user, params.get("zone", "")[:32]),
         top_level=params.get("top_level", "")[:8],
         category=params.get("category", "")[:64],
         country=params.get("country", "").upper()[:2],
@@ -530,7 +536,7 @@ def _amount_labels() -> dict[str, str]:
 
 @role_required(*STAFF)
 def dashboard(request: HttpRequest) -> HttpResponse:
-    date_from, date_to, by, filters = _filters_from(request.GET)
+    date_from, date_to, by, filters = _filters_from(request)
     by = by or "month"
     total = indicators(date_from=date_from, date_to=date_to, filters=filters)[0]
     rows = indicators(date_from=date_from, date_to=date_to, by=by, filters=filters, labels=True)
@@ -562,7 +568,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "enterprise_count": enterprises_reporting(date_from=date_from, date_to=date_to, filters=filters),
             "chart": chart,
             "by_labels": _by_labels(),
-            "zones": Zone.objects.all(),
+            "zones": Zone.objects.filter(code=filters.zone) if figures_zone(request.user) else Zone.objects.all(),
+            "zone_only": bool(figures_zone(request.user)),
             "ownership_types": OwnershipType.objects.filter(parent__isnull=True),
             "categories": ServiceCategory.objects.filter(parent__isnull=False).order_by("sort_order", "code"),
             "query": query.urlencode(),
@@ -579,7 +586,7 @@ def _sheet_title(title: str) -> str:
 @role_required(*STAFF)
 def indicators_export(request: HttpRequest) -> HttpResponse:
     """Every indicator table for the chosen range and filters, one sheet per grouping."""
-    date_from, date_to, _by, filters = _filters_from(request.GET)
+    date_from, date_to, _by, filters = _filters_from(request)
     labels = _amount_labels()
     headers_tail = [_("Contracts"), _("Execution records")] + [labels[f] for f in AMOUNT_FIELDS]
     sheets: list[tuple[str, list[str], list[list[Any]]]] = []
@@ -614,6 +621,8 @@ def indicators_export(request: HttpRequest) -> HttpResponse:
 
 @role_required(*STAFF)
 def goal(request: HttpRequest) -> HttpResponse:
+    if figures_zone(request.user):
+        raise PermissionDeniedError(_("The city-wide goal is not shown to zone staff."))
     progress = goal_progress()
     chart = {
         "years": [str(y.year) for y in progress.years],
