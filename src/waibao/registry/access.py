@@ -22,7 +22,7 @@ def staff_zone_id(user: Any) -> int | None:
     """
     if not getattr(user, "is_authenticated", False) or user.role not in STAFF_ROLES:
         return None
-    return user.zone_id  # type: ignore[no-any-return]
+    return user.zone_id
 
 
 def enterprises_readable(user: Any) -> Q:

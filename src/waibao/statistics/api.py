@@ -17,13 +17,13 @@ from waibao.registry.models import Enterprise, OwnershipType, ServiceCategory, Z
 from waibao.statistics.access import check_figures_zone, figures_zone
 from waibao.statistics.conf import check_year_in_range
 from waibao.statistics.countries import normalise_country
+from waibao.statistics.disclosure import COUNT_MEASURES, public_figures, withheld_note
 from waibao.statistics.selectors import (
     BY_CHOICES,
     IndicatorFilters,
     approved_facts,
     goal_progress,
     indicators,
-    latest_data_date,
     parse_by,
 )
 
@@ -48,6 +48,18 @@ INDICATOR_PARAMETERS = (
 )
 
 
+def refuse_unknown(request: HttpRequest, supported: tuple[str, ...]) -> None:
+    """A query parameter the endpoint does not read is refused (422), never silently ignored."""
+    unknown = sorted(set(request.GET) - set(supported))
+    if unknown:
+        raise UnprocessableError(
+            _("Unknown parameter(s): %(names)s. Supported: %(supported)s.")
+            % {"names": ", ".join(unknown), "supported": ", ".join(supported) or "-"},
+            code="unknown_parameter",
+            field=unknown[0],
+        )
+
+
 def _unknown(field: str, value: str) -> UnprocessableError:
     return UnprocessableError(
         _("%(field)s: %(value)s is not a known code.") % {"field": field, "value": value},
@@ -69,14 +81,7 @@ def indicator_filters_from(
 ) -> IndicatorFilters:
     """Check every filter against what exists (an unknown code is a 422, not an empty answer) and hold zone
     staff to their zone."""
-    unknown = sorted(set(request.GET) - set(INDICATOR_PARAMETERS))
-    if unknown:
-        raise UnprocessableError(
-            _("Unknown parameter(s): %(names)s. Supported: %(supported)s.")
-            % {"names": ", ".join(unknown), "supported": ", ".join(INDICATOR_PARAMETERS)},
-            code="unknown_parameter",
-            field=unknown[0],
-        )
+    refuse_unknown(request, INDICATOR_PARAMETERS)
     zone = zone.strip()
     if zone and not Zone.objects.filter(code=zone).exists():
         raise _unknown("zone", zone)
@@ -164,6 +169,7 @@ def indicator_rows(
 @router.get("/goal")
 def goal(request: HttpRequest) -> dict[str, Any]:
     """City-wide staff: the HZ-2 goal (base, target, required growth, actual, projection, gap) in USD."""
+    refuse_unknown(request, ())
     require_role(request.user, STAFF)
     if figures_zone(request.user):
         raise PermissionDeniedError(_("The city-wide goal is not shown to zone staff."))
@@ -190,14 +196,36 @@ def goal(request: HttpRequest) -> dict[str, Any]:
     }
 
 
+def _published(name: str, value: Any) -> Any:
+    """Counts as integers, amounts as 2-place strings, a withheld figure as null."""
+    if value is None:
+        return None
+    return int(value) if name in COUNT_MEASURES else _money(value)
+
+
 @router.get("/headline", auth=None)
-def headline(request: HttpRequest) -> dict[str, Any]:
-    """Public: year-to-date totals of the latest year with approved data."""
-    latest = latest_data_date()
-    if latest is None:
-        return {"as_of": None, "total": None}
-    total = indicators(date_from=date(latest.year, 1, 1), date_to=latest)[0]
-    return {"as_of": latest.isoformat(), "total": total.as_json()}
+def headline(request: HttpRequest, year: int | None = None) -> dict[str, Any]:
+    """Public: the totals of a closed year (the latest by default), disclosure-controlled.
+
+    A withheld figure is null and named in `withheld`; `note` says why. Open years are never published.
+    """
+    refuse_unknown(request, ("year",))
+    figures = public_figures(year)
+    if figures is None:
+        return {"year": None, "total": None, "withheld": [], "note": "", "closed_years": []}
+    return {
+        "year": figures.year,
+        "date_from": figures.date_from.isoformat(),
+        "date_to": figures.date_to.isoformat(),
+        "closed_years": figures.closed_years,
+        "total": {k: _published(k, v) for k, v in figures.headline.items()},
+        "enterprises_reporting": figures.enterprise_count,
+        "growth_pct": None if figures.growth_pct is None else f"{figures.growth_pct:.1f}",
+        "offshore_executed_usd_by_category": {r.key: _money(r.value) for r in figures.by_category},
+        "executed_usd_by_zone": {r.key: _money(r.value) for r in figures.by_zone},
+        "withheld": figures.withheld,
+        "note": withheld_note(figures.rule),
+    }
 
 
 @router.get("/facts/{enterprise_id}/{year}")
@@ -206,6 +234,7 @@ def facts(request: HttpRequest, enterprise_id: int, year: int) -> dict[str, Any]
 
     Another enterprise's id, or one that does not exist, is a 404; a year outside 1990 … next year a 422.
     """
+    refuse_unknown(request, ())
     require_role(request.user, (*STAFF, Role.ENTERPRISE))
     access_enterprise(request.user, enterprise_id)
     check_year_in_range(year)

@@ -85,4 +85,6 @@ class ParametersForm(forms.ModelForm):
             "goal_multiple",
             "goal_base_amount_usd",
             "revenue_measure",
+            "disclosure_min_enterprises",
+            "disclosure_dominance_pct",
         ]

@@ -73,6 +73,19 @@ class StatisticsParameters(models.Model):
         choices=RevenueMeasure.choices,
         default=RevenueMeasure.EXECUTED,
     )
+    # Statistical confidentiality of published figures (统计法 Art. 39): see statistics/disclosure.py.
+    disclosure_min_enterprises = models.PositiveSmallIntegerField(
+        _("fewest enterprises in a published figure"),
+        default=3,
+        help_text=_("A public figure covering fewer enterprises is withheld."),
+    )
+    disclosure_dominance_pct = models.DecimalField(
+        _("largest share of one enterprise in a published figure (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=85,
+        help_text=_("A public figure in which one enterprise holds more than this share is withheld."),
+    )
 
     class Meta:
         verbose_name = _("statistics parameters")
@@ -91,6 +104,14 @@ class StatisticsParameters(models.Model):
                 name="stats_params_goal_years", condition=Q(goal_target_year__gt=F("goal_base_year"))
             ),
             models.CheckConstraint(name="stats_params_goal_multiple", condition=Q(goal_multiple__gt=0)),
+            models.CheckConstraint(
+                name="stats_params_disclosure_valid",
+                condition=Q(
+                    disclosure_min_enterprises__gte=1,
+                    disclosure_dominance_pct__gt=0,
+                    disclosure_dominance_pct__lte=100,
+                ),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -758,6 +758,8 @@ PARAMETER_FIELDS = (
     "goal_multiple",
     "goal_base_amount_usd",
     "revenue_measure",
+    "disclosure_min_enterprises",
+    "disclosure_dominance_pct",
 )
 
 
@@ -786,6 +788,18 @@ def parameters_update(*, acting_user: User | None, fields: dict[str, Any]) -> St
         raise DomainError(_("The multiple must be above zero."), field="goal_multiple", code="goal")
     if params.goal_base_amount_usd is not None and params.goal_base_amount_usd < 0:
         raise DomainError(_("The amount may not be negative."), field="goal_base_amount_usd", code="goal")
+    if params.disclosure_min_enterprises < 1:
+        raise DomainError(
+            _("At least one enterprise must be behind a published figure."),
+            field="disclosure_min_enterprises",
+            code="disclosure",
+        )
+    if not 0 < params.disclosure_dominance_pct <= 100:
+        raise DomainError(
+            _("The largest share must be above 0 and at most 100 %."),
+            field="disclosure_dominance_pct",
+            code="disclosure",
+        )
     params.save()
     after = {f: getattr(params, f) for f in PARAMETER_FIELDS}
     audit_record(

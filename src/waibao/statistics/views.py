@@ -36,6 +36,7 @@ from waibao.statistics.access import (
 )
 from waibao.statistics.conf import check_year_in_range, cutoff_date, parameters, software_category_codes
 from waibao.statistics.conf import today as local_today
+from waibao.statistics.disclosure import public_figures, withheld_note
 from waibao.statistics.forms import (
     ActionForm,
     ContractForm,
@@ -644,26 +645,11 @@ def goal(request: HttpRequest) -> HttpResponse:
 
 
 def public(request: HttpRequest) -> HttpResponse:
-    """Headline figures, no sign-in: the latest year with approved data, and its year to date."""
-    latest = latest_data_date()
-    context: dict[str, Any] = {"latest": latest}
-    if latest is not None:
-        year_from = date(latest.year, 1, 1)
-        context["total"] = indicators(date_from=year_from, date_to=latest)[0]
-        context["by_category"] = indicators(
-            date_from=year_from, date_to=latest, by="category", filters=IndicatorFilters(offshore=True), labels=True
-        )
-        context["by_zone"] = indicators(date_from=year_from, date_to=latest, by="zone", labels=True)[:10]
-        context["enterprise_count"] = enterprises_reporting(date_from=year_from, date_to=latest)
-        context["staffing"] = staffing_indicators(date_from=year_from, date_to=latest)[0]
-        same_day_last_year = date(
-            latest.year - 1, latest.month, min(latest.day, 28 if latest.month == 2 else latest.day)
-        )
-        previous = indicators(date_from=date(latest.year - 1, 1, 1), date_to=same_day_last_year)[0]
-        if previous.sums["executed_amount_usd"]:
-            context["growth_pct"] = (
-                context["total"].sums["executed_amount_usd"] / previous.sums["executed_amount_usd"] - 1
-            ) * 100
+    """Published figures, no sign-in: a closed year (the latest by default), disclosure-controlled."""
+    figures = public_figures(request.GET.get("year"))
+    context: dict[str, Any] = {"figures": figures}
+    if figures is not None:
+        context["note"] = withheld_note(figures.rule)
     return render(request, "statistics/public.html", context)
 
 
