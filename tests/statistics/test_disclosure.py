@@ -18,7 +18,7 @@ import pytest
 from django.test import Client
 
 from tests.factories import EnterpriseFactory
-from tests.statistics.conftest import TODAY, contract_fields
+from tests.statistics.conftest import contract_fields
 from waibao.accounts.models import User
 from waibao.registry.models import Enterprise, Zone
 from waibao.statistics.disclosure import (
@@ -157,7 +157,7 @@ def recorder(rates: None, office: User) -> Callable[..., Any]:
     ) -> None:
         fields = contract_fields(contract_no=no, amount=amount, **extra)
         day = extra.get("signed_date", date(2007, 3, 10))
-        today = TODAY if day.year == 2007 else date.today()
+        today = date(day.year, 6, 15)  # while the record's year is open
         contract = contract_save(acting_user=office, enterprise=enterprise, fields=fields, today=today)
         record_transition(acting_user=office, record=contract, action="submit", today=today)
         record_transition(acting_user=office, record=contract, action="approve", today=today)
@@ -248,3 +248,20 @@ def test_office_sets_n_and_p(
     assert "800,000" in client_for(None).get("/statistics/figures/").content.decode()
     bad = client.post("/statistics/parameters/", {**params, "disclosure_dominance_pct": "0"})
     assert bad.status_code == 200 and StatisticsParameters.objects.get().disclosure_dominance_pct == 100
+
+
+def test_growth_is_shown_only_when_last_year_total_is_publishable(recorder: Callable[..., Any]) -> None:
+    """The growth percentage gives away the previous year's total: one enterprise in 2006 hides it."""
+    zone = Zone.objects.get(code="htz")
+    for n in range(3):
+        recorder(EnterpriseFactory(zone=zone), "100000", executed="50000", no=f"C{n}")
+    lone_2006 = EnterpriseFactory(zone=zone)
+    recorder(lone_2006, "100000", executed="60000", no="OLD", signed_date=date(2006, 5, 1))
+    figures = public_figures()
+    assert figures is not None and figures.year == 2007
+    assert figures.headline["executed_amount_usd"] == Decimal("150000.00") and figures.growth_pct is None
+    for n in range(2):
+        recorder(EnterpriseFactory(zone=zone), "100000", executed="60000", no=f"OLD{n}", signed_date=date(2006, 5, 1))
+    figures = public_figures()
+    assert figures is not None and figures.growth_pct is not None
+    assert round(figures.growth_pct, 2) == Decimal("-16.67")  # 150,000 on 180,000

@@ -302,15 +302,58 @@ def withheld_note(rule: DisclosureRule) -> str:
     ) % {"n": rule.min_enterprises, "p": f"{rule.dominance_pct.normalize():f}"}
 
 
-def _by_enterprise(rows: Iterable[Any], measure: str) -> dict[str, dict[str, Decimal]]:
+def _amount(row: Any, measure: str) -> Decimal:
+    return Decimal(row.contract_count) if measure == "contract_count" else Decimal(row.sums[measure])
+
+
+def _by_enterprise(rows: Iterable[Any], measure: str) -> dict[str, Decimal]:
+    """Rows keyed by credit code → {credit code: amount} for one measure (enterprises with nothing left out)."""
+    return {row.key: _amount(row, measure) for row in rows if _amount(row, measure)}
+
+
+def _by_group(rows: Iterable[Any], measure: str) -> dict[str, dict[str, Decimal]]:
     """Rows keyed "group|credit code" → {group: {credit code: amount}} for one measure."""
     out: dict[str, dict[str, Decimal]] = {}
     for row in rows:
         group, _sep, enterprise = row.key.rpartition("|")
-        value = row.contract_count if measure == "contract_count" else row.sums[measure]
-        if value:
-            out.setdefault(group, {})[enterprise] = Decimal(value)
+        if value := _amount(row, measure):
+            out.setdefault(group, {})[enterprise] = value
     return out
+
+
+def _year_table(year: int, rule: DisclosureRule) -> tuple[ProtectedTable, list[str], list[str]]:
+    """The protected cells of one year's public figures, with the category and zone keys in display order."""
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    table = ProtectedTable()
+    per_enterprise = indicators(date_from=start, date_to=end, by="enterprise")
+    for measure in HEADLINE_MEASURES:
+        table.add(f"total:{measure}", _by_enterprise(per_enterprise, measure))
+    staff_rows = staffing_indicators(date_from=start, date_to=end, by="enterprise")
+    for measure in STAFFING_MEASURES:
+        table.add(f"total:{measure}", {r.key: Decimal(getattr(r, measure)) for r in staff_rows})
+
+    top_levels = list(
+        ServiceCategory.objects.filter(parent__isnull=True)
+        .order_by("sort_order", "code")
+        .values_list("top_level", flat=True)
+    )
+    by_category = _by_group(
+        indicators(date_from=start, date_to=end, by="category,enterprise"), "executed_amount_offshore_usd"
+    )
+    category_keys = top_levels + sorted(set(by_category) - set(top_levels))
+    for key in category_keys:
+        table.add(f"category:{key}", by_category.get(key, {}))
+    table.relate("total:executed_amount_offshore_usd", [f"category:{k}" for k in category_keys])
+
+    zones = list(Zone.objects.filter(is_active=True).values_list("code", flat=True))
+    by_zone = _by_group(indicators(date_from=start, date_to=end, by="zone,enterprise"), "executed_amount_usd")
+    zone_keys = zones + sorted(set(by_zone) - set(zones))
+    for key in zone_keys:
+        table.add(f"zone:{key}", by_zone.get(key, {}))
+    table.relate("total:executed_amount_usd", [f"zone:{k}" for k in zone_keys])
+
+    table.protect(rule)
+    return table, category_keys, zone_keys
 
 
 def public_figures(year: int | str | None = None, *, on: date | None = None) -> PublicFigures | None:
@@ -320,48 +363,18 @@ def public_figures(year: int | str | None = None, *, on: date | None = None) -> 
         return None
     rule = office_rule()
     start, end = date(chosen, 1, 1), date(chosen, 12, 31)
-    table = ProtectedTable()
+    table, category_keys, zone_keys = _year_table(chosen, rule)
 
-    per_enterprise = indicators(date_from=start, date_to=end, by="enterprise")
-    for measure in HEADLINE_MEASURES:
-        table.add(f"total:{measure}", _by_enterprise(((_prefixed(r)) for r in per_enterprise), measure).get("", {}))
-    staff_rows = staffing_indicators(date_from=start, date_to=end, by="enterprise")
-    for measure in STAFFING_MEASURES:
-        table.add(f"total:{measure}", {r.key: Decimal(getattr(r, measure)) for r in staff_rows})
-
-    categories = list(ServiceCategory.objects.filter(parent__isnull=True).order_by("sort_order", "code"))
-    by_category = _by_enterprise(
-        indicators(date_from=start, date_to=end, by="category,enterprise"), "executed_amount_offshore_usd"
-    )
-    category_keys = [c.top_level for c in categories] + sorted(set(by_category) - {c.top_level for c in categories})
-    for key in category_keys:
-        table.add(f"category:{key}", by_category.get(key, {}))
-    table.relate("total:executed_amount_offshore_usd", [f"category:{k}" for k in category_keys])
-
-    zones = list(Zone.objects.filter(is_active=True))
-    by_zone = _by_enterprise(indicators(date_from=start, date_to=end, by="zone,enterprise"), "executed_amount_usd")
-    zone_keys = [z.code for z in zones] + sorted(set(by_zone) - {z.code for z in zones})
-    for key in zone_keys:
-        table.add(f"zone:{key}", by_zone.get(key, {}))
-    table.relate("total:executed_amount_usd", [f"zone:{k}" for k in zone_keys])
-
-    table.protect(rule)
-
+    # The growth on a year earlier reveals the previous year's total: shown only if that year publishes it.
     growth = None
-    current = table.cells["total:executed_amount_usd"]
-    previous = _by_enterprise(
-        (
-            _prefixed(r)
-            for r in indicators(date_from=date(chosen - 1, 1, 1), date_to=date(chosen - 1, 12, 31), by="enterprise")
-        ),
-        "executed_amount_usd",
-    ).get("", {})
-    previous_total = sum(previous.values(), ZERO)
-    if current.shown is not None and previous_total and not is_sensitive(previous, rule):
-        growth = (current.value / previous_total - 1) * 100  # reveals the previous year's total: it must be safe too
+    current = table.cells["total:executed_amount_usd"].shown
+    if current is not None and SummaryRollup.objects.filter(year=chosen - 1).exists():
+        previous = _year_table(chosen - 1, rule)[0].cells["total:executed_amount_usd"].shown
+        if previous:
+            growth = (current / previous - 1) * 100
 
     zone_names = {z.code: z.name for z in Zone.objects.all()}
-    category_names = {c.top_level: c.name for c in categories}
+    category_names = {c.top_level: c.name for c in ServiceCategory.objects.filter(parent__isnull=True)}
     return PublicFigures(
         year=chosen,
         date_from=start,
@@ -377,15 +390,3 @@ def public_figures(year: int | str | None = None, *, on: date | None = None) -> 
         ],
         closed_years=closed_years(on=on),
     )
-
-
-@dataclass
-class _Keyed:
-    key: str
-    contract_count: int
-    sums: dict[str, Decimal]
-
-
-def _prefixed(row: Any) -> _Keyed:
-    """A per-enterprise row as "|credit code" (the empty group: the total)."""
-    return _Keyed(key=f"|{row.key}", contract_count=row.contract_count, sums=row.sums)
