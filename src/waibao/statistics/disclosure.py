@@ -321,14 +321,19 @@ def _by_group(rows: Iterable[Any], measure: str) -> dict[str, dict[str, Decimal]
     return out
 
 
-def _year_table(year: int, rule: DisclosureRule) -> tuple[ProtectedTable, list[str], list[str]]:
-    """The protected cells of one year's public figures, with the category and zone keys in display order."""
+def _year_table(
+    year: int, rule: DisclosureRule, *, staffing: bool = True
+) -> tuple[ProtectedTable, list[str], list[str]]:
+    """The protected cells of one year's public figures, with the category and zone keys in display order.
+
+    The staffing cells stand alone (no sum ties them to others), so leaving them out changes no other cell.
+    """
     start, end = date(year, 1, 1), date(year, 12, 31)
     table = ProtectedTable()
     per_enterprise = indicators(date_from=start, date_to=end, by="enterprise")
     for measure in HEADLINE_MEASURES:
         table.add(f"total:{measure}", _by_enterprise(per_enterprise, measure))
-    staff_rows = staffing_indicators(date_from=start, date_to=end, by="enterprise")
+    staff_rows = staffing_indicators(date_from=start, date_to=end, by="enterprise") if staffing else []
     for measure in STAFFING_MEASURES:
         table.add(f"total:{measure}", {r.key: Decimal(getattr(r, measure)) for r in staff_rows})
 
@@ -369,7 +374,7 @@ def public_figures(year: int | str | None = None, *, on: date | None = None) -> 
     growth = None
     current = table.cells["total:executed_amount_usd"].shown
     if current is not None and SummaryRollup.objects.filter(year=chosen - 1).exists():
-        previous = _year_table(chosen - 1, rule)[0].cells["total:executed_amount_usd"].shown
+        previous = _year_table(chosen - 1, rule, staffing=False)[0].cells["total:executed_amount_usd"].shown
         if previous:
             growth = (current / previous - 1) * 100
 
