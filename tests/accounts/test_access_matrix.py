@@ -67,6 +67,106 @@ def own_id(actors: dict[str, User | None]) -> int:
     return user.enterprise_id
 
 
+# (url template, {role: expected status}); {own} is the enterprise user's enterprise, {other} another one.
+GET_MATRIX: list[tuple[str, dict[str, int]]] = [
+    ("/", dict.fromkeys(ROLES, 200)),
+    ("/zones/", dict.fromkeys(ROLES, 200)),
+    ("/zones/htz/", dict.fromkeys(ROLES, 200)),
+    ("/departments/", dict.fromkeys(ROLES, 200)),
+    (
+        "/accounts/login/",
+        {"anonymous": 200, "office": 302, "reviewer": 302, "finance": 302, "enterprise": 302, "training": 302},
+    ),
+    (
+        "/accounts/register/",
+        {"anonymous": 200, "office": 302, "reviewer": 302, "finance": 302, "enterprise": 302, "training": 302},
+    ),
+    (
+        "/accounts/users/",
+        {"anonymous": 302, "office": 200, "reviewer": 403, "finance": 403, "enterprise": 403, "training": 403},
+    ),
+    (
+        "/registry/",
+        {"anonymous": 302, "office": 200, "reviewer": 200, "finance": 200, "enterprise": 403, "training": 403},
+    ),
+    (
+        "/registry/enterprises/",
+        {"anonymous": 302, "office": 200, "reviewer": 200, "finance": 200, "enterprise": 403, "training": 403},
+    ),
+    (
+        "/registry/enterprises/export.xlsx",
+        {"anonymous": 302, "office": 200, "reviewer": 200, "finance": 200, "enterprise": 403, "training": 403},
+    ),
+    (
+        "/registry/enterprises/new/",
+        {"anonymous": 302, "office": 200, "reviewer": 403, "finance": 403, "enterprise": 403, "training": 403},
+    ),
+    (
+        "/registry/enterprises/import/",
+        {"anonymous": 302, "office": 200, "reviewer": 403, "finance": 403, "enterprise": 403, "training": 403},
+    ),
+    (
+        "/registry/enterprises/import/template.xlsx",
+        {"anonymous": 302, "office": 200, "reviewer": 403, "finance": 403, "enterprise": 403, "training": 403},
+    ),
+    (
+        "/registry/enterprises/{own}/",
+        {"anonymous": 302, "office": 200, "reviewer": 200, "finance": 200, "enterprise": 200, "training": 403},
+    ),
+    (
+        "/registry/enterprises/{other}/",
+        {"anonymous": 302, "office": 200, "reviewer": 200, "finance": 200, "enterprise": 404, "training": 403},
+    ),
+    (
+        "/registry/enterprises/{own}/edit/",
+        {"anonymous": 302, "office": 200, "reviewer": 403, "finance": 403, "enterprise": 200, "training": 403},
+    ),
+    (
+        "/registry/enterprises/{other}/edit/",
+        {"anonymous": 302, "office": 200, "reviewer": 403, "finance": 403, "enterprise": 404, "training": 403},
+    ),
+    (
+        "/registry/enterprises/999999/",
+        {"anonymous": 302, "office": 404, "reviewer": 404, "finance": 404, "enterprise": 404, "training": 403},
+    ),
+    (
+        "/registry/my/",
+        {"anonymous": 302, "office": 403, "reviewer": 403, "finance": 403, "enterprise": 200, "training": 403},
+    ),
+    (
+        "/registry/zones/new/",
+        {"anonymous": 302, "office": 200, "reviewer": 403, "finance": 403, "enterprise": 403, "training": 403},
+    ),
+    (
+        "/registry/zones/htz/edit/",
+        {"anonymous": 302, "office": 200, "reviewer": 403, "finance": 403, "enterprise": 403, "training": 403},
+    ),
+    ("/api/v1/registry/zones", dict.fromkeys(ROLES, 200)),
+    ("/api/v1/registry/departments", dict.fromkeys(ROLES, 200)),
+    (
+        "/api/v1/registry/enterprises",
+        {"anonymous": 403, "office": 200, "reviewer": 200, "finance": 200, "enterprise": 403, "training": 403},
+    ),
+    (
+        "/api/v1/registry/enterprises/{own}",
+        {"anonymous": 403, "office": 200, "reviewer": 200, "finance": 200, "enterprise": 200, "training": 403},
+    ),
+    (
+        "/api/v1/registry/enterprises/{other}",
+        {"anonymous": 403, "office": 200, "reviewer": 200, "finance": 200, "enterprise": 404, "training": 403},
+    ),
+]
+
+
+# Zone staff on the rows above: as a city-wide reviewer, except for an enterprise in another zone (404, as
+# for another enterprise's user: ids cannot be probed).
+ZONE_STAFF = {
+    "/registry/enterprises/{other}/": 404,
+    "/api/v1/registry/enterprises/{other}": 404,
+}
+for _url, _expected in GET_MATRIX:
+    _expected.setdefault("zone", ZONE_STAFF.get(_url, _expected["reviewer"]))
+
 STATS_STAFF = {
     "anonymous": 302,
     "office": 200,
@@ -77,256 +177,10 @@ STATS_STAFF = {
     "zone": 200,
 }
 STATS_API = {**STATS_STAFF, "anonymous": 403}
+RANGE = "date_from=2007-01-01&date_to=2007-12-31"
 
-# (url template, {role: expected status}); {own} is the enterprise user's enterprise, {other} another one.
-GET_MATRIX: list[tuple[str, dict[str, int]]] = [
-    ("/", dict.fromkeys(ROLES, 200)),
-    ("/zones/", dict.fromkeys(ROLES, 200)),
-    ("/zones/htz/", dict.fromkeys(ROLES, 200)),
-    ("/departments/", dict.fromkeys(ROLES, 200)),
-    (
-        "/accounts/login/",
-        {
-            "anonymous": 200,
-            "office": 302,
-            "reviewer": 302,
-            "finance": 302,
-            "enterprise": 302,
-            "training": 302,
-            "zone": 302,
-        },
-    ),
-    (
-        "/accounts/register/",
-        {
-            "anonymous": 200,
-            "office": 302,
-            "reviewer": 302,
-            "finance": 302,
-            "enterprise": 302,
-            "training": 302,
-            "zone": 302,
-        },
-    ),
-    (
-        "/accounts/users/",
-        {
-            "anonymous": 302,
-            "office": 200,
-            "reviewer": 403,
-            "finance": 403,
-            "enterprise": 403,
-            "training": 403,
-            "zone": 403,
-        },
-    ),
-    (
-        "/registry/",
-        {
-            "anonymous": 302,
-            "office": 200,
-            "reviewer": 200,
-            "finance": 200,
-            "enterprise": 403,
-            "training": 403,
-            "zone": 200,
-        },
-    ),
-    (
-        "/registry/enterprises/",
-        {
-            "anonymous": 302,
-            "office": 200,
-            "reviewer": 200,
-            "finance": 200,
-            "enterprise": 403,
-            "training": 403,
-            "zone": 200,
-        },
-    ),
-    (
-        "/registry/enterprises/export.xlsx",
-        {
-            "anonymous": 302,
-            "office": 200,
-            "reviewer": 200,
-            "finance": 200,
-            "enterprise": 403,
-            "training": 403,
-            "zone": 200,
-        },
-    ),
-    (
-        "/registry/enterprises/new/",
-        {
-            "anonymous": 302,
-            "office": 200,
-            "reviewer": 403,
-            "finance": 403,
-            "enterprise": 403,
-            "training": 403,
-            "zone": 403,
-        },
-    ),
-    (
-        "/registry/enterprises/import/",
-        {
-            "anonymous": 302,
-            "office": 200,
-            "reviewer": 403,
-            "finance": 403,
-            "enterprise": 403,
-            "training": 403,
-            "zone": 403,
-        },
-    ),
-    (
-        "/registry/enterprises/import/template.xlsx",
-        {
-            "anonymous": 302,
-            "office": 200,
-            "reviewer": 403,
-            "finance": 403,
-            "enterprise": 403,
-            "training": 403,
-            "zone": 403,
-        },
-    ),
-    (
-        "/registry/enterprises/{own}/",
-        {
-            "anonymous": 302,
-            "office": 200,
-            "reviewer": 200,
-            "finance": 200,
-            "enterprise": 200,
-            "training": 403,
-            "zone": 200,
-        },
-    ),
-    (
-        "/registry/enterprises/{other}/",
-        {
-            "anonymous": 302,
-            "office": 200,
-            "reviewer": 200,
-            "finance": 200,
-            "enterprise": 404,
-            "training": 403,
-            "zone": 404,
-        },
-    ),
-    (
-        "/registry/enterprises/{own}/edit/",
-        {
-            "anonymous": 302,
-            "office": 200,
-            "reviewer": 403,
-            "finance": 403,
-            "enterprise": 200,
-            "training": 403,
-            "zone": 403,
-        },
-    ),
-    (
-        "/registry/enterprises/{other}/edit/",
-        {
-            "anonymous": 302,
-            "office": 200,
-            "reviewer": 403,
-            "finance": 403,
-            "enterprise": 404,
-            "training": 403,
-            "zone": 403,
-        },
-    ),
-    (
-        "/registry/enterprises/999999/",
-        {
-            "anonymous": 302,
-            "office": 404,
-            "reviewer": 404,
-            "finance": 404,
-            "enterprise": 404,
-            "training": 403,
-            "zone": 404,
-        },
-    ),
-    (
-        "/registry/my/",
-        {
-            "anonymous": 302,
-            "office": 403,
-            "reviewer": 403,
-            "finance": 403,
-            "enterprise": 200,
-            "training": 403,
-            "zone": 403,
-        },
-    ),
-    (
-        "/registry/zones/new/",
-        {
-            "anonymous": 302,
-            "office": 200,
-            "reviewer": 403,
-            "finance": 403,
-            "enterprise": 403,
-            "training": 403,
-            "zone": 403,
-        },
-    ),
-    (
-        "/registry/zones/htz/edit/",
-        {
-            "anonymous": 302,
-            "office": 200,
-            "reviewer": 403,
-            "finance": 403,
-            "enterprise": 403,
-            "training": 403,
-            "zone": 403,
-        },
-    ),
-    ("/api/v1/registry/zones", dict.fromkeys(ROLES, 200)),
-    ("/api/v1/registry/departments", dict.fromkeys(ROLES, 200)),
-    (
-        "/api/v1/registry/enterprises",
-        {
-            "anonymous": 403,
-            "office": 200,
-            "reviewer": 200,
-            "finance": 200,
-            "enterprise": 403,
-            "training": 403,
-            "zone": 200,
-        },
-    ),
-    (
-        "/api/v1/registry/enterprises/{own}",
-        {
-            "anonymous": 403,
-            "office": 200,
-            "reviewer": 200,
-            "finance": 200,
-            "enterprise": 200,
-            "training": 403,
-            "zone": 200,
-        },
-    ),
-    (
-        "/api/v1/registry/enterprises/{other}",
-        {
-            "anonymous": 403,
-            "office": 200,
-            "reviewer": 200,
-            "finance": 200,
-            "enterprise": 404,
-            "training": 403,
-            "zone": 404,
-        },
-    ),
-    # --- statistics: zone staff see their zone's figures only; the city-wide goal is not theirs ---
+# Statistics: zone staff see their zone's figures only; the city-wide goal is not theirs.
+GET_MATRIX += [
     ("/statistics/", STATS_STAFF),
     ("/statistics/?zone=htz", STATS_STAFF),
     ("/statistics/?zone=etdz", {**STATS_STAFF, "zone": 403}),
@@ -336,28 +190,15 @@ GET_MATRIX: list[tuple[str, dict[str, int]]] = [
     ("/statistics/figures/", dict.fromkeys(ROLES, 200)),
     ("/statistics/review/", {**STATS_STAFF, "reviewer": 403, "finance": 403}),
     ("/statistics/rates/", STATS_STAFF),
-    (
-        "/statistics/parameters/",
-        {
-            "anonymous": 302,
-            "office": 200,
-            "reviewer": 403,
-            "finance": 403,
-            "enterprise": 403,
-            "training": 403,
-            "zone": 403,
-        },
-    ),
+    ("/statistics/parameters/", {**dict.fromkeys(ROLES, 403), "anonymous": 302, "office": 200}),
     ("/statistics/records/?enterprise={own}", {**STATS_STAFF, "enterprise": 200}),
     ("/statistics/records/?enterprise={other}", {**STATS_STAFF, "enterprise": 200, "zone": 404}),  # enterprise: own
     ("/statistics/contracts/{own_contract}/", {**STATS_STAFF, "enterprise": 200}),
     ("/statistics/contracts/{other_contract}/", {**STATS_STAFF, "enterprise": 404, "zone": 404}),
-    ("/api/v1/statistics/indicators?date_from=2007-01-01&date_to=2007-12-31&by=zone", STATS_API),
-    ("/api/v1/statistics/indicators?date_from=2007-01-01&date_to=2007-12-31&zone=etdz", {**STATS_API, "zone": 403}),
-    (
-        "/api/v1/statistics/indicators?date_from=2007-01-01&date_to=2007-12-31&enterprise={other}",
-        {**STATS_API, "zone": 422},  # another zone's enterprise is as unknown as a missing one
-    ),
+    (f"/api/v1/statistics/indicators?{RANGE}&by=zone", STATS_API),
+    (f"/api/v1/statistics/indicators?{RANGE}&zone=etdz", {**STATS_API, "zone": 403}),
+    # Another zone's enterprise is as unknown to zone staff as one that does not exist.
+    (f"/api/v1/statistics/indicators?{RANGE}&enterprise={{other}}", {**STATS_API, "zone": 422}),
     ("/api/v1/statistics/goal", {**STATS_API, "zone": 403}),
     ("/api/v1/statistics/headline", dict.fromkeys(ROLES, 200)),
     ("/api/v1/statistics/facts/{own}/2007", {**STATS_API, "enterprise": 200}),
