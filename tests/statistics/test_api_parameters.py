@@ -118,3 +118,19 @@ def test_ledger_statement_month_year_one_is_a_form_error(
     assert response.status_code == 200
     assert "1990" in response.content.decode()
     assert client.get("/ledger/statement/export.xlsx?month=0001-01").status_code == 200
+
+
+def test_every_endpoint_refuses_parameters_it_does_not_read(
+    approved_contract: Callable[..., Contract], api: Client, client_for: Callable[[User | None], Client]
+) -> None:
+    contract = approved_contract()
+    for url in (
+        "/api/v1/statistics/goal?year=2007",
+        f"/api/v1/statistics/facts/{contract.enterprise_id}/2007?zone=htz",
+        "/api/v1/statistics/headline?zone=htz",
+    ):
+        response = api.get(url)
+        assert response.status_code == 422, url
+        assert "Supported" in response.json()["error"]["message"] or "支持" in response.json()["error"]["message"]
+    # Signing in comes first: an anonymous caller learns nothing about the parameters of a staff endpoint.
+    assert client_for(None).get("/api/v1/statistics/goal?year=2007").status_code == 403

@@ -169,8 +169,8 @@ def indicator_rows(
 @router.get("/goal")
 def goal(request: HttpRequest) -> dict[str, Any]:
     """City-wide staff: the HZ-2 goal (base, target, required growth, actual, projection, gap) in USD."""
-    refuse_unknown(request, ())
     require_role(request.user, STAFF)
+    refuse_unknown(request, ())
     if figures_zone(request.user):
         raise PermissionDeniedError(_("The city-wide goal is not shown to zone staff."))
     g = goal_progress()
@@ -234,8 +234,8 @@ def facts(request: HttpRequest, enterprise_id: int, year: int) -> dict[str, Any]
 
     Another enterprise's id, or one that does not exist, is a 404; a year outside 1990 … next year a 422.
     """
-    refuse_unknown(request, ())
     require_role(request.user, (*STAFF, Role.ENTERPRISE))
+    refuse_unknown(request, ())
     access_enterprise(request.user, enterprise_id)
     check_year_in_range(year)
     values = approved_facts(enterprise_id=enterprise_id, year=year)
