@@ -134,3 +134,17 @@ def test_every_endpoint_refuses_parameters_it_does_not_read(
         assert "Supported" in response.json()["error"]["message"] or "支持" in response.json()["error"]["message"]
     # Signing in comes first: an anonymous caller learns nothing about the parameters of a staff endpoint.
     assert client_for(None).get("/api/v1/statistics/goal?year=2007").status_code == 403
+
+
+def test_an_all_digit_credit_code_is_read_as_a_credit_code(
+    approved_contract: Callable[..., Contract], api: Client, dataset: object
+) -> None:
+    """Credit codes may be all digits (913301060000046691): they are looked up as codes before ids."""
+    from tests.factories import valid_credit_code
+
+    code = next(c for c in (valid_credit_code(n) for n in range(1, 500)) if c.isdigit())
+    contract = approved_contract()
+    contract.enterprise.credit_code = code
+    contract.enterprise.save(update_fields=["credit_code"])
+    (row,) = rows(api, f"enterprise={code}")
+    assert row["contract_count"] == 1

@@ -101,12 +101,11 @@ def indicator_filters_from(
     enterprise_id = None
     enterprise = enterprise.strip()
     if enterprise:
-        # An id or a credit code; one the user may not read is as unknown as one that does not exist.
-        found = (
-            Enterprise.objects.filter(credit_code=enterprise.upper()).values_list("pk", flat=True).first()
-            if not enterprise.isdigit()
-            else int(enterprise)
-        )
+        # A credit code (it may be all digits) or an id; one the user may not read is as unknown as one
+        # that does not exist.
+        found = Enterprise.objects.filter(credit_code=enterprise.upper()).values_list("pk", flat=True).first()
+        if found is None and enterprise.isdigit():
+            found = int(enterprise)
         try:
             enterprise_id = access_enterprise(request.user, found or 0).pk
         except NotFoundError:
