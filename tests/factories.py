@@ -48,6 +48,25 @@ class EnterpriseFactory(DjangoModelFactory):
     contact_email = factory.Sequence(lambda n: f"e{n}@example.com")
 
 
+def complete_profile(enterprise: Enterprise) -> Enterprise:
+    """Give an enterprise the profile recognition needs (founding date, ownership type, a category, capital).
+
+    Needs the default data set (ownership types and categories) loaded.
+    """
+    from datetime import date
+
+    from waibao.registry.models import OwnershipType, ServiceCategory
+
+    enterprise.established_on = enterprise.established_on or date(2005, 6, 1)
+    enterprise.ownership_type = enterprise.ownership_type or OwnershipType.objects.get(code="170")
+    if not enterprise.registered_capital_cny:
+        enterprise.registered_capital_cny = Decimal("10000000.00")
+    enterprise.save(update_fields=["established_on", "ownership_type", "registered_capital_cny"])
+    if not enterprise.categories.exists():
+        enterprise.categories.add(ServiceCategory.objects.get(code="ito-software-dev"))
+    return enterprise
+
+
 class TrainingInstitutionFactory(DjangoModelFactory):
     class Meta:
         model = TrainingInstitution

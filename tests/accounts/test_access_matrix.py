@@ -7,22 +7,30 @@ Expected outcomes: 200 (allowed), 302 (anonymous sent to sign in, or a successfu
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.test import Client
 
 from tests.factories import EnterpriseFactory, make_user
+from tests.statistics.conftest import TODAY, contract_fields
 from waibao.accounts.models import Role, User
-from waibao.registry.models import Enterprise
+from waibao.registry.models import Enterprise, Zone
+from waibao.statistics.models import ExchangeRate
+from waibao.statistics.services import contract_save
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["anonymous", "office", "reviewer", "finance", "enterprise", "training"]
+# "zone" is zone staff: a department reviewer limited to one zone (the zone of the enterprise user's
+# enterprise; {other} lies in another zone), who sees that zone's enterprises and figures only.
+ROLES = ["anonymous", "office", "reviewer", "finance", "enterprise", "training", "zone"]
 
 
 @pytest.fixture
 def actors(dataset: object) -> dict[str, User | None]:
-    own = EnterpriseFactory(name_zh="本企业")
+    zone = Zone.objects.get(code="htz")
+    own = EnterpriseFactory(name_zh="本企业", zone=zone)
     return {
         "anonymous": None,
         "office": make_user(Role.PROGRAMME_OFFICE),
@@ -30,12 +38,27 @@ def actors(dataset: object) -> dict[str, User | None]:
         "finance": make_user(Role.FINANCE_OFFICER),
         "enterprise": make_user(Role.ENTERPRISE, enterprise=own),
         "training": make_user(Role.TRAINING_INSTITUTION),
+        "zone": make_user(Role.DEPARTMENT_REVIEWER, zone=zone),
     }
 
 
 @pytest.fixture
-def other() -> Enterprise:
-    return EnterpriseFactory(name_zh="别家企业")
+def other(dataset: object) -> Enterprise:
+    return EnterpriseFactory(name_zh="别家企业", zone=Zone.objects.get(code="etdz"))
+
+
+@pytest.fixture
+def contracts(actors: dict[str, User | None], other: Enterprise) -> dict[str, int]:
+    """A draft contract of the enterprise user's enterprise and one of `other`, entered by the office."""
+    office = make_user(Role.PROGRAMME_OFFICE)
+    ExchangeRate.objects.create(currency="USD", date=date(2007, 1, 1), cny_per_unit=Decimal("7.8087"))
+    own = Enterprise.objects.get(pk=own_id(actors))
+    return {
+        f"{name}_contract": contract_save(
+            acting_user=office, enterprise=enterprise, fields=contract_fields(contract_no=f"M-{name}"), today=TODAY
+        ).pk
+        for name, enterprise in (("own", own), ("other", other))
+    }
 
 
 def own_id(actors: dict[str, User | None]) -> int:
@@ -135,15 +158,64 @@ GET_MATRIX: list[tuple[str, dict[str, int]]] = [
 ]
 
 
+# Zone staff on the rows above: as a city-wide reviewer, except for an enterprise in another zone (404, as
+# for another enterprise's user: ids cannot be probed).
+ZONE_STAFF = {
+    "/registry/enterprises/{other}/": 404,
+    "/api/v1/registry/enterprises/{other}": 404,
+}
+for _url, _expected in GET_MATRIX:
+    _expected.setdefault("zone", ZONE_STAFF.get(_url, _expected["reviewer"]))
+
+STATS_STAFF = {
+    "anonymous": 302,
+    "office": 200,
+    "reviewer": 200,
+    "finance": 200,
+    "enterprise": 403,
+    "training": 403,
+    "zone": 200,
+}
+STATS_API = {**STATS_STAFF, "anonymous": 403}
+RANGE = "date_from=2007-01-01&date_to=2007-12-31"
+
+# Statistics: zone staff see their zone's figures only; the city-wide goal is not theirs.
+GET_MATRIX += [
+    ("/statistics/", STATS_STAFF),
+    ("/statistics/?zone=htz", STATS_STAFF),
+    ("/statistics/?zone=etdz", {**STATS_STAFF, "zone": 403}),
+    ("/statistics/export.xlsx", STATS_STAFF),
+    ("/statistics/export.xlsx?zone=etdz", {**STATS_STAFF, "zone": 403}),
+    ("/statistics/goal/", {**STATS_STAFF, "zone": 403}),
+    ("/statistics/figures/", dict.fromkeys(ROLES, 200)),
+    ("/statistics/review/", {**STATS_STAFF, "reviewer": 403, "finance": 403}),
+    ("/statistics/rates/", STATS_STAFF),
+    ("/statistics/parameters/", {**dict.fromkeys(ROLES, 403), "anonymous": 302, "office": 200}),
+    ("/statistics/records/?enterprise={own}", {**STATS_STAFF, "enterprise": 200}),
+    ("/statistics/records/?enterprise={other}", {**STATS_STAFF, "enterprise": 200, "zone": 404}),  # enterprise: own
+    ("/statistics/contracts/{own_contract}/", {**STATS_STAFF, "enterprise": 200}),
+    ("/statistics/contracts/{other_contract}/", {**STATS_STAFF, "enterprise": 404, "zone": 404}),
+    (f"/api/v1/statistics/indicators?{RANGE}&by=zone", STATS_API),
+    (f"/api/v1/statistics/indicators?{RANGE}&zone=etdz", {**STATS_API, "zone": 403}),
+    # Another zone's enterprise is as unknown to zone staff as one that does not exist.
+    (f"/api/v1/statistics/indicators?{RANGE}&enterprise={{other}}", {**STATS_API, "zone": 422}),
+    ("/api/v1/statistics/goal", {**STATS_API, "zone": 403}),
+    ("/api/v1/statistics/headline", dict.fromkeys(ROLES, 200)),
+    ("/api/v1/statistics/facts/{own}/2007", {**STATS_API, "enterprise": 200}),
+    ("/api/v1/statistics/facts/{other}/2007", {**STATS_API, "enterprise": 404, "zone": 404}),
+]
+
+
 @pytest.mark.parametrize(("url", "expected"), GET_MATRIX, ids=[u for u, _ in GET_MATRIX])
 def test_get_matrix(
     url: str,
     expected: dict[str, int],
     actors: dict[str, User | None],
     other: Enterprise,
+    contracts: dict[str, int],
     client_for: Callable[[User | None], Client],
 ) -> None:
-    target = url.format(own=own_id(actors), other=other.pk)
+    target = url.format(own=own_id(actors), other=other.pk, **contracts)
     got = {role: client_for(actors[role]).get(target).status_code for role in ROLES}
     assert got == expected
 
@@ -208,4 +280,5 @@ def test_export_jobs_by_role(actors: dict[str, User | None], client_for: Callabl
         got = {role: client_for(actors[role]).post(url).status_code for role in ROLES}
         assert got == {
             "anonymous": 302, "office": 302, "reviewer": 302, "finance": 302, "enterprise": 403, "training": 403,
+            "zone": 302,
         }, url  # fmt: skip

@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
 
-from tests.factories import EnterpriseFactory
+from tests.factories import EnterpriseFactory, complete_profile
 from waibao.accounts.models import User
 from waibao.audit.models import AuditEvent
 from waibao.audit.services import audit_record, audit_verify
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def events(office: User) -> list[AuditEvent]:
-    enterprise = EnterpriseFactory()
+    enterprise = complete_profile(EnterpriseFactory())
     enterprise_transition(acting_user=office, enterprise=enterprise, action="verify")
     enterprise_update(acting_user=office, enterprise=enterprise, fields={"employees": 10})
     enterprise_transition(acting_user=office, enterprise=enterprise, action="recognise")

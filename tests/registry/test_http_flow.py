@@ -46,6 +46,7 @@ def test_register_verify_recognise(language: str, office: User, client_for: Call
         {
             "name_en": "Newcomer Software",
             "registered_capital_cny": "5000000",
+            "established_on": "2006-05-01",
             "employees": "40",
             "zone": "",
             "ownership_type": "170",

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
+from django.test import Client
 
-from tests.factories import EnterpriseFactory, make_user, valid_credit_code
+from tests.factories import EnterpriseFactory, complete_profile, make_user, valid_credit_code
 from waibao.accounts.models import Role, User
 from waibao.audit.models import AuditEvent
 from waibao.audit.selectors import history_for
@@ -117,7 +119,7 @@ def test_enterprise_user_cannot_update_another_enterprise(enterprise_user: User)
 
 
 def test_workflow_verify_recognise_suspend_reinstate(office: User) -> None:
-    enterprise = EnterpriseFactory()
+    enterprise = complete_profile(EnterpriseFactory())
     for action, expected in [
         ("verify", EnterpriseStatus.VERIFIED),
         ("recognise", EnterpriseStatus.RECOGNISED),
@@ -225,3 +227,43 @@ def test_every_change_is_in_the_audit_chain(office: User) -> None:
     enterprise_update(acting_user=office, enterprise=enterprise, fields={"employees": 3})
     assert AuditEvent.objects.count() == 2
     assert audit_verify().ok
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        ({"registered_capital_cny": 0}, "registered capital"),
+        ({"established_on": None}, "established"),
+        ({"ownership_type": None}, "ownership type"),
+        ({"categories": []}, "service category"),
+    ],
+)
+def test_recognition_needs_the_profile_the_policy_reads(office: User, change: dict[str, object], words: str) -> None:
+    """Issue 8 §7: the office could recognise an enterprise with capital 0, no categories, no founding date."""
+    from django.utils import translation
+
+    enterprise = complete_profile(EnterpriseFactory())
+    enterprise = enterprise_transition(acting_user=office, enterprise=enterprise, action="verify")
+    categories = change.pop("categories", None)
+    if categories is not None:
+        enterprise.categories.clear()
+    for name, value in change.items():
+        setattr(enterprise, name, value)
+    enterprise.save()
+    with translation.override("en"), pytest.raises(DomainError) as exc:
+        enterprise_transition(acting_user=office, enterprise=enterprise, action="recognise")
+    assert exc.value.code == "profile_incomplete" and words in str(exc.value.message)
+    enterprise.refresh_from_db()
+    assert enterprise.status == EnterpriseStatus.VERIFIED
+    assert not history_for(enterprise).filter(action="enterprise.recognise").exists()
+
+
+def test_recognising_an_empty_profile_over_http_says_what_is_missing(
+    office: User, client_for: Callable[[User | None], Client]
+) -> None:
+    enterprise = EnterpriseFactory(registered_capital_cny=0, status=EnterpriseStatus.VERIFIED)
+    client = client_for(office)
+    response = client.post(f"/registry/enterprises/{enterprise.pk}/action/", {"action": "recognise"}, follow=True)
+    enterprise.refresh_from_db()
+    assert enterprise.status == EnterpriseStatus.VERIFIED
+    assert "注册资本" in response.content.decode()

@@ -128,3 +128,32 @@ def test_months_come_in_calendar_order(approved_contract: Callable[..., Contract
         approved_contract(contract_no=f"m{month}", signed_date=date(2007, month, 3), amount="100")
     keys = [r.key for r in indicators(date_from=date(2007, 1, 1), date_to=date(2007, 12, 31), by="month")]
     assert keys == ["2007-01", "2007-02", "2007-10", "2007-11", "2007-12"]
+
+
+def test_ownership_filter_covers_grandchildren(
+    approved_contract: Callable[..., Contract], ent_user: User, finance: User
+) -> None:
+    """Issue 8 §7: ownership=100 used to leave out 151 (a grandchild in GB/T 12402)."""
+    from datetime import date
+
+    from waibao.registry.models import OwnershipType
+    from waibao.statistics.selectors import IndicatorFilters, indicators, staffing_indicators
+
+    enterprise = ent_user.enterprise
+    assert enterprise is not None
+    enterprise.ownership_type = OwnershipType.objects.get(code="151")
+    enterprise.save(update_fields=["ownership_type"])
+    approved_contract()
+    for filters in (IndicatorFilters(ownership="100"), IndicatorFilters(ownership="150")):
+        (row,) = indicators(date_from=date(2007, 1, 1), date_to=date(2007, 12, 31), filters=filters)
+        assert row.contract_count == 1, filters
+        # The partial-month path (raw records) too.
+        (row,) = indicators(date_from=date(2007, 3, 5), date_to=date(2007, 3, 20), filters=filters)
+        assert row.contract_count == 1, filters
+    (row,) = indicators(
+        date_from=date(2007, 1, 1), date_to=date(2007, 12, 31), filters=IndicatorFilters(ownership="200")
+    )
+    assert row.contract_count == 0
+    assert staffing_indicators(
+        date_from=date(2007, 1, 1), date_to=date(2007, 12, 31), filters=IndicatorFilters(ownership="100")
+    )

@@ -11,7 +11,7 @@ from ninja import Router
 from waibao.accounts.access import STAFF, require_role
 from waibao.api.schemas import DepartmentOut, EnterpriseOut, EnterprisePage, ZoneOut
 from waibao.governance.selectors import departments_with_duties
-from waibao.registry.access import access_enterprise
+from waibao.registry.access import access_enterprise, enterprises_readable
 from waibao.registry.models import Enterprise, Zone
 from waibao.registry.selectors import EnterpriseFilters, enterprise_list, with_categories
 
@@ -38,10 +38,14 @@ def enterprise_out(e: Enterprise) -> dict[str, Any]:
 
 @router.get("/enterprises", response=EnterprisePage)
 def list_enterprises(request: HttpRequest, page: int = 1, page_size: int = 50) -> dict[str, Any]:
-    """Staff: the enterprise list with the same filters as the page (q, zone, category, status, ownership, sort)."""
+    """Staff: the enterprise list with the same filters as the page (q, zone, category, status, ownership, sort).
+
+    Zone staff get their zone's enterprises only."""
     require_role(request.user, STAFF)
     filters = EnterpriseFilters.from_query(request.GET)
-    paginator = Paginator(enterprise_list(filters), max(1, min(page_size, 200)))
+    paginator = Paginator(
+        enterprise_list(filters).filter(enterprises_readable(request.user)), max(1, min(page_size, 200))
+    )
     current = paginator.get_page(page)
     return {
         "count": paginator.count,

@@ -36,3 +36,9 @@ class NotFoundError(DomainError):
         from django.utils.translation import gettext_lazy as _
 
         super().__init__(message or _("Not found."), code=code)
+
+
+class UnprocessableError(DomainError):
+    """Input that was read but cannot be answered: an unknown parameter, an unknown code, a value out of range."""
+
+    status_code = 422

@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -16,6 +17,7 @@ from waibao.ledger.models import Fund
 from waibao.ledger.services import PaymentRecord
 
 AMOUNT_MIN = Decimal("0.01")
+STATEMENT_FIRST_YEAR = 1990
 
 
 class _KeyedForm(CleanTextForm):
@@ -104,3 +106,13 @@ class StatementForm(CleanTextForm):
         fund_field = self.fields["fund"]
         assert isinstance(fund_field, forms.ChoiceField)
         fund_field.choices = [("", _("All funds"))] + [(f.code, f.name) for f in Fund.objects.all()]
+
+    def clean_month(self) -> Any:
+        """A month from 1990 to next year: year 1 cannot be turned into a time range (it used to give a 500)."""
+        month = self.cleaned_data["month"]
+        last = timezone.localdate().year + 1
+        if not STATEMENT_FIRST_YEAR <= month.year <= last:
+            raise forms.ValidationError(
+                _("Choose a month from %(first)d to %(last)d.") % {"first": STATEMENT_FIRST_YEAR, "last": last}
+            )
+        return month

@@ -29,7 +29,7 @@ from waibao.policy.entitlements import (
     parse_year,
     prefill,
 )
-from waibao.registry.access import access_enterprise
+from waibao.registry.access import access_enterprise, enterprises_readable
 from waibao.registry.models import Enterprise
 from waibao.registry.selectors import EnterpriseFilters, enterprise_list
 
@@ -121,7 +121,8 @@ def entitlements_start(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:100]
     matches: list[Enterprise] = []
     if query:
-        matches = list(enterprise_list(EnterpriseFilters(search=query))[: SEARCH_LIMIT + 1])
+        visible = enterprise_list(EnterpriseFilters(search=query)).filter(enterprises_readable(user))
+        matches = list(visible[: SEARCH_LIMIT + 1])
         if len(matches) == 1:
             return redirect("policy:entitlements_enterprise", enterprise_id=matches[0].pk)
     context = {"query": query, "matches": matches[:SEARCH_LIMIT], "more": len(matches) > SEARCH_LIMIT}

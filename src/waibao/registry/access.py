@@ -4,31 +4,62 @@ from __future__ import annotations
 
 from typing import Any
 
-from waibao.accounts.models import Role
+from django.db.models import Q
+
+from waibao.accounts.models import STAFF_ROLES, Role
 from waibao.common.errors import NotFoundError, PermissionDeniedError
 from waibao.registry.models import Enterprise
 
 READ_ALL = {Role.PROGRAMME_OFFICE, Role.DEPARTMENT_REVIEWER, Role.FINANCE_OFFICER}
+MAX_ID = 2**63 - 1  # the largest primary key a database holds; beyond it an id is simply not found
 
 
-def can_read_enterprise(user: Any, enterprise_id: int) -> bool:
+def staff_zone_id(user: Any) -> int | None:
+    """The zone a staff user is limited to (zone staff: `zone` set), or None for city-wide staff and others.
+
+    Zone staff see their zone's enterprises and figures only, in pages, exports and the API, as their review
+    scope already is.
+    """
+    if not getattr(user, "is_authenticated", False) or user.role not in STAFF_ROLES:
+        return None
+    return user.zone_id
+
+
+def enterprises_readable(user: Any) -> Q:
+    """A filter on enterprises to those `user` may read (staff: all, or their zone's; enterprise users: their own)."""
+    if not getattr(user, "is_authenticated", False):
+        return Q(pk__in=[])
+    if user.role in READ_ALL:
+        zone_id = staff_zone_id(user)
+        return Q() if zone_id is None else Q(zone_id=zone_id)
+    if user.role == Role.ENTERPRISE and user.enterprise_id is not None:
+        return Q(pk=user.enterprise_id)
+    return Q(pk__in=[])
+
+
+def can_read_enterprise(user: Any, enterprise: Any) -> bool:
+    """Whether `user` may read `enterprise` (an Enterprise, for its zone)."""
     if not getattr(user, "is_authenticated", False):
         return False
     if user.role in READ_ALL:
-        return True
-    return user.role == Role.ENTERPRISE and user.enterprise_id == enterprise_id
+        zone_id = staff_zone_id(user)
+        return zone_id is None or enterprise.zone_id == zone_id
+    return bool(user.role == Role.ENTERPRISE and user.enterprise_id == enterprise.pk)
 
 
 def access_enterprise(user: Any, enterprise_id: int | str, *, write: bool = False) -> Enterprise:
     """The enterprise if `user` may read it (or change it, with write=True).
 
-    Staff of every department read all; only the programme office and the enterprise's own users write.
-    Another enterprise's id gives 404, not 403, so ids cannot be probed.
+    Staff of every department read all, zone staff their zone's only; only the programme office and the
+    enterprise's own users write. Another enterprise's id (another zone's, for zone staff) gives 404, not
+    403, so ids cannot be probed.
     """
     try:
         pk = int(enterprise_id)
     except (TypeError, ValueError):
         raise NotFoundError() from None
+    if not 0 < pk <= MAX_ID:
+        raise NotFoundError()
     if not getattr(user, "is_authenticated", False):
         raise PermissionDeniedError()
     own = user.role == Role.ENTERPRISE and user.enterprise_id == pk
@@ -39,6 +70,6 @@ def access_enterprise(user: Any, enterprise_id: int | str, *, write: bool = Fals
     if write and not (own or user.role == Role.PROGRAMME_OFFICE):
         raise PermissionDeniedError()
     enterprise = Enterprise.objects.select_related("zone", "ownership_type").filter(pk=pk).first()
-    if enterprise is None:
+    if enterprise is None or not can_read_enterprise(user, enterprise):
         raise NotFoundError()
     return enterprise

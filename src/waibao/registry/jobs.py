@@ -14,6 +14,7 @@ from waibao.accounts.models import User
 from waibao.common.tabular import xlsx_write
 from waibao.jobs.kinds import JobContext, JobKind, JobOutcome, register
 from waibao.jobs.models import Job
+from waibao.registry.access import enterprises_readable
 from waibao.registry.selectors import EnterpriseFilters, enterprise_list, with_categories
 from waibao.registry.services import enterprise_import
 
@@ -59,7 +60,10 @@ def _run_export(job: Job, context: JobContext) -> JobOutcome:
     query = QueryDict(mutable=True)
     for key, values in job.options.get("query", {}).items():
         query.setlist(key, [str(v) for v in values])
-    qs = with_categories(enterprise_list(EnterpriseFilters.from_query(query)))
+    # The export holds what its owner may read: zone staff get their zone's enterprises only.
+    qs = with_categories(
+        enterprise_list(EnterpriseFilters.from_query(query)).filter(enterprises_readable(job.created_by))
+    )
     yes, no = _("yes"), _("no")
     count = 0
 

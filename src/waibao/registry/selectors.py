@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,6 +32,41 @@ SORTS = {
 DEFAULT_SORT = "name"
 
 
+def descendant_codes(code: str, edges: Iterable[tuple[str, str | None]]) -> list[str]:
+    """`code` and every code below it in a tree given as (code, parent) pairs, at any depth.
+
+    GB/T 12402 ownership types and the service-category tree are hierarchical: 100 (domestic) covers
+    150 (limited liability) and 151 (wholly state-owned) under it. Every filter and rollup that takes a
+    parent code widens it with this, so a grandchild is never left out.
+    """
+    children: dict[str, list[str]] = {}
+    for child, parent in edges:
+        if parent:
+            children.setdefault(parent, []).append(child)
+    found = [code]
+    seen = {code}
+    for current in found:  # breadth first; `found` grows while it is walked
+        for child in children.get(current, ()):
+            if child not in seen:
+                seen.add(child)
+                found.append(child)
+    return found
+
+
+def ownership_codes_under(code: str) -> list[str]:
+    """An ownership code and all its descendants (one small query)."""
+    if not code:
+        return []
+    return descendant_codes(code, OwnershipType.objects.values_list("code", "parent_id"))
+
+
+def category_codes_under(code: str) -> list[str]:
+    """A service category and all its descendants (one small query)."""
+    if not code:
+        return []
+    return descendant_codes(code, ServiceCategory.objects.values_list("code", "parent_id"))
+
+
 @dataclass(frozen=True)
 class FilterOptions:
     """What the filter drop-downs offer; also what the filters accept."""
@@ -57,6 +93,9 @@ class EnterpriseFilters:
     ownership: str = ""
     sort: str = DEFAULT_SORT
     ignored: dict[str, str] = field(default_factory=dict)  # parameters that were not understood
+    # The category and ownership codes with their descendants, when already known (from the options).
+    category_codes: tuple[str, ...] = ()
+    ownership_codes: tuple[str, ...] = ()
 
     @classmethod
     def from_query(cls, params: Any, options: FilterOptions | None = None) -> EnterpriseFilters:
@@ -74,14 +113,22 @@ class EnterpriseFilters:
         zones = {z.code for z in options.zones}
         categories = {c.code for c in options.categories}
         ownership = {o.code for o in options.ownership_types}
+        category = pick("category", categories)
+        owner = pick("ownership", ownership)
         return cls(
             search=str(params.get("q", "") or "").strip()[:100],
             zone=pick("zone", zones),
-            category=pick("category", categories),
+            category=category,
             status=pick("status", {s.value for s in EnterpriseStatus}),
-            ownership=pick("ownership", ownership),
+            ownership=owner,
             sort=pick("sort", set(SORTS)) or DEFAULT_SORT,
             ignored=ignored,
+            category_codes=tuple(descendant_codes(category, ((c.code, c.parent_id) for c in options.categories)))
+            if category
+            else (),
+            ownership_codes=tuple(descendant_codes(owner, ((o.code, o.parent_id) for o in options.ownership_types)))
+            if owner
+            else (),
         )
 
 
@@ -93,15 +140,15 @@ def enterprise_list(filters: EnterpriseFilters) -> QuerySet[Enterprise]:
     if filters.zone:
         qs = qs.filter(zone__code=filters.zone)
     if filters.category:
-        # A top-level category (ITO) matches enterprises in any of its sub-categories too.
-        codes = ServiceCategory.objects.filter(Q(code=filters.category) | Q(parent_id=filters.category)).values("code")
+        # A category (ITO) matches enterprises in any category below it, at any depth.
+        codes = filters.category_codes or category_codes_under(filters.category)
         links = Enterprise.categories.through.objects.filter(servicecategory_id__in=codes)
         qs = qs.filter(pk__in=links.values("enterprise_id"))
     if filters.status:
         qs = qs.filter(status=filters.status)
     if filters.ownership:
-        # A parent ownership code (100) matches its children (110, 150 …).
-        qs = qs.filter(Q(ownership_type_id=filters.ownership) | Q(ownership_type__parent_id=filters.ownership))
+        # A parent ownership code (100) matches all its descendants (110, 150, 151 …).
+        qs = qs.filter(ownership_type_id__in=filters.ownership_codes or ownership_codes_under(filters.ownership))
     return qs.order_by(*SORTS[filters.sort])
 
 
@@ -109,8 +156,9 @@ def with_categories(qs: QuerySet[Enterprise]) -> QuerySet[Enterprise]:
     return qs.prefetch_related(Prefetch("categories", queryset=ServiceCategory.objects.order_by("sort_order")))
 
 
-def status_counts() -> dict[str, int]:
-    rows = Enterprise.objects.values("status").annotate(n=Count("id"))
+def status_counts(scope: Q | None = None) -> dict[str, int]:
+    """Enterprises per status, within `scope` (a filter such as `access.enterprises_readable(user)`)."""
+    rows = Enterprise.objects.filter(scope or Q()).values("status").annotate(n=Count("id")).order_by()
     return {r["status"]: r["n"] for r in rows}
 
 

@@ -230,6 +230,25 @@ def enterprise_update(
     return enterprise
 
 
+def recognition_gaps(enterprise: Enterprise) -> list[str]:
+    """What the profile lacks for recognition, in words (empty when complete).
+
+    The policy's rules read these facts (registered capital for HZ-6/HZ-9a, the categories for what counts as
+    service outsourcing, the founding date for operating periods, the ownership type for the statistics), so
+    an enterprise is recognised only once they are on record.
+    """
+    missing: list[str] = []
+    if not enterprise.registered_capital_cny or enterprise.registered_capital_cny <= 0:
+        missing.append(_("registered capital above zero"))
+    if enterprise.established_on is None:
+        missing.append(_("the date the enterprise was established"))
+    if enterprise.ownership_type_id is None:
+        missing.append(_("the ownership type"))
+    if not enterprise.categories.exists():
+        missing.append(_("at least one service category"))
+    return missing
+
+
 @transaction.atomic
 def enterprise_transition(
     *,
@@ -255,6 +274,14 @@ def enterprise_transition(
                 field="override_org_code_warning",
             )
         enterprise.org_code_warning_overridden = True
+    if action == "recognise":
+        missing = recognition_gaps(enterprise)
+        if missing:
+            raise DomainError(
+                _("The profile is not complete enough to recognise this enterprise: %(missing)s.")
+                % {"missing": "; ".join(str(m) for m in missing)},
+                code="profile_incomplete",
+            )
     before = enterprise.status
     enterprise.status = transition.target
     enterprise.status_reason = reason.strip()[:500]

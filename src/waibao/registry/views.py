@@ -21,7 +21,7 @@ from waibao.common.labels import label
 from waibao.common.tabular import xlsx_bytes
 from waibao.jobs.services import job_submit
 from waibao.registry import jobs as registry_jobs
-from waibao.registry.access import access_enterprise
+from waibao.registry.access import access_enterprise, enterprises_readable
 from waibao.registry.forms import EnterpriseForm, ImportForm, TransitionForm, ZoneForm
 from waibao.registry.models import Enterprise, EnterpriseChangeRequest, EnterpriseClaim, EnterpriseStatus, Zone
 from waibao.registry.selectors import (
@@ -70,7 +70,8 @@ def _filter_context(options: FilterOptions) -> dict[str, Any]:
 
 @role_required(*STAFF)
 def dashboard(request: HttpRequest) -> HttpResponse:
-    counts = status_counts()
+    scope = enterprises_readable(request.user)
+    counts = status_counts(scope)
     return render(
         request,
         "registry/dashboard.html",
@@ -78,7 +79,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "counts": [(value, label, counts.get(value, 0)) for value, label in EnterpriseStatus.choices],
             "total": sum(counts.values()),
             "zones": zones_with_counts(),
-            "waiting": Enterprise.objects.filter(status=EnterpriseStatus.REGISTERED).count(),
+            "waiting": counts.get(EnterpriseStatus.REGISTERED, 0),
         },
     )
 
@@ -99,7 +100,7 @@ def enterprise_index(request: HttpRequest) -> HttpResponse:
         per_page = PAGE_SIZES[0]
     if per_page not in PAGE_SIZES:
         per_page = PAGE_SIZES[0]
-    paginator = Paginator(enterprise_list(filters), per_page)
+    paginator = Paginator(enterprise_list(filters).filter(enterprises_readable(request.user)), per_page)
     page = paginator.get_page(request.GET.get("page"))
     page.object_list = with_categories(page.object_list)  # type: ignore[arg-type]
     query = request.GET.copy()

@@ -8,7 +8,8 @@ from django.db.models import Q
 
 from waibao.accounts.models import Role
 from waibao.common.errors import NotFoundError, PermissionDeniedError
-from waibao.registry.models import Enterprise
+from waibao.registry.access import MAX_ID, staff_zone_id
+from waibao.registry.models import Enterprise, Zone
 from waibao.statistics.models import Contract, Execution, StaffingReport
 
 READ_ALL = {Role.PROGRAMME_OFFICE, Role.DEPARTMENT_REVIEWER, Role.FINANCE_OFFICER}
@@ -58,11 +59,16 @@ def _access(model: type[RecordT], user: Any, record_id: int | str, write: bool) 
         raise PermissionDeniedError()
     if user.role not in READ_ALL and user.role != Role.ENTERPRISE:
         raise PermissionDeniedError()
+    if not 0 < pk <= MAX_ID:
+        raise NotFoundError()
     record = model.objects.select_related("enterprise", "enterprise__zone").filter(pk=pk).first()
     if record is None:
         raise NotFoundError()
     if user.role == Role.ENTERPRISE and record.enterprise_id != user.enterprise_id:
         raise NotFoundError()  # another enterprise's ids cannot be probed
+    zone_id = staff_zone_id(user)
+    if zone_id is not None and record.enterprise.zone_id != zone_id:
+        raise NotFoundError()  # zone staff: another zone's records, likewise
     if write and not can_file(user, record.enterprise_id):
         raise PermissionDeniedError()
     return record
@@ -86,7 +92,29 @@ def records_readable(user: Any) -> Q:
     if not getattr(user, "is_authenticated", False):
         return Q(pk__in=[])
     if user.role in READ_ALL:
-        return Q()
+        zone_id = staff_zone_id(user)
+        return Q() if zone_id is None else Q(enterprise__zone_id=zone_id)
     if user.role == Role.ENTERPRISE:
         return Q(enterprise_id=user.enterprise_id)
     return Q(pk__in=[])
+
+
+def figures_zone(user: Any) -> str:
+    """The zone code every figure shown to `user` is limited to ('' for city-wide staff).
+
+    Zone staff see their zone's figures only: dashboards, exports and the API force this zone.
+    """
+    zone_id = staff_zone_id(user)
+    if zone_id is None:
+        return ""
+    return str(Zone.objects.filter(pk=zone_id).values_list("code", flat=True).first() or "")
+
+
+def check_figures_zone(user: Any, zone: str) -> str:
+    """The zone a figures query may use: zone staff get theirs (asking for another zone is refused)."""
+    own = figures_zone(user)
+    if not own:
+        return zone
+    if zone and zone != own:
+        raise PermissionDeniedError()
+    return own

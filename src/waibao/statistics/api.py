@@ -6,19 +6,25 @@ from datetime import date
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router
 
 from waibao.accounts.access import STAFF, require_role
 from waibao.accounts.models import Role
 from waibao.common.dates import date_window
-from waibao.common.errors import DomainError, PermissionDeniedError
+from waibao.common.errors import NotFoundError, PermissionDeniedError, UnprocessableError
+from waibao.registry.access import access_enterprise
+from waibao.registry.models import Enterprise, OwnershipType, ServiceCategory, Zone
+from waibao.statistics.access import check_figures_zone, figures_zone
+from waibao.statistics.conf import check_year_in_range
+from waibao.statistics.countries import normalise_country
+from waibao.statistics.disclosure import COUNT_MEASURES, public_figures, withheld_note
 from waibao.statistics.selectors import (
     BY_CHOICES,
     IndicatorFilters,
     approved_facts,
     goal_progress,
     indicators,
-    latest_data_date,
     parse_by,
 )
 
@@ -29,6 +35,93 @@ def _money(value: Any) -> str | None:
     return None if value is None else f"{value:.2f}"
 
 
+INDICATOR_PARAMETERS = (
+    "date_from",
+    "date_to",
+    "by",
+    "zone",
+    "top_level",
+    "category",
+    "country",
+    "ownership",
+    "enterprise",
+    "offshore",
+)
+
+
+def refuse_unknown(request: HttpRequest, supported: tuple[str, ...]) -> None:
+    """A query parameter the endpoint does not read is refused (422), never silently ignored."""
+    unknown = sorted(set(request.GET) - set(supported))
+    if unknown:
+        raise UnprocessableError(
+            _("Unknown parameter(s): %(names)s. Supported: %(supported)s.")
+            % {"names": ", ".join(unknown), "supported": ", ".join(supported) or "-"},
+            code="unknown_parameter",
+            field=unknown[0],
+        )
+
+
+def _unknown(field: str, value: str) -> UnprocessableError:
+    return UnprocessableError(
+        _("%(field)s: %(value)s is not a known code.") % {"field": field, "value": value},
+        code="unknown_value",
+        field=field,
+    )
+
+
+def indicator_filters_from(
+    request: HttpRequest,
+    *,
+    zone: str,
+    top_level: str,
+    category: str,
+    country: str,
+    ownership: str,
+    enterprise: str,
+    offshore: bool | None,
+) -> IndicatorFilters:
+    """Check every filter against what exists (an unknown code is a 422, not an empty answer) and hold zone
+    staff to their zone."""
+    refuse_unknown(request, INDICATOR_PARAMETERS)
+    zone = zone.strip()
+    if zone and not Zone.objects.filter(code=zone).exists():
+        raise _unknown("zone", zone)
+    zone = check_figures_zone(request.user, zone)
+    top_level = top_level.strip().upper()
+    if top_level and not ServiceCategory.objects.filter(top_level=top_level).exists():
+        raise _unknown("top_level", top_level)
+    category = category.strip()
+    if category and not ServiceCategory.objects.filter(code=category).exists():
+        raise _unknown("category", category)
+    country = country.strip().upper()
+    if country and normalise_country(country) is None:
+        raise _unknown("country", country)
+    ownership = ownership.strip()
+    if ownership and not OwnershipType.objects.filter(code=ownership).exists():
+        raise _unknown("ownership", ownership)
+    enterprise_id = None
+    enterprise = enterprise.strip()
+    if enterprise:
+        # A credit code (it may be all digits) or an id; one the user may not read is as unknown as one
+        # that does not exist.
+        found = Enterprise.objects.filter(credit_code=enterprise.upper()).values_list("pk", flat=True).first()
+        if found is None and enterprise.isdigit():
+            found = int(enterprise)
+        try:
+            enterprise_id = access_enterprise(request.user, found or 0).pk
+        except NotFoundError:
+            raise _unknown("enterprise", enterprise) from None
+    return IndicatorFilters(
+        zone=zone,
+        top_level=top_level,
+        category=category,
+        country=country,
+        ownership=ownership,
+        enterprise_id=enterprise_id,
+        offshore=offshore,
+    )
+
+
 @router.get("/indicators")
 def indicator_rows(
     request: HttpRequest,
@@ -37,25 +130,40 @@ def indicator_rows(
     by: str | None = None,
     zone: str = "",
     top_level: str = "",
+    category: str = "",
     country: str = "",
     ownership: str = "",
+    enterprise: str = "",
     offshore: bool | None = None,
 ) -> dict[str, Any]:
-    """Staff: the same rows as `waibao stats indicators --json`, with the dashboard's filters."""
+    """Staff: the same rows as `waibao stats indicators --json`, with the dashboard's filters.
+
+    Unknown parameters and unknown codes are refused (422) with a message; zone staff get their zone only.
+    """
     require_role(request.user, STAFF)
     try:
         parse_by(by)
     except ValueError:
-        raise DomainError(
-            f"by must be one or more of {', '.join(BY_CHOICES)}, separated by commas", field="by"
+        raise UnprocessableError(
+            _("by must be one or more of %(choices)s, separated by commas.") % {"choices": ", ".join(BY_CHOICES)},
+            field="by",
         ) from None
+    check_year_in_range(date_from.year, field="date_from")
+    check_year_in_range(date_to.year, field="date_to")
     window = date_window()
     window.check(date_from, field="date_from")
     window.check(date_to, field="date_to")
     if date_to < date_from:
-        raise DomainError("date_to is before date_from", field="date_to")
-    filters = IndicatorFilters(
-        zone=zone, top_level=top_level.upper(), country=country.upper(), ownership=ownership, offshore=offshore
+        raise UnprocessableError(_("date_to is before date_from."), field="date_to")
+    filters = indicator_filters_from(
+        request,
+        zone=zone,
+        top_level=top_level,
+        category=category,
+        country=country,
+        ownership=ownership,
+        enterprise=enterprise,
+        offshore=offshore,
     )
     rows = indicators(date_from=date_from, date_to=date_to, by=by, filters=filters)
     return {"rows": [r.as_json() for r in rows]}
@@ -63,8 +171,11 @@ def indicator_rows(
 
 @router.get("/goal")
 def goal(request: HttpRequest) -> dict[str, Any]:
-    """Staff: the HZ-2 goal (base, target, required growth, actual, projection, gap) in USD."""
+    """City-wide staff: the HZ-2 goal (base, target, required growth, actual, projection, gap) in USD."""
     require_role(request.user, STAFF)
+    refuse_unknown(request, ())
+    if figures_zone(request.user):
+        raise PermissionDeniedError(_("The city-wide goal is not shown to zone staff."))
     g = goal_progress()
     return {
         "measure": g.measure,
@@ -88,21 +199,47 @@ def goal(request: HttpRequest) -> dict[str, Any]:
     }
 
 
+def _published(name: str, value: Any) -> Any:
+    """Counts as integers, amounts as 2-place strings, a withheld figure as null."""
+    if value is None:
+        return None
+    return int(value) if name in COUNT_MEASURES else _money(value)
+
+
 @router.get("/headline", auth=None)
-def headline(request: HttpRequest) -> dict[str, Any]:
-    """Public: year-to-date totals of the latest year with approved data."""
-    latest = latest_data_date()
-    if latest is None:
-        return {"as_of": None, "total": None}
-    total = indicators(date_from=date(latest.year, 1, 1), date_to=latest)[0]
-    return {"as_of": latest.isoformat(), "total": total.as_json()}
+def headline(request: HttpRequest, year: int | None = None) -> dict[str, Any]:
+    """Public: the totals of a closed year (the latest by default), disclosure-controlled.
+
+    A withheld figure is null and named in `withheld`; `note` says why. Open years are never published.
+    """
+    refuse_unknown(request, ("year",))
+    figures = public_figures(year)
+    if figures is None:
+        return {"year": None, "total": None, "withheld": [], "note": "", "closed_years": []}
+    return {
+        "year": figures.year,
+        "date_from": figures.date_from.isoformat(),
+        "date_to": figures.date_to.isoformat(),
+        "closed_years": figures.closed_years,
+        "total": {k: _published(k, v) for k, v in figures.headline.items()},
+        "enterprises_reporting": figures.enterprise_count,
+        "growth_pct": None if figures.growth_pct is None else f"{figures.growth_pct:.1f}",
+        "offshore_executed_usd_by_category": {r.key: _money(r.value) for r in figures.by_category},
+        "executed_usd_by_zone": {r.key: _money(r.value) for r in figures.by_zone},
+        "withheld": figures.withheld,
+        "note": withheld_note(figures.rule),
+    }
 
 
 @router.get("/facts/{enterprise_id}/{year}")
 def facts(request: HttpRequest, enterprise_id: int, year: int) -> dict[str, Any]:
-    """Staff, or the enterprise itself: its approved statistics for a year as policy facts."""
-    user = require_role(request.user, (*STAFF, Role.ENTERPRISE))
-    if user.role == Role.ENTERPRISE and user.enterprise_id != enterprise_id:
-        raise PermissionDeniedError()
+    """Staff (zone staff: their zone's), or the enterprise itself: its approved statistics for a year as facts.
+
+    Another enterprise's id, or one that does not exist, is a 404; a year outside 1990 … next year a 422.
+    """
+    require_role(request.user, (*STAFF, Role.ENTERPRISE))
+    refuse_unknown(request, ())
+    access_enterprise(request.user, enterprise_id)
+    check_year_in_range(year)
     values = approved_facts(enterprise_id=enterprise_id, year=year)
     return {k: (_money(v) if hasattr(v, "quantize") else v) for k, v in values.items()}

@@ -13,8 +13,11 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from waibao.common.dataset import read_yaml
-from waibao.common.errors import DomainError
+from waibao.common.errors import DomainError, UnprocessableError
 from waibao.statistics.models import StatisticsParameters
+
+# The earliest year a statistical figure can be asked for; the latest is next year.
+FIRST_YEAR = 1990
 
 # Used when neither the setting nor the data set names the software categories.
 FALLBACK_SOFTWARE_CATEGORIES = ("ito-software-dev", "ito-software-tech")
@@ -93,3 +96,14 @@ def period_for(day: date, months: int) -> tuple[date, date]:
     last_month = first_month + months - 1
     end = date(day.year, last_month, calendar.monthrange(day.year, last_month)[1])
     return start, end
+
+
+def check_year_in_range(year: int, *, field: str = "year", on: date | None = None) -> None:
+    """Refuse a year outside 1990 … next year (a query for year 0 or 9999 is an error, not a crash)."""
+    last = (on or today()).year + 1
+    if not FIRST_YEAR <= year <= last:
+        raise UnprocessableError(
+            _("Choose a year from %(first)d to %(last)d.") % {"first": FIRST_YEAR, "last": last},
+            code="year_out_of_range",
+            field=field,
+        )

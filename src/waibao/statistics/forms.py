@@ -87,4 +87,6 @@ class ParametersForm(CleanTextMixin, forms.ModelForm):
             "goal_base_amount_usd",
             "revenue_measure",
             "dates_years_ahead",
+            "disclosure_min_enterprises",
+            "disclosure_dominance_pct",
         ]

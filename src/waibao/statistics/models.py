@@ -82,6 +82,19 @@ class StatisticsParameters(models.Model):
             "current year plus this many years. 1 accepts dates up to the end of next year."
         ),
     )
+    # Statistical confidentiality of published figures (统计法 Art. 39): see statistics/disclosure.py.
+    disclosure_min_enterprises = models.PositiveSmallIntegerField(
+        _("fewest enterprises in a published figure"),
+        default=3,
+        help_text=_("A public figure covering fewer enterprises is withheld."),
+    )
+    disclosure_dominance_pct = models.DecimalField(
+        _("largest share of one enterprise in a published figure (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=85,
+        help_text=_("A public figure in which one enterprise holds more than this share is withheld."),
+    )
 
     class Meta:
         verbose_name = _("statistics parameters")
@@ -102,6 +115,14 @@ class StatisticsParameters(models.Model):
             models.CheckConstraint(name="stats_params_goal_multiple", condition=Q(goal_multiple__gt=0)),
             models.CheckConstraint(
                 name="stats_params_dates_years_ahead", condition=Q(dates_years_ahead__gte=0, dates_years_ahead__lte=10)
+            ),
+            models.CheckConstraint(
+                name="stats_params_disclosure_valid",
+                condition=Q(
+                    disclosure_min_enterprises__gte=1,
+                    disclosure_dominance_pct__gt=0,
+                    disclosure_dominance_pct__lte=100,
+                ),
             ),
         ]
 

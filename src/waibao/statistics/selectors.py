@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from waibao.common.money import ZERO, to_money
 from waibao.registry.models import Enterprise, OwnershipType, ServiceCategory, Zone
+from waibao.registry.selectors import category_codes_under, ownership_codes_under
 from waibao.statistics.access import review_scope
 from waibao.statistics.conf import parameters, software_category_codes
 from waibao.statistics.conf import today as local_today
@@ -77,10 +78,12 @@ class IndicatorFilters:
     offshore: bool | None = None
 
     def ownership_codes(self) -> list[str]:
-        """A parent ownership code (100) covers its children (110, 150 …)."""
-        if not self.ownership:
-            return []
-        return [self.ownership, *OwnershipType.objects.filter(parent_id=self.ownership).values_list("code", flat=True)]
+        """A parent ownership code (100) covers all its descendants (110, 150, 151 …)."""
+        return ownership_codes_under(self.ownership)
+
+    def category_codes(self) -> list[str]:
+        """A service category covers every category below it."""
+        return category_codes_under(self.category)
 
 
 @dataclass
@@ -159,7 +162,7 @@ def _rollup_filter(filters: IndicatorFilters) -> Q:
     if filters.top_level:
         q &= Q(top_level=filters.top_level)
     if filters.category:
-        q &= Q(category=filters.category)
+        q &= Q(category__in=filters.category_codes())
     if filters.country:
         q &= Q(country=filters.country)
     if filters.ownership:
@@ -173,10 +176,12 @@ def _rollup_filter(filters: IndicatorFilters) -> Q:
 
 def _raw_filter(filters: IndicatorFilters, prefix: str) -> Q:
     q = Q()
-    for attr in ("zone", "top_level", "category", "country"):
+    for attr in ("zone", "top_level", "country"):
         value = getattr(filters, attr)
         if value:
             q &= Q(**{f"{prefix}{_RAW_DIMENSION[attr]}": value})
+    if filters.category:
+        q &= Q(**{f"{prefix}k_category__in": filters.category_codes()})
     if filters.ownership:
         q &= Q(**{f"{prefix}k_ownership__in": filters.ownership_codes()})
     if filters.enterprise_id is not None:

@@ -774,6 +774,8 @@ PARAMETER_FIELDS = (
     "goal_base_amount_usd",
     "revenue_measure",
     "dates_years_ahead",
+    "disclosure_min_enterprises",
+    "disclosure_dominance_pct",
 )
 
 
@@ -808,6 +810,18 @@ def parameters_update(*, acting_user: User | None, fields: dict[str, Any]) -> St
         )
     if params.goal_base_amount_usd is not None and params.goal_base_amount_usd < 0:
         raise DomainError(_("The amount may not be negative."), field="goal_base_amount_usd", code="goal")
+    if params.disclosure_min_enterprises < 1:
+        raise DomainError(
+            _("At least one enterprise must be behind a published figure."),
+            field="disclosure_min_enterprises",
+            code="disclosure",
+        )
+    if not 0 < params.disclosure_dominance_pct <= 100:
+        raise DomainError(
+            _("The largest share must be above 0 and at most 100 %."),
+            field="disclosure_dominance_pct",
+            code="disclosure",
+        )
     params.save()
     after = {f: getattr(params, f) for f in PARAMETER_FIELDS}
     audit_record(

@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -32,10 +32,13 @@ from waibao.statistics.access import (
     access_staffing_report,
     can_file,
     can_review,
+    check_figures_zone,
+    figures_zone,
     is_reviewer,
 )
-from waibao.statistics.conf import cutoff_date, parameters, software_category_codes
+from waibao.statistics.conf import check_year_in_range, cutoff_date, parameters, software_category_codes
 from waibao.statistics.conf import today as local_today
+from waibao.statistics.disclosure import public_figures, withheld_note
 from waibao.statistics.forms import (
     ActionForm,
     ContractForm,
@@ -468,17 +471,21 @@ def review_bulk(request: HttpRequest) -> HttpResponse:
 # --- indicators --------------------------------------------------------------------------------------
 
 
-def _parse_date(text: str | None, default: date) -> date:
+def _parse_date(text: str | None, default: date, field: str) -> date:
     try:
-        return date.fromisoformat(text) if text else default
+        value = date.fromisoformat(text) if text else default
     except ValueError:
         return default
+    check_year_in_range(value.year, field=field)
+    return value
 
 
-def _filters_from(params: QueryDict) -> tuple[date, date, str | None, IndicatorFilters]:
+def _filters_from(request: HttpRequest) -> tuple[date, date, str | None, IndicatorFilters]:
+    """Range, grouping and filters from the query; zone staff are held to their zone."""
+    params = request.GET
     latest = latest_data_date() or local_today()
-    date_to = _parse_date(params.get("to"), latest)
-    date_from = _parse_date(params.get("from"), date(date_to.year, 1, 1))
+    date_to = _parse_date(params.get("to"), latest, "to")
+    date_from = _parse_date(params.get("from"), date(date_to.year, 1, 1), "from")
     if date_to < date_from:
         date_from, date_to = date_to, date_from
     by = params.get("by") or None
@@ -486,7 +493,7 @@ def _filters_from(params: QueryDict) -> tuple[date, date, str | None, IndicatorF
         by = None
     offshore = {"1": True, "0": False}.get(params.get("offshore", ""))
     filters = IndicatorFilters(
-        zone=params.get("zone", "")[:32],
+        zone=check_figures_zone(request.user, params.get("zone", "")[:32]),
         top_level=params.get("top_level", "")[:8],
         category=params.get("category", "")[:64],
         country=params.get("country", "").upper()[:2],
@@ -525,7 +532,7 @@ def _amount_labels() -> dict[str, str]:
 
 @role_required(*STAFF)
 def dashboard(request: HttpRequest) -> HttpResponse:
-    date_from, date_to, by, filters = _filters_from(request.GET)
+    date_from, date_to, by, filters = _filters_from(request)
     by = by or "month"
     total = indicators(date_from=date_from, date_to=date_to, filters=filters)[0]
     rows = indicators(date_from=date_from, date_to=date_to, by=by, filters=filters, labels=True)
@@ -557,7 +564,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "enterprise_count": enterprises_reporting(date_from=date_from, date_to=date_to, filters=filters),
             "chart": chart,
             "by_labels": _by_labels(),
-            "zones": Zone.objects.all(),
+            "zones": Zone.objects.filter(code=filters.zone) if figures_zone(request.user) else Zone.objects.all(),
+            "zone_only": bool(figures_zone(request.user)),
             "ownership_types": OwnershipType.objects.filter(parent__isnull=True),
             "categories": ServiceCategory.objects.filter(parent__isnull=False).order_by("sort_order", "code"),
             "query": query.urlencode(),
@@ -574,7 +582,7 @@ def _sheet_title(title: str) -> str:
 @role_required(*STAFF)
 def indicators_export(request: HttpRequest) -> HttpResponse:
     """Every indicator table for the chosen range and filters, one sheet per grouping."""
-    date_from, date_to, _by, filters = _filters_from(request.GET)
+    date_from, date_to, _by, filters = _filters_from(request)
     labels = _amount_labels()
     headers_tail = [_("Contracts"), _("Execution records")] + [labels[f] for f in AMOUNT_FIELDS]
     sheets: list[tuple[str, list[str], list[list[Any]]]] = []
@@ -609,6 +617,8 @@ def indicators_export(request: HttpRequest) -> HttpResponse:
 
 @role_required(*STAFF)
 def goal(request: HttpRequest) -> HttpResponse:
+    if figures_zone(request.user):
+        raise PermissionDeniedError(_("The city-wide goal is not shown to zone staff."))
     progress = goal_progress()
     chart = {
         "years": [str(y.year) for y in progress.years],
@@ -630,26 +640,11 @@ def goal(request: HttpRequest) -> HttpResponse:
 
 
 def public(request: HttpRequest) -> HttpResponse:
-    """Headline figures, no sign-in: the latest year with approved data, and its year to date."""
-    latest = latest_data_date()
-    context: dict[str, Any] = {"latest": latest}
-    if latest is not None:
-        year_from = date(latest.year, 1, 1)
-        context["total"] = indicators(date_from=year_from, date_to=latest)[0]
-        context["by_category"] = indicators(
-            date_from=year_from, date_to=latest, by="category", filters=IndicatorFilters(offshore=True), labels=True
-        )
-        context["by_zone"] = indicators(date_from=year_from, date_to=latest, by="zone", labels=True)[:10]
-        context["enterprise_count"] = enterprises_reporting(date_from=year_from, date_to=latest)
-        context["staffing"] = staffing_indicators(date_from=year_from, date_to=latest)[0]
-        same_day_last_year = date(
-            latest.year - 1, latest.month, min(latest.day, 28 if latest.month == 2 else latest.day)
-        )
-        previous = indicators(date_from=date(latest.year - 1, 1, 1), date_to=same_day_last_year)[0]
-        if previous.sums["executed_amount_usd"]:
-            context["growth_pct"] = (
-                context["total"].sums["executed_amount_usd"] / previous.sums["executed_amount_usd"] - 1
-            ) * 100
+    """Published figures, no sign-in: a closed year (the latest by default), disclosure-controlled."""
+    figures = public_figures(request.GET.get("year"))
+    context: dict[str, Any] = {"figures": figures}
+    if figures is not None:
+        context["note"] = withheld_note(figures.rule)
     return render(request, "statistics/public.html", context)
 
 

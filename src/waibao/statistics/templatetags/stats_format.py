@@ -21,3 +21,11 @@ def money0(value: Decimal | int | None) -> str:
     if value is None or value == "":
         return ""
     return f"{Decimal(value).quantize(Decimal(1)):,}"
+
+
+@register.filter
+def figure(value: Decimal | int | None) -> str:
+    """A published figure in whole units, or "—" when it is withheld (statistics/disclosure.py)."""
+    if value is None or value == "":
+        return "—"
+    return f"{Decimal(value).quantize(Decimal(1)):,}"
