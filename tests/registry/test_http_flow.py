@@ -60,6 +60,7 @@ def test_register_verify_recognise(language: str, office: User, client_for: Call
     assert enterprise.employees == 40 and enterprise.ownership_type_id == "170"
 
     staff = client_for(office)
+    staff.post("/i18n/setlang/", {"language": language, "next": "/"})  # the office reads in the same language
     listing = staff.get("/registry/enterprises/", {"status": "registered", "q": code}).content.decode()
     assert "杭州新来软件有限公司" in listing
     for action, status in [("verify", EnterpriseStatus.VERIFIED), ("recognise", EnterpriseStatus.RECOGNISED)]:

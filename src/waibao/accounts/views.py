@@ -92,6 +92,7 @@ def register(request: HttpRequest) -> HttpResponse:
             add_domain_error(form, exc)
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            user_set_language(user=user, language=translation.get_language() or settings.LANGUAGE_CODE)
             messages.success(
                 request,
                 _("Your enterprise is registered. The programme office will verify it; complete your profile."),
