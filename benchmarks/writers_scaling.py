@@ -208,7 +208,10 @@ def _work(kind: str, office_id: int, finance_id: int, ids: list[int], start_at: 
         else:
             application = application_transition(acting_user=office, application=application, action="final_approve")
             application = application_record_payment(
-                acting_user=finance, application=application, amount=Decimal("200.00"), idempotency_key=f"pay-{ids[0]}-{application.pk}"
+                acting_user=finance,
+                application=application,
+                amount=Decimal("200.00"),
+                idempotency_key=f"pay-{ids[0]}-{application.pk}",
             )
             assert application.status == "paid", application.status
         times.append((time.perf_counter() - t0) * 1000)
@@ -225,9 +228,7 @@ def run_workload(pool: Any, info: dict[str, Any], kind: str, processes: int, sec
         {"tag": f"{kind}-{processes}", "processes": processes, "per_process": per_process, "status": status},
     )
     start_at = time.time() + 1.5
-    parts = pool.starmap(
-        _work, [(kind, info["office"], info["finance"], share, start_at, seconds) for share in shares]
-    )
+    parts = pool.starmap(_work, [(kind, info["office"], info["finance"], share, start_at, seconds) for share in shares])
     times = [t for part in parts for t in part]
     return {
         "processes": processes,
@@ -303,7 +304,10 @@ def _pay_during(finance_id: int, ids: list[int], start_at: float, until_file: st
         started = time.time()
         t0 = time.perf_counter()
         application_record_payment(
-            acting_user=finance, application=application, amount=Decimal("200.00"), idempotency_key=f"imp-{application.pk}"
+            acting_user=finance,
+            application=application,
+            amount=Decimal("200.00"),
+            idempotency_key=f"imp-{application.pk}",
         )
         out.append((started, (time.perf_counter() - t0) * 1000))
         time.sleep(0.05)

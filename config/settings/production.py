@@ -7,6 +7,9 @@ DEBUG = False
 SECRET_KEY = env_str("WAIBAO_SECRET_KEY")
 if not SECRET_KEY:
     raise RuntimeError("WAIBAO_SECRET_KEY must be set in production")
+WAIBAO_AUDIT_DEV_KEY_ALLOWED = False
+if not (env_str("WAIBAO_AUDIT_KEY_FILE") or env_str("WAIBAO_AUDIT_KEY")):
+    raise RuntimeError("WAIBAO_AUDIT_KEY_FILE (or WAIBAO_AUDIT_KEY) must be set in production: the audit chain's key")
 ALLOWED_HOSTS = [h.strip() for h in env_str("WAIBAO_ALLOWED_HOSTS", "localhost").split(",") if h.strip()]
 SESSION_COOKIE_SECURE = env_bool("WAIBAO_SECURE_COOKIES", True)
 CSRF_COOKIE_SECURE = env_bool("WAIBAO_SECURE_COOKIES", True)

@@ -301,6 +301,16 @@ class LedgerEntry(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("recorded at"), db_index=True)
+    # The entry's audit event, written first in the same transaction; `waibao ledger check` refuses an entry
+    # without one (null only for rows the database owner inserted by hand).
+    audit_event = models.OneToOneField(
+        "audit.AuditEvent",
+        verbose_name=_("audit event"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="ledger_entry",
+    )
 
     class Meta:
         verbose_name = _("ledger entry")
