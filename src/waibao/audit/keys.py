@@ -23,7 +23,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 DEV_KEY_ID = "dev-insecure"
-DEV_SECRET = "waibao-development-audit-key-NOT-FOR-PRODUCTION"
+DEV_SECRET = "waibao-development-audit-key-NOT-FOR-PRODUCTION"  # noqa: S105 (public by design)
 MIN_SECRET_LENGTH = 32
 MAX_KEY_ID_LENGTH = 32
 

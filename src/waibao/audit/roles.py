@@ -9,6 +9,7 @@ against the key. `waibao audit roles-sql` prints this SQL; the README's producti
 from __future__ import annotations
 
 import re
+from string import Template
 
 from django.apps import apps
 
@@ -26,36 +27,35 @@ def _role(name: str) -> str:
     return name
 
 
+# Role names are checked by `_role` (plain identifiers) before they are put in.
+ONCE_SQL = Template("""-- Once, as a PostgreSQL superuser, in the platform's database:
+DO $$$$ BEGIN
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$owner') THEN CREATE ROLE $owner LOGIN; END IF;
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$app') THEN
+    CREATE ROLE $app LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT;
+  END IF;
+END $$$$;
+GRANT CREATE, USAGE ON SCHEMA public TO $owner;
+REVOKE CREATE ON SCHEMA public FROM PUBLIC;
+GRANT USAGE ON SCHEMA public TO $app;
+""")
+GRANTS_SQL = Template("""-- After every `waibao migrate` (as $owner, who owns the tables):
+GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO $app;
+GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO $app;
+REVOKE UPDATE, DELETE, TRUNCATE, TRIGGER, REFERENCES ON $tables FROM $app;
+""")
+
+
 def roles_once_sql(*, app_role: str, owner_role: str) -> str:
     """Once, as a superuser: the two roles (set their passwords with \\password afterwards)."""
-    app, owner = _role(app_role), _role(owner_role)
-    return f"""-- Once, as a PostgreSQL superuser, in the platform's database:
-DO $$ BEGIN
-  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{owner}') THEN CREATE ROLE {owner} LOGIN; END IF;
-  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{app}') THEN
-    CREATE ROLE {app} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT;
-  END IF;
-END $$;
-GRANT CREATE, USAGE ON SCHEMA public TO {owner};
-REVOKE CREATE ON SCHEMA public FROM PUBLIC;
-GRANT USAGE ON SCHEMA public TO {app};
-"""
+    return ONCE_SQL.substitute(app=_role(app_role), owner=_role(owner_role))
 
 
 def grants_sql(*, app_role: str, owner_role: str) -> str:
     """After every `waibao migrate` (run as the owner): what the platform's role may do, table by table."""
-    app, owner = _role(app_role), _role(owner_role)
-    tables = ", ".join(append_only_tables())
-    return f"""-- After every `waibao migrate` (as {owner}, who owns the tables):
-GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {app};
-GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {app};
-REVOKE UPDATE, DELETE, TRUNCATE, TRIGGER, REFERENCES ON {tables} FROM {app};
-"""
+    return GRANTS_SQL.substitute(app=_role(app_role), owner=_role(owner_role), tables=", ".join(append_only_tables()))
 
 
 def roles_sql(*, app_role: str = "waibao_app", owner_role: str = "waibao_owner") -> str:
-    return (
-        roles_once_sql(app_role=app_role, owner_role=owner_role)
-        + "\n"
-        + grants_sql(app_role=app_role, owner_role=owner_role)
-    )
+    once = roles_once_sql(app_role=app_role, owner_role=owner_role)
+    return once + "\n" + grants_sql(app_role=app_role, owner_role=owner_role)

@@ -4,7 +4,8 @@ Each service is one transaction that locks the budget line (the applications are
 before calling in, then the line, then the commitment: one order, so two writers never wait on each other
 crosswise), checks the rule, writes the audit event and then one `LedgerEntry` tied to it, and moves the
 line's running totals and the commitment's amounts by the entry's deltas. Writers on different lines do not
-wait for each other: the audit chain is sealed after the commit (`audit.services`). The database constraints on `BudgetLine` and `Commitment` refuse any result that
+wait for each other: the audit chain is sealed after the commit (`audit.services`). The database
+constraints on `BudgetLine` and `Commitment` refuse any result that
 breaks "committed + paid ≤ budget" or "paid + released ≤ committed" even if a check here were wrong.
 """
 
