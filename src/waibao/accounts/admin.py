@@ -8,7 +8,7 @@ from waibao.audit.admin import AuditedReadOnlyMixin
 
 
 @admin.register(User)
-class WaibaoUserAdmin(AuditedReadOnlyMixin, UserAdmin):  # type: ignore[misc]
+class WaibaoUserAdmin(AuditedReadOnlyMixin, UserAdmin):
     """Read-only: roles and memberships change through the accounts pages, which audit them."""
 
     list_display = ("username", "full_name", "role", "department", "enterprise", "is_active")

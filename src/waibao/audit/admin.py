@@ -26,7 +26,7 @@ class AuditedReadOnlyMixin:
         return False
 
 
-class ReadOnlyAdmin(AuditedReadOnlyMixin, admin.ModelAdmin):  # type: ignore[type-arg]
+class ReadOnlyAdmin(AuditedReadOnlyMixin, admin.ModelAdmin):
     pass
 
 
