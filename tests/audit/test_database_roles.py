@@ -6,17 +6,19 @@ cluster, the platform's work is done as that role, and each way of rewriting his
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from django.db import DatabaseError, connection, transaction
 
 from tests.factories import EnterpriseFactory
 from waibao.accounts.models import User
 from waibao.audit.models import AuditChainLink, AuditEvent
-from waibao.audit.roles import append_only_tables, grants_sql, roles_once_sql
+from waibao.audit.roles import append_only_tables, grants_sql, roles_once_sql, roles_sql
 from waibao.audit.services import audit_seal, audit_verify
 from waibao.registry.services import enterprise_transition
 
-pytestmark = [pytest.mark.django_db, pytest.mark.skipif("connection.vendor != 'postgresql'")]
+pytestmark = pytest.mark.django_db
 
 APP_ROLE = "waibao_test_platform"
 
@@ -36,6 +38,7 @@ def as_platform_role() -> object:
         cursor.execute("RESET ROLE")
 
 
+@pytest.mark.skipif("connection.vendor != 'postgresql'")
 def test_the_platform_role_works_but_cannot_rewrite_history(office: User, as_platform_role: object) -> None:
     enterprise = EnterpriseFactory()
     enterprise_transition(acting_user=office, enterprise=enterprise, action="verify")
@@ -66,3 +69,8 @@ def test_the_platform_role_works_but_cannot_rewrite_history(office: User, as_pla
         with refused, transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(sql)
     assert audit_verify().ok
+
+
+def test_the_readme_gives_the_sql_that_is_tested() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    assert roles_sql().strip() in readme
