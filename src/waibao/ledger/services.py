@@ -487,7 +487,9 @@ def commitment_create(
 
 def _lock_commitment(commitment: Commitment) -> tuple[BudgetLine, Commitment]:
     line = _lock(commitment.budget_line_id)
-    locked = Commitment.objects.select_for_update().select_related("application").get(pk=commitment.pk)
+    # of=("self",): lock the commitment only; the application is locked by its own area, before the line
+    # (locking it here, after the line, would be the reverse order and could deadlock).
+    locked = Commitment.objects.select_for_update(of=("self",)).select_related("application").get(pk=commitment.pk)
     return line, locked
 
 
