@@ -16,9 +16,11 @@ off) on loopback, migrates a fresh database, loads the default data set, and mea
    `registry.services.enterprise_import` (one transaction, one audit event per row) while another pays one
    committed application every 50 ms; prints how long the slowest payment took and the import's duration.
 
-For each number of processes it prints operations/s, p50 and p95 of one operation, and the ratio against
-the single-process rate measured in the same run. Target (issue 17): 8 processes ≥ 2× the single-process
-rate with p95 < 250 ms, for both workloads. The cluster and its folder are removed at the end.
+For each number of processes it prints operations/s, p50 and p95 of one operation, the ratio against
+the single-process rate measured in the same run, and the share of the benchmark's active database sessions
+found waiting for a lock (sampled every 50 ms): writers that serialise on one row show up there.
+Target (issue 17): 8 processes ≥ 2× the single-process rate with p95 < 250 ms, for both workloads.
+The cluster and its folder are removed at the end.
 """
 
 from __future__ import annotations
@@ -126,8 +128,10 @@ def prepare() -> dict[str, Any]:
     with connection.cursor() as cursor:
         cursor.execute("SELECT version(), current_setting('fsync'), current_setting('synchronous_commit')")
         version, fsync, sync_commit = cursor.fetchone()
+    url = os.environ["DATABASE_URL"]
     connection.close()
     return {
+        "url": url,
         "office": office.pk,
         "finance": finance.pk,
         "server": version.split(" on ")[0],
@@ -236,7 +240,11 @@ def run_workload(
         {"tag": f"{kind}-{processes}", "processes": processes, "per_process": per_process, "status": status},
     )
     barrier = manager.Barrier(processes)
-    parts = pool.starmap(_work, [(kind, info["office"], info["finance"], share, barrier, seconds) for share in shares])
+    pending = pool.starmap_async(
+        _work, [(kind, info["office"], info["finance"], share, barrier, seconds) for share in shares]
+    )
+    waiting, samples = _lock_waits(info["url"], pending)
+    parts = pending.get()
     times = [t for part in parts for t in part]
     return {
         "processes": processes,
@@ -244,7 +252,25 @@ def run_workload(
         "per_second": len(times) / seconds,
         "p50": statistics.median(times),
         "p95": statistics.quantiles(times, n=100)[94] if len(times) > 1 else times[0],
+        "lock_waits": waiting / samples if samples else 0.0,
     }
+
+
+def _lock_waits(url: str, pending: Any) -> tuple[int, int]:
+    """Sample the benchmark's busy sessions every 50 ms while the run lasts: how many wait for a lock."""
+    import psycopg
+
+    waiting = samples = 0
+    with psycopg.connect(url, autocommit=True) as conn:
+        while not pending.ready():
+            for (wait_type,) in conn.execute(
+                "SELECT wait_event_type FROM pg_stat_activity WHERE datname = current_database()"
+                " AND pid <> pg_backend_pid() AND state = 'active'"
+            ):
+                samples += 1
+                waiting += wait_type == "Lock"
+            time.sleep(0.05)
+    return waiting, samples
 
 
 # --- a payment while an import commits -----------------------------------------------------------------
@@ -375,10 +401,16 @@ def import_wait(pool: Any, info: dict[str, Any], rows: int) -> dict[str, Any]:
 def _table(title: str, rows: list[dict[str, Any]], unit: str) -> None:
     base = rows[0]["per_second"] if rows and rows[0]["processes"] == 1 else None
     print(f"\n{title}")
-    print(f"  {'processes':>9}  {unit + '/s':>16}  {'× 1 process':>11}  {'p50 ms':>8}  {'p95 ms':>8}")
+    print(
+        f"  {'processes':>9}  {unit + '/s':>16}  {'× 1 process':>11}  {'p50 ms':>8}  {'p95 ms':>8}"
+        f"  {'waiting on a lock':>17}"
+    )
     for r in rows:
         ratio = f"{r['per_second'] / base:.2f}" if base else "—"
-        print(f"  {r['processes']:>9}  {r['per_second']:>16.1f}  {ratio:>11}  {r['p50']:>8.1f}  {r['p95']:>8.1f}")
+        print(
+            f"  {r['processes']:>9}  {r['per_second']:>16.1f}  {ratio:>11}  {r['p50']:>8.1f}  {r['p95']:>8.1f}"
+            f"  {r['lock_waits']:>16.0%}"
+        )
     last = rows[-1]
     if base and last["processes"] > 1:
         ratio = last["per_second"] / base
