@@ -100,9 +100,10 @@ def _clean_key(key: str | None) -> str | None:
 
 
 def _lock(budget_line_id: int) -> BudgetLine:
-    """Lock the budget line for the rest of the transaction."""
+    """Lock the budget line for the rest of the transaction (the line only: FOR UPDATE on the join would also
+    lock its fund, source and category rows, which every writer on the same fund shares)."""
     line = (
-        BudgetLine.objects.select_for_update()
+        BudgetLine.objects.select_for_update(of=("self",))
         .select_related("source__fund", "category")
         .filter(pk=budget_line_id)
         .first()
