@@ -171,3 +171,13 @@ def _truncate_triggers_survive_flush(connection: Any, transactional: bool) -> It
         with connection.cursor() as cursor:
             for table, name in triggers:
                 cursor.execute(f'ALTER TABLE {table} DISABLE TRIGGER "{name}"')
+
+
+@pytest.fixture
+def work_calendar(db: None) -> Path:
+    """The shipped working-day calendar (the confirmed years of the default data set) loaded."""
+    from waibao.workdays.dataset import load_calendar_dataset
+
+    folder = Path(settings.WAIBAO_DEFAULT_DATASET)
+    load_calendar_dataset(folder)
+    return folder

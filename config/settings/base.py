@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "waibao.common",
     "waibao.accounts",
     "waibao.audit",
+    "waibao.workdays",
     "waibao.registry",
     "waibao.governance",
     "waibao.talent",
