@@ -10,6 +10,8 @@ if not SECRET_KEY:
 WAIBAO_AUDIT_DEV_KEY_ALLOWED = False
 if not (env_str("WAIBAO_AUDIT_KEY_FILE") or env_str("WAIBAO_AUDIT_KEY")):
     raise RuntimeError("WAIBAO_AUDIT_KEY_FILE (or WAIBAO_AUDIT_KEY) must be set in production: the audit chain's key")
+if WAIBAO_PERSONAL_ID_HASH_KEY == DEV_PERSONAL_ID_HASH_KEY or DEV_PERSONAL_DATA_KEY in WAIBAO_PERSONAL_DATA_KEYS:  # noqa: F405
+    raise RuntimeError("WAIBAO_PERSONAL_ID_HASH_KEY and WAIBAO_PERSONAL_DATA_KEYS must be set in production")
 ALLOWED_HOSTS = [h.strip() for h in env_str("WAIBAO_ALLOWED_HOSTS", "localhost").split(",") if h.strip()]
 SESSION_COOKIE_SECURE = env_bool("WAIBAO_SECURE_COOKIES", True)
 CSRF_COOKIE_SECURE = env_bool("WAIBAO_SECURE_COOKIES", True)
