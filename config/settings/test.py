@@ -17,3 +17,6 @@ ALLOWED_HOSTS = ["*"]
 STATIC_ROOT = Path(tempfile.mkdtemp(prefix="waibao-test-static-"))
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Jobs run inside the request in tests; tests/jobs also runs the database worker on a queued job.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+JOBS_DIR = Path(tempfile.mkdtemp(prefix="waibao-test-jobs-"))
