@@ -11,6 +11,11 @@ SECRET_KEY = env_str("WAIBAO_SECRET_KEY", DEVELOPMENT_SECRET_KEY)
 DEBUG = False
 ALLOWED_HOSTS: list[str] = ["127.0.0.1", "localhost", "[::1]"]
 
+# The audit chain's HMAC keys are held outside the database (src/waibao/audit/keys.py says how to write them).
+WAIBAO_AUDIT_KEY = env_str("WAIBAO_AUDIT_KEY")
+WAIBAO_AUDIT_KEY_FILE = env_str("WAIBAO_AUDIT_KEY_FILE")
+WAIBAO_AUDIT_DEV_KEY_ALLOWED = True  # the public development key; production refuses it
+
 DATA_DIR = BASE_DIR / env_str("WAIBAO_DATA_DIR", "var")
 MEDIA_ROOT = DATA_DIR / "private-files"  # evidence and uploads: never served directly
 

@@ -16,6 +16,9 @@ if not SECRET_KEY or SECRET_KEY == DEVELOPMENT_SECRET_KEY or len(SECRET_KEY) < 5
         "WAIBAO_SECRET_KEY must be set in production to a random value of at least 50 characters "
         "(not the development key); e.g. python -c 'import secrets; print(secrets.token_urlsafe(64))'"
     )
+WAIBAO_AUDIT_DEV_KEY_ALLOWED = False
+if not (env_str("WAIBAO_AUDIT_KEY_FILE") or env_str("WAIBAO_AUDIT_KEY")):
+    raise RuntimeError("WAIBAO_AUDIT_KEY_FILE (or WAIBAO_AUDIT_KEY) must be set in production: the audit chain's key")
 if WAIBAO_PERSONAL_ID_HASH_KEY == DEV_PERSONAL_ID_HASH_KEY or DEV_PERSONAL_DATA_KEY in WAIBAO_PERSONAL_DATA_KEYS:  # noqa: F405
     raise RuntimeError("WAIBAO_PERSONAL_ID_HASH_KEY and WAIBAO_PERSONAL_DATA_KEYS must be set in production")
 ALLOWED_HOSTS = [h.strip() for h in env_str("WAIBAO_ALLOWED_HOSTS", "localhost").split(",") if h.strip()]

@@ -13,7 +13,8 @@ from django.db import connection
 
 from waibao.accounts.models import User
 from waibao.applications.models import Application, ApplicationStatus
-from waibao.audit.models import AuditEvent
+from waibao.audit.models import AuditChainLink, AuditEvent
+from waibao.audit.services import audit_seal
 from waibao.ledger.models import LedgerEntry
 from waibao.ledger.services import commitment_create, commitment_release, entry_reverse, payment_create
 
@@ -34,7 +35,7 @@ def activity(make_application: Callable[..., Any], office: User, finance: User) 
 
 def test_each_ledger_entry_has_its_audit_event(activity: list[AuditEvent]) -> None:
     entries = LedgerEntry.objects.exclude(commitment=None).order_by("id")
-    assert [e.data["entry_id"] for e in activity] == [e.pk for e in entries]
+    assert [e.audit_event_id for e in entries] == [e.pk for e in activity]
     assert [e.action for e in activity] == [
         "ledger.commitment",
         "ledger.payment",
@@ -50,8 +51,10 @@ def _drop_audit_trigger(kind: str) -> None:
         if connection.vendor == "postgresql":
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # ALTER TABLE refuses while FK checks are pending
             cursor.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER USER")
+            cursor.execute("ALTER TABLE audit_auditchainlink DISABLE TRIGGER USER")
         else:
             cursor.execute(f"DROP TRIGGER audit_event_no_{kind}")
+            cursor.execute(f"DROP TRIGGER audit_link_no_{kind}")
 
 
 def _verify() -> str:
@@ -75,9 +78,16 @@ def test_verify_names_a_changed_event(activity: list[AuditEvent]) -> None:
 
 def test_verify_names_the_event_after_a_deleted_one(activity: list[AuditEvent]) -> None:
     removed, following = activity[2], activity[3]
-    assert following.prev_hash == removed.hash
+    audit_seal()
+    assert AuditChainLink.objects.get(event=following).prev_hash == AuditChainLink.objects.get(event=removed).hash
     _drop_audit_trigger("delete")
     with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM audit_auditchainlink WHERE event_id = %s", [removed.pk])
+        if connection.vendor == "postgresql":
+            cursor.execute("ALTER TABLE ledger_ledgerentry DISABLE TRIGGER USER")
+        else:
+            cursor.execute("DROP TRIGGER ledger_entry_no_update")
+        cursor.execute("UPDATE ledger_ledgerentry SET audit_event_id = NULL WHERE audit_event_id = %s", [removed.pk])
         cursor.execute("DELETE FROM audit_auditevent WHERE id = %s", [removed.pk])
     with pytest.raises(CommandError, match=rf"BROKEN at audit event {following.pk}:"):
         _verify()
@@ -93,3 +103,61 @@ def test_ledger_check_command(activity: list[AuditEvent]) -> None:
     BudgetLine.objects.filter(pk=line.pk).update(paid=line.paid + 1)
     with pytest.raises(CommandError, match="1 balance"):
         call_command("ledger", "check", stdout=StringIO(), stderr=StringIO())
+
+
+def _ledger_triggers_off() -> None:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("ALTER TABLE ledger_ledgerentry DISABLE TRIGGER USER")
+        else:
+            cursor.execute("DROP TRIGGER ledger_entry_no_update")
+
+
+def test_reported_attack_forged_payment_with_matching_totals_fails_ledger_check(
+    make_application: Callable[..., Any], office: User, finance: User
+) -> None:
+    """The review's forged payment: an entry inserted by hand and the totals of the line and the commitment
+    moved to match, so the balances reconcile. The entry has no audit event (a keyed one cannot be forged):
+    `ledger check` fails."""
+    from waibao.ledger.models import BudgetLine, Commitment
+
+    commitment = commitment_create(acting_user=office, application=make_application(), amount=Decimal("200000"))
+    real = payment_create(acting_user=finance, commitment=commitment, amount=Decimal("1000"), idempotency_key="p1")
+    call_command("ledger", "check", stdout=StringIO())
+    line = BudgetLine.objects.get(pk=real.budget_line_id)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO ledger_ledgerentry (kind, budget_line_id, commitment_id, amount, delta_budgeted,"
+            " delta_committed, delta_paid, reason, created_at) VALUES"
+            " ('payment', %s, %s, 500, 0, -500, 500, '', %s)",
+            [line.pk, commitment.pk, real.created_at],
+        )
+    BudgetLine.objects.filter(pk=line.pk).update(committed=line.committed - 500, paid=line.paid + 500)
+    Commitment.objects.filter(pk=commitment.pk).update(paid=Decimal("1500"))
+    from waibao.ledger.selectors import ledger_reconcile
+
+    assert not ledger_reconcile()  # the totals match the entries
+    err = StringIO()
+    with pytest.raises(CommandError, match="1 entry is not tied to its audit event"):
+        call_command("ledger", "check", stdout=StringIO(), stderr=err)
+    assert "has no audit event" in err.getvalue()
+
+
+def test_an_entry_borrowing_another_event_fails_ledger_check(activity: list[AuditEvent]) -> None:
+    """Tying the forged entry to a real event does not help: the event records another kind or amount."""
+    real = LedgerEntry.objects.filter(kind="commitment").first()
+    assert real is not None
+    _ledger_triggers_off()
+    LedgerEntry.objects.filter(pk=real.pk).update(amount=real.amount + 1)
+    err = StringIO()
+    with pytest.raises(CommandError, match="not tied to"):
+        call_command("ledger", "check", stdout=StringIO(), stderr=err)
+    assert f"ledger entry {real.pk}: its audit event {real.audit_event_id} records" in err.getvalue()
+
+
+def test_budget_load_ties_each_entry_to_its_event(funds: Any) -> None:
+    budget = LedgerEntry.objects.filter(kind="budget")
+    assert budget.exists() and not budget.filter(audit_event=None).exists()
+    event = budget.select_related("audit_event").first().audit_event  # type: ignore[union-attr]
+    assert event is not None and event.action == "ledger.budget" and event.object_type == "ledger.budgetline"

@@ -161,7 +161,7 @@ def test_commitment_moves_the_line_and_writes_entry_and_audit(make_application: 
     assert event is not None and AuditEvent.objects.count() == events + 1
     assert event.action == "ledger.commitment"
     assert event.object_type == "applications.application" and event.object_id == str(application.pk)
-    assert event.data["entry_id"] == entry.pk
+    assert entry.audit_event_id == event.pk and event.data["amount"] == "200000.00"
     assert_balanced()
 
 

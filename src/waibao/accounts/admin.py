@@ -4,10 +4,13 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
 from waibao.accounts.models import User
+from waibao.audit.admin import AuditedReadOnlyMixin
 
 
 @admin.register(User)
-class WaibaoUserAdmin(UserAdmin):
+class WaibaoUserAdmin(AuditedReadOnlyMixin, UserAdmin):
+    """Read-only: roles and memberships change through the accounts pages, which audit them."""
+
     list_display = ("username", "full_name", "role", "department", "enterprise", "is_active")
     list_filter = ("role", "is_active", "department")
     fieldsets = (

@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from waibao.audit.admin import ReadOnlyAdmin
 from waibao.governance.models import Department, Duty
 
-admin.site.register([Department, Duty])
+admin.site.register([Department, Duty], ReadOnlyAdmin)

@@ -305,6 +305,16 @@ class LedgerEntry(models.Model):
     paid_on = models.DateField(_("payment date"), null=True, blank=True, db_index=True)
     payee_account = models.CharField(_("payee account"), max_length=64, blank=True)
     bank_reference = models.CharField(_("bank reference"), max_length=100, blank=True)
+    # The entry's audit event, written first in the same transaction; `waibao ledger check` refuses an entry
+    # without one (null only for rows the database owner inserted by hand).
+    audit_event = models.OneToOneField(
+        "audit.AuditEvent",
+        verbose_name=_("audit event"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="ledger_entry",
+    )
 
     class Meta:
         verbose_name = _("ledger entry")

@@ -291,3 +291,33 @@ def reconciliation(*, date_from: date, date_to: date) -> Reconciliation:
         LedgerEntry.objects.filter(pk__in=[e.pk for e in rows]).aggregate(p=Sum("delta_paid"))["p"] or ZERO
     )
     return Reconciliation(date_from, date_to, rows, total, ledger_total)
+
+
+@dataclass(frozen=True)
+class UnauditedEntry:
+    entry_id: int
+    reason: str
+
+
+def entries_without_their_audit_event() -> list[UnauditedEntry]:
+    """Entries not tied to an audit event that records them (kind, line and amount), oldest first.
+
+    An entry written through the services always has one (written first, in the same transaction), and the
+    event's keyed hash is held by `waibao audit verify`: an entry inserted by hand has none, or borrows one that
+    says something else.
+    """
+    problems: list[UnauditedEntry] = []
+    rows = LedgerEntry.objects.select_related("audit_event").order_by("id")
+    for entry in rows.iterator(chunk_size=2000):
+        event = entry.audit_event
+        if event is None:
+            problems.append(UnauditedEntry(entry.pk, "has no audit event"))
+            continue
+        data = event.data if isinstance(event.data, dict) else {}
+        if event.action != f"ledger.{entry.kind}":
+            problems.append(UnauditedEntry(entry.pk, f"its audit event {event.pk} records {event.action}"))
+        elif "amount" in data and Decimal(str(data["amount"])) != entry.amount:
+            problems.append(UnauditedEntry(entry.pk, f"its audit event {event.pk} records {data['amount']}"))
+        elif "budget_line_id" in data and data["budget_line_id"] != entry.budget_line_id:
+            problems.append(UnauditedEntry(entry.pk, f"its audit event {event.pk} records another budget line"))
+    return problems

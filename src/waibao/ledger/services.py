@@ -1,9 +1,11 @@
 """Every way money moves in the special-fund ledger: budget, commitment, payment, release, reversal.
 
-Each service is one transaction that locks the audit chain head and then the budget line (always in
-that order, so two writers never wait on each other crosswise), checks the rule, appends one
-`LedgerEntry`, moves the line's running totals and the commitment's amounts by the entry's deltas, and
-writes the audit event. The database constraints on `BudgetLine` and `Commitment` refuse any result that
+Each service is one transaction that locks the budget line (the applications area locks the application
+before calling in, then the line, then the commitment: one order, so two writers never wait on each other
+crosswise), checks the rule, writes the audit event and then one `LedgerEntry` tied to it, and moves the
+line's running totals and the commitment's amounts by the entry's deltas. Writers on different lines do not
+wait for each other: the audit chain is sealed after the commit (`audit.services`). The database
+constraints on `BudgetLine` and `Commitment` refuse any result that
 breaks "committed + paid ≤ budget" or "paid + released ≤ committed" even if a check here were wrong.
 """
 
@@ -21,7 +23,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from waibao.accounts.models import Role, User
-from waibao.audit.models import AuditChainHead
 from waibao.audit.services import audit_record, audit_record_many
 from waibao.common.errors import DomainError, PermissionDeniedError
 from waibao.common.money import ZERO, MoneyError, format_money, parse_money
@@ -92,8 +93,8 @@ def _clean_key(key: str | None) -> str | None:
 
 
 def _lock(budget_line_id: int) -> BudgetLine:
-    """Lock the audit chain head, then the budget line: the one lock order every ledger writer uses."""
-    AuditChainHead.objects.select_for_update().filter(pk=1).first()
+    """Lock the budget line for the rest of the transaction (the line only: FOR UPDATE on the join would also
+    lock its fund, source and category rows, which every writer on the same fund shares)."""
     line = (
         BudgetLine.objects.select_for_update(of=("self",))
         .select_related("source__fund", "category")
@@ -148,33 +149,14 @@ def _append(
     reason: str = "",
     record: PaymentRecord | None = None,
 ) -> LedgerEntry:
-    """Append the entry and move the line's totals by its deltas (the caller holds the line's lock)."""
-    entry = LedgerEntry.objects.create(
-        voucher_number=record.voucher_number if record else "",
-        paid_on=record.paid_on if record else None,
-        payee_account=record.payee_account if record else "",
-        bank_reference=record.bank_reference if record else "",
-        kind=kind,
-        budget_line=line,
-        commitment=commitment,
-        amount=amount,
-        delta_budgeted=delta_budgeted,
-        delta_committed=delta_committed,
-        delta_paid=delta_paid,
-        reverses=reverses,
-        idempotency_key=idempotency_key,
-        reason=reason.strip()[:500],
-        actor=acting_user if acting_user is not None and acting_user.is_authenticated else None,
-        created_at=timezone.now(),
-    )
+    """Write the audit event, then the entry tied to it, and move the line's totals (the caller holds the line)."""
     # Computed in Decimal from the locked row (exact on every database); the CheckConstraints refuse an
     # overdrawn line whatever the arithmetic here.
     line.budgeted += delta_budgeted
     line.committed += delta_committed
     line.paid += delta_paid
-    line.save(update_fields=["budgeted", "committed", "paid"])
     obj: Any = commitment.application if commitment is not None else line
-    audit_record(
+    event = audit_record(
         actor=acting_user,
         action=f"ledger.{kind}",
         obj=obj,
@@ -187,7 +169,6 @@ def _append(
             }
         },
         data={
-            "entry_id": entry.pk,
             "budget_line_id": line.pk,
             "commitment_id": commitment.pk if commitment is not None else None,
             "amount": str(amount),
@@ -205,6 +186,26 @@ def _append(
             ),
         },
     )
+    entry = LedgerEntry.objects.create(
+        voucher_number=record.voucher_number if record else "",
+        paid_on=record.paid_on if record else None,
+        payee_account=record.payee_account if record else "",
+        bank_reference=record.bank_reference if record else "",
+        kind=kind,
+        budget_line=line,
+        commitment=commitment,
+        amount=amount,
+        delta_budgeted=delta_budgeted,
+        delta_committed=delta_committed,
+        delta_paid=delta_paid,
+        reverses=reverses,
+        idempotency_key=idempotency_key,
+        reason=reason.strip()[:500],
+        actor=acting_user if acting_user is not None and acting_user.is_authenticated else None,
+        created_at=timezone.now(),
+        audit_event=event,
+    )
+    line.save(update_fields=["budgeted", "committed", "paid"])
     return entry
 
 
@@ -301,7 +302,6 @@ def budget_load(*, acting_user: User | None, allocations: Sequence[Allocation], 
     if acting_user is not None:
         _require_role(acting_user, BUDGET_ROLES)
     with transaction.atomic():
-        AuditChainHead.objects.select_for_update().filter(pk=1).first()
         keys = [a.idempotency_key for a in allocations]
         done = set(LedgerEntry.objects.filter(idempotency_key__in=keys).values_list("idempotency_key", flat=True))
         todo = [a for a in allocations if a.idempotency_key not in done and a.amount > ZERO]
@@ -325,10 +325,21 @@ def budget_load(*, acting_user: User | None, allocations: Sequence[Allocation], 
             for x in BudgetLine.objects.filter(source__in={a.source.pk for a in todo}, year__in={a.year for a in todo})
         }
         now = timezone.now()
+        audit_record_many(actor=acting_user, action="ledger.budget_line.created", objects=new_lines)
+        amounts = [clean_amount(a.amount) for a in todo]
+        targets = [lines[(a.source.pk, a.category.pk, a.year)] for a in todo]
+        events = audit_record_many(
+            actor=acting_user,
+            action="ledger.budget",
+            objects=targets,
+            summary=reason[:500],
+            data=[
+                {"budget_line_id": line.pk, "amount": str(amount), "idempotency_key": a.idempotency_key}
+                for a, line, amount in zip(todo, targets, amounts, strict=True)
+            ],
+        )
         entries = []
-        for a in todo:
-            amount = clean_amount(a.amount)
-            line = lines[(a.source.pk, a.category.pk, a.year)]
+        for a, line, amount, event in zip(todo, targets, amounts, events, strict=True):
             entries.append(
                 LedgerEntry(
                     kind=EntryKind.BUDGET,
@@ -339,14 +350,12 @@ def budget_load(*, acting_user: User | None, allocations: Sequence[Allocation], 
                     reason=reason[:500],
                     actor=acting_user,
                     created_at=now,
+                    audit_event=event,
                 )
             )
             line.budgeted += amount
             line.save(update_fields=["budgeted"])
         LedgerEntry.objects.bulk_create(entries)
-        created = list(LedgerEntry.objects.filter(idempotency_key__in=[e.idempotency_key for e in entries]))
-        audit_record_many(actor=acting_user, action="ledger.budget_line.created", objects=new_lines)
-        audit_record_many(actor=acting_user, action="ledger.budget", objects=created, summary=reason[:500])
     return len(entries)
 
 
@@ -508,6 +517,8 @@ def commitment_create(
 
 def _lock_commitment(commitment: Commitment) -> tuple[BudgetLine, Commitment]:
     line = _lock(commitment.budget_line_id)
+    # of=("self",): lock the commitment only; the application is locked by its own area, before the line
+    # (locking it here, after the line, would be the reverse order and could deadlock).
     locked = Commitment.objects.select_for_update(of=("self",)).select_related("application").get(pk=commitment.pk)
     return line, locked
 
