@@ -43,7 +43,7 @@ serve:
 	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl-C stops; e-mail the platform sends is written to var/mail/)"
 	$(WAIBAO) runserver $(HOST):$(PORT)
 
-## install-test: the test tools, and the Debian packages the tests need (Chromium, PostgreSQL)
+## install-test: the test tools, and the Debian packages the tests need (Chromium, PostgreSQL, Redis)
 install-test: install $(VENV)/.test-installed
 	scripts/ensure-system-packages.sh
 
@@ -64,7 +64,8 @@ MONEY_TESTS := tests/ledger tests/audit tests/applications/test_flow.py tests/ap
 
 pytest: install-test
 	scripts/test-postgres.sh start
-	set -a; source var/test-postgres/env; set +a; $(BIN)/pytest $(PYTEST_ARGS)
+	scripts/test-redis.sh start
+	set -a; source var/test-postgres/env; source var/test-redis/env; set +a; $(BIN)/pytest $(PYTEST_ARGS)
 	set -a; source var/test-postgres/env; set +a; DATABASE_URL=$$WAIBAO_TEST_POSTGRES_URL \
 	  $(BIN)/pytest -m "not e2e and not postgres" -p no:cacheprovider $(MONEY_TESTS)
 

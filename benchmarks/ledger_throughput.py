@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import multiprocessing
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -216,8 +217,17 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--database", choices=["sqlite", "postgres", "both"], default="both")
     args = parser.parse_args()
+    folder = Path(tempfile.mkdtemp(prefix="waibao-bench-ledger-"))
+    # The worker processes' throwaway folders (the test settings' media, static and cache) go inside it too.
+    os.environ["TMPDIR"] = str(folder)
+    try:
+        run(args, folder)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def run(args: argparse.Namespace, folder: Path) -> None:
     if args.database in ("sqlite", "both"):
-        folder = Path(tempfile.mkdtemp(prefix="waibao-bench-ledger-"))
         _report(
             measure(f"sqlite:///{folder / 'bench.sqlite3'}", args.applications, args.workers, "SQLite (WAL, IMMEDIATE)")
         )

@@ -41,6 +41,9 @@ def main() -> None:
         import django
 
         django.setup()
+        from _django import remove_settings_folders_on_exit
+
+        remove_settings_folders_on_exit()
         import random
 
         from django.conf import settings

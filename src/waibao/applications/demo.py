@@ -19,6 +19,7 @@ from waibao.applications.services import (
 )
 from waibao.applications.services import today as services_today
 from waibao.audit.services import audit_record
+from waibao.common import public_cache
 
 S = ApplicationStatus
 DEMO_PDF = b"%PDF-1.4\n% waibao demo evidence\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
@@ -52,6 +53,7 @@ def _backdate_notice(application: Application, office: User) -> None:
         days = (application.notice_ends_on or today) - (application.notice_starts_on or today)
         ends = today - datetime.timedelta(days=1)
         Application.objects.filter(pk=application.pk).update(notice_starts_on=ends - days, notice_ends_on=ends)
+        public_cache.changed(public_cache.APPLICATIONS)
         audit_record(
             actor=office, action="application.demo_notice_backdated", obj=application, summary="demo data only"
         )

@@ -32,6 +32,7 @@ from waibao.applications.models import (
 from waibao.applications.policy import Verdict, cash_rule_ids, judge, rule_form
 from waibao.applications.workflow import APPLICATION_WORKFLOW
 from waibao.audit.services import audit_record
+from waibao.common import public_cache
 from waibao.common.errors import DomainError, PermissionDeniedError
 from waibao.common.money import MoneyError, to_money
 from waibao.governance.models import Department
@@ -52,6 +53,7 @@ FOLLOW_UP_RULES = {"HZ-13b": ("HZ-13a", 2)}
 HIRE_RULES = frozenset({"HZ-17b-hire"})
 # Statuses that count as approved for a rule that follows another.
 APPROVED_FOR_FOLLOW_UP = (S.IN_NOTICE, S.COMMITTED, S.PAID)
+NOTICE_STATES = (S.IN_NOTICE, S.ON_HOLD)
 
 OBJECTIONS_PER_HOUR = 5
 
@@ -126,6 +128,8 @@ def _record(
 
 
 def _set_status(application: Application, target: str, reason: str = "") -> None:
+    if application.status in NOTICE_STATES or target in NOTICE_STATES:
+        public_cache.changed(public_cache.APPLICATIONS)  # the public notice shows these
     application.status = target
     application.status_reason = reason.strip()
     application.status_changed_at = timezone.now()

@@ -7,9 +7,11 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -52,6 +54,7 @@ from waibao.applications.services import (
     routing_update,
 )
 from waibao.applications.workflow import APPLICATION_WORKFLOW, SPECIAL_TRANSITIONS, STATUS_EXPLAINED
+from waibao.common import public_cache
 from waibao.common.errors import DomainError, NotFoundError
 from waibao.common.forms import add_domain_error
 from waibao.common.money import to_money
@@ -559,8 +562,24 @@ def notice(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("Thank you: your objection was received and will be examined."))
                 return redirect("applications:notice")
-    page = Paginator(in_notice, 50).get_page(request.GET.get("page"))
+    number, rows, count = public_cache.cached(
+        "applications-notice",
+        areas=(public_cache.APPLICATIONS, public_cache.REGISTRY),
+        params=(timezone.localdate().isoformat(), request.GET.get("page", "")),
+        compute=lambda: _notice_page(in_notice, request.GET.get("page")),
+    )
+    page = Paginator(range(count), NOTICE_PAGE_SIZE).page(number)
+    page.object_list = rows
     return render(request, "applications/notice.html", {"page": page, "form": form, "selected": selected})
+
+
+NOTICE_PAGE_SIZE = 50
+
+
+def _notice_page(in_notice: QuerySet[Application], number: str | None) -> tuple[int, list[Application], int]:
+    """One page of the public notice as plain data for the cache: its number, its rows, the total count."""
+    page = Paginator(in_notice, NOTICE_PAGE_SIZE).get_page(number)
+    return page.number, list(page.object_list), page.paginator.count
 
 
 # --- notifications ----------------------------------------------------------------------------------

@@ -1,9 +1,11 @@
-"""Turns a DomainError that escaped a view into a page or a JSON error, never a 500."""
+"""Turns a DomainError that escaped a view into a page or a JSON error, never a 500; refreshes sessions."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
@@ -32,3 +34,28 @@ def domain_error_response(request: HttpRequest, error: DomainError) -> HttpRespo
         body = {"error": {"code": error.code, "message": str(error.message), "field": error.field}}
         return JsonResponse(body, status=error.status_code)
     return render(request, "error.html", {"error": error}, status=error.status_code)
+
+
+class SessionRefreshMiddleware:
+    """Keeps a used session alive without writing it on every request.
+
+    Sits inside Django's SessionMiddleware, which saves a session only when it is modified. A request that
+    used a session marks it (and so has it saved with a new expiry) only when the last mark is at least
+    `SESSION_REFRESH_SECONDS` old: the inactivity limit stays exact to that interval, and a signed-in page
+    view is a read, not a database write.
+    """
+
+    KEY = "_refreshed_at"
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is None or not session.accessed or session.is_empty():
+            return response
+        now = int(time.time())
+        if session.modified or now - int(session.get(self.KEY, 0)) >= settings.SESSION_REFRESH_SECONDS:
+            session[self.KEY] = now
+        return response

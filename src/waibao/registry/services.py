@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from waibao.accounts.models import Role, User
 from waibao.audit.services import audit_record
+from waibao.common import public_cache
 from waibao.common.errors import DomainError, PermissionDeniedError
 from waibao.common.tabular import RowError, TableImportError, read_table
 from waibao.registry.models import (
@@ -205,6 +206,7 @@ def enterprise_update(
     changes = _diff(before, _snapshot(enterprise))
     if changes:
         audit_record(actor=acting_user, action="enterprise.updated", obj=enterprise, changes=changes)
+        public_cache.changed(public_cache.REGISTRY)  # names appear on the public notice
     return enterprise
 
 
@@ -254,6 +256,7 @@ def enterprise_transition(
         changes={"status": [before, enterprise.status]},
         data={"override_org_code_warning": bool(override_org_code_warning)},
     )
+    public_cache.changed(public_cache.REGISTRY)  # the home page counts recognised enterprises
     return enterprise
 
 
@@ -466,4 +469,5 @@ def zone_save(
         obj=zone,
         changes={**_diff(before, after), **checklist_changes},
     )
+    public_cache.changed(public_cache.REGISTRY)
     return zone

@@ -10,6 +10,7 @@ from ninja import Router
 
 from waibao.accounts.access import STAFF, require_role
 from waibao.accounts.models import Role
+from waibao.common import public_cache
 from waibao.common.errors import DomainError, PermissionDeniedError
 from waibao.statistics.selectors import (
     BY_CHOICES,
@@ -86,7 +87,11 @@ def goal(request: HttpRequest) -> dict[str, Any]:
 
 @router.get("/headline", auth=None)
 def headline(request: HttpRequest) -> dict[str, Any]:
-    """Public: year-to-date totals of the latest year with approved data."""
+    """Public: year-to-date totals of the latest year with approved data (cached until an approval)."""
+    return public_cache.cached("statistics-headline", areas=(public_cache.STATISTICS,), compute=_headline)
+
+
+def _headline() -> dict[str, Any]:
     latest = latest_data_date()
     if latest is None:
         return {"as_of": None, "total": None}

@@ -326,11 +326,13 @@ class IndicatorRollup(models.Model):
 
 
 class SummaryRollup(models.Model):
-    """The same sums at (year, month, zone, ITO/BPO/KPO, country, offshore): small, for the common views.
+    """The same sums at (year, month, zone, ITO/BPO/KPO, country, ownership, offshore), for the common views.
 
     Kept in step with IndicatorRollup by the same deltas; queries that group and filter only by these
-    dimensions (no enterprise, sub-category or ownership) read it instead of the detailed table. Its size
-    follows zones × categories × client countries, not enterprises or records.
+    dimensions (no enterprise or sub-category) read it instead of the detailed table. Its size follows
+    zones × categories × client countries × ownership types, not enterprises or records. `ownership` holds
+    the enterprise's own ownership code, as the detailed rollup does, so a filter on a parent code reads
+    `ownership__in=<the code and its descendants>` on either table.
     """
 
     year = models.PositiveSmallIntegerField()
@@ -338,6 +340,7 @@ class SummaryRollup(models.Model):
     zone = models.CharField(max_length=32, blank=True)
     top_level = models.CharField(max_length=8)
     country = models.CharField(max_length=2)
+    ownership = models.CharField(max_length=3, blank=True, default="")
     offshore = models.BooleanField()
     contract_count = models.IntegerField(default=0)
     contract_amount_cny = money_field("contract amount (CNY)", default=0)
@@ -349,7 +352,8 @@ class SummaryRollup(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["year", "month", "zone", "top_level", "country", "offshore"], name="stats_summary_rollup_key"
+                fields=["year", "month", "zone", "top_level", "country", "ownership", "offshore"],
+                name="stats_summary_rollup_key",
             ),
             models.CheckConstraint(
                 name="stats_summary_rollup_counts_not_negative",

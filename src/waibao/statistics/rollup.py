@@ -17,11 +17,12 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, Sum
 from django.db.models.functions import ExtractMonth, ExtractYear
 
+from waibao.common import public_cache
 from waibao.statistics.bulk import insert_rows
 from waibao.statistics.models import Contract, Execution, IndicatorRollup, RecordStatus, SummaryRollup
 
 KEY_FIELDS = ("year", "month", "enterprise_id", "zone", "top_level", "category", "country", "ownership", "offshore")
-SUMMARY_KEY_FIELDS = ("year", "month", "zone", "top_level", "country", "offshore")
+SUMMARY_KEY_FIELDS = ("year", "month", "zone", "top_level", "country", "ownership", "offshore")
 TABLES: tuple[tuple[type[IndicatorRollup] | type[SummaryRollup], tuple[str, ...]], ...] = (
     (IndicatorRollup, KEY_FIELDS),
     (SummaryRollup, SUMMARY_KEY_FIELDS),
@@ -98,9 +99,9 @@ def _key_filter(key: RollupKey) -> dict[str, object]:
     return dict(zip(KEY_FIELDS, key, strict=True))
 
 
-def summary_key(key: RollupKey) -> tuple[int, int, str, str, str, bool]:
+def summary_key(key: RollupKey) -> tuple[int, int, str, str, str, str, bool]:
     """The detailed key projected onto the summary rollup's key."""
-    return (key[0], key[1], key[3], key[4], key[6], key[8])
+    return (key[0], key[1], key[3], key[4], key[6], key[7], key[8])
 
 
 def _project(items: list[tuple[RollupKey, Sums]]) -> list[tuple[tuple[Any, ...], Sums]]:
@@ -119,6 +120,8 @@ def apply(deltas: Deltas) -> None:
     """Write pending deltas to both rollups: increment rows, create missing ones, drop rows that became empty."""
     assert transaction.get_connection().in_atomic_block, "rollup changes belong to the record's transaction"
     items: list[tuple[tuple[Any, ...], Sums]] = [(k, v) for k, v in deltas.by_key.items() if any(v)]
+    if items:
+        public_cache.changed(public_cache.STATISTICS)  # every change of approved figures passes here
     for model, fields in TABLES:
         batch = items if model is IndicatorRollup else _project(items)
         if len(batch) > BULK_THRESHOLD:
@@ -297,6 +300,7 @@ def rebuild() -> int:
     """Replace both rollups with a recomputation (repair tool; normal operation never needs it)."""
     IndicatorRollup.objects.all().delete()
     SummaryRollup.objects.all().delete()
+    public_cache.changed(public_cache.STATISTICS)
     expected = recompute()
     IndicatorRollup.objects.bulk_create(
         (

@@ -130,14 +130,12 @@ def split_range(date_from: date, date_to: date) -> tuple[tuple[date, date] | Non
     return (first, last), edges
 
 
-_SUMMARY_PARTS = frozenset({"zone", "category", "country", "month", "quarter", "year"})
+_SUMMARY_PARTS = frozenset({"zone", "category", "country", "ownership", "month", "quarter", "year"})
 
 
 def rollup_table(parts: tuple[str, ...], filters: IndicatorFilters) -> type[IndicatorRollup] | type[SummaryRollup]:
     """The summary rollup when the grouping and filters need only its dimensions, else the detailed one."""
-    coarse = set(parts) <= _SUMMARY_PARTS and not (
-        filters.category or filters.ownership or filters.enterprise_id is not None
-    )
+    coarse = set(parts) <= _SUMMARY_PARTS and not (filters.category or filters.enterprise_id is not None)
     return SummaryRollup if coarse else IndicatorRollup
 
 

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from waibao.accounts.access import OFFICE, STAFF, role_required
 from waibao.accounts.models import Role
 from waibao.audit.selectors import history_for
+from waibao.common import public_cache
 from waibao.common.errors import DomainError, NotFoundError, PermissionDeniedError
 from waibao.common.forms import add_domain_error
 from waibao.common.tabular import TableImportError, xlsx_bytes
@@ -635,7 +636,15 @@ def goal(request: HttpRequest) -> HttpResponse:
 
 
 def public(request: HttpRequest) -> HttpResponse:
-    """Headline figures, no sign-in: the latest year with approved data, and its year to date."""
+    """Headline figures, no sign-in, from the cache until an approval changes them (common.public_cache)."""
+    context = public_cache.cached(
+        "statistics-figures", areas=(public_cache.STATISTICS, public_cache.REGISTRY), compute=_public_figures
+    )
+    return render(request, "statistics/public.html", context)
+
+
+def _public_figures() -> dict[str, Any]:
+    """The latest year with approved data, and its year to date."""
     latest = latest_data_date()
     context: dict[str, Any] = {"latest": latest}
     if latest is not None:
@@ -655,7 +664,7 @@ def public(request: HttpRequest) -> HttpResponse:
             context["growth_pct"] = (
                 context["total"].sums["executed_amount_usd"] / previous.sums["executed_amount_usd"] - 1
             ) * 100
-    return render(request, "statistics/public.html", context)
+    return context
 
 
 # --- rates and parameters ----------------------------------------------------------------------------
