@@ -99,7 +99,7 @@ def test_an_answer_computed_before_the_commit_is_not_served_after_it(backend: st
 
 
 def test_a_rolled_back_change_still_serves_correct_answers(backend: str, transactional_db: None) -> None:
-    calls, compute = counter()
+    _calls, compute = counter()
     public_cache.cached("t", areas=(public_cache.STATISTICS,), compute=compute)
     with pytest.raises(RuntimeError), transaction.atomic():
         public_cache.changed(public_cache.STATISTICS)
@@ -109,7 +109,7 @@ def test_a_rolled_back_change_still_serves_correct_answers(backend: str, transac
 
 def test_a_lost_version_key_means_a_fresh_answer(backend: str) -> None:
     """Evicted or restarted caches lose the version: a new one is drawn, never an old one reused."""
-    calls, compute = counter()
+    _calls, compute = counter()
     public_cache.cached("t", areas=(public_cache.STATISTICS,), compute=compute)
     cache.delete("waibao:area-version:statistics")
     assert public_cache.cached("t", areas=(public_cache.STATISTICS,), compute=compute) == "answer 2"
