@@ -74,12 +74,9 @@ def _login_redirect(request: HttpRequest) -> HttpResponse:
 @role_required(*APPLICANT_ROLES)
 def my_applications(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
-    rows = selectors.applications_for(user)
-    return render(
-        request,
-        "applications/my_list.html",
-        {"applications": rows, "explained": STATUS_EXPLAINED},
-    )
+    page = Paginator(selectors.applications_for(user), 50).get_page(request.GET.get("page"))
+    rows = [(application, STATUS_EXPLAINED.get(application.status, "")) for application in page.object_list]
+    return render(request, "applications/my_list.html", {"page": page, "rows": rows})
 
 
 def _new_context(request: HttpRequest, user: User) -> tuple[RuleChoiceForm, str | None, int | None]:

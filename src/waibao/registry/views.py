@@ -26,6 +26,7 @@ from waibao.registry.selectors import (
     SORTS,
     EnterpriseFilters,
     FilterOptions,
+    categories_of,
     enterprise_list,
     filter_options,
     status_counts,
@@ -95,11 +96,12 @@ def enterprise_index(request: HttpRequest) -> HttpResponse:
         per_page = PAGE_SIZES[0]
     paginator = Paginator(enterprise_list(filters), per_page)
     page = paginator.get_page(request.GET.get("page"))
-    page.object_list = with_categories(page.object_list)  # type: ignore[arg-type]
+    rows = categories_of(list(page.object_list), options.categories)
     query = request.GET.copy()
     query.pop("page", None)
     context = {
         "page": page,
+        "rows": rows,
         "filters": filters,
         "per_page": per_page,
         "page_sizes": PAGE_SIZES,

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import calendar
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Max, Q, QuerySet, Sum
-from django.db.models.functions import ExtractMonth, ExtractYear
+from django.db.models import Count, F, Max, Q, QuerySet, Sum, Window
+from django.db.models.functions import ExtractMonth, ExtractYear, RowNumber
 from django.utils.translation import gettext as _
 
+from waibao.common import public_cache
 from waibao.common.money import ZERO, to_money
 from waibao.registry.models import Enterprise, OwnershipType, ServiceCategory, Zone
 from waibao.statistics.access import review_scope
@@ -352,6 +352,17 @@ def indicators(
     return result
 
 
+def total_of(rows: Iterable[IndicatorRow]) -> IndicatorRow:
+    """The total row of a grouped table (each record counts in exactly one group): no second query."""
+    total = IndicatorRow(key="total", label=_("Total"))
+    for row in rows:
+        total.contract_count += row.contract_count
+        total.execution_count += row.execution_count
+        for name in AMOUNT_FIELDS:
+            total.sums[name] += row.sums[name]
+    return total
+
+
 def label_rows(rows: Iterable[IndicatorRow], by: str | None) -> None:
     """Human names for row keys (zone, category and ownership names, enterprise names)."""
     rows = list(rows)
@@ -377,6 +388,10 @@ def enterprises_reporting(*, date_from: date, date_to: date, filters: IndicatorF
     filters = filters or IndicatorFilters()
     ids: set[int] = set()
     whole, edges = split_range(date_from, date_to)
+    if whole is not None and not edges:  # whole months: counted by the database
+        return IndicatorRollup.objects.filter(_months_q(*whole) & _rollup_filter(filters)).aggregate(
+            n=Count("enterprise_id", distinct=True)
+        )["n"]
     if whole is not None:
         ids.update(
             IndicatorRollup.objects.filter(_months_q(*whole) & _rollup_filter(filters))
@@ -425,27 +440,35 @@ def staffing_indicators(
         qs = qs.filter(enterprise__ownership_type_id__in=filters.ownership_codes())
     if filters.enterprise_id is not None:
         qs = qs.filter(enterprise_id=filters.enterprise_id)
-    latest: dict[int, tuple[date, int]] = {}
-    sums: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-    groups: dict[int, str] = {}
     column = {None: None, "zone": "enterprise__zone__code", "ownership": "enterprise__ownership_type_id"}.get(
         by, "enterprise__credit_code"
     )
-    fields = ["enterprise_id", "period_end", "employees", "new_employees", "new_graduates"]
-    for r in qs.values(*fields, *([column] if column else [])).iterator(chunk_size=5000):
-        pk = r["enterprise_id"]
-        groups[pk] = "total" if column is None else (r[column] or "")
-        if pk not in latest or r["period_end"] > latest[pk][0]:
-            latest[pk] = (r["period_end"], r["employees"])
-        sums[pk][0] += r["new_employees"]
-        sums[pk][1] += r["new_graduates"]
+    # In the database: each enterprise's report with the latest period end in the range (a window function,
+    # one sort of the range's reports) gives its employees; new employees and graduates are summed.
+    latest = qs.annotate(
+        newest=Window(RowNumber(), partition_by=[F("enterprise_id")], order_by=[F("period_end").desc()])
+    ).filter(newest=1)
+    new = {"new": Sum("new_employees"), "graduates": Sum("new_graduates")}
+    if column is None:
+        found = [{**latest.aggregate(n=Count("enterprise_id"), employees=Sum("employees")), **qs.aggregate(**new)}]
+        found = [r for r in found if r["n"]]
+        hires: list[dict[str, Any]] = found
+    else:
+        per_group: dict[str, dict[str, Any]] = {}
+        for r in latest.values(column, "employees"):  # one row per enterprise
+            group = per_group.setdefault(r[column] or "", {column: r[column], "n": 0, "employees": 0})
+            group["n"] += 1
+            group["employees"] += r["employees"]
+        found = list(per_group.values())
+        hires = list(qs.values(column).annotate(**new).order_by())
     rows: dict[str, StaffingRow] = {}
-    for pk, key in groups.items():
+    for r in found:
+        key = "total" if column is None else (r[column] or "")
+        rows[key] = StaffingRow(key=key, enterprises=r["n"], employees=r["employees"] or 0)
+    for r in hires:
+        key = "total" if column is None else (r[column] or "")
         row = rows.setdefault(key, StaffingRow(key=key))
-        row.enterprises += 1
-        row.employees += latest[pk][1]
-        row.new_employees += sums[pk][0]
-        row.new_graduates += sums[pk][1]
+        row.new_employees, row.new_graduates = r["new"] or 0, r["graduates"] or 0
     if by is None and not rows:
         rows["total"] = StaffingRow(key="total")
     result = sorted(rows.values(), key=lambda r: r.key)
@@ -455,7 +478,7 @@ def staffing_indicators(
     elif by == "ownership":
         names = {o.code: str(o) for o in OwnershipType.objects.all()}
     elif by == "enterprise":
-        names = dict(Enterprise.objects.filter(pk__in=groups).values_list("credit_code", "name_zh"))
+        names = dict(Enterprise.objects.filter(credit_code__in=rows).values_list("credit_code", "name_zh"))
     for row in result:
         row.label = names.get(row.key, row.key) if row.key else _("(none)")
     return result
@@ -633,6 +656,10 @@ def status_counts(user: Any) -> dict[str, dict[str, int]]:
 
 def latest_data_date() -> date | None:
     """The last day of the latest month with approved data (for default page ranges)."""
+    return public_cache.cached("statistics-latest", areas=(public_cache.STATISTICS,), compute=_latest_data_date)
+
+
+def _latest_data_date() -> date | None:
     top = SummaryRollup.objects.aggregate(year=Max("year"))["year"]
     if top is None:
         return None

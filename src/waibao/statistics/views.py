@@ -48,6 +48,8 @@ from waibao.statistics.selectors import (
     AMOUNT_FIELDS,
     BY_CHOICES,
     IndicatorFilters,
+    IndicatorRow,
+    StaffingRow,
     enterprises_reporting,
     goal_progress,
     indicators,
@@ -55,6 +57,7 @@ from waibao.statistics.selectors import (
     review_queue,
     staffing_indicators,
     status_counts,
+    total_of,
 )
 from waibao.statistics.workflow import EDITABLE, RECORD_WORKFLOW
 
@@ -533,9 +536,15 @@ def _amount_labels() -> dict[str, str]:
 def dashboard(request: HttpRequest) -> HttpResponse:
     date_from, date_to, by, filters = _filters_from(request.GET)
     by = by or "month"
-    total = indicators(date_from=date_from, date_to=date_to, filters=filters)[0]
-    rows = indicators(date_from=date_from, date_to=date_to, by=by, filters=filters, labels=True)
-    staffing = staffing_indicators(date_from=date_from, date_to=date_to, filters=filters)[0]
+    # Approved figures only: the same for everyone who asks with the same range and filters, so they are
+    # cached until an approval changes them. Everything they depend on is in `params`.
+    figures = public_cache.cached(
+        "statistics-dashboard",
+        areas=(public_cache.STATISTICS, public_cache.REGISTRY),
+        params=(date_from, date_to, by, repr(filters)),
+        compute=lambda: _dashboard_figures(date_from, date_to, by, filters),
+    )
+    rows, total, staffing, enterprise_count = figures
     chart = {
         "labels": [r.label for r in rows[:40]],
         "series": [
@@ -560,7 +569,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "total": total,
             "rows": rows,
             "staffing": staffing,
-            "enterprise_count": enterprises_reporting(date_from=date_from, date_to=date_to, filters=filters),
+            "enterprise_count": enterprise_count,
             "chart": chart,
             "by_labels": _by_labels(),
             "zones": Zone.objects.all(),
@@ -569,6 +578,19 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "query": query.urlencode(),
             "ytd_from": date(date_to.year, 1, 1).isoformat(),
         },
+    )
+
+
+def _dashboard_figures(
+    date_from: date, date_to: date, by: str, filters: IndicatorFilters
+) -> tuple[list[IndicatorRow], IndicatorRow, StaffingRow, int]:
+    # One aggregate query for the table, the chart and the totals.
+    rows = indicators(date_from=date_from, date_to=date_to, by=by, filters=filters, labels=True)
+    return (
+        rows,
+        total_of(rows),
+        staffing_indicators(date_from=date_from, date_to=date_to, filters=filters)[0],
+        enterprises_reporting(date_from=date_from, date_to=date_to, filters=filters),
     )
 
 
@@ -615,7 +637,12 @@ def indicators_export(request: HttpRequest) -> HttpResponse:
 
 @role_required(*STAFF)
 def goal(request: HttpRequest) -> HttpResponse:
-    progress = goal_progress()
+    progress = public_cache.cached(  # approved figures and the goal parameters: cached until either changes
+        "statistics-goal",
+        areas=(public_cache.STATISTICS,),
+        params=local_today().year,
+        compute=goal_progress,
+    )
     chart = {
         "years": [str(y.year) for y in progress.years],
         "required": [str(y.required) if y.required is not None else None for y in progress.years],
@@ -649,11 +676,12 @@ def _public_figures() -> dict[str, Any]:
     context: dict[str, Any] = {"latest": latest}
     if latest is not None:
         year_from = date(latest.year, 1, 1)
-        context["total"] = indicators(date_from=year_from, date_to=latest)[0]
+        by_zone = indicators(date_from=year_from, date_to=latest, by="zone", labels=True)
+        context["total"] = total_of(by_zone)  # from the same aggregate query as the zone table
         context["by_category"] = indicators(
             date_from=year_from, date_to=latest, by="category", filters=IndicatorFilters(offshore=True), labels=True
         )
-        context["by_zone"] = indicators(date_from=year_from, date_to=latest, by="zone", labels=True)[:10]
+        context["by_zone"] = by_zone[:10]
         context["enterprise_count"] = enterprises_reporting(date_from=year_from, date_to=latest)
         context["staffing"] = staffing_indicators(date_from=year_from, date_to=latest)[0]
         same_day_last_year = date(
