@@ -565,9 +565,10 @@ def notice(request: HttpRequest) -> HttpResponse:
         params=(timezone.localdate().isoformat(), request.GET.get("page", "")),
         compute=lambda: _notice_page(in_notice, request.GET.get("page")),
     )
-    page = Paginator(range(count), NOTICE_PAGE_SIZE).page(number)
-    page.object_list = rows
-    return render(request, "applications/notice.html", {"page": page, "form": form, "selected": selected})
+    page = Paginator(range(count), NOTICE_PAGE_SIZE).page(number)  # the page links; its rows come from the cache
+    return render(
+        request, "applications/notice.html", {"page": page, "rows": rows, "form": form, "selected": selected}
+    )
 
 
 NOTICE_PAGE_SIZE = 50

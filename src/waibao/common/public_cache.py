@@ -71,4 +71,4 @@ def cached(name: str, *, areas: tuple[str, ...], params: Hashable = (), compute:
     if value is _MISSING:
         value = compute()
         cache.set(key, value, timeout=ENTRY_SECONDS)
-    return value  # type: ignore[return-value]
+    return value
