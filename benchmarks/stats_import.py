@@ -52,7 +52,7 @@ def main() -> None:
 
         from waibao.registry.dataset import load_registry_dataset
         from waibao.registry.models import Enterprise, ServiceCategory, Zone
-        from waibao.statistics.models import Contract, ExchangeRate, IndicatorRollup, SummaryRollup
+        from waibao.statistics.models import Contract, ExchangeRate, IndicatorRollup, OwnershipRollup, SummaryRollup
         from waibao.statistics.rollup import differences
         from waibao.statistics.services import CONTRACT_COLUMNS, contracts_import
 
@@ -102,6 +102,7 @@ def main() -> None:
             Contract.objects.all().delete()
             IndicatorRollup.objects.all().delete()
             SummaryRollup.objects.all().delete()
+            OwnershipRollup.objects.all().delete()
             begin, cpu = time.perf_counter(), time.process_time()
             result = contracts_import(
                 acting_user=None, stream=io.BytesIO(content), filename="contracts.xlsx", approve=True

@@ -566,9 +566,7 @@ def notice(request: HttpRequest) -> HttpResponse:
         compute=lambda: _notice_page(in_notice, request.GET.get("page")),
     )
     page = Paginator(range(count), NOTICE_PAGE_SIZE).page(number)  # the page links; its rows come from the cache
-    return render(
-        request, "applications/notice.html", {"page": page, "rows": rows, "form": form, "selected": selected}
-    )
+    return render(request, "applications/notice.html", {"page": page, "rows": rows, "form": form, "selected": selected})
 
 
 NOTICE_PAGE_SIZE = 50

@@ -59,3 +59,9 @@ class SessionRefreshMiddleware:
         if session.modified or now - int(session.get(self.KEY, 0)) >= settings.SESSION_REFRESH_SECONDS:
             session[self.KEY] = now
         return response
+
+    @classmethod
+    def mark_signed_in(cls, sender: object, request: HttpRequest | None = None, **kwargs: object) -> None:
+        session = getattr(request, "session", None)
+        if session is not None:
+            session[cls.KEY] = int(time.time())

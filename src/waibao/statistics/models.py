@@ -326,13 +326,11 @@ class IndicatorRollup(models.Model):
 
 
 class SummaryRollup(models.Model):
-    """The same sums at (year, month, zone, ITO/BPO/KPO, country, ownership, offshore), for the common views.
+    """The same sums at (year, month, zone, ITO/BPO/KPO, country, offshore): small, for the common views.
 
     Kept in step with IndicatorRollup by the same deltas; queries that group and filter only by these
-    dimensions (no enterprise or sub-category) read it instead of the detailed table. Its size follows
-    zones × categories × client countries × ownership types, not enterprises or records. `ownership` holds
-    the enterprise's own ownership code, as the detailed rollup does, so a filter on a parent code reads
-    `ownership__in=<the code and its descendants>` on either table.
+    dimensions (no enterprise, sub-category or ownership) read it instead of the detailed table. Its size
+    follows zones × categories × client countries, not enterprises or records.
     """
 
     year = models.PositiveSmallIntegerField()
@@ -340,7 +338,6 @@ class SummaryRollup(models.Model):
     zone = models.CharField(max_length=32, blank=True)
     top_level = models.CharField(max_length=8)
     country = models.CharField(max_length=2)
-    ownership = models.CharField(max_length=3, blank=True, default="")
     offshore = models.BooleanField()
     contract_count = models.IntegerField(default=0)
     contract_amount_cny = money_field("contract amount (CNY)", default=0)
@@ -352,8 +349,7 @@ class SummaryRollup(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["year", "month", "zone", "top_level", "country", "ownership", "offshore"],
-                name="stats_summary_rollup_key",
+                fields=["year", "month", "zone", "top_level", "country", "offshore"], name="stats_summary_rollup_key"
             ),
             models.CheckConstraint(
                 name="stats_summary_rollup_counts_not_negative",
@@ -363,3 +359,37 @@ class SummaryRollup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}-{self.month:02d} {self.zone} {self.top_level} {self.country}"
+
+
+class OwnershipRollup(models.Model):
+    """The same sums at (year, month, ownership type, offshore): tiny, for questions by ownership alone.
+
+    Kept in step with IndicatorRollup by the same deltas; a query that groups and filters only by ownership,
+    offshore and period reads it. `ownership` is the enterprise's own code, as in the detailed rollup, so a
+    filter on a parent code reads `ownership__in=<the code and its descendants>` on either table.
+    """
+
+    year = models.PositiveSmallIntegerField()
+    month = models.PositiveSmallIntegerField()
+    ownership = models.CharField(max_length=3, blank=True)
+    offshore = models.BooleanField()
+    contract_count = models.IntegerField(default=0)
+    contract_amount_cny = money_field("contract amount (CNY)", default=0)
+    contract_amount_usd = money_field("contract amount (USD)", default=0)
+    execution_count = models.IntegerField(default=0)
+    executed_amount_cny = money_field("executed amount (CNY)", default=0)
+    executed_amount_usd = money_field("executed amount (USD)", default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "month", "ownership", "offshore"], name="stats_ownership_rollup_key"
+            ),
+            models.CheckConstraint(
+                name="stats_ownership_rollup_counts_not_negative",
+                condition=Q(contract_count__gte=0, execution_count__gte=0),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}-{self.month:02d} {self.ownership}"

@@ -23,6 +23,7 @@ from waibao.statistics.models import (
     Contract,
     Execution,
     IndicatorRollup,
+    OwnershipRollup,
     RecordStatus,
     RevenueMeasure,
     StaffingReport,
@@ -130,12 +131,26 @@ def split_range(date_from: date, date_to: date) -> tuple[tuple[date, date] | Non
     return (first, last), edges
 
 
-_SUMMARY_PARTS = frozenset({"zone", "category", "country", "ownership", "month", "quarter", "year"})
+_SUMMARY_PARTS = frozenset({"zone", "category", "country", "month", "quarter", "year"})
+_OWNERSHIP_PARTS = frozenset({"ownership", "month", "quarter", "year"})
 
 
-def rollup_table(parts: tuple[str, ...], filters: IndicatorFilters) -> type[IndicatorRollup] | type[SummaryRollup]:
-    """The summary rollup when the grouping and filters need only its dimensions, else the detailed one."""
-    coarse = set(parts) <= _SUMMARY_PARTS and not (filters.category or filters.enterprise_id is not None)
+def rollup_table(
+    parts: tuple[str, ...], filters: IndicatorFilters
+) -> type[IndicatorRollup] | type[SummaryRollup] | type[OwnershipRollup]:
+    """The smallest rollup that holds the grouping's and the filters' dimensions: the ownership rollup
+    (ownership, offshore, period), the summary rollup (zone, ITO/BPO/KPO, country, offshore, period), else the
+    detailed one."""
+    if (
+        set(parts) <= _OWNERSHIP_PARTS
+        and (filters.ownership or "ownership" in parts)
+        and not (filters.zone or filters.top_level or filters.category or filters.country)
+        and filters.enterprise_id is None
+    ):
+        return OwnershipRollup
+    coarse = set(parts) <= _SUMMARY_PARTS and not (
+        filters.category or filters.ownership or filters.enterprise_id is not None
+    )
     return SummaryRollup if coarse else IndicatorRollup
 
 
