@@ -65,6 +65,10 @@ _RAW_DIMENSION = {
 }
 
 
+_ROLLUP_AMOUNTS = ("contract_amount_usd", "contract_amount_cny", "executed_amount_usd", "executed_amount_cny")
+_OFFSHORE = {name: name.replace("_amount_", "_amount_offshore_") for name in _ROLLUP_AMOUNTS}
+
+
 @dataclass
 class IndicatorFilters:
     """Restrictions on the indicator tables (each empty/None means all)."""
@@ -304,21 +308,32 @@ def indicators(
     if whole is not None:
         group = tuple(c for part in parts for c in _ROLLUP_GROUP[part])
         table = rollup_table(parts, filters)
-        qs = (
-            table.objects.filter(_months_q(*whole) & _rollup_filter(filters))
-            .values(*group, "offshore")
-            .annotate(
-                s_contract_count=Sum("contract_count"),
-                s_contract_amount_usd=Sum("contract_amount_usd"),
-                s_contract_amount_cny=Sum("contract_amount_cny"),
-                s_execution_count=Sum("execution_count"),
-                s_executed_amount_usd=Sum("executed_amount_usd"),
-                s_executed_amount_cny=Sum("executed_amount_cny"),
-            )
-            .order_by()
-        )
-        for r in qs:
-            add(tuple(r[g] for g in group), r["offshore"], {k[2:]: v for k, v in r.items() if k[:2] == "s_"})
+        # Offshore shares summed by the database beside the totals: one row per group, not two.
+        offshore = Q(offshore=True)
+        sums = [
+            Sum("contract_count"),
+            Sum("execution_count"),
+            *(Sum(name) for name in _ROLLUP_AMOUNTS),
+            *(Sum(name, filter=offshore) for name in _ROLLUP_AMOUNTS),
+        ]
+        named = {f"s{i}": expression for i, expression in enumerate(sums)}
+        base = table.objects.filter(_months_q(*whole) & _rollup_filter(filters))
+        if group:
+            found: Iterable[tuple[Any, ...]] = base.values_list(*group).annotate(**named).order_by()
+        else:
+            total = base.aggregate(**named)
+            found = [tuple(total[name] for name in named)] if total["s0"] is not None else []
+        width = len(group)
+        for r in found:
+            key = _normalise(parts, r[:width])
+            row = rows.get(key)
+            if row is None:
+                row = rows[key] = IndicatorRow(key="")
+            row.contract_count += r[width] or 0
+            row.execution_count += r[width + 1] or 0
+            for i, name in enumerate(_ROLLUP_AMOUNTS):
+                row.sums[name] += r[width + 2 + i] or ZERO
+                row.sums[_OFFSHORE[name]] += r[width + 6 + i] or ZERO
     for start, end in edges:
         annotations, names = _raw_group(parts, "", "signed_date")
         for r in (
