@@ -37,6 +37,7 @@ setup-data:
 	$(WAIBAO) stats demo --seed 2007
 	$(WAIBAO) demo_accounts --quiet
 	$(WAIBAO) applications demo
+	$(WAIBAO) governance demo
 	$(WAIBAO) demo_accounts
 
 serve:

@@ -4,7 +4,8 @@
         [--enterprises 2000] [--records 0] [--large] [--only PATH ...] [--database-url URL] [--keep]
 
 Builds a throwaway database (SQLite in a temporary folder unless `--database-url`) with the demo city
-(`waibao load_defaults`, `demo --enterprises N`, `stats demo`, `applications demo`, the demo accounts) and,
+(`waibao load_defaults`, `demo --enterprises N`, `stats demo`, `applications demo`, `governance demo`, the
+demo accounts) and,
 with `--records N` (or `--large`: 20,000 enterprises and 1,000,000 records), N more approved execution
 records in bulk with their rollups. It then starts gunicorn (`--workers`, production settings, loopback
 only), signs in as each role the table needs, and loads each page with `wrk` (Debian's `wrk`: C, so the load
@@ -123,6 +124,7 @@ def build_database(args: argparse.Namespace, env: dict[str, str]) -> None:
     waibao(env, "stats", "demo", "--seed", "2007")
     waibao(env, "demo_accounts", "--quiet")
     waibao(env, "applications", "demo")
+    waibao(env, "governance", "demo")
     if args.records:
         subprocess.run(
             [sys.executable, str(ROOT / "benchmarks" / "_bulk_records.py"), str(args.records)],

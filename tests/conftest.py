@@ -161,3 +161,13 @@ def browser() -> Iterator[Any]:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         yield browser
         browser.close()
+
+
+@pytest.fixture
+def work_calendar(db: None) -> Path:
+    """The shipped working-day calendar (the confirmed years of the default data set) loaded."""
+    from waibao.workdays.dataset import load_calendar_dataset
+
+    folder = Path(settings.WAIBAO_DEFAULT_DATASET)
+    load_calendar_dataset(folder)
+    return folder

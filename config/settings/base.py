@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "waibao.common",
     "waibao.accounts",
     "waibao.audit",
+    "waibao.workdays",
     "waibao.registry",
     "waibao.governance",
     "waibao.talent",

@@ -64,6 +64,7 @@ def ensure_demo_accounts() -> list[DemoAccount]:
                 f"zone staff, {zone.name_en if zone else ''}",
             ),
             ("finance", Role.FINANCE_OFFICER, {"full_name": "财政局 陈会计"}, "finance officer"),
+            ("leader", Role.CITY_LEADER, {"full_name": "孙副市长"}, "city leader (read-only cockpit)"),
             (
                 "enterprise",
                 Role.ENTERPRISE,

@@ -14,6 +14,7 @@ class Role(models.TextChoices):
     FINANCE_OFFICER = "finance_officer", _("Finance officer")
     ENTERPRISE = "enterprise", _("Enterprise user")
     TRAINING_INSTITUTION = "training_institution", _("Training institution user")
+    CITY_LEADER = "city_leader", _("City leader (read-only)")
 
 
 STAFF_ROLES = frozenset({Role.PROGRAMME_OFFICE, Role.DEPARTMENT_REVIEWER, Role.FINANCE_OFFICER})

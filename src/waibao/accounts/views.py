@@ -62,6 +62,8 @@ def home(request: HttpRequest) -> HttpResponse:
     role = request.user.role
     if role == Role.ENTERPRISE:
         return redirect("registry:my_enterprise")
+    if role == Role.CITY_LEADER:
+        return redirect("governance:cockpit")
     if role in (Role.PROGRAMME_OFFICE, Role.DEPARTMENT_REVIEWER, Role.FINANCE_OFFICER):
         return redirect("registry:dashboard")
     return render(request, "accounts/home.html")

@@ -11,6 +11,7 @@ from waibao.api.registry import router as registry_router
 from waibao.applications.api import router as applications_router
 from waibao.common.errors import DomainError
 from waibao.common.middleware import domain_error_response
+from waibao.governance.api import router as governance_router
 from waibao.statistics.api import router as statistics_router
 
 api = NinjaAPI(title="waibao API", version="1", urls_namespace="api-v1")
@@ -36,5 +37,6 @@ def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpRespons
 api.add_router("/registry", registry_router)
 api.add_router("/applications", applications_router)
 api.add_router("/statistics", statistics_router)
+api.add_router("/governance", governance_router)
 
 urlpatterns = [path("v1/", api.urls)]

@@ -14,8 +14,10 @@ from waibao.common.dataset import DatasetError
 
 # Each area that keeps data in the data set registers its loader here, in dependency order.
 LOADERS = (
+    "waibao.workdays.dataset.load_calendar_dataset",
     "waibao.registry.dataset.load_registry_dataset",
     "waibao.governance.dataset.load_governance_dataset",
+    "waibao.governance.dataset.load_group_dataset",
     "waibao.ledger.dataset.load_ledger_dataset",
     "waibao.applications.dataset.load_routing_dataset",
 )

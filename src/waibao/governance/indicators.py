@@ -1,0 +1,139 @@
+"""Live indicators of duties: figures the platform computes from its own data (a duty names one as data).
+
+Each indicator answers "how well is this duty done, right now?" as a share against the duty's target. An
+indicator whose data the platform does not hold yet says so, rather than showing a number.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Exists, Min, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from waibao.workdays.calendar import CalendarYearMissingError, WorkCalendar
+
+
+@dataclass(frozen=True)
+class IndicatorValue:
+    available: bool
+    numerator: int = 0
+    denominator: int = 0
+    period: str = ""
+    note: str = ""
+
+    @property
+    def share(self) -> Decimal | None:
+        if not self.available or not self.denominator:
+            return None
+        return (Decimal(self.numerator) / Decimal(self.denominator)).quantize(Decimal("0.0001"))
+
+
+@dataclass(frozen=True)
+class Indicator:
+    code: str
+    title: object
+    compute: Callable[[datetime.date, WorkCalendar], IndicatorValue] = field(repr=False)
+
+
+def statistics_reporting(today: datetime.date, calendar: WorkCalendar) -> IndicatorValue:
+    """SZ-1.8: share of recognised enterprises with approved statistics for the latest closed year by its cut-off."""
+    from waibao.registry.models import Enterprise, EnterpriseStatus
+    from waibao.statistics.conf import cutoff_date
+    from waibao.statistics.models import Contract, Execution, RecordStatus, StaffingReport
+
+    year = today.year - 1
+    while cutoff_date(year) >= today:
+        year -= 1
+    cutoff = cutoff_date(year)
+    by_cutoff = timezone.make_aware(datetime.datetime.combine(cutoff + datetime.timedelta(days=1), datetime.time()))
+    approved = {"status": RecordStatus.APPROVED, "reviewed_at__lt": by_cutoff, "enterprise": OuterRef("pk")}
+    recognised = Enterprise.objects.filter(status=EnterpriseStatus.RECOGNISED)
+    reported = recognised.filter(
+        Exists(Contract.objects.filter(signed_date__year=year, **approved))
+        | Exists(Execution.objects.filter(date__year=year, **approved))
+        | Exists(StaffingReport.objects.filter(period_end__year=year, **approved))
+    )
+    return IndicatorValue(
+        available=True,
+        numerator=reported.count(),
+        denominator=recognised.count(),
+        period=str(year),
+        note=str(_("approved by the cut-off, %(date)s") % {"date": cutoff.isoformat()}),
+    )
+
+
+TRAINING_PAYMENT_WORKING_DAYS = 20
+
+
+def training_subsidies_paid_in_time(today: datetime.date, calendar: WorkCalendar) -> IndicatorValue:
+    """SZ-2.2: share of training subsidies (HZ-17) committed in the last year and paid within 20 working days."""
+    from waibao.ledger.models import Commitment, EntryKind
+
+    since = timezone.make_aware(datetime.datetime.combine(today - datetime.timedelta(days=365), datetime.time()))
+    rows = (
+        Commitment.objects.filter(rule_id__startswith="HZ-17", created_at__gte=since)
+        .annotate(first_paid=Min("entries__created_at", filter=Q(entries__kind=EntryKind.PAYMENT)))
+        .values_list("created_at", "first_paid")
+    )
+    on_time = counted = 0
+    try:
+        for committed_at, paid_at in rows:
+            due = calendar.add_working_days(committed_at, TRAINING_PAYMENT_WORKING_DAYS)
+            if paid_at is not None and timezone.localtime(paid_at).date() <= due:
+                on_time += 1
+                counted += 1
+            elif due < today:  # unpaid (or paid late) past its limit
+                counted += 1
+    except CalendarYearMissingError as exc:
+        return IndicatorValue(available=False, note=str(exc.message))
+    return IndicatorValue(
+        available=True,
+        numerator=on_time,
+        denominator=counted,
+        period=str(_("last 12 months")),
+        note=str(_("paid within %(days)s working days of final approval") % {"days": TRAINING_PAYMENT_WORKING_DAYS}),
+    )
+
+
+def _not_in_service(note: object) -> Callable[[datetime.date, WorkCalendar], IndicatorValue]:
+    def compute(today: datetime.date, calendar: WorkCalendar) -> IndicatorValue:
+        return IndicatorValue(available=False, note=str(note))
+
+    return compute
+
+
+INDICATORS: dict[str, Indicator] = {
+    ind.code: ind
+    for ind in (
+        Indicator("statistics_reporting", _("Enterprises reporting statistics on time"), statistics_reporting),
+        Indicator(
+            "training_subsidies_paid",
+            _("Training subsidies paid on time"),
+            training_subsidies_paid_in_time,
+        ),
+        Indicator(
+            "website_updated",
+            _("Outsourcing website published and kept up to date"),
+            _not_in_service(_("The platform does not run the outsourcing website yet: no figure to show.")),
+        ),
+        Indicator(
+            "cases_answered",
+            _("Consultations and complaints answered in time"),
+            _not_in_service(_("The platform does not handle consultations and complaints yet: no figure to show.")),
+        ),
+        Indicator(
+            "ip_complaints_answered",
+            _("IP complaints handled in time"),
+            _not_in_service(_("The platform does not handle IP complaints yet: no figure to show.")),
+        ),
+    )
+}
+
+
+def indicator_for(code: str) -> Indicator | None:
+    return INDICATORS.get(code)

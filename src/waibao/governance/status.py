@@ -1,0 +1,64 @@
+"""A duty's deadline and status, derived from its record every time it is read (overdue is never stored)."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from waibao.governance.models import Duty, DutyStatus, ReportDecision
+from waibao.workdays.calendar import CalendarYearMissingError, WorkCalendar
+
+
+@dataclass(frozen=True)
+class DutyState:
+    status: DutyStatus
+    deadline: datetime.date | None
+    # Why there is no deadline to show: waiting for the event, or the calendar year is not confirmed.
+    deadline_note: str = ""
+    working_days_left: int | None = None
+
+    @property
+    def working_days_late(self) -> int | None:
+        left = self.working_days_left
+        return -left if left is not None and left < 0 else None
+
+
+def duty_deadline(duty: Duty, calendar: WorkCalendar) -> tuple[datetime.date | None, str]:
+    if duty.after_working_days is None:
+        return duty.deadline, ""
+    if duty.event_date is None:
+        return None, str(duty.event_name)
+    try:
+        return calendar.add_working_days(duty.event_date, duty.after_working_days), ""
+    except CalendarYearMissingError as exc:
+        return None, str(exc.message)
+
+
+def derive_status(
+    *, deadline: datetime.date | None, has_reports: bool, done_decision: str | None, today: datetime.date
+) -> DutyStatus:
+    if done_decision == ReportDecision.ACCEPTED:
+        return DutyStatus.ACCEPTED
+    if done_decision == ReportDecision.PENDING:
+        return DutyStatus.SUBMITTED
+    if deadline is not None and today > deadline:
+        return DutyStatus.OVERDUE
+    return DutyStatus.IN_PROGRESS if has_reports else DutyStatus.NOT_STARTED
+
+
+def duty_state(duty: Duty, *, calendar: WorkCalendar, today: datetime.date) -> DutyState:
+    """`duty` annotated by `selectors.duties_annotated` (has_reports, done_decision)."""
+    deadline, note = duty_deadline(duty, calendar)
+    status = derive_status(
+        deadline=deadline,
+        has_reports=bool(getattr(duty, "has_reports", False)),
+        done_decision=getattr(duty, "done_decision", None),
+        today=today,
+    )
+    left = None
+    if deadline is not None and status not in (DutyStatus.ACCEPTED, DutyStatus.SUBMITTED):
+        try:
+            left = calendar.working_days_between(today, deadline)
+        except CalendarYearMissingError:
+            left = None
+    return DutyState(status=status, deadline=deadline, deadline_note=note, working_days_left=left)
