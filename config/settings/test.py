@@ -17,10 +17,6 @@ ALLOWED_HOSTS = ["*"]
 STATIC_ROOT = Path(tempfile.mkdtemp(prefix="waibao-test-static-"))
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
-# The default cache backend (files), in a throwaway folder; tests/conftest.py empties it before each test.
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": tempfile.mkdtemp(prefix="waibao-test-cache-"),
-    }
-}
+# One process's memory (nothing left behind); tests/conftest.py empties it before each test. The public-cache
+# tests run their mechanism against the default backend (files) and Redis explicitly.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
