@@ -121,6 +121,17 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 IMPORT_MAX_BYTES = 50 * 1024 * 1024
 
+# Personal data (common/personal_id.py): the key of the identity-number hash and the keys that encrypt whole
+# numbers come from the environment, never the database. These defaults serve development and tests only;
+# production refuses to start with them.
+DEV_PERSONAL_ID_HASH_KEY = "waibao-development-only-personal-id-hash-key"
+DEV_PERSONAL_DATA_KEY = "d2FpYmFvLWRldmVsb3BtZW50LW9ubHkta2V5LTAwMDE="
+WAIBAO_PERSONAL_ID_HASH_KEY = env_str("WAIBAO_PERSONAL_ID_HASH_KEY", DEV_PERSONAL_ID_HASH_KEY)
+# Comma-separated Fernet keys, newest first (rotation: add the new key in front, re-encrypt, drop the old).
+WAIBAO_PERSONAL_DATA_KEYS = [
+    k.strip() for k in env_str("WAIBAO_PERSONAL_DATA_KEYS", DEV_PERSONAL_DATA_KEY).split(",") if k.strip()
+]
+
 # The default policy/city data set: another city points this at its own folder.
 WAIBAO_DEFAULT_DATASET = BASE_DIR / env_str("WAIBAO_DATASET", "data/default")
 

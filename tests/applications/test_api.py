@@ -50,3 +50,21 @@ def test_list_and_detail_follow_access(
     with pytest.raises(PermissionDeniedError):
         list_applications(request_as(AnonymousUser()))
     assert public_notice(request_as(AnonymousUser())) == []
+
+
+def test_the_documented_paths_answer_and_the_first_ones_still_do(
+    routing: Any, enterprise_user: User, client_for: Callable[[User | None], Client]
+) -> None:
+    """Issue 8 §7: `/api/v1/applications` was a 404 while `/api/v1/applications/applications` answered."""
+    client = client_for(enterprise_user)
+    apply(client, "HZ-12a", 2008, {"fact__software_export_usd": "600000"}, files={"contract": PDF})
+    application = latest(rule_id="HZ-12a")
+    documented = client.get("/api/v1/applications")
+    assert documented.status_code == 200 and documented.json()["count"] == 1
+    assert client.get(f"/api/v1/applications/{application.pk}").json()["id"] == application.pk
+    assert client.get("/api/v1/applications/applications").json() == documented.json()
+    assert client.get(f"/api/v1/applications/applications/{application.pk}").json()["id"] == application.pk
+    assert client.get("/api/v1/applications/notice").status_code == 200
+    schema = client.get("/api/v1/openapi.json").json()["paths"]
+    assert "/api/v1/applications" in schema and "/api/v1/applications/applications" not in schema
+    assert client_for(None).get("/api/v1/applications").status_code in (401, 403)

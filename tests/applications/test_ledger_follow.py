@@ -20,6 +20,7 @@ from waibao.applications.services import (
 )
 from waibao.audit.models import AuditEvent
 from waibao.common.errors import DomainError
+from waibao.common.request_keys import issue_request_key
 from waibao.ledger.models import EntryKind, LedgerEntry
 from waibao.ledger.selectors import ledger_reconcile
 
@@ -103,7 +104,8 @@ def test_ledger_pages_keep_the_application_in_step(
     commitment = commitment_of(committed)
     client = client_for(finance)
     response = client.post(
-        f"/ledger/commitments/{commitment.pk}/release/", {"reason": "企业放弃", "idempotency_key": "rel-1"}
+        f"/ledger/commitments/{commitment.pk}/release/",
+        {"reason": "企业放弃", "idempotency_key": issue_request_key(finance)},
     )
     assert response.status_code == 302
     committed.refresh_from_db()

@@ -21,6 +21,9 @@ from tests.factories import EnterpriseFactory, make_user
 from waibao.accounts.models import Role, User
 from waibao.applications.dataset import load_routing_dataset
 from waibao.applications.models import Application, ApplicationStatus, Notification, Objection, RuleRouting
+from waibao.applications.selectors import notice_list
+from waibao.applications.services import application_transition
+from waibao.audit.models import AuditEvent
 from waibao.common.dataset import DatasetError
 from waibao.governance.models import Department
 from waibao.registry.models import Zone
@@ -157,7 +160,9 @@ def test_public_notice_page_and_honeypot(
     assert f'id="notice-{application.pk}"' not in public.get("/notice/").content.decode()
     for action in ("start_review",):
         client_for(reviewer).post(f"/applications/{application.pk}/action/", {"action": action})
-    client_for(reviewer).post(f"/applications/{application.pk}/recommend/", {"amount": "200000"})
+    client_for(reviewer).post(
+        f"/applications/{application.pk}/recommend/", {"amount": "200000", "reason": "核对了出口合同"}
+    )
     client_for(office).post(f"/applications/{application.pk}/action/", {"action": "approve"})
     body = public.get("/notice/").content.decode()
     assert f'id="notice-{application.pk}"' in body and "200,000.00" in body
@@ -292,7 +297,7 @@ def test_office_sends_a_recommendation_back(
     application = latest(rule_id="HZ-12a")
     desk = client_for(reviewer)
     desk.post(f"/applications/{application.pk}/action/", {"action": "start_review"})
-    desk.post(f"/applications/{application.pk}/recommend/", {"amount": "200000"})
+    desk.post(f"/applications/{application.pk}/recommend/", {"amount": "200000", "reason": "核对了出口合同"})
     office_client = client_for(office)
     office_client.post(f"/applications/{application.pk}/action/", {"action": "send_back", "reason": ""})
     application.refresh_from_db()
@@ -303,7 +308,11 @@ def test_office_sends_a_recommendation_back(
     assert Notification.objects.filter(user=reviewer, application=application, text__contains="Check customs").exists()
 
 
-def test_end_notice_is_a_demo_only_tool(routing: Any, settings: Any) -> None:
+def test_end_notice_is_a_demo_only_tool_that_does_not_rewrite_history(
+    routing: Any, settings: Any, client_for: Callable[[User | None], Client]
+) -> None:
+    """Issue 8 §7: on main `end_notice` back-dated the notice ("公示 2026-11-25 – 2026-12-01" for an application
+    approved on 12-02). The published dates now stay; the record says the demo ended the notice early."""
     from django.core.management.base import CommandError
 
     from waibao.accounts.demo import ensure_demo_accounts
@@ -311,17 +320,35 @@ def test_end_notice_is_a_demo_only_tool(routing: Any, settings: Any) -> None:
     EnterpriseFactory(status="recognised", name_en="Demo Co")
     ensure_demo_accounts()
     call_command("applications", "demo", stdout=io.StringIO())
-    in_notice = Application.objects.filter(status=S.IN_NOTICE, notice_ends_on__gte=timezone.localdate()).first()
+    office = User.objects.get(username="office")
+    today = timezone.localdate()
+    # The demo's application ready for final approval was approved today and keeps today's dates.
+    ready = Application.objects.get(status=S.IN_NOTICE, notice_ended_early_on__isnull=False)
+    assert ready.notice_starts_on == today and ready.notice_ends_on is not None and ready.notice_ends_on >= today
+    in_notice = Application.objects.filter(status=S.IN_NOTICE, notice_ended_early_on__isnull=True).first()
     assert in_notice is not None
+    published = (in_notice.notice_starts_on, in_notice.notice_ends_on)
     settings.DEBUG = False
     with pytest.raises(CommandError):
         call_command("applications", "end_notice", "--id", str(in_notice.pk), stdout=io.StringIO())
     settings.DEBUG = True
     call_command("applications", "end_notice", "--id", str(in_notice.pk), stdout=io.StringIO())
     in_notice.refresh_from_db()
-    assert in_notice.notice_ends_on is not None and in_notice.notice_ends_on < timezone.localdate()
+    assert (in_notice.notice_starts_on, in_notice.notice_ends_on) == published, "history is not rewritten"
+    assert in_notice.notice_ended_early_on == today
+    assert any(word in in_notice.notice_ended_early_reason for word in ("Demo", "演示"))
+    event = AuditEvent.objects.get(action="application.notice_ended_early", object_id=str(in_notice.pk))
+    assert event.data["notice_ends_on"] == str(published[1])
+    page = client_for(office).get(f"/applications/{in_notice.pk}/").content.decode()
+    assert in_notice.notice_ended_early_reason in page
+    assert in_notice not in notice_list()
+    with pytest.raises(CommandError):
+        call_command("applications", "end_notice", "--id", str(in_notice.pk), stdout=io.StringIO())
     with pytest.raises(CommandError):
         call_command("applications", "end_notice", "--id", "999999", stdout=io.StringIO())
+    application_transition(acting_user=office, application=in_notice, action="final_approve")
+    in_notice.refresh_from_db()
+    assert in_notice.status == S.COMMITTED
 
 
 def test_software_exports_prefilled_from_approved_statistics(

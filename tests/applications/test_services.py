@@ -19,6 +19,7 @@ from waibao.applications.evidence import evidence_dir
 from waibao.applications.models import Application, ApplicationStatus, Evidence, Objection, ObjectionStatus
 from waibao.applications.policy import NotEntitledError
 from waibao.applications.services import (
+    Person,
     Upload,
     application_confirm_hire,
     application_create,
@@ -57,7 +58,8 @@ def software_export(user: User, *, usd: str = "600000", year: int = 2008, submit
 
 def to_notice(application: Application, reviewer: User, office: User, amount: str) -> Application:
     application_transition(acting_user=reviewer, application=application, action="start_review")
-    application_recommend(acting_user=reviewer, application=application, amount=amount)
+    # The declared exports are not in approved statistics (issue 8 §4): the reviewer says why they recommend.
+    application_recommend(acting_user=reviewer, application=application, amount=amount, reason="核对了出口合同")
     return application_transition(acting_user=office, application=application, action="approve")
 
 
@@ -255,7 +257,7 @@ def hire_application(user: User, *, with_hire: bool = True, proof: bool = True) 
         year=2008,
         facts={},
         item={"category": "fresh_graduate", "hired_by_outsourcing_enterprise": True, "fee_cny": Decimal("10000")},
-        item_key="330106199001011234",
+        person=Person(name="张三", id_type="resident_id", id_number="33010619900101123X"),
         uploads=[upload("hire_proof")] if proof else [],
         commitment_signed=True,
         hire_employer="杭州测试软件有限公司" if with_hire else "",
@@ -277,7 +279,8 @@ def test_hire_rule_needs_a_reviewer_to_confirm_the_hire(
     routing: Any, institution_user: User, reviewer: User, office: User, finance: User, later: Callable[[int], None]
 ) -> None:
     application = hire_application(institution_user)
-    assert application.item_key == "330106199001011234"
+    assert application.item_key == f"trainee-{application.trainee_id}"
+    assert application.item_label == "张三 3301**********123X"
     assert application.calculated_amount_cny == Decimal("1500.00")
     application_transition(acting_user=reviewer, application=application, action="start_review")
     with pytest.raises(DomainError) as refused:

@@ -112,6 +112,9 @@ def test_apply_review_notice_objection_commit_pay(
     desk.goto(f"{desk.base_url}{detail}")
     click_action(desk, "start_review")
     assert desk.locator("#recommend-form input[name=amount]").input_value() in ("200000.00", "200000")
+    # The declared exports stand beside the approved statistics (none yet): flagged, so the reviewer says why.
+    assert desk.locator("#verified-facts tr.flagged").count() == 1
+    desk.fill("#recommend-form textarea[name=reason]", "已核对出口合同，统计数据尚未审核")
     desk.click("#recommend-form button[data-action=recommend]")
     desk.wait_for_load_state()
     assert status(desk) == "recommended"

@@ -12,6 +12,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from waibao.accounts.models import User
+from waibao.applications.models import Application, ApplicationStatus
 from waibao.audit.models import AuditEvent
 from waibao.ledger.models import LedgerEntry
 from waibao.ledger.services import commitment_create, commitment_release, entry_reverse, payment_create
@@ -20,11 +21,14 @@ from waibao.ledger.services import commitment_create, commitment_release, entry_
 @pytest.fixture
 def activity(make_application: Callable[..., Any], office: User, finance: User) -> list[AuditEvent]:
     """A commitment, two payments, a reversal and a release; returns their audit events, oldest first."""
-    commitment = commitment_create(acting_user=office, application=make_application(), amount=Decimal("200000"))
+    application = make_application()
+    commitment = commitment_create(acting_user=office, application=application, amount=Decimal("200000"))
     payment_create(acting_user=finance, commitment=commitment, amount=Decimal("1000"), idempotency_key="a1")
     wrong = payment_create(acting_user=finance, commitment=commitment, amount=Decimal("2000"), idempotency_key="a2")
     entry_reverse(acting_user=finance, entry=wrong, reason="wrong account")
     commitment_release(acting_user=office, commitment=commitment, reason="rest rejected")
+    # The ledger used alone: the application is set where its money now is (settled), as its services would.
+    Application.objects.filter(pk=application.pk).update(status=ApplicationStatus.PAID)
     return list(AuditEvent.objects.filter(action__startswith="ledger.", object_type="applications.application"))
 
 

@@ -17,6 +17,7 @@ from openpyxl import load_workbook
 from tests.factories import make_user
 from tests.ledger.conftest import line
 from waibao.accounts.models import Role, User
+from waibao.common.request_keys import issue_request_key
 from waibao.ledger.models import Commitment, EntryKind, LedgerEntry
 from waibao.ledger.services import commitment_create, payment_create
 
@@ -32,7 +33,7 @@ def commitment(make_application: Callable[..., Any], office: User) -> Commitment
 
 
 def _key(response: Any) -> str:
-    match = re.search(r'name="idempotency_key" value="([0-9a-f]+)"', response.content.decode())
+    match = re.search(r'name="idempotency_key" value="([^"]+)"', response.content.decode())
     assert match, "the payment form carries a generated request key"
     return match.group(1)
 
@@ -116,17 +117,18 @@ def test_a_payment_above_the_open_amount_is_refused_on_the_form(
 ) -> None:
     client = client_for(finance)
     pay = reverse("ledger:commitment_pay", args=[commitment.pk])
-    response = client.post(pay, {"amount": "200000.01", "idempotency_key": "k"})
+    response = client.post(pay, {"amount": "200000.01", "idempotency_key": issue_request_key(finance)})
     assert response.status_code == 400
     assert "200,000.00" in response.content.decode()
     for bad in ("abc", "-1", "0", "1.234", ""):
-        assert client.post(pay, {"amount": bad, "idempotency_key": "k2"}).status_code == 400
+        assert client.post(pay, {"amount": bad, "idempotency_key": issue_request_key(finance)}).status_code == 400
     assert not LedgerEntry.objects.filter(kind=EntryKind.PAYMENT).exists()
 
 
 def test_the_programme_office_may_not_pay(commitment: Commitment, office: User, client_for: ClientFor) -> None:
     response = client_for(office).post(
-        reverse("ledger:commitment_pay", args=[commitment.pk]), {"amount": "1", "idempotency_key": "x"}
+        reverse("ledger:commitment_pay", args=[commitment.pk]),
+        {"amount": "1", "idempotency_key": issue_request_key(office)},
     )
     assert response.status_code == 403
     page = client_for(office).get(reverse("ledger:commitment", args=[commitment.pk])).content.decode()
@@ -146,13 +148,14 @@ def test_release_and_reversal_from_the_pages(
     )
     response = client_for(office).post(
         reverse("ledger:commitment_release", args=[commitment.pk]),
-        {"reason": "rejected after commitment", "idempotency_key": "rel-1"},
+        {"reason": "rejected after commitment", "idempotency_key": issue_request_key(office)},
     )
     assert response.status_code == 302
     commitment.refresh_from_db()
     assert commitment.released == D("200000.00") and commitment.open_amount == D("0.00")
     missing_reason = client_for(finance).post(
-        reverse("ledger:commitment_release", args=[commitment.pk]), {"reason": "", "idempotency_key": "rel-2"}
+        reverse("ledger:commitment_release", args=[commitment.pk]),
+        {"reason": "", "idempotency_key": issue_request_key(finance)},
     )
     assert missing_reason.status_code == 400
 
@@ -160,8 +163,15 @@ def test_release_and_reversal_from_the_pages(
 def test_finance_adds_budget_to_a_line(funds: Any, finance: User, office: User, client_for: ClientFor) -> None:
     target = line("special_fund", "city-finance", "training", 2010)
     url = reverse("ledger:line_budget", args=[target.pk])
-    assert client_for(office).post(url, {"amount": "5", "reason": "x", "idempotency_key": "b"}).status_code == 403
-    response = client_for(finance).post(url, {"amount": "1000000", "reason": "mid-year top-up", "idempotency_key": "b"})
+    assert (
+        client_for(office)
+        .post(url, {"amount": "5", "reason": "x", "idempotency_key": issue_request_key(office)})
+        .status_code
+        == 403
+    )
+    response = client_for(finance).post(
+        url, {"amount": "1000000", "reason": "mid-year top-up", "idempotency_key": issue_request_key(finance)}
+    )
     assert response.status_code == 302
     target.refresh_from_db()
     assert target.budgeted == D("5500000.00")
@@ -193,10 +203,10 @@ def test_paying_in_full_from_the_commitment_page_marks_the_application_paid(
 ) -> None:
     client = client_for(finance)
     pay = reverse("ledger:commitment_pay", args=[commitment.pk])
-    assert client.post(pay, {"amount": "120000", "idempotency_key": "part"}).status_code == 302
+    assert client.post(pay, {"amount": "120000", "idempotency_key": issue_request_key(finance)}).status_code == 302
     commitment.application.refresh_from_db()
     assert commitment.application.status == "committed"
-    assert client.post(pay, {"amount": "80000", "idempotency_key": "rest"}).status_code == 302
+    assert client.post(pay, {"amount": "80000", "idempotency_key": issue_request_key(finance)}).status_code == 302
     commitment.refresh_from_db()
     commitment.application.refresh_from_db()
     assert commitment.status == "settled" and commitment.application.status == "paid"

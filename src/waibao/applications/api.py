@@ -1,4 +1,7 @@
-"""Read-only JSON endpoints for applications (to be mounted by the API app at /api/v1/applications)."""
+"""Read-only JSON endpoints for applications, mounted at /api/v1/applications.
+
+`GET /api/v1/applications` (the documented list), `GET /api/v1/applications/{id}`, `GET /api/v1/applications/notice`
+(public). The first paths, `/api/v1/applications/applications[/{id}]`, still answer (not in the schema)."""
 
 from __future__ import annotations
 
@@ -13,6 +16,8 @@ from ninja import Router, Schema
 from waibao.applications import selectors
 from waibao.applications.access import access_application
 from waibao.applications.models import Application, ApplicationStatus
+from waibao.applications.policy import rule_form
+from waibao.applications.verification import public_verification, recorded_verification
 from waibao.common.errors import PermissionDeniedError
 
 router = Router(tags=["applications"])
@@ -41,6 +46,7 @@ class ApplicationOut(Schema):
 class ApplicationDetailOut(ApplicationOut):
     facts: dict[str, Any]
     explanation: list[dict[str, Any]]
+    verification: list[dict[str, Any]]
 
 
 class ApplicationPage(Schema):
@@ -51,14 +57,20 @@ class ApplicationPage(Schema):
 
 
 class NoticeOut(Schema):
+    """A published award: the enterprise or institution, the rule in words, the year and the amount; for a
+    per-person subsidy only the count of persons (never a name or identity number)."""
+
     id: int
     applicant: str
     rule: str
+    rule_title: str
     item: str
+    persons: int | None
     year: int
     amount_cny: Decimal | None
     notice_ends_on: date | None
     on_hold: bool
+    verified: list[str]
 
 
 def application_out(a: Application) -> dict[str, Any]:
@@ -66,7 +78,7 @@ def application_out(a: Application) -> dict[str, Any]:
         "id": a.pk,
         "rule": a.rule_id,
         "year": a.year,
-        "item": a.item_key,
+        "item": a.item_label,
         "status": a.status,
         "applicant": a.applicant_name,
         "department": a.department.code if a.department else None,
@@ -83,7 +95,7 @@ def application_out(a: Application) -> dict[str, Any]:
     }
 
 
-@router.get("/applications", response=ApplicationPage)
+@router.get("", response=ApplicationPage)
 def list_applications(
     request: HttpRequest, status: str = "", rule: str = "", year: int | None = None, page: int = 1, page_size: int = 50
 ) -> dict[str, Any]:
@@ -106,14 +118,26 @@ def list_applications(
     }
 
 
-@router.get("/applications/{application_id}", response=ApplicationDetailOut)
+@router.get("/{int:application_id}", response=ApplicationDetailOut)
 def get_application(request: HttpRequest, application_id: int) -> dict[str, Any]:
     application = access_application(request.user, application_id)
     return {
         **application_out(application),
         "facts": application.facts,
         "explanation": selectors.explanation(application),
+        "verification": recorded_verification(application),
     }
+
+
+# The paths of the first release, kept for callers that used them.
+router.add_api_operation("/applications", ["GET"], list_applications, response=ApplicationPage, include_in_schema=False)
+router.add_api_operation(
+    "/applications/{int:application_id}",
+    ["GET"],
+    get_application,
+    response=ApplicationDetailOut,
+    include_in_schema=False,
+)
 
 
 @router.get("/notice", response=list[NoticeOut], auth=None)
@@ -124,11 +148,14 @@ def public_notice(request: HttpRequest) -> list[dict[str, Any]]:
             "id": a.pk,
             "applicant": a.applicant_name,
             "rule": a.rule_id,
-            "item": a.item_key,
+            "rule_title": rule_form(a.rule_id).title,
+            "item": a.public_item,
+            "persons": a.persons,
             "year": a.year,
             "amount_cny": a.approved_amount_cny,
             "notice_ends_on": a.notice_ends_on,
             "on_hold": a.status == ApplicationStatus.ON_HOLD,
+            "verified": public_verification(a),
         }
         for a in selectors.notice_list()[:500]
     ]

@@ -25,7 +25,13 @@ class ApplicationsConfig(AppConfig):
                 "application.objection_uphold_return": _("Objection upheld: back to department review"),
                 "application.objection_uphold_reject": _("Objection upheld: rejected"),
                 "application.demo_notice_backdated": _("Notice period ended for the demo"),
+                "application.notice_ended_early": _("Public notice ended early"),
                 "routing.updated": _("Routing changed"),
             }
         )
         register_action_labels(labels)
+
+        from waibao.applications.ledger_owner import OWNER
+        from waibao.ledger.owners import register_owner
+
+        register_owner(OWNER)

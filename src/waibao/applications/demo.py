@@ -2,27 +2,27 @@
 
 from __future__ import annotations
 
-import datetime
 import io
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.utils.translation import gettext_lazy
 
 from waibao.accounts.models import Role, User
 from waibao.applications.models import Application, ApplicationStatus
 from waibao.applications.services import (
+    Person,
     Upload,
     application_create,
     application_recommend,
     application_transition,
+    notice_end_early,
 )
-from waibao.applications.services import today as services_today
-from waibao.audit.services import audit_record
-from waibao.common import public_cache
+from waibao.common.errors import DomainError
 
 S = ApplicationStatus
 DEMO_PDF = b"%PDF-1.4\n% waibao demo evidence\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+DEMO_TRAINEE_ID = "330106200001010021"  # fictitious, with a valid GB 11643 check character
 DEMO_YEAR = 2007  # the live demo applies for 2008-2010, which these records leave free
 
 
@@ -46,17 +46,22 @@ def _exists(user: User, rule_id: str, item_key: str = "") -> bool:
     return Application.objects.filter(rule_id=rule_id, year=DEMO_YEAR, item_key=item_key, **applicant).exists()
 
 
-def _backdate_notice(application: Application, office: User) -> None:
-    """Demo only: move the notice period into the past so final approval can be shown today."""
-    with transaction.atomic():
-        today = services_today()
-        days = (application.notice_ends_on or today) - (application.notice_starts_on or today)
-        ends = today - datetime.timedelta(days=1)
-        Application.objects.filter(pk=application.pk).update(notice_starts_on=ends - days, notice_ends_on=ends)
-        public_cache.changed(public_cache.APPLICATIONS)
-        audit_record(
-            actor=office, action="application.demo_notice_backdated", obj=application, summary="demo data only"
-        )
+def _end_notice(application: Application, office: User) -> None:
+    """Demo only: end the notice today, recorded as such (the published dates are left as they were)."""
+    notice_end_early(
+        acting_user=office,
+        application=application,
+        reason=str(DEMO_REASON),
+    )
+
+
+# The demo reviewer's reason where the declared exports differ from the demo statistics (issue 8 §4).
+DEMO_REVIEW_REASON = gettext_lazy("Demo: checked against the export contracts attached.")
+
+DEMO_EXPLANATION = gettext_lazy("Demo: contracts signed late in the year are not in the approved statistics yet.")
+
+# What the record says about a notice the demo ended (stored in the platform's default language).
+DEMO_REASON = gettext_lazy("Demo: the notice was ended early by the demo tool so the award cycle can be shown.")
 
 
 def end_notice_for_demo(application_id: int) -> Application:
@@ -68,9 +73,12 @@ def end_notice_for_demo(application_id: int) -> Application:
     application = Application.objects.filter(pk=application_id, status=S.IN_NOTICE).first()
     if application is None:
         raise RuntimeError(f"application {application_id} is not in its public notice period")
-    _backdate_notice(application, _user("office", Role.PROGRAMME_OFFICE))
-    application.refresh_from_db()
-    return application
+    try:
+        return notice_end_early(
+            acting_user=_user("office", Role.PROGRAMME_OFFICE), application=application, reason=str(DEMO_REASON)
+        )
+    except DomainError as exc:
+        raise RuntimeError(str(exc.message)) from exc
 
 
 def ensure_demo_applications() -> list[str]:
@@ -83,19 +91,30 @@ def ensure_demo_applications() -> list[str]:
     created: list[str] = []
 
     if not _exists(enterprise, "HZ-12a"):
+        # Declare the approved exports when the demo statistics hold enough; otherwise a figure with the
+        # explanation an applicant must give when it differs from the approved one (issue 8 §4).
+        from waibao.statistics.selectors import software_export_usd
+
+        assert enterprise.enterprise_id is not None
+        approved = software_export_usd(enterprise_id=enterprise.enterprise_id, year=DEMO_YEAR)
+        exports = approved if approved >= Decimal("500000") else Decimal("820000")
+        explanations = {"software_export_usd": str(DEMO_EXPLANATION)} if approved and approved != exports else {}
         a = application_create(
             acting_user=enterprise,
             rule_id="HZ-12a",
             year=DEMO_YEAR,
-            facts={"software_export_usd": Decimal("820000")},
+            facts={"software_export_usd": exports},
+            explanations=explanations,
             uploads=[_pdf("contract")],
             commitment_signed=True,
             submit=True,
         )
         application_transition(acting_user=reviewer, application=a, action="start_review")
-        application_recommend(acting_user=reviewer, application=a, amount=a.calculated_amount_cny)
+        application_recommend(
+            acting_user=reviewer, application=a, amount=a.calculated_amount_cny, reason=str(DEMO_REVIEW_REASON)
+        )
         a = application_transition(acting_user=office, application=a, action="approve")
-        _backdate_notice(a, office)
+        _end_notice(a, office)
         created.append(f"#{a.pk} HZ-12a {DEMO_YEAR}: notice ended, ready for final approval")
 
     if not _exists(enterprise, "HZ-13a", "CMMI"):
@@ -149,4 +168,22 @@ def ensure_demo_applications() -> list[str]:
             submit=True,
         )
         created.append(f"#{a.pk} HZ-17a {DEMO_YEAR}: submitted, waits for review")
+
+    if not Application.objects.filter(rule_id="HZ-17b", year=DEMO_YEAR).exists():
+        # A per-trainee subsidy: the person is structured data (the number is fictitious but valid).
+        a = application_create(
+            acting_user=training,
+            rule_id="HZ-17b",
+            year=DEMO_YEAR,
+            facts={},
+            item={"category": "fresh_graduate", "fee_cny": Decimal("6000")},
+            person=Person(name="王小明", id_type="resident_id", id_number=DEMO_TRAINEE_ID),
+            uploads=[_pdf("trainee_list"), _pdf("invoice")],
+            commitment_signed=True,
+            submit=True,
+        )
+        application_transition(acting_user=reviewer, application=a, action="start_review")
+        application_recommend(acting_user=reviewer, application=a, amount=a.calculated_amount_cny)
+        application_transition(acting_user=office, application=a, action="approve")
+        created.append(f"#{a.pk} HZ-17b {DEMO_YEAR}: one trainee, in public notice")
     return created

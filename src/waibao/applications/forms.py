@@ -10,14 +10,18 @@ from django.utils.translation import gettext_lazy as _
 
 from waibao.applications.models import ApplicationStatus, EvidenceKind, RuleRouting
 from waibao.applications.policy import RuleForm
-from waibao.applications.services import COMMITMENT_TEXT, HIRE_RULES, Upload
+from waibao.applications.services import COMMITMENT_TEXT, HIRE_RULES, PERSON_LISTS, Person, Upload
+from waibao.applications.verification import VERIFIABLE_FACTS
 from waibao.common.i18n import localized
+from waibao.common.personal_id import IdType
+from waibao.common.request_keys import TOKEN_MAX_LENGTH
 from waibao.governance.models import Department
 from waibao.policy.engine.model import FactSpec
 
 FACT_PREFIX = "fact__"
 ITEM_PREFIX = "item__"
 EVIDENCE_PREFIX = "evidence_"
+EXPLAIN_PREFIX = "explain__"
 
 
 class RuleChoiceForm(forms.Form):
@@ -65,6 +69,7 @@ class ApplicationForm(forms.Form):
         routing: RuleRouting | None,
         with_files: bool = True,
         sources: dict[str, str] | None = None,
+        editing: bool = False,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -74,14 +79,38 @@ class ApplicationForm(forms.Form):
             if sources and spec.name in sources:
                 field.help_text = sources[spec.name]
             self.fields[FACT_PREFIX + spec.name] = field
+            if spec.name in VERIFIABLE_FACTS:
+                self.fields[EXPLAIN_PREFIX + spec.name] = forms.CharField(
+                    label=_("Why you declare another figure"),
+                    required=False,
+                    max_length=1000,
+                    widget=forms.Textarea(attrs={"rows": 2}),
+                    help_text=_(
+                        "Needed only if you declare a figure other than the one the registry or the approved "
+                        "statistics hold; the reviewer sees both."
+                    ),
+                )
         for spec in rule.item_fields:
             self.fields[ITEM_PREFIX + spec.name] = _field_for(spec, required=True)
-        if rule.per_item and not rule.item_key_field:
-            self.fields["item_key"] = forms.CharField(
-                label=_("Trainee (ID number or name)"),
-                max_length=64,
-                help_text=_("One application per trainee."),
+        if rule.list_name in PERSON_LISTS:
+            # A natural person: structured (name, document, number), the number validated and never published.
+            self.fields["trainee_name"] = forms.CharField(label=_("Trainee's name"), max_length=100)
+            self.fields["trainee_id_type"] = forms.ChoiceField(
+                label=_("Identity document"), choices=IdType.choices, initial=IdType.RESIDENT_ID
             )
+            self.fields["trainee_id_number"] = forms.CharField(
+                label=_("Identity number"),
+                max_length=30,
+                required=not editing,
+                help_text=_(
+                    "One application per trainee. The number is checked, stored protected and shown masked; "
+                    "it is never published."
+                )
+                if not editing
+                else _("Leave empty to keep the recorded number."),
+            )
+        elif rule.per_item and not rule.item_key_field:
+            self.fields["item_key"] = forms.CharField(label=_("Item"), max_length=64)
         if rule.rule_id in HIRE_RULES:
             self.fields["hire_employer"] = forms.CharField(label=_("Hiring enterprise"), max_length=200)
             self.fields["hire_recorded_on"] = forms.DateField(
@@ -111,6 +140,23 @@ class ApplicationForm(forms.Form):
     def item(self) -> dict[str, Any]:
         return {k[len(ITEM_PREFIX) :]: v for k, v in self.cleaned_data.items() if k.startswith(ITEM_PREFIX)}
 
+    def explanations(self) -> dict[str, str]:
+        return {
+            k[len(EXPLAIN_PREFIX) :]: v
+            for k, v in self.cleaned_data.items()
+            if k.startswith(EXPLAIN_PREFIX) and v and v.strip()
+        }
+
+    def person(self) -> Person | None:
+        """The trainee as entered (None for a rule that is not per person)."""
+        if "trainee_name" not in self.cleaned_data:
+            return None
+        return Person(
+            name=self.cleaned_data["trainee_name"],
+            id_type=self.cleaned_data["trainee_id_type"],
+            id_number=self.cleaned_data.get("trainee_id_number") or "",
+        )
+
     def uploads(self) -> list[Upload]:
         out: list[Upload] = []
         for name, value in self.cleaned_data.items():
@@ -119,8 +165,11 @@ class ApplicationForm(forms.Form):
         return out
 
     @staticmethod
-    def initial_from(facts: dict[str, Any], item: dict[str, Any]) -> dict[str, Any]:
+    def initial_from(
+        facts: dict[str, Any], item: dict[str, Any], explanations: dict[str, str] | None = None
+    ) -> dict[str, Any]:
         initial = {FACT_PREFIX + k: v for k, v in facts.items()}
+        initial.update({EXPLAIN_PREFIX + k: v for k, v in (explanations or {}).items()})
         initial.update({ITEM_PREFIX + k: v for k, v in item.items()})
         return initial
 
@@ -139,6 +188,10 @@ class ReasonForm(forms.Form):
     )
 
 
+class RevealForm(forms.Form):
+    reason = forms.CharField(label=_("Why you need the whole number"), max_length=500)
+
+
 class RecommendForm(forms.Form):
     amount = forms.DecimalField(
         label=_("Recommended amount (CNY)"), max_digits=20, decimal_places=2, min_value=Decimal("0.01")
@@ -152,7 +205,7 @@ class PaymentForm(forms.Form):
     amount = forms.DecimalField(
         label=_("Amount paid (CNY)"), max_digits=20, decimal_places=2, min_value=Decimal("0.01")
     )
-    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=100)
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=TOKEN_MAX_LENGTH)
 
 
 class ObjectionForm(forms.Form):
@@ -196,6 +249,14 @@ class RoutingForm(forms.Form):
     )
     notice_days = forms.IntegerField(label=_("Public notice (days)"), min_value=1, max_value=365)
     is_open = forms.BooleanField(label=_("Open for applications"), required=False)
+    verification_tolerance_percent = forms.DecimalField(
+        label=_("Tolerance for verified facts (%)"),
+        min_value=Decimal("0"),
+        max_value=Decimal("100"),
+        decimal_places=2,
+        required=False,
+        help_text=_("A declared figure further than this from the platform's verified figure is flagged."),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -24,6 +24,9 @@ class ApplicationStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
+# The item key of a per-trainee application: the trainee's record, never a personal identifier.
+TRAINEE_KEY_PREFIX = "trainee-"
+
 # An application in one of these states no longer blocks a new one for the same rule, applicant and year.
 CLOSED_STATUSES = (ApplicationStatus.REJECTED, ApplicationStatus.WITHDRAWN)
 # Approved by the programme office (the states that follow approval).
@@ -95,11 +98,26 @@ class Application(TimeStampedModel):
     calculated_minimum_cny = money_field(_("calculated minimum (CNY)"), null=True, blank=True)
     recommended_amount_cny = money_field(_("recommended amount (CNY)"), null=True, blank=True)
     recommendation_reason = models.TextField(_("recommendation reason"), blank=True)
+    # The facts checked against the registry and approved statistics when recommended (source, date, flag).
+    verification = models.JSONField(_("verified facts"), default=list, blank=True)
     approved_amount_cny = money_field(_("approved amount (CNY)"), null=True, blank=True)
     notice_starts_on = models.DateField(_("notice starts on"), null=True, blank=True)
     notice_ends_on = models.DateField(_("notice ends on"), null=True, blank=True)
+    # A notice ended before its last day (the demo tool): the dates above stay as published, and the record
+    # says when and why it was ended.
+    notice_ended_early_on = models.DateField(_("notice ended early on"), null=True, blank=True)
+    notice_ended_early_reason = models.CharField(_("why the notice ended early"), max_length=300, blank=True)
     commitment_signed_at = models.DateTimeField(_("commitment signed at"), null=True, blank=True)
     commitment_text = models.TextField(_("signed commitment"), blank=True)
+    trainee = models.ForeignKey(
+        "talent.Trainee",
+        verbose_name=_("trainee"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="applications",
+        help_text=_("The person a per-trainee rule (HZ-17b, 17b-hire, 17c, 17d) is applied for."),
+    )
     hire_employer = models.CharField(_("hiring enterprise"), max_length=200, blank=True)
     hire_recorded_on = models.DateField(_("hired on"), null=True, blank=True)
     hire_confirmed_at = models.DateTimeField(_("hire confirmed at"), null=True, blank=True)
@@ -163,6 +181,33 @@ class Application(TimeStampedModel):
     def __str__(self) -> str:
         item = f" {self.item_key}" if self.item_key else ""
         return f"{self.rule_id} {self.year}{item} #{self.pk}"
+
+    def _is_person_rule(self) -> bool:
+        from waibao.applications.policy import person_rule_ids
+
+        return self.trainee_id is not None or self.rule_id in person_rule_ids()
+
+    @property
+    def item_label(self) -> str:
+        """The item as staff and the applicant see it: the standard, or the trainee's name and masked number
+        (a trainee typed as free text before trainees were structured is masked too)."""
+        if self.trainee_id is not None:
+            return str(self.trainee)
+        if self.item_key and self._is_person_rule() and not self.item_key.startswith(TRAINEE_KEY_PREFIX):
+            from waibao.common.personal_id import mask
+
+            return mask(self.item_key)
+        return self.item_key
+
+    @property
+    def public_item(self) -> str:
+        """The item as the public sees it: never a person (a per-person rule is published as a count)."""
+        return "" if self._is_person_rule() else self.item_key
+
+    @property
+    def persons(self) -> int | None:
+        """How many persons a per-person award is for (published instead of who they are)."""
+        return 1 if self._is_person_rule() else None
 
     @property
     def applicant(self) -> object:
@@ -266,6 +311,13 @@ class RuleRouting(models.Model):
         help_text=_("Days each step may take before it is marked overdue, by status."),
     )
     notice_days = models.PositiveSmallIntegerField(_("public notice (days)"), default=7)
+    verification_tolerance_percent = models.DecimalField(
+        _("tolerance for verified facts (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=5,
+        help_text=_("A declared figure further than this from the platform's verified figure is flagged."),
+    )
     applicant_kinds = models.JSONField(
         _("who may apply"),
         default=list,

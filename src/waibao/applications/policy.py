@@ -95,6 +95,16 @@ def rule_form(rule_id: str, *, pkg: Package | None = None) -> RuleForm:
     )
 
 
+# Per-item lists whose items are natural persons (structured, never free text; common/personal_id.py).
+PERSON_LISTS = frozenset({"trainees"})
+
+
+def person_rule_ids(*, pkg: Package | None = None) -> frozenset[str]:
+    """Rules applied for per person (HZ-17b…d): what is published of them is a count, never the person."""
+    pkg = pkg or package()
+    return frozenset(r.id for r in pkg.rules if (r.for_each or "") in PERSON_LISTS)
+
+
 def cash_rule_ids(*, pkg: Package | None = None) -> list[str]:
     """Rules paid in money from a fund (a tax deduction is not applied for here)."""
     pkg = pkg or package()

@@ -214,7 +214,7 @@ def applications_for(
 ) -> QuerySet[Application]:
     qs = (
         visible_applications(user)
-        .select_related("enterprise", "training_institution", "department")
+        .select_related("enterprise", "training_institution", "department", "trainee")
         .defer(*LIST_DEFERRED)
     )
     if status:
@@ -233,7 +233,9 @@ def notice_list(*, on: datetime.date | None = None) -> QuerySet[Application]:
     """Applications in their public notice period (held ones too: the objection is under review)."""
     on = on or timezone.localdate()
     return (
-        Application.objects.filter(status__in=(S.IN_NOTICE, S.ON_HOLD), notice_starts_on__lte=on)
+        Application.objects.filter(
+            status__in=(S.IN_NOTICE, S.ON_HOLD), notice_starts_on__lte=on, notice_ended_early_on__isnull=True
+        )
         .filter(Q(notice_ends_on__gte=on) | Q(status=S.ON_HOLD))
         .select_related("enterprise", "training_institution")
         .defer(*LIST_DEFERRED)
@@ -279,7 +281,12 @@ def declared_facts(application: Application) -> list[tuple[str, Any]]:
         spec = fields.get(name)
         out.append((localized(spec.title.zh, spec.title.en) if spec else name, _yes_no(value)))
     if rule and rule.per_item and not rule.item_key_field and application.item_key:
-        out.append((str(gettext_lazy("Trainee (ID number or name)")), application.item_key))
+        label = gettext_lazy("Trainee") if application.trainee_id is not None else gettext_lazy("Item")
+        out.append((str(label), application.item_label))
+    for name, text in (application.facts or {}).get("explanations", {}).items():
+        spec = pkg.facts.get(name)
+        title = localized(spec.title.zh, spec.title.en) if spec else name
+        out.append((str(gettext_lazy("Why another figure: %(fact)s") % {"fact": title}), text))
     return out
 
 

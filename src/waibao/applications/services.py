@@ -20,6 +20,7 @@ from waibao.applications import notify
 from waibao.applications.access import is_applicant, reviews
 from waibao.applications.models import (
     CLOSED_STATUSES,
+    TRAINEE_KEY_PREFIX,
     Application,
     ApplicationStatus,
     Evidence,
@@ -29,14 +30,18 @@ from waibao.applications.models import (
     ObjectionStatus,
     RuleRouting,
 )
-from waibao.applications.policy import Verdict, cash_rule_ids, judge, rule_form
-from waibao.applications.workflow import APPLICATION_WORKFLOW
+from waibao.applications.policy import PERSON_LISTS, Verdict, cash_rule_ids, judge, rule_form
+from waibao.applications.verification import unexplained, verified_facts
+from waibao.applications.workflow import APPLICATION_WORKFLOW, LEDGER_TRANSITIONS, SPECIAL_TRANSITIONS
 from waibao.audit.services import audit_record
 from waibao.common import public_cache
 from waibao.common.errors import DomainError, PermissionDeniedError
 from waibao.common.money import MoneyError, to_money
 from waibao.governance.models import Department
+from waibao.ledger import services as ledger_services
 from waibao.registry.models import Enterprise, EnterpriseStatus
+from waibao.talent.models import Trainee
+from waibao.talent.services import trainee_ensure
 
 S = ApplicationStatus
 
@@ -145,15 +150,52 @@ def _clean_year(year: Any) -> int:
     return value
 
 
-def _item_key(rule_id: str, item: dict[str, Any], item_key: str) -> str:
+@dataclass(frozen=True)
+class Person:
+    """A natural person an application is for (the trainee of HZ-17b…d), as the form gives it."""
+
+    name: str
+    id_type: str
+    id_number: str
+
+
+def is_person_rule(rule_id: str) -> bool:
+    """Rules applied for per trainee: the item is a natural person, recorded as structured data."""
+    return rule_form(rule_id).list_name in PERSON_LISTS
+
+
+def _trainee_for(
+    *, acting_user: User, application: Application, person: Person | None, item: dict[str, Any]
+) -> Trainee | None:
+    if not is_person_rule(application.rule_id):
+        return None
+    if person is None or not person.id_number.strip():
+        if application.trainee_id is not None:
+            return application.trainee
+        raise DomainError(
+            _("Name the trainee this application is for: name, identity document and number."),
+            code="item_required",
+            field="trainee_id_number",
+        )
+    return trainee_ensure(
+        acting_user=acting_user,
+        name=person.name,
+        id_type=person.id_type,
+        id_number=person.id_number,
+        category=str(item.get("category") or ""),
+        institution=application.training_institution,
+    )
+
+
+def _item_key(rule_id: str, item: dict[str, Any], item_key: str, trainee: Trainee | None = None) -> str:
     form = rule_form(rule_id)
     if not form.per_item:
         return ""
+    if trainee is not None:
+        return f"{TRAINEE_KEY_PREFIX}{trainee.pk}"
     key = str(item.get(form.item_key_field) or "").strip() if form.item_key_field else item_key.strip()
     if not key:
-        raise DomainError(
-            _("Name the trainee (ID number or name) this application is for."), code="item_required", field="item_key"
-        )
+        raise DomainError(_("Name the item this application is for."), code="item_required", field="item_key")
     return key[:64]
 
 
@@ -251,7 +293,7 @@ def _check_duplicate(application: Application) -> None:
             % {
                 "rule": application.rule_id,
                 "year": application.year,
-                "item": f" ({application.item_key})" if application.item_key else "",
+                "item": f" ({application.item_label})" if application.item_key else "",
             },
             code="duplicate",
             field="rule",
@@ -269,7 +311,7 @@ def _save_unique(application: Application, **kwargs: Any) -> None:
             % {
                 "rule": application.rule_id,
                 "year": application.year,
-                "item": f" ({application.item_key})" if application.item_key else "",
+                "item": f" ({application.item_label})" if application.item_key else "",
             },
             code="duplicate",
             field="rule",
@@ -339,6 +381,19 @@ def _clean_facts(rule_id: str, facts: dict[str, Any], item: dict[str, Any]) -> t
     )
 
 
+def _stored_facts(
+    rule_id: str, facts: dict[str, Any], item: dict[str, Any], explanations: dict[str, str] | None
+) -> dict[str, Any]:
+    """What the application stores: the declared facts and item, and the explanations of figures declared
+    differently from the platform's verified ones (only for facts the rule asks for)."""
+    clean_facts, clean_item = _clean_facts(rule_id, facts, item)
+    stored: dict[str, Any] = {"facts": clean_facts, "item": clean_item}
+    kept = {k: str(v).strip()[:1000] for k, v in (explanations or {}).items() if k in clean_facts and str(v).strip()}
+    if kept:
+        stored["explanations"] = kept
+    return stored
+
+
 def application_create(
     *,
     acting_user: User,
@@ -352,6 +407,8 @@ def application_create(
     hire_employer: str = "",
     hire_recorded_on: datetime.date | None = None,
     submit: bool = False,
+    person: Person | None = None,
+    explanations: dict[str, str] | None = None,
 ) -> Application:
     """Create a draft (and submit it at once with submit=True). Nothing is written if any part is refused."""
     applicant = _applicant_of(acting_user)
@@ -361,21 +418,25 @@ def application_create(
         with transaction.atomic():
             routing = _check_rule_open(rule_id, acting_user)
             year_value = _clean_year(year)
-            clean_facts, clean_item = _clean_facts(rule_id, facts, item or {})
+            stored_facts = _stored_facts(rule_id, facts, item or {}, explanations)
+            clean_item = stored_facts["item"]
             application = Application(
                 **applicant,
                 created_by=acting_user,
                 rule_id=rule_id,
                 year=year_value,
-                item_key=_item_key(rule_id, clean_item, item_key),
                 status=S.DRAFT,
                 status_changed_at=timezone.now(),
                 department=routing.department,
                 fund_code=rule_form(rule_id).fund,
-                facts={"facts": clean_facts, "item": clean_item},
+                facts=stored_facts,
                 hire_employer=hire_employer.strip()[:200],
                 hire_recorded_on=hire_recorded_on,
             )
+            application.trainee = _trainee_for(
+                acting_user=acting_user, application=application, person=person, item=clean_item
+            )
+            application.item_key = _item_key(rule_id, clean_item, item_key, application.trainee)
             if commitment_signed:
                 application.commitment_signed_at = timezone.now()
                 application.commitment_text = str(COMMITMENT_TEXT)
@@ -409,6 +470,8 @@ def application_update(
     commitment_signed: bool = False,
     hire_employer: str | None = None,
     hire_recorded_on: datetime.date | None = None,
+    person: Person | None = None,
+    explanations: dict[str, str] | None = None,
 ) -> Application:
     """The applicant corrects the declared facts of a draft or a returned application."""
     with transaction.atomic():
@@ -418,9 +481,14 @@ def application_update(
         if application.status not in (S.DRAFT, S.RETURNED):
             raise DomainError(_("Only a draft or a returned application can be changed."), code="not_editable")
         before = dict(application.facts)
-        clean_facts, clean_item = _clean_facts(application.rule_id, facts, item or {})
-        application.facts = {"facts": clean_facts, "item": clean_item}
-        application.item_key = _item_key(application.rule_id, clean_item, item_key or application.item_key)
+        application.facts = _stored_facts(application.rule_id, facts, item or {}, explanations)
+        clean_item = application.facts["item"]
+        application.trainee = _trainee_for(
+            acting_user=acting_user, application=application, person=person, item=clean_item
+        )
+        application.item_key = _item_key(
+            application.rule_id, clean_item, item_key or application.item_key, application.trainee
+        )
         if hire_employer is not None:
             application.hire_employer = hire_employer.strip()[:200]
             application.hire_recorded_on = hire_recorded_on
@@ -499,7 +567,7 @@ def _check_follow_up(application: Application) -> None:
             % {
                 "rule": application.rule_id,
                 "first": first_rule,
-                "item": application.item_key or "—",
+                "item": application.item_label or "—",
                 "years": years,
                 "year": application.year,
             },
@@ -531,6 +599,21 @@ def _check_evidence(application: Application, routing: RuleRouting) -> None:
         )
 
 
+def _check_explained(application: Application) -> None:
+    """A figure declared differently from one the platform holds needs the applicant's explanation."""
+    missing = unexplained(application)
+    if missing:
+        raise DomainError(
+            _(
+                "You declared %(facts)s differently from the figure the platform holds: explain why, or declare "
+                "the verified figure."
+            )
+            % {"facts": ", ".join(str(f.label) for f in missing)},
+            code="explanation_required",
+            field=f"explain__{missing[0].name}",
+        )
+
+
 def _store_verdict(application: Application, verdict: Verdict) -> None:
     application.package_name = verdict.package_name
     application.package_version = verdict.package_version
@@ -554,6 +637,7 @@ def _submit(*, acting_user: User, application: Application, action: str) -> Appl
     _check_evidence(application, routing)
     _check_hire(application)
     _check_follow_up(application)
+    _check_explained(application)
     verdict = judge(
         application.rule_id,
         year=application.year,
@@ -678,9 +762,22 @@ def application_recommend(
         minimum=application.calculated_minimum_cny,
         reason=reason,
     )
+    checked = verified_facts(application)
+    flagged = [f for f in checked if f.flagged]
+    if flagged and not reason.strip():
+        raise DomainError(
+            _(
+                "Declared facts differ from the platform's verified figures (%(facts)s): give your reason for "
+                "recommending."
+            )
+            % {"facts": ", ".join(str(f.label) for f in flagged)},
+            code="flagged_reason_required",
+            field="reason",
+        )
     before = application.status
     application.recommended_amount_cny = value
     application.recommendation_reason = reason.strip()
+    application.verification = [f.as_record() for f in checked]
     _set_status(application, S.RECOMMENDED, reason)
     application.save()
     _record(
@@ -690,6 +787,7 @@ def application_recommend(
         before=before,
         reason=reason,
         extra_changes={"recommended_amount_cny": [None, value]},
+        data={"verified_facts": application.verification, "flagged": [f.name for f in flagged]},
     )
     _notify_step(application, S.RECOMMENDED)
     return application
@@ -721,7 +819,8 @@ def application_confirm_hire(*, acting_user: User, application: Application) -> 
 
 def _final_approve(*, acting_user: User, application: Application) -> None:
     """After the notice period with no open objection: commit the approved amount on the ledger."""
-    if application.notice_ends_on is None or today() <= application.notice_ends_on:
+    ended_early = application.notice_ended_early_on is not None
+    if not ended_early and (application.notice_ends_on is None or today() <= application.notice_ends_on):
         raise DomainError(
             _("The public notice runs until %(date)s; final approval is possible after it ends.")
             % {"date": application.notice_ends_on},
@@ -729,16 +828,13 @@ def _final_approve(*, acting_user: User, application: Application) -> None:
         )
     if application.objections.filter(status=ObjectionStatus.OPEN).exists():
         raise DomainError(_("An objection is still open."), code="objection_open")
-    try:
-        from waibao.ledger import services as ledger_services
-    except ImportError:
-        raise DomainError(_("The fund ledger is not available."), code="ledger_missing") from None
     assert application.approved_amount_cny is not None
     ledger_services.commitment_create(
         acting_user=acting_user,
         application=application,
         amount=application.approved_amount_cny,
-        idempotency_key=f"application-{application.pk}-commit",
+        # No request key: the application is locked and the ledger refuses a second live commitment, so a
+        # repeated final approval is refused by the workflow (no key anyone could guess and take first).
     )
 
 
@@ -749,7 +845,13 @@ def application_transition(
     """Apply one step of the workflow that needs no more input than a reason (start review, return, approve …)."""
     if action in ("submit", "resubmit"):
         return _submit(acting_user=acting_user, application=application, action=action)
-    if action in ("recommend", "object", "pay", "dismiss_objections", "uphold_return", "uphold_reject"):
+    if action in LEDGER_TRANSITIONS:
+        # These states follow the money: only the service that moves it on the ledger may reach them.
+        raise DomainError(
+            _("This step follows the fund ledger: pay, release or reverse the money, and the status follows."),
+            code="follows_ledger",
+        )
+    if action in SPECIAL_TRANSITIONS:
         raise DomainError(_("This action has its own form."), code="use_form")
     application = _lock(application)
     transition = APPLICATION_WORKFLOW.check(name=action, state=application.status, role=acting_user.role, reason=reason)
@@ -805,7 +907,9 @@ def objection_lodge(*, application: Application, name: str, contact: str, text: 
         raise DomainError(_("Give your name, a way to contact you and the objection."), code="required", field="text")
     if application.status not in (S.IN_NOTICE, S.ON_HOLD):
         raise DomainError(_("This application is not in its public notice period."), code="not_in_notice")
-    if application.notice_ends_on is not None and today() > application.notice_ends_on:
+    if application.notice_ended_early_on is not None or (
+        application.notice_ends_on is not None and today() > application.notice_ends_on
+    ):
         raise DomainError(_("The public notice period has ended."), code="notice_ended")
     if client:
         since = timezone.now() - datetime.timedelta(hours=1)
@@ -836,6 +940,38 @@ def objection_lodge(*, application: Application, name: str, contact: str, text: 
     if before != application.status:
         _notify_step(application, S.ON_HOLD)
     return objection
+
+
+@transaction.atomic
+def notice_end_early(*, acting_user: User, application: Application, reason: str) -> Application:
+    """End a public notice before its last day, saying so in the record (used by the demo tool only).
+
+    The published dates are not touched: the application records the day the notice was ended and why, the
+    application page shows it, and the audit trail holds the step; final approval is then possible."""
+    application = _lock(application)
+    if acting_user.role != Role.PROGRAMME_OFFICE:
+        raise PermissionDeniedError()
+    if not reason.strip():
+        raise DomainError(_("Please give a reason."), code="reason_required", field="reason")
+    if application.status != S.IN_NOTICE:
+        raise DomainError(_("This application is not in its public notice period."), code="not_in_notice")
+    if application.notice_ended_early_on is not None:
+        raise DomainError(_("The public notice period has ended."), code="notice_ended")
+    if application.objections.filter(status=ObjectionStatus.OPEN).exists():
+        raise DomainError(_("An objection is still open."), code="objection_open")
+    application.notice_ended_early_on = today()
+    application.notice_ended_early_reason = reason.strip()[:300]
+    application.save(update_fields=["notice_ended_early_on", "notice_ended_early_reason", "updated_at"])
+    public_cache.changed(public_cache.APPLICATIONS)  # it leaves the public notice
+    audit_record(
+        actor=acting_user,
+        action="application.notice_ended_early",
+        obj=application,
+        summary=application.notice_ended_early_reason,
+        changes={"notice_ended_early_on": [None, application.notice_ended_early_on]},
+        data={"notice_starts_on": application.notice_starts_on, "notice_ends_on": application.notice_ends_on},
+    )
+    return application
 
 
 RESOLUTIONS = {
@@ -933,10 +1069,6 @@ def application_record_payment(
         raise DomainError(_("The amount must be more than zero."), code="amount_not_positive", field="amount")
     if not idempotency_key.strip():
         raise DomainError(_("The payment form expired; please reload the page."), code="idempotency_key")
-    try:
-        from waibao.ledger import services as ledger_services
-    except ImportError:
-        raise DomainError(_("The fund ledger is not available."), code="ledger_missing") from None
     commitment = open_commitment(application)
     if commitment is None:
         raise DomainError(_("There is no open commitment to pay."), code="no_commitment")
@@ -974,14 +1106,6 @@ def _follow_ledger(*, acting_user: User, application: Application, action: str, 
     return application
 
 
-def _ledger_services() -> Any:
-    try:
-        from waibao.ledger import services as ledger_services
-    except ImportError:
-        raise DomainError(_("The fund ledger is not available."), code="ledger_missing") from None
-    return ledger_services
-
-
 @transaction.atomic
 def application_release(
     *,
@@ -999,8 +1123,12 @@ def application_release(
     commitment = open_commitment(application)
     if commitment is None:
         raise DomainError(_("There is no open commitment to release."), code="no_commitment")
-    _ledger_services().commitment_release(
-        acting_user=acting_user, commitment=commitment, amount=amount, reason=reason, idempotency_key=idempotency_key
+    ledger_services.commitment_release(
+        acting_user=acting_user,
+        commitment=commitment,
+        amount=None if amount in (None, "") else ledger_services.clean_amount(amount),
+        reason=reason,
+        idempotency_key=idempotency_key,
     )
     commitment.refresh_from_db()
     if open_commitment(application) is None:
@@ -1016,7 +1144,7 @@ def application_reverse_entry(*, acting_user: User, application: Application, en
     application = _lock(application)
     if entry.commitment_id is None or entry.commitment.application_id != application.pk:
         raise DomainError(_("This entry does not belong to the application."), code="wrong_entry")
-    reversal = _ledger_services().entry_reverse(acting_user=acting_user, entry=entry, reason=reason)
+    reversal = ledger_services.entry_reverse(acting_user=acting_user, entry=entry, reason=reason)
     if application.status in (S.PAID, S.REJECTED) and open_commitment(application) is not None:
         _follow_ledger(acting_user=acting_user, application=application, action="reopen_payment", reason=reason)
     return reversal
@@ -1035,6 +1163,7 @@ def routing_update(
     notice_days: int,
     time_limits: dict[str, int],
     is_open: bool,
+    verification_tolerance_percent: Decimal | None = None,
 ) -> RuleRouting:
     """The programme office changes which department reviews a rule, its partners, limits and notice period."""
     if acting_user.role != Role.PROGRAMME_OFFICE:
@@ -1051,7 +1180,14 @@ def routing_update(
         "notice_days": routing.notice_days,
         "time_limits": routing.time_limits,
         "is_open": routing.is_open,
+        "verification_tolerance_percent": str(routing.verification_tolerance_percent),
     }
+    if verification_tolerance_percent is not None:
+        if not Decimal(0) <= Decimal(verification_tolerance_percent) <= Decimal(100):
+            raise DomainError(
+                _("The tolerance is a percentage between 0 and 100."), field="verification_tolerance_percent"
+            )
+        routing.verification_tolerance_percent = Decimal(verification_tolerance_percent)
     routing.department = department
     routing.notice_days = notice_days
     routing.time_limits = {k: int(v) for k, v in time_limits.items()}
@@ -1064,6 +1200,7 @@ def routing_update(
         "notice_days": routing.notice_days,
         "time_limits": routing.time_limits,
         "is_open": routing.is_open,
+        "verification_tolerance_percent": str(routing.verification_tolerance_percent),
     }
     audit_record(
         actor=acting_user,

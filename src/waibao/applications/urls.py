@@ -21,6 +21,7 @@ urlpatterns = [
     path("applications/<int:application_id>/confirm-hire/", views.application_confirm_hire_view, name="confirm_hire"),
     path("applications/<int:application_id>/resolve/", views.objection_resolve_view, name="resolve"),
     path("applications/<int:application_id>/pay/", views.application_pay_view, name="pay"),
+    path("applications/<int:application_id>/trainee-id/", views.trainee_id_reveal_view, name="trainee_id"),
     path("applications/<int:application_id>/evidence/", views.evidence_upload, name="evidence_upload"),
     path(
         "applications/<int:application_id>/evidence/<int:evidence_id>/",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from django.contrib import messages
@@ -31,6 +30,7 @@ from waibao.applications.forms import (
     ReasonForm,
     RecommendForm,
     ResolveForm,
+    RevealForm,
     RoutingForm,
     RuleChoiceForm,
 )
@@ -53,14 +53,20 @@ from waibao.applications.services import (
     open_commitment,
     routing_update,
 )
+from waibao.applications.verification import recorded_verification, verified_facts
 from waibao.applications.workflow import APPLICATION_WORKFLOW, SPECIAL_TRANSITIONS, STATUS_EXPLAINED
 from waibao.common import public_cache
 from waibao.common.errors import DomainError, NotFoundError
 from waibao.common.forms import add_domain_error
 from waibao.common.money import to_money
+from waibao.common.request_keys import issue_request_key, redeem_request_key
 from waibao.common.tabular import xlsx_response
+from waibao.talent.services import REVEAL_ROLES, trainee_id_reveal
 
 APPLICANT_ROLES = (Role.ENTERPRISE, Role.TRAINING_INSTITUTION)
+# While the department reviews, staff see the declared facts beside the platform's current figures; afterwards
+# the award record (what was verified at recommendation) stands.
+LIVE_CHECK = (ApplicationStatus.SUBMITTED, ApplicationStatus.IN_REVIEW, ApplicationStatus.RETURNED)
 S = ApplicationStatus
 
 
@@ -126,6 +132,8 @@ def application_new(request: HttpRequest) -> HttpResponse:
                 hire_employer=form.cleaned_data.get("hire_employer", ""),
                 hire_recorded_on=form.cleaned_data.get("hire_recorded_on"),
                 submit="submit" in request.POST,
+                person=form.person(),
+                explanations=form.explanations(),
             )
         except NotEntitledError as exc:
             add_domain_error(form, exc)
@@ -151,16 +159,22 @@ def application_edit(request: HttpRequest, application_id: int) -> HttpResponse:
         raise DomainError(_("Only a draft or a returned application can be changed."), code="not_editable")
     rule = rule_form(application.rule_id)
     routing = RuleRouting.objects.filter(rule_id=application.rule_id).first()
-    initial = ApplicationForm.initial_from(application.facts.get("facts", {}), application.facts.get("item", {}))
+    initial = ApplicationForm.initial_from(
+        application.facts.get("facts", {}), application.facts.get("item", {}), application.facts.get("explanations")
+    )
     initial.update(
         {
             "item_key": application.item_key,
+            "trainee_name": application.trainee.name if application.trainee else "",
+            "trainee_id_type": application.trainee.id_type if application.trainee else "",
             "hire_employer": application.hire_employer,
             "hire_recorded_on": application.hire_recorded_on,
             "commitment": application.commitment_signed_at is not None,
         }
     )
-    form = ApplicationForm(request.POST or None, rule=rule, routing=routing, with_files=False, initial=initial)
+    form = ApplicationForm(
+        request.POST or None, rule=rule, routing=routing, with_files=False, initial=initial, editing=True
+    )
     if request.method == "POST" and form.is_valid():
         try:
             application_update(
@@ -172,6 +186,8 @@ def application_edit(request: HttpRequest, application_id: int) -> HttpResponse:
                 commitment_signed=form.cleaned_data["commitment"],
                 hire_employer=form.cleaned_data.get("hire_employer") if rule.rule_id in HIRE_RULES else None,
                 hire_recorded_on=form.cleaned_data.get("hire_recorded_on"),
+                person=form.person(),
+                explanations=form.explanations(),
             )
         except DomainError as exc:
             add_domain_error(form, exc)
@@ -284,11 +300,19 @@ def _detail_context(request: HttpRequest, application: Application) -> dict[str,
         "can_resolve": role == Role.PROGRAMME_OFFICE and application.status == S.ON_HOLD,
         "resolve_form": ResolveForm(),
         "can_pay": can_pay,
-        "payment_form": PaymentForm(initial={"amount": remaining, "idempotency_key": uuid.uuid4().hex}),
+        "payment_form": PaymentForm(initial={"amount": remaining, "idempotency_key": issue_request_key(user)})
+        if can_pay
+        else None,
         "remaining": remaining,
         "commitments": list(application.commitments.all()) if hasattr(application, "commitments") else [],
         "ledger_entries": selectors.ledger_view(application, staff=staff) if staff or applicant else [],
         "staff": staff,
+        "can_reveal_id": application.trainee_id is not None
+        and role in REVEAL_ROLES
+        and (role != Role.DEPARTMENT_REVIEWER or reviews(user, application)),
+        "reveal_form": RevealForm(),
+        "verified_facts": verified_facts(application) if staff and application.status in LIVE_CHECK else [],
+        "recorded_verification": recorded_verification(application) if staff or applicant else [],
     }
 
 
@@ -390,6 +414,28 @@ def objection_resolve_view(request: HttpRequest, application_id: int) -> HttpRes
     return redirect("applications:detail", application_id=application.pk)
 
 
+@role_required(*REVEAL_ROLES)
+@require_POST
+def trainee_id_reveal_view(request: HttpRequest, application_id: int) -> HttpResponse:
+    """Show the trainee's whole identity number once, to a role that needs it; the reading is audited."""
+    user = current_user(request)
+    application = access_application(user, application_id)
+    if user.role == Role.DEPARTMENT_REVIEWER and not reviews(user, application):
+        raise NotFoundError()
+    if application.trainee is None:
+        raise NotFoundError()
+    form = RevealForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Please give a reason."))
+        return redirect("applications:detail", application_id=application.pk)
+    number = trainee_id_reveal(acting_user=user, trainee=application.trainee, reason=form.cleaned_data["reason"])
+    context = _detail_context(request, application)
+    context["revealed_id"] = number
+    response = render(request, "applications/detail.html", context)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 @role_required(Role.FINANCE_OFFICER)
 @require_POST
 def application_pay_view(request: HttpRequest, application_id: int) -> HttpResponse:
@@ -404,7 +450,7 @@ def application_pay_view(request: HttpRequest, application_id: int) -> HttpRespo
             acting_user=user,
             application=application,
             amount=form.cleaned_data["amount"],
-            idempotency_key=form.cleaned_data["idempotency_key"],
+            idempotency_key=redeem_request_key(user, form.cleaned_data["idempotency_key"]),
         )
     except DomainError as exc:
         messages.error(request, str(exc.message))
@@ -493,7 +539,7 @@ def application_index(request: HttpRequest) -> HttpResponse:
                     a.pk,
                     a.rule_id,
                     a.year,
-                    a.item_key,
+                    a.item_label,
                     a.applicant_name,
                     a.get_status_display(),
                     a.department.name if a.department else "",
@@ -620,6 +666,7 @@ def routing_edit(request: HttpRequest, rule_id: str) -> HttpResponse:
         "partners": list(routing.partners.all()),
         "notice_days": routing.notice_days,
         "is_open": routing.is_open,
+        "verification_tolerance_percent": routing.verification_tolerance_percent,
     }
     initial.update({f"limit_{k}": v for k, v in (routing.time_limits or {}).items()})
     form = RoutingForm(request.POST or None, initial=initial)
@@ -633,6 +680,7 @@ def routing_edit(request: HttpRequest, rule_id: str) -> HttpResponse:
                 notice_days=form.cleaned_data["notice_days"],
                 time_limits=form.time_limits(),
                 is_open=form.cleaned_data["is_open"],
+                verification_tolerance_percent=form.cleaned_data["verification_tolerance_percent"],
             )
         except DomainError as exc:
             add_domain_error(form, exc)

@@ -197,6 +197,10 @@ SPECIAL_TRANSITIONS = frozenset(
     }
 )
 
+# Steps that follow the fund ledger: reachable only through the services that move the money in the same
+# transaction (payment, release, reversal), never through the generic action form.
+LEDGER_TRANSITIONS = frozenset({"pay", "release_all", "release_rest", "reopen_payment"})
+
 # What the applicant is told while the application is in each state.
 STATUS_EXPLAINED: dict[str, Any] = {
     S.DRAFT: _("Not submitted yet. Complete the facts and evidence, sign the commitment, then submit."),

@@ -12,6 +12,7 @@ from typing import Any
 from waibao.accounts.models import Role
 from waibao.common.errors import NotFoundError, PermissionDeniedError
 from waibao.ledger.models import BudgetLine, Commitment, LedgerEntry
+from waibao.ledger.owners import commitment_owner
 
 READ_ROLES = frozenset({Role.PROGRAMME_OFFICE, Role.FINANCE_OFFICER})
 WRITE_ROLES = frozenset({Role.FINANCE_OFFICER})
@@ -68,13 +69,11 @@ def access_entry(user: Any, entry_id: int | str, *, write: bool = False) -> Ledg
 
 
 def access_application_ledger(user: Any, application_id: int | str) -> Any:
-    """The application whose ledger `user` may read (staff of the programme office and finance)."""
-    from waibao.applications.models import Application
-
+    """The application whose ledger `user` may read: staff of the programme office and finance, and within
+    those only the applications the applications area lets them see (its own access check, registered as the
+    commitments' owner; finance does not see drafts)."""
     _check(user, write=False)
-    application = (
-        Application.objects.select_related("enterprise", "training_institution").filter(pk=_pk(application_id)).first()
-    )
-    if application is None:
+    owner = commitment_owner()
+    if owner is None:
         raise NotFoundError()
-    return application
+    return owner.access(user, _pk(application_id))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from decimal import Decimal
 from typing import Any
 
@@ -10,24 +9,31 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from waibao.common.errors import DomainError
+from waibao.common.request_keys import TOKEN_MAX_LENGTH, issue_request_key, redeem_request_key
 from waibao.ledger.models import Fund
 
 AMOUNT_MIN = Decimal("0.01")
 
 
-def new_request_key() -> str:
-    return uuid.uuid4().hex
-
-
 class _KeyedForm(forms.Form):
-    """Carries a request key generated when the form is shown, so submitting it twice records once."""
+    """Carries a request key the server issued to the user when the form was shown (`common.request_keys`), so
+    submitting it twice records once and no one can choose a key that blocks another user's entry.
+    `cleaned_data["idempotency_key"]` is the ledger key the token stands for."""
 
-    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=100)
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=TOKEN_MAX_LENGTH)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.user = user
         if not self.is_bound:
-            self.initial.setdefault("idempotency_key", new_request_key())
+            self.initial.setdefault("idempotency_key", issue_request_key(user))
+
+    def clean_idempotency_key(self) -> str:
+        try:
+            return redeem_request_key(self.user, self.cleaned_data["idempotency_key"])
+        except DomainError as exc:
+            raise forms.ValidationError(str(exc.message), code="request_key") from None
 
 
 class PaymentForm(_KeyedForm):

@@ -31,6 +31,7 @@ from waibao.ledger.access import (
 )
 from waibao.ledger.forms import BudgetForm, PaymentForm, ReleaseForm, ReverseForm, StatementForm
 from waibao.ledger.models import Commitment, EntryKind, Fund, LedgerEntry
+from waibao.ledger.owners import CommitmentOwner, commitment_owner
 from waibao.ledger.selectors import (
     FundOverview,
     application_commitments,
@@ -224,7 +225,7 @@ def _line_context(request: HttpRequest, line: Any, form: BudgetForm | None) -> d
 @role_required(*READERS)
 def line_detail(request: HttpRequest, line_id: int) -> HttpResponse:
     line = access_budget_line(request.user, line_id)
-    form = BudgetForm() if can_write_ledger(request.user) else None
+    form = BudgetForm(user=request.user) if can_write_ledger(request.user) else None
     return render(request, "ledger/line_detail.html", _line_context(request, line, form))
 
 
@@ -244,7 +245,7 @@ def line_export(request: HttpRequest, line_id: int) -> HttpResponse:
 @role_required(Role.FINANCE_OFFICER)
 def line_budget(request: HttpRequest, line_id: int) -> HttpResponse:
     line = access_budget_line(request.user, line_id, write=True)
-    form = BudgetForm(request.POST)
+    form = BudgetForm(request.POST, user=request.user)
     if form.is_valid():
         try:
             budget_allocate(
@@ -275,8 +276,8 @@ def _commitment_context(request: HttpRequest, commitment: Commitment, **forms: A
             for e in entries
             if writer and e.kind in (EntryKind.PAYMENT, EntryKind.RELEASE) and e.pk not in reversed_ids
         },
-        "payment_form": forms.get("payment_form", PaymentForm()) if writer else None,
-        "release_form": forms.get("release_form", ReleaseForm()) if releaser else None,
+        "payment_form": forms.get("payment_form", PaymentForm(user=request.user)) if writer else None,
+        "release_form": forms.get("release_form", ReleaseForm(user=request.user)) if releaser else None,
         "reverse_form": ReverseForm() if writer else None,
     }
 
@@ -287,48 +288,27 @@ def commitment_detail(request: HttpRequest, commitment_id: int) -> HttpResponse:
     return render(request, "ledger/commitment_detail.html", _commitment_context(request, commitment))
 
 
+def _owned(commitment: Commitment | None) -> CommitmentOwner | None:
+    """The owner of the commitment's record (the applications area) when there is one: its services move the
+    money through the ledger and its own status in one transaction."""
+    if commitment is None or getattr(commitment, "application_id", None) is None:
+        return None
+    return commitment_owner()
+
+
 def _pay(request: HttpRequest, commitment: Commitment, amount: Any, key: str) -> None:
-    """Pay through the application's own payment step while it waits for payment (so it becomes `paid`
-    when settled); otherwise (e.g. paying again after a reversal) straight through the ledger."""
-    application = commitment.application
-    record_payment: Callable[..., Any] | None = None
-    if getattr(application, "status", None) == "committed":
-        try:
-            from waibao.applications import services as application_services
-        except ImportError:  # the applications area is optional for the ledger
-            application_services = None  # type: ignore[assignment]
-        record_payment = getattr(application_services, "application_record_payment", None)
-    if record_payment is not None:
-        record_payment(acting_user=request.user, application=application, amount=amount, idempotency_key=key)
+    owner = _owned(commitment)
+    if owner is not None:
+        owner.pay(acting_user=request.user, commitment=commitment, amount=amount, idempotency_key=key)
     else:
         payment_create(acting_user=request.user, commitment=commitment, amount=amount, idempotency_key=key)  # type: ignore[arg-type]
 
 
-def _application_services_for(commitment: Commitment | None) -> Any:
-    """The applications area's services when the commitment belongs to an application (so the application's
-    state follows the ledger in the same transaction); None when the ledger is used on its own."""
-    if commitment is None or getattr(commitment, "application_id", None) is None:
-        return None
-    try:
-        from waibao.applications import services as application_services
-    except ImportError:  # the applications area is optional for the ledger
-        return None
-    return application_services
-
-
 def _release(request: HttpRequest, commitment: Commitment, data: dict[str, Any]) -> None:
-    services = _application_services_for(commitment)
-    if services is not None and commitment.application.status == "committed":
-        services.application_release(
-            acting_user=request.user,
-            application=commitment.application,
-            amount=data["amount"],
-            reason=data["reason"],
-            idempotency_key=data["idempotency_key"],
-        )
-        return
-    commitment_release(
-        acting_user=request.user,  # type: ignore[arg-type]
+    owner = _owned(commitment)
+    release: Callable[..., Any] = owner.release if owner is not None else commitment_release
+    release(
+        acting_user=request.user,
         commitment=commitment,
         amount=data["amount"],
         reason=data["reason"],
@@ -337,11 +317,9 @@ def _release(request: HttpRequest, commitment: Commitment, data: dict[str, Any])
 
 
 def _reverse(request: HttpRequest, entry: Any, reason: str) -> Any:
-    services = _application_services_for(entry.commitment if entry.commitment_id else None)
-    if services is not None:
-        return services.application_reverse_entry(
-            acting_user=request.user, application=entry.commitment.application, entry=entry, reason=reason
-        )
+    owner = _owned(entry.commitment if entry.commitment_id else None)
+    if owner is not None:
+        return owner.reverse(acting_user=request.user, entry=entry, reason=reason)
     return entry_reverse(acting_user=request.user, entry=entry, reason=reason)  # type: ignore[arg-type]
 
 
@@ -349,7 +327,7 @@ def _reverse(request: HttpRequest, entry: Any, reason: str) -> Any:
 @role_required(Role.FINANCE_OFFICER)
 def commitment_pay(request: HttpRequest, commitment_id: int) -> HttpResponse:
     commitment = access_commitment(request.user, commitment_id, write=True)
-    form = PaymentForm(request.POST)
+    form = PaymentForm(request.POST, user=request.user)
     if form.is_valid():
         try:
             _pay(request, commitment, form.cleaned_data["amount"], form.cleaned_data["idempotency_key"])
@@ -371,7 +349,7 @@ def commitment_pay(request: HttpRequest, commitment_id: int) -> HttpResponse:
 @role_required(Role.FINANCE_OFFICER, Role.PROGRAMME_OFFICE)
 def commitment_release_view(request: HttpRequest, commitment_id: int) -> HttpResponse:
     commitment = access_commitment(request.user, commitment_id)
-    form = ReleaseForm(request.POST)
+    form = ReleaseForm(request.POST, user=request.user)
     if form.is_valid():
         try:
             _release(request, commitment, form.cleaned_data)

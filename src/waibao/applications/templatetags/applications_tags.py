@@ -26,3 +26,23 @@ def money(value: Decimal | str | None) -> str:
         return format_money(Decimal(str(value)))
     except (ArithmeticError, ValueError):
         return str(value)
+
+
+@register.simple_tag
+def rule_title(rule_id: str) -> str:
+    """The rule in words (the policy package's title in the current language)."""
+    from waibao.applications.policy import rule_form
+    from waibao.common.errors import DomainError
+
+    try:
+        return rule_form(rule_id).title
+    except DomainError:
+        return ""
+
+
+@register.simple_tag
+def verified_on_notice(application: Any) -> list[str]:
+    """Which figures of an award were verified and against what (for the public notice)."""
+    from waibao.applications.verification import public_verification
+
+    return public_verification(application)

@@ -12,7 +12,8 @@ from waibao.common.errors import DomainError
 class Command(BaseCommand):
     help = (
         "Application tools. demo: create demo applications in various states for the demo accounts. "
-        "end_notice --id N: demo only (DEBUG), end an application's public notice now (audited)."
+        "end_notice --id N: demo only (DEBUG), end an application's public notice now; the record says the demo "
+        "ended it early (the published dates stay)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -29,7 +30,10 @@ class Command(BaseCommand):
                 application = end_notice_for_demo(options["id"])
             except RuntimeError as exc:
                 raise CommandError(str(exc)) from exc
-            self.stdout.write(f"#{application.pk}: notice ended on {application.notice_ends_on}")
+            self.stdout.write(
+                f"#{application.pk}: notice published {application.notice_starts_on} – {application.notice_ends_on}, "
+                f"ended early on {application.notice_ended_early_on} (recorded as a demo step)"
+            )
             return
         try:
             created = ensure_demo_applications()
