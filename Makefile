@@ -40,9 +40,12 @@ setup-data:
 	$(WAIBAO) governance demo
 	$(WAIBAO) demo_accounts
 
+# The background worker (imports, exports) runs beside the web server; Ctrl-C or the server ending stops both.
 serve:
-	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl-C stops; e-mail the platform sends is written to var/mail/)"
-	$(WAIBAO) runserver $(HOST):$(PORT)
+	@echo "Serving on http://$(HOST):$(PORT)/  with a background worker (Ctrl-C stops both; e-mail the platform sends is written to var/mail/)"
+	@$(WAIBAO) db_worker --no-reload --interval 1 & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(WAIBAO) runserver $(HOST):$(PORT)
 
 ## install-test: the test tools, and the Debian packages the tests need (Chromium, PostgreSQL, Redis)
 install-test: install $(VENV)/.test-installed

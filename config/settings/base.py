@@ -22,9 +22,12 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "waibao.common",
     "waibao.accounts",
     "waibao.audit",
+    "waibao.jobs",
     "waibao.workdays",
     "waibao.registry",
     "waibao.governance",
@@ -119,7 +122,24 @@ DEFAULT_FROM_EMAIL = env_str("WAIBAO_FROM_EMAIL", "waibao@localhost")
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-IMPORT_MAX_BYTES = 50 * 1024 * 1024
+
+# --- Imports and background jobs (issue 9 §1) -----------------------------------------------------------
+# Every import and large export runs as a job on django-tasks' database backend; `waibao db_worker` runs
+# them (`make run` starts one beside the web server). The limits below are checked before any parsing
+# (see `waibao.common.tabular`): they fit the job (a year of a city's contracts is under 100,000 rows)
+# and keep a worker's memory bounded whatever the file.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+IMPORT_MAX_BYTES = env_int("WAIBAO_IMPORT_MAX_BYTES", 24 * 1024 * 1024)  # the upload itself
+IMPORT_MAX_ROWS = env_int("WAIBAO_IMPORT_MAX_ROWS", 150_000)
+IMPORT_MAX_ERRORS = 500  # listed per file; checking stops there and the page says how many rows were left
+IMPORT_MAX_COLUMNS = 64
+IMPORT_XLSX_MAX_UNCOMPRESSED = 256 * 1024 * 1024  # the sum of the declared sizes of every part
+IMPORT_XLSX_MAX_RATIO = 100  # declared / compressed size of a part above 1 MB
+IMPORT_XLSX_MAX_PART = 4 * 1024 * 1024  # styles and every other XML part openpyxl loads whole (not the sheets)
+IMPORT_XLSX_MAX_SHARED_STRINGS = 400_000  # entries; openpyxl's read-only mode still loads them all
+IMPORT_XLSX_MAX_SHARED_STRINGS_BYTES = 32 * 1024 * 1024
+JOBS_DIR = DATA_DIR / "jobs"  # uploads waiting for their job, exports and error reports; never served directly
+# --- end of imports and background jobs --------------------------------------------------------------------
 
 # Personal data (common/personal_id.py): the key of the identity-number hash and the keys that encrypt whole
 # numbers come from the environment, never the database. These defaults serve development and tests only;

@@ -71,8 +71,8 @@ GET_MATRIX: list[tuple[str, dict[str, int]]] = [
         {"anonymous": 302, "office": 200, "reviewer": 200, "finance": 200, "enterprise": 403, "training": 403},
     ),
     (
-        "/registry/enterprises/export.xlsx",
-        {"anonymous": 302, "office": 200, "reviewer": 200, "finance": 200, "enterprise": 403, "training": 403},
+        "/registry/enterprises/export.xlsx",  # an export is a job: POST only (tested below)
+        {"anonymous": 302, "office": 405, "reviewer": 405, "finance": 405, "enterprise": 403, "training": 403},
     ),
     (
         "/registry/enterprises/new/",
@@ -198,3 +198,14 @@ def test_enterprise_user_cannot_reach_another_enterprise_by_any_url(
         assert other.name_zh not in response.content.decode(errors="ignore"), url  # no data of theirs leaks
     response = client.post(f"/registry/enterprises/{other.pk}/action/", {"action": "resubmit"})
     assert response.status_code == 404
+    assert client.post(f"/registry/enterprises/export.xlsx?q={other.credit_code}").status_code == 403
+    assert client.post("/applications/all/").status_code == 403  # no export job for an enterprise either
+
+
+def test_export_jobs_by_role(actors: dict[str, User | None], client_for: Callable[[User | None], Client]) -> None:
+    """Starting an export (a job) follows the same roles as reading the list; the job page is its owner's."""
+    for url in ("/registry/enterprises/export.xlsx", "/applications/all/", "/applications/queue/"):
+        got = {role: client_for(actors[role]).post(url).status_code for role in ROLES}
+        assert got == {
+            "anonymous": 302, "office": 302, "reviewer": 302, "finance": 302, "enterprise": 403, "training": 403,
+        }, url  # fmt: skip

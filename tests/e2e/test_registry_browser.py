@@ -38,15 +38,19 @@ def test_office_searches_switches_language_exports_and_verifies(browser_page: An
     assert "Browser Test Software" in page.locator("#enterprise-table").inner_text()
     assert page.locator("h1").inner_text() == "Enterprises"
 
-    # Download the export of the filtered list.
+    # Export the filtered list: a job, whose page offers the file.
+    page.click("#export-link")
+    page.wait_for_load_state()
     with page.expect_download() as info:
-        page.click("#export-link")
+        page.click("#job-download")
     download = info.value
     assert download.suggested_filename == "enterprises.xlsx"
     with open(download.path(), "rb") as handle:
         sheet = load_workbook(io.BytesIO(handle.read())).worksheets[0]
     rows_xlsx = list(sheet.iter_rows(values_only=True))
     assert len(rows_xlsx) == 2 and rows_xlsx[1][0] == target.credit_code
+    page.go_back()  # from the job's page to the filtered list
+    page.wait_for_load_state()
 
     # Open the enterprise and verify it.
     page.click("#enterprise-table tbody a")

@@ -12,6 +12,7 @@ from openpyxl import Workbook, load_workbook
 from tests.factories import EnterpriseFactory, valid_credit_code
 from waibao.accounts.models import User
 from waibao.common.tabular import TableImportError, neutralise
+from waibao.jobs.models import Job
 from waibao.registry.models import Enterprise
 from waibao.registry.services import enterprise_import
 
@@ -102,7 +103,8 @@ def test_fake_xlsx_is_refused_with_a_message(office: User, client_for) -> None: 
     client: Client = client_for(office)
     upload = io.BytesIO(b"this is not a workbook")
     upload.name = "e.xlsx"
-    response = client.post("/registry/enterprises/import/", {"file": upload})
+    response = client.post("/registry/enterprises/import/", {"file": upload}, follow=True)
+    assert response.redirect_chain[-1][0].startswith("/jobs/")  # the import ran as a job, refused whole
     assert response.status_code == 200
     assert Enterprise.objects.count() == 0
     assert "xlsx" in response.content.decode()
@@ -113,7 +115,9 @@ def test_import_page_lists_errors_per_row(office: User, client_for) -> None:  # 
     upload = csv_file("91110000600037341X,杭州坏码公司,,,,,,,")
     upload.name = "e.csv"
     with translation.override("en"):
-        response = client.post("/registry/enterprises/import/", {"file": upload}, HTTP_ACCEPT_LANGUAGE="en")
+        response = client.post(
+            "/registry/enterprises/import/", {"file": upload}, HTTP_ACCEPT_LANGUAGE="en", follow=True
+        )
     body = response.content.decode()
     assert response.status_code == 200 and 'id="import-errors"' in body
     assert '<td class="num">2</td>' in body
@@ -134,9 +138,16 @@ def test_neutralise_formula_cells(value: str) -> None:
 def test_export_neutralises_formulas_and_keeps_filters(office: User, client_for) -> None:  # type: ignore[no-untyped-def]
     EnterpriseFactory(name_zh='=HYPERLINK("http://evil")', status="recognised")
     EnterpriseFactory(name_zh="杭州正常公司", status="registered")
-    response = client_for(office).get("/registry/enterprises/export.xlsx?status=recognised")
+    client = client_for(office)
+    assert client.get("/registry/enterprises/export.xlsx?status=recognised").status_code == 405
+    job_page = client.post("/registry/enterprises/export.xlsx?status=recognised", follow=True)
+    assert "1 enterprise(s) exported" in job_page.content.decode() or "导出" in job_page.content.decode()
+    job = Job.objects.get(kind="registry.enterprises_export")
+    response = client.get(f"/jobs/{job.pk}/download/")
+    assert response["Content-Disposition"].endswith('filename="enterprises.xlsx"')
+    content = b"".join(response.streaming_content)  # type: ignore[attr-defined]
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
+    sheet = load_workbook(io.BytesIO(content)).worksheets[0]
     rows = list(sheet.iter_rows(values_only=True))
     assert len(rows) == 2  # header + the one recognised enterprise
     assert rows[1][1] == '\'=HYPERLINK("http://evil")'

@@ -40,7 +40,11 @@ def zones(dataset: Path) -> list[Zone]:
 
 @pytest.fixture
 def ent(zones: list[Zone]) -> Enterprise:
-    return cast(Enterprise, EnterpriseFactory(zone=zones[0], ownership_type=OwnershipType.objects.get(code="170")))
+    # Verified: only a verified enterprise may import its records (issue 9).
+    return cast(
+        Enterprise,
+        EnterpriseFactory(zone=zones[0], ownership_type=OwnershipType.objects.get(code="170"), status="verified"),
+    )
 
 
 @pytest.fixture

@@ -126,7 +126,7 @@ def test_import_page_refuses_bad_file_and_template_downloads(
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     upload = SimpleUploadedFile("c.csv", b"credit_code,contract_no\nX,1\n", content_type="text/csv")
-    response = client.post(reverse("statistics:import", args=["contracts"]), {"file": upload})
+    response = client.post(reverse("statistics:import", args=["contracts"]), {"file": upload}, follow=True)
     assert response.status_code == 200 and "client_name" in response.content.decode()
     assert Contract.objects.count() == 0
 

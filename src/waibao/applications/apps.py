@@ -9,9 +9,11 @@ class ApplicationsConfig(AppConfig):
     label = "applications"
 
     def ready(self) -> None:
+        from waibao.applications.jobs import register_jobs
         from waibao.applications.workflow import APPLICATION_WORKFLOW
         from waibao.audit.labels import register_action_labels
 
+        register_jobs()
         labels = {f"application.{t.name}": t.label for t in APPLICATION_WORKFLOW.transitions.values()}
         labels.update(
             {

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from waibao.accounts.access import OFFICE, STAFF, current_user, role_required
 from waibao.accounts.models import Role, User
 from waibao.applications import evidence as evidence_files
+from waibao.applications import jobs as application_jobs
 from waibao.applications import selectors
 from waibao.applications import services as application_services
 from waibao.applications.access import access_application, is_applicant, reviews
@@ -60,7 +61,7 @@ from waibao.common.errors import DomainError, NotFoundError
 from waibao.common.forms import add_domain_error
 from waibao.common.money import to_money
 from waibao.common.request_keys import issue_request_key, redeem_request_key
-from waibao.common.tabular import xlsx_response
+from waibao.jobs.services import job_submit
 from waibao.talent.services import REVEAL_ROLES, trainee_id_reveal
 
 APPLICANT_ROLES = (Role.ENTERPRISE, Role.TRAINING_INSTITUTION)
@@ -463,40 +464,12 @@ def application_pay_view(request: HttpRequest, application_id: int) -> HttpRespo
 
 
 @role_required(*STAFF)
+@require_http_methods(["GET", "POST"])
 def work_queue(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
-    if request.GET.get("format") == "xlsx":
-        everything = selectors.queue(user, per_page=None)
-        return xlsx_response(
-            "queue.xlsx",
-            [
-                _("Application"),
-                _("Rule"),
-                _("Year"),
-                _("Applicant"),
-                _("Status"),
-                _("Department"),
-                _("Age (days)"),
-                _("Time limit (days)"),
-                _("Overdue"),
-                _("Amount (CNY)"),
-            ],
-            (
-                [
-                    r.application.pk,
-                    r.application.rule_id,
-                    r.application.year,
-                    r.application.applicant_name,
-                    r.application.get_status_display(),
-                    r.application.department.name if r.application.department else "",
-                    r.age_days,
-                    r.limit_days,
-                    _("yes") if r.overdue else "",
-                    r.application.recommended_amount_cny or r.application.calculated_amount_cny,
-                ]
-                for r in everything.rows
-            ),
-        )
+    if request.method == "POST":  # the export: a job, whose page offers the file
+        job = job_submit(acting_user=user, kind=application_jobs.QUEUE_EXPORT)
+        return redirect("jobs:detail", job_id=job.pk)
     try:
         page = int(request.GET.get("page", "1"))
     except ValueError:
@@ -505,6 +478,7 @@ def work_queue(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(*STAFF)
+@require_http_methods(["GET", "POST"])
 def application_index(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     status = request.GET.get("status", "")
@@ -515,45 +489,10 @@ def application_index(request: HttpRequest) -> HttpResponse:
     except ValueError:
         year = None
     qs = selectors.applications_for(user, status=status, rule_id=rule_id, year=year)
-    if request.GET.get("format") == "xlsx":
-        return xlsx_response(
-            "applications.xlsx",
-            [
-                _("Application"),
-                _("Rule"),
-                _("Year"),
-                _("Item"),
-                _("Applicant"),
-                _("Status"),
-                _("Department"),
-                _("Fund"),
-                _("Basis"),
-                _("Calculated amount (CNY)"),
-                _("Recommended amount (CNY)"),
-                _("Approved amount (CNY)"),
-                _("Policy package version"),
-                _("Submitted at"),
-            ],
-            (
-                [
-                    a.pk,
-                    a.rule_id,
-                    a.year,
-                    a.item_label,
-                    a.applicant_name,
-                    a.get_status_display(),
-                    a.department.name if a.department else "",
-                    a.fund_code,
-                    a.basis,
-                    a.calculated_amount_cny,
-                    a.recommended_amount_cny,
-                    a.approved_amount_cny,
-                    f"{a.package_name} {a.package_version}".strip(),
-                    a.submitted_at,
-                ]
-                for a in qs.iterator()
-            ),
-        )
+    if request.method == "POST":  # the export: a job, whose page offers the file
+        options = {"status": status, "rule": rule_id, "year": year}
+        job = job_submit(acting_user=user, kind=application_jobs.INDEX_EXPORT, options=options)
+        return redirect("jobs:detail", job_id=job.pk)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

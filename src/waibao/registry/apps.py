@@ -8,6 +8,9 @@ class RegistryConfig(AppConfig):
 
     def ready(self) -> None:
         from waibao.audit.labels import register_action_labels
+        from waibao.registry.jobs import register_jobs
+
+        register_jobs()
 
         register_action_labels(
             {

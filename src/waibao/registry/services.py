@@ -17,7 +17,7 @@ from waibao.accounts.models import Role, User
 from waibao.audit.services import audit_record
 from waibao.common import public_cache
 from waibao.common.errors import DomainError, PermissionDeniedError
-from waibao.common.tabular import RowError, TableImportError, read_table
+from waibao.common.tabular import ImportProgress, RowError, RowErrors, read_table
 from waibao.registry.models import (
     Enterprise,
     EnterpriseStatus,
@@ -364,7 +364,9 @@ def _import_row(
     return enterprise, chosen, warnings, errors
 
 
-def enterprise_import(*, acting_user: User, stream: IO[bytes], filename: str) -> ImportResult:
+def enterprise_import(
+    *, acting_user: User, stream: IO[bytes], filename: str, progress: ImportProgress | None = None
+) -> ImportResult:
     """Import enterprises from CSV/XLSX: every row is checked; nothing is written unless all rows are valid."""
     if acting_user.role != Role.PROGRAMME_OFFICE:
         raise PermissionDeniedError()
@@ -372,11 +374,14 @@ def enterprise_import(*, acting_user: User, stream: IO[bytes], filename: str) ->
     ownership = {o.code: o for o in OwnershipType.objects.all()}
     categories = {c.code: c for c in ServiceCategory.objects.all()}
     existing = set(Enterprise.objects.values_list("credit_code", flat=True))
-    errors: list[RowError] = []
+    errors = RowErrors()
     warnings: list[RowError] = []
     pending: list[tuple[Enterprise, list[ServiceCategory]]] = []
     seen: dict[str, int] = {}
-    for number, values in read_table(stream, filename=filename, required_columns=IMPORT_REQUIRED):
+    reader = read_table(stream, filename=filename, required_columns=IMPORT_REQUIRED, errors=errors, progress=progress)
+    for number, values in reader:
+        if errors.full:
+            break
         enterprise, chosen, row_warnings, row_errors = _import_row(
             values, zones=zones, ownership=ownership, categories=categories
         )
@@ -395,9 +400,10 @@ def enterprise_import(*, acting_user: User, stream: IO[bytes], filename: str) ->
                 seen[code] = number
         errors.extend(RowError(number, column, message) for column, message in row_errors)
         warnings.extend(RowError(number, "credit_code", w) for w in row_warnings)
-        pending.append((enterprise, chosen))
+        if not errors:
+            pending.append((enterprise, chosen))
     if errors:
-        raise TableImportError(errors)
+        errors.refuse(reader)
     if not pending:
         raise DomainError(_("The file has no data rows."), code="empty_file")
     with transaction.atomic():

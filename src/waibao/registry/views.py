@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 from django.contrib import messages
@@ -18,7 +17,9 @@ from waibao.accounts.models import Role
 from waibao.audit.selectors import history_for
 from waibao.common.errors import DomainError, NotFoundError
 from waibao.common.forms import add_domain_error
-from waibao.common.tabular import TableImportError, xlsx_bytes, xlsx_response
+from waibao.common.tabular import xlsx_bytes
+from waibao.jobs.services import job_submit
+from waibao.registry import jobs as registry_jobs
 from waibao.registry.access import access_enterprise
 from waibao.registry.forms import EnterpriseForm, ImportForm, TransitionForm, ZoneForm
 from waibao.registry.models import Enterprise, EnterpriseStatus, Zone
@@ -36,7 +37,6 @@ from waibao.registry.selectors import (
 from waibao.registry.services import (
     IMPORT_COLUMNS,
     enterprise_create,
-    enterprise_import,
     enterprise_transition,
     enterprise_update,
     zone_save,
@@ -111,55 +111,13 @@ def enterprise_index(request: HttpRequest) -> HttpResponse:
     return render(request, "registry/enterprise_list.html", context)
 
 
-def _export_headers() -> list[str]:
-    return [
-        _("Unified social credit code"),
-        _("Chinese name"),
-        _("English name"),
-        _("Status"),
-        _("Zone"),
-        _("Ownership type"),
-        _("Service categories"),
-        _("Registered capital (CNY)"),
-        _("Established on"),
-        _("Offshore-focused"),
-        _("Headquarters"),
-        _("Employees"),
-        _("Contact person"),
-        _("Contact phone"),
-        _("Contact email"),
-        _("Address"),
-    ]
-
-
 @role_required(*STAFF)
+@require_http_methods(["POST"])
 def enterprise_export(request: HttpRequest) -> HttpResponse:
-    filters = EnterpriseFilters.from_query(request.GET)
-    qs = with_categories(enterprise_list(filters))
-    yes, no = _("yes"), _("no")
-
-    def rows() -> Any:
-        for e in qs.iterator(chunk_size=2000):
-            yield [
-                e.credit_code,
-                e.name_zh,
-                e.name_en,
-                e.get_status_display(),
-                e.zone.name if e.zone else "",
-                e.ownership_type.name if e.ownership_type else "",
-                "; ".join(c.name for c in e.categories.all()),
-                e.registered_capital_cny,
-                e.established_on,
-                yes if e.offshore_focused else no,
-                yes if e.is_headquarters else no,
-                e.employees,
-                e.contact_name,
-                e.contact_phone,
-                e.contact_email,
-                e.address,
-            ]
-
-    return xlsx_response("enterprises.xlsx", _export_headers(), rows())
+    """Export the filtered list as a job (a city's whole registry is too large to build inside a request)."""
+    query = {key: request.GET.getlist(key) for key in request.GET if key != "page"}
+    job = job_submit(acting_user=current_user(request), kind=registry_jobs.EXPORT, options={"query": query})
+    return redirect("jobs:detail", job_id=job.pk)
 
 
 def _detail_context(request: HttpRequest, enterprise: Enterprise) -> dict[str, Any]:
@@ -264,31 +222,21 @@ def enterprise_action(request: HttpRequest, enterprise_id: int) -> HttpResponse:
 @role_required(*OFFICE)
 @require_http_methods(["GET", "POST"])
 def enterprise_import_view(request: HttpRequest) -> HttpResponse:
+    """Queue the import as a job and show its page; the job checks every row and imports all or nothing."""
     form = ImportForm(request.POST or None, request.FILES or None)
-    errors = []
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            result = enterprise_import(
-                acting_user=current_user(request),
-                stream=io.BytesIO(upload.read()),
-                filename=upload.name,
+            job = job_submit(
+                acting_user=current_user(request), kind=registry_jobs.IMPORT, upload=upload, filename=upload.name
             )
-        except TableImportError as exc:
-            errors = exc.errors
-            messages.error(request, str(exc.message))
         except DomainError as exc:
+            if exc.status_code == 403:
+                raise
             add_domain_error(form, exc)
         else:
-            messages.success(request, _("Imported %(count)d enterprise(s).") % {"count": result.created})
-            if result.warnings:
-                messages.warning(
-                    request,
-                    _("%(count)d row(s) have an organisation-code warning; check them before verifying.")
-                    % {"count": len(result.warnings)},
-                )
-            return redirect("registry:enterprises")
-    return render(request, "registry/import.html", {"form": form, "errors": errors, "columns": IMPORT_COLUMNS})
+            return redirect("jobs:detail", job_id=job.pk)
+    return render(request, "registry/import.html", {"form": form, "columns": IMPORT_COLUMNS})
 
 
 @role_required(*OFFICE)

@@ -18,8 +18,8 @@ from waibao.accounts.models import Role, User
 from waibao.audit.services import audit_record
 from waibao.common import public_cache
 from waibao.common.errors import DomainError, PermissionDeniedError
-from waibao.common.tabular import RowError, TableImportError, read_table
-from waibao.registry.models import Enterprise, ServiceCategory
+from waibao.common.tabular import ImportProgress, RowError, RowErrors, read_table
+from waibao.registry.models import Enterprise, EnterpriseStatus, ServiceCategory
 from waibao.registry.validation import clean_date, clean_int, clean_money
 from waibao.statistics import rollup
 from waibao.statistics.access import can_file, can_review
@@ -38,7 +38,6 @@ from waibao.statistics.rates import RateBook, normalise_currency
 from waibao.statistics.workflow import EDITABLE, RECORD_WORKFLOW
 
 Record = Contract | Execution | StaffingReport
-Progress = Callable[[int], None]
 
 CONTRACT_FIELDS = (
     "contract_no",
@@ -611,7 +610,7 @@ def records_transition(
 # --- exchange rates and parameters -------------------------------------------------------------------
 
 
-def _require_office(acting_user: User | None) -> None:
+def require_office(acting_user: User | None) -> None:
     if acting_user is not None and acting_user.role != Role.PROGRAMME_OFFICE:
         raise PermissionDeniedError()
 
@@ -650,7 +649,7 @@ def _clean_rate_currency(raw: Any) -> str:
 @transaction.atomic
 def exchange_rate_set(*, acting_user: User | None, currency: Any, date: Any, cny_per_unit: Any) -> ExchangeRate:
     """Enter or change the rate of a currency from a date (programme office)."""
-    _require_office(acting_user)
+    require_office(acting_user)
     code = _clean_rate_currency(currency)
     day = _required_date(date, field="date")
     rate = _clean_rate(cny_per_unit)
@@ -673,7 +672,7 @@ def exchange_rate_set(*, acting_user: User | None, currency: Any, date: Any, cny
 
 @transaction.atomic
 def exchange_rate_delete(*, acting_user: User | None, rate: ExchangeRate) -> None:
-    _require_office(acting_user)
+    require_office(acting_user)
     audit_record(actor=acting_user, action="stats.rate.deleted", obj=rate, summary=str(rate))
     rate.delete()
 
@@ -689,18 +688,25 @@ class ImportResult:
 
 def _digest(stream: IO[bytes]) -> str:
     stream.seek(0)
-    digest = hashlib.sha256(stream.read()).hexdigest()
+    digest = hashlib.sha256()
+    while chunk := stream.read(1024 * 1024):
+        digest.update(chunk)
     stream.seek(0)
-    return digest
+    return digest.hexdigest()
 
 
-def exchange_rates_import(*, acting_user: User | None, stream: IO[bytes], filename: str) -> ImportResult:
+def exchange_rates_import(
+    *, acting_user: User | None, stream: IO[bytes], filename: str, progress: ImportProgress | None = None
+) -> ImportResult:
     """Load rates from CSV/XLSX (date, currency, cny_per_unit): all rows or none; existing dates are updated."""
-    _require_office(acting_user)
+    require_office(acting_user)
     digest = _digest(stream)
-    errors: list[RowError] = []
+    errors = RowErrors()
     rows: dict[tuple[str, date], tuple[int, Decimal]] = {}
-    for number, values in read_table(stream, filename=filename, required_columns=RATE_COLUMNS):
+    reader = read_table(stream, filename=filename, required_columns=RATE_COLUMNS, errors=errors, progress=progress)
+    for number, values in reader:
+        if errors.full:
+            break
         cleaned: dict[str, Any] = {}
         for column, fn in (
             ("date", lambda v=values: _required_date(v.get("date"), field="date")),
@@ -724,7 +730,7 @@ def exchange_rates_import(*, acting_user: User | None, stream: IO[bytes], filena
             else:
                 rows[key] = (number, cleaned["cny_per_unit"])
     if errors:
-        raise TableImportError(errors)
+        errors.refuse(reader)
     if not rows:
         raise DomainError(_("The file has no data rows."), code="empty_file")
     with transaction.atomic():
@@ -767,7 +773,7 @@ PARAMETER_FIELDS = (
 @transaction.atomic
 def parameters_update(*, acting_user: User | None, fields: dict[str, Any]) -> StatisticsParameters:
     """Change the statistics parameters (programme office)."""
-    _require_office(acting_user)
+    require_office(acting_user)
     params = parameters()
     params = StatisticsParameters.objects.select_for_update().get(pk=params.pk)
     public_cache.changed(public_cache.STATISTICS)
@@ -816,12 +822,15 @@ CONTRACT_COLUMNS = (
 CONTRACT_OPTIONAL_COLUMNS = ("client_industry", "start_date", "end_date")
 EXECUTION_COLUMNS = ("credit_code", "contract_no", "date", "currency", "amount", "receipt_ref")
 EXECUTION_OPTIONAL_COLUMNS = ("over_reason",)
-PROGRESS_EVERY = 10_000
 BATCH = 2_000
 
 
-def _import_scope(acting_user: User | None, approve: bool) -> int | None:
-    """Who may import: the programme office (any enterprise) or an enterprise user (its own, as drafts)."""
+def import_scope(acting_user: User | None, approve: bool) -> int | None:
+    """Who may import: the programme office (any enterprise) or a verified enterprise's user (its own, as drafts).
+
+    A self-registered enterprise that staff have not verified may not import (issue 9: an import is the
+    heaviest thing a user can ask of the platform).
+    """
     if acting_user is None:
         return None
     if approve and acting_user.role != Role.PROGRAMME_OFFICE:
@@ -829,6 +838,9 @@ def _import_scope(acting_user: User | None, approve: bool) -> int | None:
     if acting_user.role == Role.PROGRAMME_OFFICE:
         return None
     if acting_user.role == Role.ENTERPRISE and acting_user.enterprise_id:
+        enterprise = acting_user.enterprise
+        if enterprise is None or enterprise.status not in {EnterpriseStatus.VERIFIED, EnterpriseStatus.RECOGNISED}:
+            raise PermissionDeniedError(_("Only a verified enterprise may import records."))
         return int(acting_user.enterprise_id)
     raise PermissionDeniedError()
 
@@ -851,7 +863,7 @@ def contracts_import(
     stream: IO[bytes],
     filename: str,
     approve: bool = False,
-    progress: Progress | None = None,
+    progress: ImportProgress | None = None,
     today: date | None = None,
 ) -> ImportResult:
     """Import contracts from CSV/XLSX: all or nothing, every bad row listed with its column.
@@ -859,20 +871,19 @@ def contracts_import(
     Without `approve` the contracts are drafts (the year's cut-off applies). With `approve` (historical
     data already reviewed elsewhere, programme office or command line only) they count at once.
     """
-    own = _import_scope(acting_user, approve)
+    own = import_scope(acting_user, approve)
     digest = _digest(stream)
     enterprises = dict(Enterprise.objects.values_list("credit_code", "id"))
     categories = {c.code: c for c in ServiceCategory.objects.filter(parent__isnull=False)}
     book = RateBook()
     params = parameters()
-    errors: list[RowError] = []
+    errors = RowErrors()
     pending: list[tuple[int, int, dict[str, Any]]] = []
     seen: dict[tuple[int, str], int] = {}
-    count = 0
-    for number, values in read_table(stream, filename=filename, required_columns=CONTRACT_COLUMNS):
-        count += 1
-        if progress and count % PROGRESS_EVERY == 0:
-            progress(count)
+    reader = read_table(stream, filename=filename, required_columns=CONTRACT_COLUMNS, errors=errors, progress=progress)
+    for number, values in reader:
+        if errors.full:
+            break
         enterprise_id = None
         try:
             enterprise_id = _enterprise_for(values.get("credit_code"), enterprises, own)
@@ -899,9 +910,7 @@ def contracts_import(
             continue
         seen[key] = number
         pending.append((number, enterprise_id, cleaned))
-    if progress:
-        progress(count)
-    if pending:
+    if pending and not errors.full:
         numbers_by_enterprise: dict[int, set[str]] = {}
         for _n, enterprise_id, cleaned in pending:
             numbers_by_enterprise.setdefault(enterprise_id, set()).add(cleaned["contract_no"])
@@ -919,8 +928,7 @@ def contracts_import(
                     RowError(number, "contract_no", _("This enterprise already has a contract with this number."))
                 )
     if errors:
-        errors.sort(key=lambda e: e.row)
-        raise TableImportError(errors)
+        errors.refuse(reader)
     if not pending:
         raise DomainError(_("The file has no data rows."), code="empty_file")
     dims = {
@@ -994,7 +1002,7 @@ def executions_import(
     stream: IO[bytes],
     filename: str,
     approve: bool = False,
-    progress: Progress | None = None,
+    progress: ImportProgress | None = None,
     today: date | None = None,
 ) -> ImportResult:
     """Import execution records from CSV/XLSX: all or nothing, like the contract import.
@@ -1003,18 +1011,17 @@ def executions_import(
     the contract must already be approved. A row that takes a contract's executions past its amount needs
     an `over_reason`.
     """
-    own = _import_scope(acting_user, approve)
+    own = import_scope(acting_user, approve)
     digest = _digest(stream)
     enterprises = dict(Enterprise.objects.values_list("credit_code", "id"))
     book = RateBook()
     params = parameters()
-    errors: list[RowError] = []
+    errors = RowErrors()
     parsed: list[tuple[int, int, str, dict[str, Any]]] = []
-    count = 0
-    for number, values in read_table(stream, filename=filename, required_columns=EXECUTION_COLUMNS):
-        count += 1
-        if progress and count % PROGRESS_EVERY == 0:
-            progress(count)
+    reader = read_table(stream, filename=filename, required_columns=EXECUTION_COLUMNS, errors=errors, progress=progress)
+    for number, values in reader:
+        if errors.full:
+            break
         cleaned: dict[str, Any] = {}
         row_ok = True
         for column, fn in (
@@ -1052,8 +1059,8 @@ def executions_import(
             errors.append(RowError(number, "date" if exc.code == "year_frozen" else "currency", str(exc.message)))
             continue
         parsed.append((number, cleaned["credit_code"], cleaned["contract_no"], cleaned))
-    if progress:
-        progress(count)
+    if errors.full:
+        errors.refuse(reader)
     contracts: dict[tuple[int, str], Contract] = {}
     keys = {(e, n) for _r, e, n, _c in parsed}
     ids = sorted({e for e, _n in keys})
@@ -1074,6 +1081,8 @@ def executions_import(
             )
     pending: list[tuple[Contract, dict[str, Any]]] = []
     for number, enterprise_id, contract_no, cleaned in parsed:
+        if errors.full:
+            break
         found = contracts.get((enterprise_id, contract_no))
         if found is None:
             errors.append(RowError(number, "contract_no", _("This enterprise has no contract with this number.")))
@@ -1102,8 +1111,7 @@ def executions_import(
             continue
         pending.append((contract, cleaned))
     if errors:
-        errors.sort(key=lambda e: e.row)
-        raise TableImportError(errors)
+        errors.refuse(reader)
     if not pending:
         raise DomainError(_("The file has no data rows."), code="empty_file")
     ops = connection.ops

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from datetime import date
 from typing import Any
 
@@ -20,10 +19,12 @@ from waibao.audit.selectors import history_for
 from waibao.common import public_cache
 from waibao.common.errors import DomainError, NotFoundError, PermissionDeniedError
 from waibao.common.forms import add_domain_error
-from waibao.common.tabular import TableImportError, xlsx_bytes
+from waibao.common.tabular import xlsx_bytes
+from waibao.jobs.services import job_submit
 from waibao.registry.access import access_enterprise
 from waibao.registry.forms import ImportForm
 from waibao.registry.models import Enterprise, OwnershipType, ServiceCategory, Zone
+from waibao.statistics import jobs as statistics_jobs
 from waibao.statistics import services
 from waibao.statistics.access import (
     access_contract,
@@ -346,8 +347,8 @@ def record_delete(request: HttpRequest, kind: str, record_id: int) -> HttpRespon
 # --- bulk import -------------------------------------------------------------------------------------
 
 IMPORTS = {
-    "contracts": (services.CONTRACT_COLUMNS + services.CONTRACT_OPTIONAL_COLUMNS, services.contracts_import),
-    "executions": (services.EXECUTION_COLUMNS + services.EXECUTION_OPTIONAL_COLUMNS, services.executions_import),
+    "contracts": (services.CONTRACT_COLUMNS + services.CONTRACT_OPTIONAL_COLUMNS, statistics_jobs.CONTRACTS),
+    "executions": (services.EXECUTION_COLUMNS + services.EXECUTION_OPTIONAL_COLUMNS, statistics_jobs.EXECUTIONS),
 }
 
 
@@ -356,29 +357,20 @@ IMPORTS = {
 def import_view(request: HttpRequest, kind: str) -> HttpResponse:
     if kind not in IMPORTS:
         raise NotFoundError()
-    columns, importer = IMPORTS[kind]
+    columns, job_kind = IMPORTS[kind]
+    services.import_scope(_user(request), approve=False)  # an unverified enterprise is refused before it uploads
     form = ImportForm(request.POST or None, request.FILES or None)
-    errors: list[Any] = []
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            result = importer(
-                acting_user=_user(request), stream=io.BytesIO(upload.read()), filename=upload.name, approve=False
-            )
-        except TableImportError as exc:
-            errors = exc.errors
-            messages.error(request, str(exc.message))
+            job = job_submit(acting_user=_user(request), kind=job_kind, upload=upload, filename=upload.name)
         except DomainError as exc:
             if exc.status_code == 403:
                 raise
             add_domain_error(form, exc)
         else:
-            messages.success(
-                request,
-                _("Imported %(count)d record(s) as drafts: review and submit them.") % {"count": result.created},
-            )
-            return redirect("statistics:my_records")
-    return render(request, "statistics/import.html", {"form": form, "errors": errors, "columns": columns, "kind": kind})
+            return redirect("jobs:detail", job_id=job.pk)
+    return render(request, "statistics/import.html", {"form": form, "columns": columns, "kind": kind})
 
 
 def _leaf_codes() -> list[str]:
@@ -708,7 +700,6 @@ def rates(request: HttpRequest) -> HttpResponse:
         if request.POST.get("form") == "upload"
         else ImportForm()
     )
-    errors: list[Any] = []
     if request.method == "POST":
         if not office:
             raise PermissionDeniedError()
@@ -719,15 +710,10 @@ def rates(request: HttpRequest) -> HttpResponse:
                 return redirect("statistics:rates")
             if request.POST.get("form") == "upload" and upload.is_valid():
                 file = upload.cleaned_data["file"]
-                result = services.exchange_rates_import(
-                    acting_user=_user(request), stream=io.BytesIO(file.read()), filename=file.name
+                job = job_submit(
+                    acting_user=_user(request), kind=statistics_jobs.RATES, upload=file, filename=file.name
                 )
-                messages.success(
-                    request,
-                    _("Exchange rates: %(created)d created, %(updated)d updated.")
-                    % {"created": result.created, "updated": result.updated},
-                )
-                return redirect("statistics:rates")
+                return redirect("jobs:detail", job_id=job.pk)
             if request.POST.get("form") == "delete":
                 rate_id = request.POST.get("id", "")
                 rate = ExchangeRate.objects.filter(pk=int(rate_id)).first() if rate_id.isdigit() else None
@@ -736,13 +722,10 @@ def rates(request: HttpRequest) -> HttpResponse:
                 services.exchange_rate_delete(acting_user=_user(request), rate=rate)
                 messages.success(request, _("Deleted."))
                 return redirect("statistics:rates")
-        except TableImportError as exc:
-            errors = exc.errors
-            messages.error(request, str(exc.message))
         except DomainError as exc:
             if exc.status_code in (403, 404):
                 raise
-            add_domain_error(form, exc)
+            add_domain_error(upload if request.POST.get("form") == "upload" else form, exc)
     currency = request.GET.get("currency", "").upper()[:3]
     qs = ExchangeRate.objects.all()
     if currency:
@@ -756,7 +739,6 @@ def rates(request: HttpRequest) -> HttpResponse:
             "currency": currency,
             "form": form,
             "upload": upload,
-            "errors": errors,
             "office": office,
         },
     )

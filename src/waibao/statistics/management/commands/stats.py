@@ -93,6 +93,8 @@ class Command(BaseCommand):
             self.stderr.write(str(exc.message))
             for error in exc.errors:
                 self.stderr.write(f"row {error.row}, column {error.column}: {error.message}")
+            if exc.unchecked_rows:
+                self.stderr.write(f"checking stopped; {exc.unchecked_rows} more row(s) not checked")
             sys.exit(2)
         except DomainError as exc:
             self.stderr.write(str(exc.message))
@@ -106,8 +108,8 @@ class Command(BaseCommand):
             self.stderr.write(f"{path}: no such file")
             sys.exit(2)
 
-        def progress(count: int) -> None:
-            self.stderr.write(f"\r{count:,} rows read", ending="")
+        def progress(*, rows_read: int, rows_valid: int, errors: int) -> None:
+            self.stderr.write(f"\r{rows_read:,} rows read, {rows_valid:,} valid, {errors:,} errors", ending="")
             self.stderr.flush()
 
         with path.open("rb") as stream:
