@@ -31,7 +31,6 @@ from waibao.registry.selectors import (
     enterprise_list,
     filter_options,
     status_counts,
-    with_categories,
     zones_with_counts,
 )
 from waibao.registry.services import (
