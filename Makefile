@@ -47,7 +47,7 @@ serve:
 	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	  $(WAIBAO) runserver $(HOST):$(PORT)
 
-## install-test: the test tools, and the Debian packages the tests need (Chromium, PostgreSQL)
+## install-test: the test tools, and the Debian packages the tests need (Chromium, PostgreSQL, Redis)
 install-test: install $(VENV)/.test-installed
 	scripts/ensure-system-packages.sh
 
@@ -71,7 +71,8 @@ audit: install-test
 # printed when both are done. Fails when either fails; the closing lines are both runs' pytest summaries.
 pytest: install-test
 	scripts/test-postgres.sh start
-	@mkdir -p var; set -a; source var/test-postgres/env; set +a; \
+	scripts/test-redis.sh start
+	@mkdir -p var; set -a; source var/test-postgres/env; source var/test-redis/env; set +a; \
 	DATABASE_URL=$$WAIBAO_TEST_POSTGRES_URL $(BIN)/pytest -m "not e2e" -p no:cacheprovider $(PYTEST_ARGS) \
 	  > var/pytest-postgres.log 2>&1 & pg=$$!; \
 	$(BIN)/pytest -m "not postgres" $(PYTEST_ARGS) 2>&1 | tee var/pytest-sqlite.log; sqlite=$${PIPESTATUS[0]}; \

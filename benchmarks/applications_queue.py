@@ -62,7 +62,7 @@ def measure(args: argparse.Namespace) -> None:
     from waibao.ledger.dataset import load_ledger_dataset
     from waibao.registry.dataset import load_registry_dataset
     from waibao.registry.demo import create_demo_enterprises
-    from waibao.registry.models import Enterprise
+    from waibao.registry.models import Enterprise, EnterpriseStatus
 
     S = ApplicationStatus
     settings.ALLOWED_HOSTS = ["*"]
@@ -187,7 +187,12 @@ def measure(args: argparse.Namespace) -> None:
     )
 
     # Submissions through the service: evaluate, store verdict, evidence, audit, notifications.
-    applicant_enterprises = list(Enterprise.objects.order_by("pk")[: args.submissions])
+    # Only recognised enterprises may apply: the demo city's first enterprises may be in any status.
+    applicant_enterprises = list(
+        Enterprise.objects.filter(status=EnterpriseStatus.RECOGNISED).order_by("pk")[: args.submissions]
+    )
+    if len(applicant_enterprises) < args.submissions:
+        print(f"(only {len(applicant_enterprises)} recognised enterprises: that many submissions)")
     submit_ms: list[float] = []
     for n, enterprise in enumerate(applicant_enterprises):
         user = User.objects.create(username=f"bench-ent-{n}", role=Role.ENTERPRISE, enterprise=enterprise)

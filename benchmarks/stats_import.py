@@ -46,6 +46,9 @@ def main() -> None:
         import django
 
         django.setup()
+        from _django import remove_settings_folders_on_exit
+
+        remove_settings_folders_on_exit()
         import random
 
         from django.conf import settings
@@ -54,7 +57,7 @@ def main() -> None:
 
         from waibao.registry.dataset import load_registry_dataset
         from waibao.registry.models import Enterprise, ServiceCategory, Zone
-        from waibao.statistics.models import Contract, ExchangeRate, IndicatorRollup, SummaryRollup
+        from waibao.statistics.models import Contract, ExchangeRate, IndicatorRollup, OwnershipRollup, SummaryRollup
         from waibao.statistics.rollup import differences
         from waibao.statistics.services import CONTRACT_COLUMNS, contracts_import
 
@@ -105,6 +108,7 @@ def main() -> None:
             Contract.objects.all().delete()
             IndicatorRollup.objects.all().delete()
             SummaryRollup.objects.all().delete()
+            OwnershipRollup.objects.all().delete()
             begin, cpu = time.perf_counter(), time.process_time()
             result = contracts_import(
                 acting_user=None, stream=io.BytesIO(content), filename="contracts.xlsx", approve=True

@@ -1,14 +1,17 @@
-"""Benchmark (a): the zone × month indicators for one year, our rollup path against DuckDB over Parquet.
+"""Benchmark (a): the zone × month indicators for one year, our rollup path against DuckDB with the data in memory.
 
     .venv/bin/python benchmarks/stats_indicators.py [--rows 1000000] [--enterprises 2000] [--repeat 7]
 
-Runs on SQLite only (it builds its data with SQLite's own driver). Builds a throwaway SQLite database with
-`--rows` approved execution records (and one contract per 20 executions) spread over 2005–2009, writes the
-same records (joined to their contract and enterprise) to Parquet, and answers the question both ways:
-contract and executed amounts, USD and CNY, total and offshore, by zone × month for 2007. "Ours" is
+Runs on SQLite only (it builds its data with SQLite's own driver).
+Builds a throwaway SQLite database with `--rows` approved execution records (and one contract per
+20 executions) spread over 2005–2009, writes the same records (joined to their contract and enterprise)
+to Parquet and loads them into DuckDB's memory, and answers the question both ways: contract and executed
+amounts, USD and CNY, total and offshore, by zone × month for 2007. "Ours" is
 `waibao.statistics.selectors.indicators(by="zone,month")`, the same code the dashboard, the API and
-`waibao stats indicators` run (it reads the small zone rollup). For comparison it also times country ×
-month (summary rollup too) and ownership × month, which has to read the detailed (per-enterprise) rollup.
+`waibao stats indicators` run (it reads the summary rollup). It also times country × month (summary rollup)
+and ownership × month (the ownership rollup). The ratio is against DuckDB over the same
+records in memory, both sides warm (the median of `--repeat` runs after one warm-up); DuckDB reading the
+Parquet files each time is printed beside it for information.
 
 Setup note: the records are generated with numpy and inserted in bulk, and the rollup is built once with
 one SQL INSERT … SELECT … GROUP BY (record-by-record approval of 10M rows would take hours and measures
@@ -52,6 +55,9 @@ def setup_django(folder: Path) -> None:
     import django
 
     django.setup()
+    from _django import remove_settings_folders_on_exit
+
+    remove_settings_folders_on_exit()
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
@@ -215,6 +221,14 @@ SELECT year, month, zone, top_level, country, offshore, SUM(contract_count), SUM
 FROM statistics_indicatorrollup GROUP BY 1, 2, 3, 4, 5, 6
 """
 
+OWNERSHIP_ROLLUP_SQL = """
+INSERT INTO statistics_ownershiprollup (year, month, ownership, offshore, contract_count, contract_amount_cny,
+    contract_amount_usd, execution_count, executed_amount_cny, executed_amount_usd)
+SELECT year, month, ownership, offshore, SUM(contract_count), SUM(contract_amount_cny), SUM(contract_amount_usd),
+       SUM(execution_count), SUM(executed_amount_cny), SUM(executed_amount_usd)
+FROM statistics_indicatorrollup GROUP BY 1, 2, 3, 4
+"""
+
 DUCKDB_SQL = """
 WITH c AS (
     SELECT {dim} AS zone, month(signed_date) AS m, count(*) AS contract_count,
@@ -222,14 +236,14 @@ WITH c AS (
            coalesce(sum(amount_usd) FILTER (WHERE offshore), 0) AS contract_amount_offshore_usd,
            sum(amount_cny) AS contract_amount_cny,
            coalesce(sum(amount_cny) FILTER (WHERE offshore), 0) AS contract_amount_offshore_cny
-    FROM read_parquet($contracts) WHERE signed_date BETWEEN $start AND $end GROUP BY ALL
+    FROM {contracts} WHERE signed_date BETWEEN $start AND $end GROUP BY ALL
 ), e AS (
     SELECT {dim} AS zone, month(date) AS m,
            sum(amount_usd) AS executed_amount_usd,
            coalesce(sum(amount_usd) FILTER (WHERE offshore), 0) AS executed_amount_offshore_usd,
            sum(amount_cny) AS executed_amount_cny,
            coalesce(sum(amount_cny) FILTER (WHERE offshore), 0) AS executed_amount_offshore_cny
-    FROM read_parquet($executions) WHERE date BETWEEN $start AND $end GROUP BY ALL
+    FROM {executions} WHERE date BETWEEN $start AND $end GROUP BY ALL
 )
 SELECT coalesce(c.zone, e.zone) AS zone, coalesce(c.m, e.m) AS m, coalesce(c.contract_count, 0),
        c.contract_amount_usd, c.contract_amount_offshore_usd, e.executed_amount_usd, e.executed_amount_offshore_usd,
@@ -261,10 +275,14 @@ def main() -> None:
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(ROLLUP_SQL)
             cursor.execute(ZONE_ROLLUP_SQL)
+            cursor.execute(OWNERSHIP_ROLLUP_SQL)
             cursor.execute("ANALYZE")
-        from waibao.statistics.models import IndicatorRollup, SummaryRollup
+        from waibao.statistics.models import IndicatorRollup, OwnershipRollup, SummaryRollup
 
-        rollup_rows = f"{IndicatorRollup.objects.count():,} detailed + {SummaryRollup.objects.count():,} summary"
+        rollup_rows = (
+            f"{IndicatorRollup.objects.count():,} detailed + {SummaryRollup.objects.count():,} summary + "
+            f"{OwnershipRollup.objects.count():,} ownership"
+        )
         t2 = time.perf_counter()
         print(f"setup: {info['executions']:,} executions, {info['contracts']:,} contracts, "
               f"{args.enterprises:,} enterprises in {t1 - t0:.1f}s; rollup built in bulk (SQL) in {t2 - t1:.1f}s: "
@@ -280,13 +298,13 @@ def main() -> None:
 
         start, end = date(args.year, 1, 1), date(args.year, 12, 31)
 
+        # DuckDB answers from the same records loaded into its own memory (warm, as our rollup is warm in
+        # SQLite's page cache), and, for information, straight from the Parquet files.
         duck = duckdb.connect()
-        params = {
-            "contracts": str(folder / "contracts.parquet"),
-            "executions": str(folder / "executions.parquet"),
-            "start": start,
-            "end": end,
-        }
+        files = {"contracts": str(folder / "contracts.parquet"), "executions": str(folder / "executions.parquet")}
+        duck.execute("CREATE TABLE contracts AS SELECT * FROM read_parquet($f)", {"f": files["contracts"]})
+        duck.execute("CREATE TABLE executions AS SELECT * FROM read_parquet($f)", {"f": files["executions"]})
+        params = {"start": start, "end": end}
         from waibao.statistics.selectors import parse_by, rollup_table
 
         for dimension in ("zone", "country", "ownership"):
@@ -296,25 +314,29 @@ def main() -> None:
                 rows = indicators(date_from=start, date_to=end, by=by)
                 return {r.key: r.sums["executed_amount_usd"] for r in rows}
 
-            sql = DUCKDB_SQL.format(dim=dimension)
-
-            def theirs(sql: str = sql) -> dict[str, Decimal]:
+            def theirs(sql: str) -> dict[str, Decimal]:
                 rows = duck.execute(sql, params).fetchall()
                 return {f"{r[0]}|{args.year}-{r[1]:02d}": (r[5] or Decimal(0)) for r in rows}
 
+            memory_sql = DUCKDB_SQL.format(dim=dimension, contracts="contracts", executions="executions")
+            parquet_sql = DUCKDB_SQL.format(
+                dim=dimension,
+                contracts=f"read_parquet('{files['contracts']}')",
+                executions=f"read_parquet('{files['executions']}')",
+            )
             ours_s, ours_result = median_seconds(ours, args.repeat)
-            duck_s, duck_result = median_seconds(theirs, args.repeat)
+            duck_s, duck_result = median_seconds(lambda sql=memory_sql: theirs(sql), args.repeat)
+            parquet_s, _parquet_result = median_seconds(lambda sql=parquet_sql: theirs(sql), args.repeat)
             keys = set(ours_result) | set(duck_result)
             worst = max((abs(ours_result.get(k, Decimal(0)) - duck_result.get(k, Decimal(0))) for k in keys), default=0)
             table = rollup_table(parse_by(by), IndicatorFilters()).__name__
-            target = {"zone": " (the benchmark's question)", "country": "", "ownership": " (detailed rollup)"}[
-                dimension
-            ]
+            target = {"zone": " (the benchmark's question)", "country": "", "ownership": ""}[dimension]
             print(f"question: {dimension} × month indicators for {args.year}{target}, {len(ours_result)} groups")
             print(f"  ours ({table}, Django ORM, SQLite): median {ours_s * 1000:.1f} ms over {args.repeat} runs")
-            print(f"  DuckDB {duckdb.__version__} over Parquet: median {duck_s * 1000:.1f} ms over {args.repeat} runs")
+            print(f"  DuckDB {duckdb.__version__}, tables in memory (warm): median {duck_s * 1000:.1f} ms")
+            print(f"  DuckDB over the Parquet files (for information): median {parquet_s * 1000:.1f} ms")
             verdict = "met" if ours_s <= duck_s else "NOT met"
-            print(f"  ratio ours / DuckDB: {ours_s / duck_s:.2f} (target ≤ 1.00: {verdict})")
+            print(f"  ratio ours / DuckDB in memory: {ours_s / duck_s:.2f} (target ≤ 1.00: {verdict})")
             print(f"  results agree: largest difference in executed USD per group {worst}")
     finally:
         if args.keep:

@@ -67,3 +67,23 @@ def sqlite_options() -> dict[str, Any]:
             "PRAGMA temp_store=MEMORY;"
         ),
     }
+
+
+def cache_config(default_folder: Path) -> dict[str, Any]:
+    """The default cache from CACHE_URL: Redis (`redis://`, `rediss://`, `unix://`) through Django's own backend,
+    `file:///path`, or `locmem://` (one process only). Unset: files under `default_folder`, shared by every
+    worker process on the machine, so `make run` needs nothing installed and invalidation reaches all workers.
+    """
+    url = os.environ.get("CACHE_URL", "").strip()
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if url.startswith("locmem://"):
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": url.removeprefix("locmem://")}
+    if url and not url.startswith("file://"):
+        raise ValueError("CACHE_URL must start with redis://, rediss://, unix://, file:// or locmem://")
+    folder = Path(url.removeprefix("file://")) if url else default_folder
+    return {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(folder),
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    }

@@ -36,6 +36,15 @@ CHROMIUM_ARGS = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache() -> Iterator[None]:
+    """Cached public answers must not leak from one test's database into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture
 def dataset(db: None) -> Path:
     """The default data set (zones, categories, ownership types, departments) loaded into the test database."""

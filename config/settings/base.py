@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from config.env import BASE_DIR, database_config, env_int, env_str
+from config.env import BASE_DIR, cache_config, database_config, env_int, env_str
 
 DEVELOPMENT_SECRET_KEY = "insecure-development-key-change-me"  # noqa: S105 - refused by production settings
 SECRET_KEY = env_str("WAIBAO_SECRET_KEY", DEVELOPMENT_SECRET_KEY)
@@ -55,6 +55,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "waibao.common.middleware.SessionRefreshMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -108,7 +109,6 @@ LOGOUT_REDIRECT_URL = "portal:home"
 
 # Sessions end after two hours without activity, and when the browser closes.
 SESSION_COOKIE_AGE = env_int("WAIBAO_SESSION_SECONDS", 2 * 60 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
@@ -219,3 +219,11 @@ CONTENT_SECURITY_POLICY = {
         "form-action": ["'self'"],
     }
 }
+# --- Performance (issue 17) ---------------------------------------------------------------------------------
+# The cache serves public pages and API answers (waibao.common.public_cache). CACHE_URL picks the backend:
+# unset, files under var/cache shared by every worker process; production, redis://host:6379/0.
+CACHES = {"default": cache_config(DATA_DIR / "cache")}
+# A session is written when it changes, and its expiry refreshed at most once a minute
+# (waibao.common.middleware.SessionRefreshMiddleware), not on every request.
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_REFRESH_SECONDS = 60

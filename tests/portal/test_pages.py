@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import pytest
 from django.test import Client
+
+from tests.factories import EnterpriseFactory
+from waibao.accounts.models import User
 
 pytestmark = pytest.mark.django_db
 
@@ -37,3 +43,18 @@ def test_api_unknown_enterprise_is_json_404(office, client_for) -> None:  # type
 
 def test_pages_have_a_phone_viewport(dataset: object) -> None:
     assert b'name="viewport"' in Client().get("/").content
+
+
+def test_home_counts_come_from_the_cache_and_follow_a_recognition(
+    office: User, django_capture_on_commit_callbacks: Callable[..., Any]
+) -> None:
+    from waibao.registry.services import enterprise_transition
+
+    enterprise = EnterpriseFactory(status="verified")
+    client = Client()
+    before = client.get("/").context["counts"]["recognised"]
+    EnterpriseFactory(status="recognised")  # written without a service: the cached count does not move
+    assert client.get("/").context["counts"]["recognised"] == before
+    with django_capture_on_commit_callbacks(execute=True):
+        enterprise_transition(acting_user=office, enterprise=enterprise, action="recognise")
+    assert client.get("/").context["counts"]["recognised"] == before + 2

@@ -10,6 +10,7 @@ from ninja import Router
 
 from waibao.accounts.access import STAFF, require_role
 from waibao.api.schemas import DepartmentOut, EnterpriseOut, EnterprisePage, ZoneOut
+from waibao.common import public_cache
 from waibao.governance.selectors import departments_with_duties
 from waibao.registry.access import access_enterprise, enterprises_readable
 from waibao.registry.models import Enterprise, Zone
@@ -62,7 +63,9 @@ def get_enterprise(request: HttpRequest, enterprise_id: int) -> dict[str, Any]:
 
 @router.get("/zones", response=list[ZoneOut], auth=None)
 def list_zones(request: HttpRequest) -> list[Zone]:
-    return list(Zone.objects.filter(is_active=True))
+    return public_cache.cached(
+        "registry-zones", areas=(public_cache.REGISTRY,), compute=lambda: list(Zone.objects.filter(is_active=True))
+    )
 
 
 @router.get("/departments", response=list[DepartmentOut], auth=None)

@@ -6,7 +6,7 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
@@ -115,6 +115,10 @@ def _approved_statistics(enterprise_id: int, year: int) -> dict[str, Any]:
 # --- queues -----------------------------------------------------------------------------------------
 
 
+# Large fields no list shows (the engine's whole result, the facts, the signed commitment): not loaded there.
+LIST_DEFERRED = ("facts", "result", "commitment_text")
+
+
 @dataclass(frozen=True)
 class QueueRow:
     application: Application
@@ -157,14 +161,16 @@ class Queue:
     pages: int
 
 
-def overdue_condition(now: datetime.datetime) -> Q:
+def overdue_condition(now: datetime.datetime, limits: dict[str, dict[str, int]] | None = None) -> Q:
     """Applications past the time limit of their current step (limits per rule and status, from routing).
 
     Rules sharing a limit for a step are grouped into one term, so the condition stays small.
     """
+    if limits is None:
+        limits = dict(RuleRouting.objects.values_list("rule_id", "time_limits"))
     groups: dict[tuple[str, int], list[str]] = {}
-    for rule_id, limits in RuleRouting.objects.values_list("rule_id", "time_limits"):
-        for status, days in (limits or {}).items():
+    for rule_id, rule_limits in limits.items():
+        for status, days in (rule_limits or {}).items():
             groups.setdefault((status, int(days)), []).append(rule_id)
     condition = Q(pk__in=[])
     for (status, days), rule_ids in sorted(groups.items()):
@@ -179,16 +185,19 @@ def queue(user: User, *, now: datetime.datetime | None = None, page: int = 1, pe
     Overdue is decided in SQL (one condition per rule and step), so only the shown page is loaded.
     """
     now = now or timezone.now()
-    limits = {r.rule_id: r.time_limits or {} for r in RuleRouting.objects.all()}
-    late = overdue_condition(now)
+    limits = {
+        rule_id: time_limits or {} for rule_id, time_limits in RuleRouting.objects.values_list("rule_id", "time_limits")
+    }
+    late = overdue_condition(now, limits)
     waiting = visible_applications(user).filter(status__in=_waiting_states(user))
-    total = waiting.count()
-    overdue_total = waiting.filter(late).count()
+    counts = waiting.aggregate(total=Count("pk"), overdue=Count("pk", filter=late))
+    total, overdue_total = counts["total"], counts["overdue"]
     pages = max((total + per_page - 1) // per_page, 1) if per_page else 1
     page = min(max(page, 1), pages)
     ordered = (
         waiting.annotate(late=Case(When(late, then=Value(1)), default=Value(0), output_field=IntegerField()))
         .select_related("enterprise", "training_institution", "department")
+        .defer(*LIST_DEFERRED)
         .order_by("-late", "status_changed_at", "pk")
     )
     shown = ordered[(page - 1) * per_page : page * per_page] if per_page else ordered
@@ -211,7 +220,11 @@ def queue(user: User, *, now: datetime.datetime | None = None, page: int = 1, pe
 def applications_for(
     user: User, *, status: str = "", rule_id: str = "", year: int | None = None
 ) -> QuerySet[Application]:
-    qs = visible_applications(user).select_related("enterprise", "training_institution", "department", "trainee")
+    qs = (
+        visible_applications(user)
+        .select_related("enterprise", "training_institution", "department", "trainee")
+        .defer(*LIST_DEFERRED)
+    )
     if status:
         qs = qs.filter(status=status)
     if rule_id:
@@ -233,6 +246,7 @@ def notice_list(*, on: datetime.date | None = None) -> QuerySet[Application]:
         )
         .filter(Q(notice_ends_on__gte=on) | Q(status=S.ON_HOLD))
         .select_related("enterprise", "training_institution")
+        .defer(*LIST_DEFERRED)
         .order_by("notice_ends_on", "pk")
     )
 

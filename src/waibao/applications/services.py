@@ -38,6 +38,7 @@ from waibao.applications.policy import PERSON_LISTS, Verdict, cash_rule_ids, jud
 from waibao.applications.verification import unexplained, verified_facts
 from waibao.applications.workflow import APPLICATION_WORKFLOW, LEDGER_TRANSITIONS, SPECIAL_TRANSITIONS
 from waibao.audit.services import audit_record
+from waibao.common import public_cache
 from waibao.common.errors import DomainError, PermissionDeniedError
 from waibao.common.money import MoneyError, parse_money, to_money
 from waibao.common.text import clean_text
@@ -62,6 +63,7 @@ FOLLOW_UP_RULES = {"HZ-13b": ("HZ-13a", 2)}
 HIRE_RULES = frozenset({"HZ-17b-hire"})
 # Statuses that count as approved for a rule that follows another.
 APPROVED_FOR_FOLLOW_UP = (S.IN_NOTICE, S.COMMITTED, S.PAID)
+NOTICE_STATES = (S.IN_NOTICE, S.ON_HOLD)
 
 
 def today() -> datetime.date:
@@ -134,6 +136,8 @@ def _record(
 
 
 def _set_status(application: Application, target: str, reason: str = "") -> None:
+    if application.status in NOTICE_STATES or target in NOTICE_STATES:
+        public_cache.changed(public_cache.APPLICATIONS)  # the public notice shows these
     application.status = target
     application.status_reason = reason.strip()
     application.status_changed_at = timezone.now()
@@ -1102,6 +1106,7 @@ def notice_end_early(*, acting_user: User, application: Application, reason: str
     application.notice_ended_early_on = today()
     application.notice_ended_early_reason = reason.strip()[:300]
     application.save(update_fields=["notice_ended_early_on", "notice_ended_early_reason", "updated_at"])
+    public_cache.changed(public_cache.APPLICATIONS)  # it leaves the public notice
     audit_record(
         actor=acting_user,
         action="application.notice_ended_early",

@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.core import signing
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -62,6 +63,7 @@ from waibao.applications.services import (
 )
 from waibao.applications.verification import recorded_verification, verified_facts
 from waibao.applications.workflow import APPLICATION_WORKFLOW, SPECIAL_TRANSITIONS, STATUS_EXPLAINED
+from waibao.common import public_cache
 from waibao.common.clientip import client_ip
 from waibao.common.errors import DomainError, NotFoundError
 from waibao.common.forms import add_domain_error
@@ -87,12 +89,9 @@ def _login_redirect(request: HttpRequest) -> HttpResponse:
 @role_required(*APPLICANT_ROLES)
 def my_applications(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
-    rows = selectors.applications_for(user)
-    return render(
-        request,
-        "applications/my_list.html",
-        {"applications": rows, "explained": STATUS_EXPLAINED},
-    )
+    page = Paginator(selectors.applications_for(user), 50).get_page(request.GET.get("page"))
+    rows = [(application, STATUS_EXPLAINED.get(application.status, "")) for application in page.object_list]
+    return render(request, "applications/my_list.html", {"page": page, "rows": rows})
 
 
 def _new_context(request: HttpRequest, user: User) -> tuple[RuleChoiceForm, str | None, int | None]:
@@ -582,8 +581,23 @@ def notice(request: HttpRequest) -> HttpResponse:
                 ticket = signing.dumps(objection.pk, salt=OBJECTION_TICKET_SALT)
                 confirm = ObjectionCodeForm(initial={"ticket": ticket})
                 return render(request, "applications/notice_confirm.html", {"form": confirm, "selected": selected})
-    page = Paginator(in_notice, 50).get_page(request.GET.get("page"))
-    return render(request, "applications/notice.html", {"page": page, "form": form, "selected": selected})
+    number, rows, count = public_cache.cached(
+        "applications-notice",
+        areas=(public_cache.APPLICATIONS, public_cache.REGISTRY),
+        params=(timezone.localdate().isoformat(), request.GET.get("page", "")),
+        compute=lambda: _notice_page(in_notice, request.GET.get("page")),
+    )
+    page = Paginator(range(count), NOTICE_PAGE_SIZE).page(number)  # the page links; its rows come from the cache
+    return render(request, "applications/notice.html", {"page": page, "rows": rows, "form": form, "selected": selected})
+
+
+NOTICE_PAGE_SIZE = 50
+
+
+def _notice_page(in_notice: QuerySet[Application], number: str | None) -> tuple[int, list[Application], int]:
+    """One page of the public notice as plain data for the cache: its number, its rows, the total count."""
+    page = Paginator(in_notice, NOTICE_PAGE_SIZE).get_page(number)
+    return page.number, list(page.object_list), page.paginator.count
 
 
 OBJECTION_TICKET_SALT = "waibao.objection"

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
@@ -57,3 +59,34 @@ class RequestSizeLimitMiddleware:
                 return JsonResponse({"error": {"code": "too_large", "message": message}}, status=413)
             return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
+
+
+class SessionRefreshMiddleware:
+    """Keeps a used session alive without writing it on every request.
+
+    Sits inside Django's SessionMiddleware, which saves a session only when it is modified. A request that
+    used a session marks it (and so has it saved with a new expiry) only when the last mark is at least
+    `SESSION_REFRESH_SECONDS` old: the inactivity limit stays exact to that interval, and a signed-in page
+    view is a read, not a database write.
+    """
+
+    KEY = "_refreshed_at"
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is None or not session.accessed or session.is_empty():
+            return response
+        now = int(time.time())
+        if session.modified or now - int(session.get(self.KEY, 0)) >= settings.SESSION_REFRESH_SECONDS:
+            session[self.KEY] = now
+        return response
+
+    @classmethod
+    def mark_signed_in(cls, sender: object, request: HttpRequest | None = None, **kwargs: object) -> None:
+        session = getattr(request, "session", None)
+        if session is not None:
+            session[cls.KEY] = int(time.time())

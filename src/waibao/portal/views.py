@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from waibao.common import public_cache
 from waibao.common.errors import DomainError, NotFoundError
 from waibao.common.middleware import domain_error_response
 from waibao.governance.selectors import departments_with_duties
@@ -12,11 +13,15 @@ from waibao.registry.models import Enterprise, EnterpriseStatus, Zone
 from waibao.registry.selectors import zones_with_counts
 
 
-def home(request: HttpRequest) -> HttpResponse:
-    counts = {
+def _home_counts() -> dict[str, int]:
+    return {
         "zones": Zone.objects.filter(is_active=True).count(),
         "recognised": Enterprise.objects.filter(status=EnterpriseStatus.RECOGNISED).count(),
     }
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    counts = public_cache.cached("portal-home", areas=(public_cache.REGISTRY,), compute=_home_counts)
     return render(request, "portal/home.html", {"counts": counts})
 
 

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from waibao.audit.services import audit_record_many
+from waibao.common import public_cache
 from waibao.registry.credit_code import ALPHABET, make_credit_code, make_org_code
 from waibao.registry.models import Enterprise, EnterpriseStatus, OwnershipType, ServiceCategory, Zone
 
@@ -218,4 +219,5 @@ def create_demo_enterprises(*, count: int, seed: int) -> int:
     through.objects.bulk_create(links, batch_size=2000, ignore_conflicts=True)
     saved = list(Enterprise.objects.filter(pk__in=ids.values()).order_by("pk"))
     audit_record_many(actor=None, action="enterprise.demo_created", objects=saved, summary="")
+    public_cache.changed(public_cache.REGISTRY)
     return len(new)

@@ -152,6 +152,19 @@ def enterprise_list(filters: EnterpriseFilters) -> QuerySet[Enterprise]:
     return qs.order_by(*SORTS[filters.sort])
 
 
+def categories_of(
+    enterprises: list[Enterprise], categories: list[ServiceCategory]
+) -> list[tuple[Enterprise, list[ServiceCategory]]]:
+    """Each enterprise with its categories, from one query over the links and the categories already loaded
+    (the filter options), instead of instantiating every enterprise's categories again."""
+    by_code = {c.code: c for c in categories}
+    links: dict[int, list[ServiceCategory]] = {}
+    through = Enterprise.categories.through.objects.filter(enterprise_id__in=[e.pk for e in enterprises])
+    for enterprise_id, code in through.values_list("enterprise_id", "servicecategory_id"):
+        links.setdefault(enterprise_id, []).append(by_code[code])
+    return [(e, sorted(links.get(e.pk, []), key=lambda c: (c.sort_order, c.code))) for e in enterprises]
+
+
 def with_categories(qs: QuerySet[Enterprise]) -> QuerySet[Enterprise]:
     return qs.prefetch_related(Prefetch("categories", queryset=ServiceCategory.objects.order_by("sort_order")))
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from waibao.accounts.models import Role, User
 from waibao.audit.services import audit_record
+from waibao.common import public_cache
 from waibao.common.dates import DateWindow, founding_window
 from waibao.common.errors import DomainError, PermissionDeniedError
 from waibao.common.tabular import ImportProgress, RowError, RowErrors, read_table
@@ -227,6 +228,7 @@ def enterprise_update(
     changes = _diff(before, _snapshot(enterprise))
     if changes:
         audit_record(actor=acting_user, action="enterprise.updated", obj=enterprise, changes=changes)
+        public_cache.changed(public_cache.REGISTRY)  # names appear on the public notice
     return enterprise
 
 
@@ -303,6 +305,7 @@ def enterprise_transition(
         changes={"status": [before, enterprise.status]},
         data={"override_org_code_warning": bool(override_org_code_warning)},
     )
+    public_cache.changed(public_cache.REGISTRY)  # the home page counts recognised enterprises
     return enterprise
 
 
@@ -526,6 +529,7 @@ def zone_save(
         obj=zone,
         changes={**_diff(before, after), **checklist_changes},
     )
+    public_cache.changed(public_cache.REGISTRY)
     return zone
 
 

@@ -28,13 +28,13 @@ from waibao.registry.selectors import (
     SORTS,
     EnterpriseFilters,
     FilterOptions,
+    categories_of,
     change_rows,
     enterprise_list,
     filter_options,
     open_change_request,
     open_requests,
     status_counts,
-    with_categories,
     zones_with_counts,
 )
 from waibao.registry.services import (
@@ -102,11 +102,12 @@ def enterprise_index(request: HttpRequest) -> HttpResponse:
         per_page = PAGE_SIZES[0]
     paginator = Paginator(enterprise_list(filters).filter(enterprises_readable(request.user)), per_page)
     page = paginator.get_page(request.GET.get("page"))
-    page.object_list = with_categories(page.object_list)  # type: ignore[arg-type]
+    rows = categories_of(list(page.object_list), options.categories)
     query = request.GET.copy()
     query.pop("page", None)
     context = {
         "page": page,
+        "rows": rows,
         "filters": filters,
         "per_page": per_page,
         "page_sizes": PAGE_SIZES,

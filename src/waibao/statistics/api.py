@@ -6,11 +6,13 @@ from datetime import date
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router
 
 from waibao.accounts.access import STAFF, require_role
 from waibao.accounts.models import Role
+from waibao.common import public_cache
 from waibao.common.dates import date_window
 from waibao.common.errors import NotFoundError, PermissionDeniedError, UnprocessableError
 from waibao.registry.access import access_enterprise
@@ -213,6 +215,15 @@ def headline(request: HttpRequest, year: int | None = None) -> dict[str, Any]:
     A withheld figure is null and named in `withheld`; `note` says why. Open years are never published.
     """
     refuse_unknown(request, ("year",))
+    return public_cache.cached(
+        "statistics-headline",
+        areas=(public_cache.STATISTICS, public_cache.REGISTRY),
+        params=(year, timezone.localdate().isoformat()),  # the latest closed year moves with the date
+        compute=lambda: _headline(year),
+    )
+
+
+def _headline(year: int | None) -> dict[str, Any]:
     figures = public_figures(year)
     if figures is None:
         return {"year": None, "total": None, "withheld": [], "note": "", "closed_years": []}

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from waibao.audit.services import audit_record
+from waibao.common import public_cache
 from waibao.registry.models import Enterprise, EnterpriseStatus, ServiceCategory
 from waibao.statistics.conf import today as local_today
 from waibao.statistics.models import Contract, ExchangeRate, RecordStatus, StaffingReport
@@ -118,6 +119,7 @@ def _csv(headers: list[str], rows: Sequence[Sequence[object]]) -> io.BytesIO:
 @transaction.atomic
 def create_demo_statistics(*, seed: int = 2007) -> dict[str, int]:
     """Rates, approved contracts/executions/staffing 2005–2008, and a few records awaiting review."""
+    public_cache.changed(public_cache.STATISTICS)
     counts = {"rates": 0, "contracts": 0, "executions": 0, "staffing_reports": 0, "awaiting_review": 0}
     if not ExchangeRate.objects.filter(currency="USD", date=date(2005, 1, 1)).exists():
         rows = [[d.isoformat(), c, str(r)] for d, c, r in demo_rate_rows()]

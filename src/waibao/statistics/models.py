@@ -392,3 +392,37 @@ class SummaryRollup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}-{self.month:02d} {self.zone} {self.top_level} {self.country}"
+
+
+class OwnershipRollup(models.Model):
+    """The same sums at (year, month, ownership type, offshore): tiny, for questions by ownership alone.
+
+    Kept in step with IndicatorRollup by the same deltas; a query that groups and filters only by ownership,
+    offshore and period reads it. `ownership` is the enterprise's own code, as in the detailed rollup, so a
+    filter on a parent code reads `ownership__in=<the code and its descendants>` on either table.
+    """
+
+    year = models.PositiveSmallIntegerField()
+    month = models.PositiveSmallIntegerField()
+    ownership = models.CharField(max_length=3, blank=True)
+    offshore = models.BooleanField()
+    contract_count = models.IntegerField(default=0)
+    contract_amount_cny = money_field("contract amount (CNY)", default=0)
+    contract_amount_usd = money_field("contract amount (USD)", default=0)
+    execution_count = models.IntegerField(default=0)
+    executed_amount_cny = money_field("executed amount (CNY)", default=0)
+    executed_amount_usd = money_field("executed amount (USD)", default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "month", "ownership", "offshore"], name="stats_ownership_rollup_key"
+            ),
+            models.CheckConstraint(
+                name="stats_ownership_rollup_counts_not_negative",
+                condition=Q(contract_count__gte=0, execution_count__gte=0),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}-{self.month:02d} {self.ownership}"

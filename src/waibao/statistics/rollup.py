@@ -8,7 +8,7 @@ the raw approved records (used by tests, `waibao stats check-rollups` and `rebui
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -17,16 +17,26 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, Sum
 from django.db.models.functions import ExtractMonth, ExtractYear
 
+from waibao.common import public_cache
 from waibao.common.models import money_value
 from waibao.common.money import to_fen
 from waibao.statistics.bulk import insert_rows
-from waibao.statistics.models import Contract, Execution, IndicatorRollup, RecordStatus, SummaryRollup
+from waibao.statistics.models import (
+    Contract,
+    Execution,
+    IndicatorRollup,
+    OwnershipRollup,
+    RecordStatus,
+    SummaryRollup,
+)
 
 KEY_FIELDS = ("year", "month", "enterprise_id", "zone", "top_level", "category", "country", "ownership", "offshore")
 SUMMARY_KEY_FIELDS = ("year", "month", "zone", "top_level", "country", "offshore")
-TABLES: tuple[tuple[type[IndicatorRollup] | type[SummaryRollup], tuple[str, ...]], ...] = (
+OWNERSHIP_KEY_FIELDS = ("year", "month", "ownership", "offshore")
+TABLES: tuple[tuple[type[IndicatorRollup] | type[SummaryRollup] | type[OwnershipRollup], tuple[str, ...]], ...] = (
     (IndicatorRollup, KEY_FIELDS),
     (SummaryRollup, SUMMARY_KEY_FIELDS),
+    (OwnershipRollup, OWNERSHIP_KEY_FIELDS),
 )
 SUM_FIELDS = (
     "contract_count",
@@ -105,10 +115,23 @@ def summary_key(key: RollupKey) -> tuple[int, int, str, str, str, bool]:
     return (key[0], key[1], key[3], key[4], key[6], key[8])
 
 
-def _project(items: list[tuple[RollupKey, Sums]]) -> list[tuple[tuple[Any, ...], Sums]]:
+def ownership_key(key: RollupKey) -> tuple[int, int, str, bool]:
+    """The detailed key projected onto the ownership rollup's key."""
+    return (key[0], key[1], key[7], key[8])
+
+
+PROJECTIONS: dict[Any, Callable[[RollupKey], tuple[Any, ...]]] = {
+    SummaryRollup: summary_key,
+    OwnershipRollup: ownership_key,
+}
+
+
+def _project(
+    items: list[tuple[RollupKey, Sums]], project: Callable[[RollupKey], tuple[Any, ...]]
+) -> list[tuple[tuple[Any, ...], Sums]]:
     merged: dict[tuple[Any, ...], Sums] = defaultdict(lambda: [Decimal(0)] * len(SUM_FIELDS))
     for key, values in items:
-        row = merged[summary_key(key)]
+        row = merged[project(key)]
         for i, value in enumerate(values):
             row[i] += value
     return [(k, v) for k, v in merged.items() if any(v)]
@@ -121,8 +144,10 @@ def apply(deltas: Deltas) -> None:
     """Write pending deltas to both rollups: increment rows, create missing ones, drop rows that became empty."""
     assert transaction.get_connection().in_atomic_block, "rollup changes belong to the record's transaction"
     items: list[tuple[tuple[Any, ...], Sums]] = [(k, v) for k, v in deltas.by_key.items() if any(v)]
+    if items:
+        public_cache.changed(public_cache.STATISTICS)  # every change of approved figures passes here
     for model, fields in TABLES:
-        batch = items if model is IndicatorRollup else _project(items)
+        batch = items if model is IndicatorRollup else _project(items, PROJECTIONS[model])
         if len(batch) > BULK_THRESHOLD:
             _apply_bulk(model, fields, batch)
         else:
@@ -262,19 +287,20 @@ def stored() -> dict[RollupKey, tuple[int, Decimal, Decimal, int, Decimal, Decim
     return out
 
 
-def stored_summary() -> dict[tuple[Any, ...], tuple[Any, ...]]:
+def stored_projection(model: Any, fields: tuple[str, ...]) -> dict[tuple[Any, ...], tuple[Any, ...]]:
     return {
-        tuple(r[f] for f in SUMMARY_KEY_FIELDS): tuple(r[f] for f in SUM_FIELDS)
-        for r in SummaryRollup.objects.values(*SUMMARY_KEY_FIELDS, *SUM_FIELDS)
+        tuple(r[f] for f in fields): tuple(r[f] for f in SUM_FIELDS) for r in model.objects.values(*fields, *SUM_FIELDS)
     }
 
 
-def _summary_from(detail: dict[RollupKey, Any]) -> dict[tuple[Any, ...], tuple[Any, ...]]:
+def _projected_from(
+    detail: dict[RollupKey, Any], project: Callable[[RollupKey], tuple[Any, ...]]
+) -> dict[tuple[Any, ...], tuple[Any, ...]]:
     merged: dict[tuple[Any, ...], list[Any]] = defaultdict(
         lambda: [0, Decimal(0), Decimal(0), 0, Decimal(0), Decimal(0)]
     )
     for key, values in detail.items():
-        row = merged[summary_key(key)]
+        row = merged[project(key)]
         for i, value in enumerate(values):
             row[i] += value
     return {k: tuple(v) for k, v in merged.items()}
@@ -284,10 +310,11 @@ def differences() -> list[str]:
     """Keys where either rollup and a recomputation from the raw approved records disagree (empty: all agree)."""
     expected = recompute()
     problems = []
-    for name, want, have in (
-        ("detail", expected, stored()),
-        ("summary", _summary_from(expected), stored_summary()),
-    ):
+    checks: list[tuple[str, dict[Any, Any], dict[Any, Any]]] = [("detail", expected, stored())]
+    for model, fields in TABLES[1:]:
+        name = model._meta.model_name or ""
+        checks.append((name, _projected_from(expected, PROJECTIONS[model]), stored_projection(model, fields)))
+    for name, want, have in checks:
         for key in sorted(set(want) | set(have), key=repr):
             if want.get(key) != have.get(key):
                 problems.append(f"{name} {key}: stored {have.get(key)} expected {want.get(key)}")
@@ -296,9 +323,10 @@ def differences() -> list[str]:
 
 @transaction.atomic
 def rebuild() -> int:
-    """Replace both rollups with a recomputation (repair tool; normal operation never needs it)."""
-    IndicatorRollup.objects.all().delete()
-    SummaryRollup.objects.all().delete()
+    """Replace the rollups with a recomputation (repair tool; normal operation never needs it)."""
+    for model, _fields in TABLES:
+        model.objects.all().delete()
+    public_cache.changed(public_cache.STATISTICS)
     expected = recompute()
     IndicatorRollup.objects.bulk_create(
         (
@@ -307,8 +335,13 @@ def rebuild() -> int:
         ),
         batch_size=2000,
     )
-    SummaryRollup.objects.bulk_create(
-        SummaryRollup(**dict(zip(SUMMARY_KEY_FIELDS, key, strict=True)), **dict(zip(SUM_FIELDS, values, strict=True)))
-        for key, values in _summary_from(expected).items()
-    )
+    projected: tuple[tuple[Any, tuple[str, ...]], ...] = TABLES[1:]
+    for model, fields in projected:
+        model.objects.bulk_create(
+            (
+                model(**dict(zip(fields, key, strict=True)), **dict(zip(SUM_FIELDS, values, strict=True)))
+                for key, values in _projected_from(expected, PROJECTIONS[model]).items()
+            ),
+            batch_size=2000,
+        )
     return len(expected)

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import calendar
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Max, Q, QuerySet, Sum
-from django.db.models.functions import ExtractMonth, ExtractYear
+from django.db.models import Count, F, Max, Q, QuerySet, Sum, Window
+from django.db.models.functions import ExtractMonth, ExtractYear, RowNumber
 from django.utils.translation import gettext as _
 
+from waibao.common import public_cache
 from waibao.common.money import ZERO, to_money
 from waibao.registry.models import Enterprise, OwnershipType, ServiceCategory, Zone
 from waibao.registry.selectors import category_codes_under, ownership_codes_under
@@ -24,6 +24,7 @@ from waibao.statistics.models import (
     Contract,
     Execution,
     IndicatorRollup,
+    OwnershipRollup,
     RecordStatus,
     RevenueMeasure,
     StaffingReport,
@@ -63,6 +64,10 @@ _RAW_DIMENSION = {
     "ownership": "k_ownership",
     "offshore": "k_offshore",
 }
+
+
+_ROLLUP_AMOUNTS = ("contract_amount_usd", "contract_amount_cny", "executed_amount_usd", "executed_amount_cny")
+_OFFSHORE = {name: name.replace("_amount_", "_amount_offshore_") for name in _ROLLUP_AMOUNTS}
 
 
 @dataclass
@@ -134,10 +139,22 @@ def split_range(date_from: date, date_to: date) -> tuple[tuple[date, date] | Non
 
 
 _SUMMARY_PARTS = frozenset({"zone", "category", "country", "month", "quarter", "year"})
+_OWNERSHIP_PARTS = frozenset({"ownership", "month", "quarter", "year"})
 
 
-def rollup_table(parts: tuple[str, ...], filters: IndicatorFilters) -> type[IndicatorRollup] | type[SummaryRollup]:
-    """The summary rollup when the grouping and filters need only its dimensions, else the detailed one."""
+def rollup_table(
+    parts: tuple[str, ...], filters: IndicatorFilters
+) -> type[IndicatorRollup] | type[SummaryRollup] | type[OwnershipRollup]:
+    """The smallest rollup that holds the grouping's and the filters' dimensions: the ownership rollup
+    (ownership, offshore, period), the summary rollup (zone, ITO/BPO/KPO, country, offshore, period), else the
+    detailed one."""
+    if (
+        set(parts) <= _OWNERSHIP_PARTS
+        and (filters.ownership or "ownership" in parts)
+        and not (filters.zone or filters.top_level or filters.category or filters.country)
+        and filters.enterprise_id is None
+    ):
+        return OwnershipRollup
     coarse = set(parts) <= _SUMMARY_PARTS and not (
         filters.category or filters.ownership or filters.enterprise_id is not None
     )
@@ -296,21 +313,32 @@ def indicators(
     if whole is not None:
         group = tuple(c for part in parts for c in _ROLLUP_GROUP[part])
         table = rollup_table(parts, filters)
-        qs = (
-            table.objects.filter(_months_q(*whole) & _rollup_filter(filters))
-            .values(*group, "offshore")
-            .annotate(
-                s_contract_count=Sum("contract_count"),
-                s_contract_amount_usd=Sum("contract_amount_usd"),
-                s_contract_amount_cny=Sum("contract_amount_cny"),
-                s_execution_count=Sum("execution_count"),
-                s_executed_amount_usd=Sum("executed_amount_usd"),
-                s_executed_amount_cny=Sum("executed_amount_cny"),
-            )
-            .order_by()
-        )
-        for r in qs:
-            add(tuple(r[g] for g in group), r["offshore"], {k[2:]: v for k, v in r.items() if k[:2] == "s_"})
+        # Offshore shares summed by the database beside the totals: one row per group, not two.
+        offshore = Q(offshore=True)
+        sums = [
+            Sum("contract_count"),
+            Sum("execution_count"),
+            *(Sum(name) for name in _ROLLUP_AMOUNTS),
+            *(Sum(name, filter=offshore) for name in _ROLLUP_AMOUNTS),
+        ]
+        named = {f"s{i}": expression for i, expression in enumerate(sums)}
+        base = table.objects.filter(_months_q(*whole) & _rollup_filter(filters))
+        if group:
+            found: Iterable[tuple[Any, ...]] = base.values_list(*group).annotate(**named).order_by()
+        else:
+            total = base.aggregate(**named)
+            found = [tuple(total[name] for name in named)] if total["s0"] is not None else []
+        width = len(group)
+        for r in found:
+            key = _normalise(parts, r[:width])
+            row = rows.get(key)
+            if row is None:
+                row = rows[key] = IndicatorRow(key="")
+            row.contract_count += r[width] or 0
+            row.execution_count += r[width + 1] or 0
+            for i, name in enumerate(_ROLLUP_AMOUNTS):
+                row.sums[name] += r[width + 2 + i] or ZERO
+                row.sums[_OFFSHORE[name]] += r[width + 6 + i] or ZERO
     for start, end in edges:
         annotations, names = _raw_group(parts, "", "signed_date")
         for r in (
@@ -359,6 +387,17 @@ def indicators(
     return result
 
 
+def total_of(rows: Iterable[IndicatorRow]) -> IndicatorRow:
+    """The total row of a grouped table (each record counts in exactly one group): no second query."""
+    total = IndicatorRow(key="total", label=_("Total"))
+    for row in rows:
+        total.contract_count += row.contract_count
+        total.execution_count += row.execution_count
+        for name in AMOUNT_FIELDS:
+            total.sums[name] += row.sums[name]
+    return total
+
+
 def label_rows(rows: Iterable[IndicatorRow], by: str | None) -> None:
     """Human names for row keys (zone, category and ownership names, enterprise names)."""
     rows = list(rows)
@@ -384,6 +423,10 @@ def enterprises_reporting(*, date_from: date, date_to: date, filters: IndicatorF
     filters = filters or IndicatorFilters()
     ids: set[int] = set()
     whole, edges = split_range(date_from, date_to)
+    if whole is not None and not edges:  # whole months: counted by the database
+        return IndicatorRollup.objects.filter(_months_q(*whole) & _rollup_filter(filters)).aggregate(
+            n=Count("enterprise_id", distinct=True)
+        )["n"]
     if whole is not None:
         ids.update(
             IndicatorRollup.objects.filter(_months_q(*whole) & _rollup_filter(filters))
@@ -432,27 +475,35 @@ def staffing_indicators(
         qs = qs.filter(enterprise__ownership_type_id__in=filters.ownership_codes())
     if filters.enterprise_id is not None:
         qs = qs.filter(enterprise_id=filters.enterprise_id)
-    latest: dict[int, tuple[date, int]] = {}
-    sums: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-    groups: dict[int, str] = {}
     column = {None: None, "zone": "enterprise__zone__code", "ownership": "enterprise__ownership_type_id"}.get(
         by, "enterprise__credit_code"
     )
-    fields = ["enterprise_id", "period_end", "employees", "new_employees", "new_graduates"]
-    for r in qs.values(*fields, *([column] if column else [])).iterator(chunk_size=5000):
-        pk = r["enterprise_id"]
-        groups[pk] = "total" if column is None else (r[column] or "")
-        if pk not in latest or r["period_end"] > latest[pk][0]:
-            latest[pk] = (r["period_end"], r["employees"])
-        sums[pk][0] += r["new_employees"]
-        sums[pk][1] += r["new_graduates"]
+    # In the database: each enterprise's report with the latest period end in the range (a window function,
+    # one sort of the range's reports) gives its employees; new employees and graduates are summed.
+    latest = qs.annotate(
+        newest=Window(RowNumber(), partition_by=[F("enterprise_id")], order_by=[F("period_end").desc()])
+    ).filter(newest=1)
+    new = {"new": Sum("new_employees"), "graduates": Sum("new_graduates")}
+    if column is None:
+        found = [{**latest.aggregate(n=Count("enterprise_id"), employees=Sum("employees")), **qs.aggregate(**new)}]
+        found = [r for r in found if r["n"]]
+        hires: list[dict[str, Any]] = found
+    else:
+        per_group: dict[str, dict[str, Any]] = {}
+        for r in latest.values(column, "employees"):  # one row per enterprise
+            group = per_group.setdefault(r[column] or "", {column: r[column], "n": 0, "employees": 0})
+            group["n"] += 1
+            group["employees"] += r["employees"]
+        found = list(per_group.values())
+        hires = list(qs.values(column).annotate(**new).order_by())
     rows: dict[str, StaffingRow] = {}
-    for pk, key in groups.items():
+    for r in found:
+        key = "total" if column is None else (r[column] or "")
+        rows[key] = StaffingRow(key=key, enterprises=r["n"], employees=r["employees"] or 0)
+    for r in hires:
+        key = "total" if column is None else (r[column] or "")
         row = rows.setdefault(key, StaffingRow(key=key))
-        row.enterprises += 1
-        row.employees += latest[pk][1]
-        row.new_employees += sums[pk][0]
-        row.new_graduates += sums[pk][1]
+        row.new_employees, row.new_graduates = r["new"] or 0, r["graduates"] or 0
     if by is None and not rows:
         rows["total"] = StaffingRow(key="total")
     result = sorted(rows.values(), key=lambda r: r.key)
@@ -462,7 +513,7 @@ def staffing_indicators(
     elif by == "ownership":
         names = {o.code: str(o) for o in OwnershipType.objects.all()}
     elif by == "enterprise":
-        names = dict(Enterprise.objects.filter(pk__in=groups).values_list("credit_code", "name_zh"))
+        names = dict(Enterprise.objects.filter(credit_code__in=rows).values_list("credit_code", "name_zh"))
     for row in result:
         row.label = names.get(row.key, row.key) if row.key else _("(none)")
     return result
@@ -640,6 +691,10 @@ def status_counts(user: Any) -> dict[str, dict[str, int]]:
 
 def latest_data_date() -> date | None:
     """The last day of the latest month with approved data (for default page ranges)."""
+    return public_cache.cached("statistics-latest", areas=(public_cache.STATISTICS,), compute=_latest_data_date)
+
+
+def _latest_data_date() -> date | None:
     top = SummaryRollup.objects.aggregate(year=Max("year"))["year"]
     if top is None:
         return None

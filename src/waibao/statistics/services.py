@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from waibao.accounts.models import Role, User
 from waibao.audit.services import audit_record
+from waibao.common import public_cache
 from waibao.common.dates import MAX_YEARS_AHEAD, DateWindow, date_window
 from waibao.common.errors import DomainError, PermissionDeniedError
 from waibao.common.tabular import ImportProgress, RowError, RowErrors, read_table
@@ -557,6 +558,8 @@ def _transition(
         _approve(record, deltas)
     elif action == "correct":
         _withdraw(record, deltas)
+    if action in ("approve", "correct"):
+        public_cache.changed(public_cache.STATISTICS)  # approved figures are public
     record.status = transition.target
     now = timezone.now()
     if action == "submit":
@@ -785,6 +788,7 @@ def parameters_update(*, acting_user: User | None, fields: dict[str, Any]) -> St
     require_office(acting_user)
     params = parameters()
     params = StatisticsParameters.objects.select_for_update().get(pk=params.pk)
+    public_cache.changed(public_cache.STATISTICS)
     before = {f: getattr(params, f) for f in PARAMETER_FIELDS}
     for name, value in fields.items():
         if name not in PARAMETER_FIELDS:

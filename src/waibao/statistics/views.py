@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from waibao.accounts.access import OFFICE, STAFF, role_required
 from waibao.accounts.models import Role
 from waibao.audit.selectors import history_for
+from waibao.common import public_cache
 from waibao.common.errors import DomainError, NotFoundError, PermissionDeniedError
 from waibao.common.forms import add_domain_error
 from waibao.common.labels import label
@@ -52,6 +53,8 @@ from waibao.statistics.selectors import (
     AMOUNT_FIELDS,
     BY_CHOICES,
     IndicatorFilters,
+    IndicatorRow,
+    StaffingRow,
     enterprises_reporting,
     goal_progress,
     indicators,
@@ -59,6 +62,7 @@ from waibao.statistics.selectors import (
     review_queue,
     staffing_indicators,
     status_counts,
+    total_of,
 )
 from waibao.statistics.workflow import EDITABLE, RECORD_WORKFLOW
 
@@ -534,9 +538,15 @@ def _amount_labels() -> dict[str, str]:
 def dashboard(request: HttpRequest) -> HttpResponse:
     date_from, date_to, by, filters = _filters_from(request)
     by = by or "month"
-    total = indicators(date_from=date_from, date_to=date_to, filters=filters)[0]
-    rows = indicators(date_from=date_from, date_to=date_to, by=by, filters=filters, labels=True)
-    staffing = staffing_indicators(date_from=date_from, date_to=date_to, filters=filters)[0]
+    # Approved figures only: the same for everyone who asks with the same range and filters, so they are
+    # cached until an approval changes them. Everything they depend on is in `params`.
+    figures = public_cache.cached(
+        "statistics-dashboard",
+        areas=(public_cache.STATISTICS, public_cache.REGISTRY),
+        params=(date_from, date_to, by, repr(filters)),
+        compute=lambda: _dashboard_figures(date_from, date_to, by, filters),
+    )
+    rows, total, staffing, enterprise_count = figures
     chart = {
         "labels": [r.label for r in rows[:40]],
         "series": [
@@ -561,7 +571,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "total": total,
             "rows": rows,
             "staffing": staffing,
-            "enterprise_count": enterprises_reporting(date_from=date_from, date_to=date_to, filters=filters),
+            "enterprise_count": enterprise_count,
             "chart": chart,
             "by_labels": _by_labels(),
             "zones": Zone.objects.filter(code=filters.zone) if figures_zone(request.user) else Zone.objects.all(),
@@ -571,6 +581,19 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "query": query.urlencode(),
             "ytd_from": date(date_to.year, 1, 1).isoformat(),
         },
+    )
+
+
+def _dashboard_figures(
+    date_from: date, date_to: date, by: str, filters: IndicatorFilters
+) -> tuple[list[IndicatorRow], IndicatorRow, StaffingRow, int]:
+    # One aggregate query for the table, the chart and the totals.
+    rows = indicators(date_from=date_from, date_to=date_to, by=by, filters=filters, labels=True)
+    return (
+        rows,
+        total_of(rows),
+        staffing_indicators(date_from=date_from, date_to=date_to, filters=filters)[0],
+        enterprises_reporting(date_from=date_from, date_to=date_to, filters=filters),
     )
 
 
@@ -619,7 +642,12 @@ def indicators_export(request: HttpRequest) -> HttpResponse:
 def goal(request: HttpRequest) -> HttpResponse:
     if figures_zone(request.user):
         raise PermissionDeniedError(_("The city-wide goal is not shown to zone staff."))
-    progress = goal_progress()
+    progress = public_cache.cached(  # approved figures and the goal parameters: cached until either changes
+        "statistics-goal",
+        areas=(public_cache.STATISTICS,),
+        params=local_today().year,
+        compute=goal_progress,
+    )
     chart = {
         "years": [str(y.year) for y in progress.years],
         "required": [str(y.required) if y.required is not None else None for y in progress.years],
@@ -640,12 +668,24 @@ def goal(request: HttpRequest) -> HttpResponse:
 
 
 def public(request: HttpRequest) -> HttpResponse:
-    """Published figures, no sign-in: a closed year (the latest by default), disclosure-controlled."""
-    figures = public_figures(request.GET.get("year"))
+    """Published figures, no sign-in: a closed year (the latest by default), disclosure-controlled, from the cache
+    until an approval or a parameter changes them (common.public_cache)."""
+    year = request.GET.get("year")
+    context = public_cache.cached(
+        "statistics-figures",
+        areas=(public_cache.STATISTICS, public_cache.REGISTRY),
+        params=(year or "", local_today().isoformat()),  # the latest closed year moves with the date
+        compute=lambda: _public_figures(year),
+    )
+    return render(request, "statistics/public.html", context)
+
+
+def _public_figures(year: str | None) -> dict[str, Any]:
+    figures = public_figures(year)
     context: dict[str, Any] = {"figures": figures}
     if figures is not None:
         context["note"] = withheld_note(figures.rule)
-    return render(request, "statistics/public.html", context)
+    return context
 
 
 # --- rates and parameters ----------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
+from waibao.common import public_cache
 from waibao.common.dataset import DatasetError
 
 # Each area that keeps data in the data set registers its loader here, in dependency order.
@@ -39,6 +40,8 @@ class Command(BaseCommand):
                 for dotted in LOADERS:
                     counts = import_string(dotted)(folder)
                     self.stdout.write(", ".join(f"{k}: {v}" for k, v in counts.items()))
+                # Zones, categories, departments and labels shown on public pages may have changed.
+                public_cache.changed(*public_cache.AREAS)
         except DatasetError as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(self.style.SUCCESS(f"Loaded data set {folder}"))

@@ -1,0 +1,275 @@
+"""Benchmark: every page under load, against Django's login page measured in the same run.
+
+    .venv/bin/python benchmarks/load_pages.py [--seconds 30] [--connections 16] [--workers 4]
+        [--enterprises 2000] [--records 0] [--large] [--only PATH ...] [--database-url URL] [--keep]
+
+Builds a throwaway database (SQLite in a temporary folder unless `--database-url`) with the demo city
+(`waibao load_defaults`, `demo --enterprises N`, `stats demo`, `applications demo`, `governance demo`, the
+demo accounts) and,
+with `--records N` (or `--large`: 20,000 enterprises and 1,000,000 records), N more approved execution
+records in bulk with their rollups. It then starts gunicorn (`--workers`, production settings, loopback
+only), signs in as each role the table needs, and loads each page with `wrk` (Debian's `wrk`: C, so the load
+generator takes little of the CPU the server needs) at `--connections` for `--seconds`. The baseline, the
+project's sign-in page (Django's `LoginView`), is measured first and last; each page's share is its req/s
+over the mean of the two. Errors are responses ≥ 400 and socket errors; every page is first checked once
+to answer 200 (not a redirect to the sign-in page).
+
+On a small shared machine the absolute figures move with whatever else runs: the share of the same-run
+baseline is the figure to compare. Targets (issue 17): every page ≥ 50 % of the baseline with p99 < 250 ms,
+public pages and the public API ≥ 80 %, no errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.cookiejar
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+DEMO_PASSWORD = "Waibao-demo-2007"  # noqa: S105 - the demo accounts' password (waibao.accounts.demo)
+BASELINE = "/accounts/login/"
+
+# (path, role or "public", kind) — kind "public" pages and API have the higher target.
+PAGES: list[tuple[str, str]] = [
+    ("/", "public"),
+    ("/statistics/figures/", "public"),
+    ("/notice/", "public"),
+    ("/api/v1/statistics/headline", "public"),
+    ("/api/v1/registry/zones", "public"),
+    ("/registry/enterprises/", "office"),
+    ("/applications/queue/", "office"),
+    ("/ledger/", "office"),
+    ("/statistics/", "office"),
+    ("/statistics/goal/", "office"),
+    ("/applications/", "enterprise"),
+    ("/registry/my/", "enterprise"),
+]
+
+WRK_SCRIPT = """
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("RESULT %d %d %d %d %d %d\\n", summary.requests, summary.duration,
+    latency:percentile(50), latency:percentile(99), e.status, e.connect + e.read + e.write + e.timeout))
+end
+"""
+
+
+@dataclass
+class Result:
+    path: str
+    who: str
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    errors: int
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=int, default=30, help="load per page (default 30)")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
+    parser.add_argument("--enterprises", type=int, default=2000)
+    parser.add_argument("--records", type=int, default=0, help="extra approved execution records, in bulk")
+    parser.add_argument("--large", action="store_true", help="20,000 enterprises and 1,000,000 records")
+    parser.add_argument("--port", type=int, default=int(os.environ.get("WAIBAO_BENCH_PORT", "8338")))
+    parser.add_argument("--only", nargs="*", default=None, help="only these paths (the baseline always runs)")
+    parser.add_argument("--database-url", default="", help="a PostgreSQL database to fill (default: SQLite)")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folder (database, logs)")
+    args = parser.parse_args()
+    if args.large:
+        args.enterprises = max(args.enterprises, 20_000)
+        args.records = max(args.records, 1_000_000)
+    return args
+
+
+def environment(folder: Path, database_url: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings.production",
+        WAIBAO_SECRET_KEY=secrets.token_urlsafe(40),
+        WAIBAO_ALLOWED_HOSTS="127.0.0.1",
+        WAIBAO_SECURE_COOKIES="0",  # plain HTTP on loopback: the cookies must travel
+        WAIBAO_DATA_DIR=str(folder),
+        DATABASE_URL=database_url or f"sqlite:///{folder / 'bench.sqlite3'}",
+        WAIBAO_EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+    )
+    return env
+
+
+def waibao(env: dict[str, str], *command: str) -> None:
+    subprocess.run([str(BIN / "waibao"), *command], env=env, check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+
+
+def build_database(args: argparse.Namespace, env: dict[str, str]) -> None:
+    started = time.perf_counter()
+    waibao(env, "migrate", "--no-input")
+    waibao(env, "load_defaults")
+    waibao(env, "demo", "--enterprises", str(args.enterprises), "--seed", "2007")
+    waibao(env, "stats", "demo", "--seed", "2007")
+    waibao(env, "demo_accounts", "--quiet")
+    waibao(env, "applications", "demo")
+    waibao(env, "governance", "demo")
+    if args.records:
+        subprocess.run(
+            [sys.executable, str(ROOT / "benchmarks" / "_bulk_records.py"), str(args.records)],
+            env=env,
+            check=True,
+            cwd=ROOT,
+        )
+    waibao(env, "collectstatic", "--no-input")
+    print(f"database built in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+
+
+def port_in_use(port: int) -> bool:
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
+def start_server(args: argparse.Namespace, env: dict[str, str], folder: Path) -> subprocess.Popen[bytes]:
+    if port_in_use(args.port):
+        raise RuntimeError(f"port {args.port} is already in use: choose another with --port")
+    log = (folder / "gunicorn.log").open("wb")
+    server = subprocess.Popen(
+        [str(BIN / "gunicorn"), "config.wsgi", "--workers", str(args.workers), "--bind", f"127.0.0.1:{args.port}",
+         "--error-logfile", str(folder / "gunicorn-error.log")],
+        env=env, cwd=ROOT, stdout=log, stderr=log, start_new_session=True,
+    )  # fmt: skip
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{args.port}{BASELINE}", timeout=30).read()
+            return server
+        except OSError:
+            if server.poll() is not None:
+                raise RuntimeError(f"gunicorn exited: see {folder / 'gunicorn-error.log'}") from None
+            time.sleep(0.5)
+    stop_server(server)
+    raise RuntimeError("gunicorn did not answer within 120 s")
+
+
+def stop_server(server: subprocess.Popen[bytes]) -> None:
+    os.killpg(server.pid, signal.SIGTERM)
+    server.wait(timeout=30)
+
+
+def sign_in(base: str, username: str) -> str:
+    """Sign in through the login form; return the Cookie header of the session."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    page = opener.open(base + BASELINE).read().decode()
+    match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    if not match:
+        raise RuntimeError("no CSRF token on the sign-in page")
+    data = urllib.parse.urlencode(
+        {"csrfmiddlewaretoken": match.group(1), "username": username, "password": DEMO_PASSWORD}
+    ).encode()
+    request = urllib.request.Request(base + BASELINE, data=data, headers={"Referer": base + BASELINE})  # noqa: S310 - http://127.0.0.1
+    opener.open(request).read()
+    cookies = {c.name: c.value for c in jar}
+    if "sessionid" not in cookies:
+        raise RuntimeError(f"signing in as {username} failed")
+    return "; ".join(f"{k}={v}" for k, v in cookies.items())
+
+
+def check_page(base: str, path: str, cookie: str) -> None:
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args: object, **kwargs: object) -> None:
+            return None
+
+    opener = urllib.request.build_opener(NoRedirect())
+    request = urllib.request.Request(base + path, headers={"Cookie": cookie} if cookie else {})  # noqa: S310 - loopback
+    try:
+        status = opener.open(request, timeout=30).status
+    except urllib.error.HTTPError as exc:
+        status = exc.code
+    if status != 200:
+        raise RuntimeError(f"{path} answered {status}, not 200")
+
+
+def load(base: str, path: str, who: str, cookie: str, args: argparse.Namespace, script: Path) -> Result:
+    command = ["wrk", "-t2", f"-c{args.connections}", f"-d{args.seconds}s", "--timeout", "10s", "-s", str(script)]
+    if cookie:
+        command += ["-H", f"Cookie: {cookie}"]
+    command += ["-H", "Accept-Language: zh-hans", base + path]
+    output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    match = re.search(r"^RESULT (\d+) (\d+) (\d+) (\d+) (\d+) (\d+)$", output, re.MULTILINE)
+    if not match:
+        raise RuntimeError(f"wrk printed no result for {path}:\n{output}")
+    requests, duration_us, p50_us, p99_us, status_errors, socket_errors = map(int, match.groups())
+    return Result(path, who, requests / (duration_us / 1e6), p50_us / 1000, p99_us / 1000,
+                  status_errors + socket_errors)  # fmt: skip
+
+
+def report(results: list[Result], baseline: float, args: argparse.Namespace) -> None:
+    print(f"\n{args.enterprises:,} enterprises, {args.records:,} extra records; gunicorn {args.workers} workers, "
+          f"wrk {args.connections} connections × {args.seconds} s a page; database: "
+          f"{'PostgreSQL' if args.database_url.startswith('postgres') else 'SQLite'}")  # fmt: skip
+    print(f"baseline {BASELINE}: mean {baseline:.0f} req/s (first and last runs below)\n")
+    print("| page | who | req/s | share of baseline | p50 | p99 | errors | target |")
+    print("|---|---|---|---|---|---|---|---|")
+    for r in results:
+        share = r.rps / baseline
+        if r.who == "baseline":
+            verdict = ""
+        else:
+            need = 0.8 if r.who == "public" else 0.5
+            met = share >= need and r.p99_ms < 250 and r.errors == 0
+            verdict = f"≥ {need:.0%}, p99 < 250 ms: {'met' if met else 'NOT met'}"
+        print(f"| `{r.path}` | {r.who} | {r.rps:.1f} | {share:.0%} | {r.p50_ms:.0f} ms | {r.p99_ms:.0f} ms "
+              f"| {r.errors} | {verdict} |")  # fmt: skip
+
+
+def main() -> None:
+    args = parse_args()
+    if shutil.which("wrk") is None:
+        sys.exit("needs Debian's wrk: apt-get install wrk")
+    folder = Path(tempfile.mkdtemp(prefix="waibao-bench-load-"))
+    server = None
+    try:
+        env = environment(folder, args.database_url)
+        build_database(args, env)
+        server = start_server(args, env, folder)
+        base = f"http://127.0.0.1:{args.port}"
+        pages = [p for p in PAGES if args.only is None or p[0] in args.only]
+        cookies = {"public": ""}
+        for who in sorted({w for _p, w in pages} - {"public"}):
+            cookies[who] = sign_in(base, who)
+        for path, who in pages:
+            check_page(base, path, cookies[who])
+        script = folder / "report.lua"
+        script.write_text(WRK_SCRIPT)
+        load(base, BASELINE, "baseline", "", argparse.Namespace(**{**vars(args), "seconds": 3}), script)  # warm-up
+        results = [load(base, BASELINE, "baseline", "", args, script)]
+        for path, who in pages:
+            results.append(load(base, path, who, cookies[who], args, script))
+            print(f"  {path}: {results[-1].rps:.1f} req/s", file=sys.stderr)
+        results.append(load(base, BASELINE, "baseline", "", args, script))
+        baseline = (results[0].rps + results[-1].rps) / 2
+        report(results, baseline, args)
+    finally:
+        if server is not None:
+            stop_server(server)
+        if args.keep:
+            print(f"kept {folder}", file=sys.stderr)
+        else:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,120 @@
+"""Each page of the load benchmark (benchmarks/load_pages.py) has a pinned number of queries, which must not grow
+with the data: a regression (an N+1, a query per series or per period) fails here.
+
+The demo city is built as `make run` builds it (smaller), every page is fetched, then the data grows (more
+enterprises, applications and approved statistics) and every page is fetched again with the same count.
+Public pages are pinned twice: computing the answer (cache empty) and serving it from the cache.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from waibao.accounts.demo import ensure_demo_accounts
+from waibao.accounts.models import User
+from waibao.applications.demo import ensure_demo_applications
+from waibao.applications.models import Application, ApplicationStatus
+from waibao.governance.models import Department
+from waibao.registry.demo import create_demo_enterprises
+from waibao.registry.models import Enterprise, EnterpriseStatus, ServiceCategory
+from waibao.statistics.demo import create_demo_statistics
+from waibao.statistics.services import contracts_import
+
+# page → (who, most queries computing the page with the cache empty, most queries with the cache filled).
+PAGES: dict[str, tuple[str, int, int]] = {
+    "/": ("public", 2, 0),
+    "/statistics/figures/": ("public", 11, 0),
+    "/notice/": ("public", 2, 0),
+    "/api/v1/statistics/headline": ("public", 3, 0),
+    "/api/v1/registry/zones": ("public", 1, 0),
+    "/registry/enterprises/": ("office", 9, 9),
+    "/applications/queue/": ("office", 6, 6),
+    "/ledger/": ("office", 7, 7),
+    "/statistics/": ("office", 12, 6),
+    "/statistics/goal/": ("office", 6, 3),
+    "/applications/": ("enterprise", 5, 5),
+    "/registry/my/": ("enterprise", 6, 6),
+}
+
+
+def counts(clients: dict[str, Client]) -> dict[str, tuple[int, int]]:
+    """Per page: queries with the cache empty, then with it filled by that first request."""
+    found: dict[str, tuple[int, int]] = {}
+    for path, (who, _cold, _warm) in PAGES.items():
+        clients[who].get(path)  # a first visit may refresh the session (a write, at most once a minute)
+        cache.clear()
+        with CaptureQueriesContext(connection) as computing:
+            assert clients[who].get(path).status_code == 200, path
+        with CaptureQueriesContext(connection) as cached:
+            assert clients[who].get(path).status_code == 200, path
+        found[path] = (len(computing), len(cached))
+    return found
+
+
+def grow(*, enterprises: int) -> None:
+    """More enterprises, applications in every waiting state, and approved statistics in more months."""
+    create_demo_enterprises(count=enterprises, seed=2007)
+    recognised = list(Enterprise.objects.filter(status=EnterpriseStatus.RECOGNISED).order_by("pk")[:60])
+    department = Department.objects.get(code="trade-industry")
+    statuses = [ApplicationStatus.SUBMITTED, ApplicationStatus.IN_REVIEW, ApplicationStatus.RECOMMENDED,
+                ApplicationStatus.IN_NOTICE, ApplicationStatus.COMMITTED]  # fmt: skip
+    today = timezone.localdate()
+    rows = []
+    for n, enterprise in enumerate(recognised):
+        status = statuses[n % len(statuses)]
+        approved = status in (ApplicationStatus.IN_NOTICE, ApplicationStatus.COMMITTED)
+        rows.append(
+            Application(
+                enterprise=enterprise, rule_id="HZ-15", year=2000 + n % 9, status=status, department=department,
+                fund_code="special_fund", basis="fixed", calculated_amount_cny=Decimal("1000.00"),
+                recommended_amount_cny=Decimal("1000.00"), approved_amount_cny=Decimal("1000.00") if approved else None,
+                notice_starts_on=today if status == ApplicationStatus.IN_NOTICE else None,
+                notice_ends_on=today + datetime.timedelta(days=6) if status == ApplicationStatus.IN_NOTICE else None,
+                status_changed_at=timezone.now() - datetime.timedelta(days=n), submitted_at=timezone.now(),
+            )
+        )  # fmt: skip
+    Application.objects.bulk_create(rows)
+    category = ServiceCategory.objects.filter(parent__isnull=False).order_by("code").first()
+    assert category is not None
+    contracts = "credit_code,contract_no,client_name,client_country,category,currency,amount,signed_date\n" + "".join(
+        f"{e.credit_code},GROW-{n},Client,{'US' if n % 2 else 'JP'},{category.code},USD,1000,2008-{n % 12 + 1:02d}-15\n"
+        for n, e in enumerate(recognised)
+    )
+    contracts_import(acting_user=None, stream=io.BytesIO(contracts.encode()), filename="grow.csv", approve=True)
+
+
+@pytest.mark.slow
+def test_page_query_counts_are_pinned_and_do_not_grow_with_the_data(db: None, settings: Any) -> None:
+    settings.SESSION_REFRESH_SECONDS = 24 * 60 * 60  # no session refresh in the middle of a count
+    call_command("load_defaults", verbosity=0)
+    create_demo_enterprises(count=60, seed=2007)
+    create_demo_statistics(seed=2007)
+    ensure_demo_accounts()
+    ensure_demo_applications()
+    clients = {"public": Client(HTTP_ACCEPT_LANGUAGE="zh-hans")}
+    for who in ("office", "enterprise"):
+        clients[who] = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+        clients[who].force_login(User.objects.get(username=who), backend="django.contrib.auth.backends.ModelBackend")
+
+    small = counts(clients)
+    grow(enterprises=240)
+    large = counts(clients)
+
+    assert large == small, "a page's query count grows with the data"
+    over = {
+        path: (found, PAGES[path][1:])
+        for path, found in small.items()
+        if found[0] > PAGES[path][1] or found[1] > PAGES[path][2]
+    }
+    assert not over, f"more queries than pinned (found, pinned): {over}"

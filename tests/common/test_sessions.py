@@ -1,0 +1,66 @@
+"""Sessions are written when they change; a used session's expiry is refreshed at most once a minute."""
+
+from __future__ import annotations
+
+import datetime
+import time
+from collections.abc import Callable
+
+from django.contrib.sessions.models import Session
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from waibao.accounts.models import User
+from waibao.common.middleware import SessionRefreshMiddleware
+
+
+def session_writes(queries: CaptureQueriesContext) -> list[str]:
+    return [
+        q["sql"]
+        for q in queries.captured_queries
+        if "django_session" in q["sql"] and not q["sql"].lstrip().upper().startswith("SELECT")
+    ]
+
+
+def test_a_signed_in_page_view_writes_no_session(office: User, client_for: Callable[[User | None], Client]) -> None:
+    client = client_for(office)
+    client.get("/registry/enterprises/")  # the first view marks the session as refreshed now
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/registry/enterprises/").status_code == 200
+    assert session_writes(queries) == []
+
+
+def test_the_expiry_is_refreshed_once_the_last_refresh_is_a_minute_old(
+    office: User, client_for: Callable[[User | None], Client]
+) -> None:
+    client = client_for(office)
+    client.get("/registry/enterprises/")
+    key = client.cookies["sessionid"].value
+    session = client.session
+    session[SessionRefreshMiddleware.KEY] = int(time.time()) - 61
+    session.save()
+    soon = timezone.now() + datetime.timedelta(minutes=5)
+    Session.objects.filter(pk=key).update(expire_date=soon)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/registry/enterprises/").status_code == 200
+    assert session_writes(queries), "the session was not saved with a new expiry"
+    assert Session.objects.get(pk=key).expire_date > soon + datetime.timedelta(minutes=60)
+
+
+def test_an_expired_session_signs_the_user_out(office: User, client_for: Callable[[User | None], Client]) -> None:
+    client = client_for(office)
+    key = client.cookies["sessionid"].value
+    Session.objects.filter(pk=key).update(expire_date=Session.objects.get(pk=key).expire_date.replace(year=2000))
+    response = client.get("/registry/enterprises/")
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
+
+
+def test_an_anonymous_visit_creates_no_session(db: None) -> None:
+    with CaptureQueriesContext(connection) as queries:
+        response = Client().get("/")
+    assert response.status_code == 200
+    assert "sessionid" not in response.cookies
+    assert session_writes(queries) == []
