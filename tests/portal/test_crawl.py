@@ -29,16 +29,8 @@ KNOWN_ELSEWHERE = (
     "已认定",
     "是（以申请为准）",
     "年已审核统计数据",
-    "每行一天：2027-01-01 元旦 | New Year's Day",
-    "2027-01-01 元旦 | New Year's Day",
-    "2027-02-07 调休上班",
-    "主要负责同志",
-    "分管副市长",
-    "分管副秘书长",
-    "办公室主任",
-    "负责同志",
 )
-KNOWN_REPR_PAGES = ("/governance/duties/",)
+KNOWN_REPR_PAGES: tuple[str, ...] = ()
 
 ROLES = [None, "office", "reviewer", "reviewer-sti", "zone-staff", "finance", "enterprise", "training"]
 

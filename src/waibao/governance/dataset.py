@@ -113,6 +113,7 @@ def load_group_dataset(folder: Path) -> dict[str, int]:
             unit_en=str(entry.get("unit_en", "")),
             person=str(entry.get("person", "")),
             title=str(entry.get("title", "")),
+            title_en=str(entry.get("title_en", "")),
             valid_from=valid_from,
             sort_order=i,
         )

@@ -70,7 +70,7 @@ class DutyAssignForm(forms.Form):
         self.fields["responsible"].queryset = User.objects.filter(  # type: ignore[attr-defined]
             is_active=True, role=Role.DEPARTMENT_REVIEWER, department_id__in=department_ids
         ).order_by("username")
-        self.fields["indicator"].choices = [("", _("None"))] + [  # type: ignore[attr-defined]
+        self.fields["indicator"].choices = [("", _("No live indicator"))] + [  # type: ignore[attr-defined]
             (code, ind.title) for code, ind in INDICATORS.items()
         ]
 

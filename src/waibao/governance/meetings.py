@@ -69,6 +69,7 @@ def member_replace(
             unit_en=member.unit_en,
             person=person.strip(),
             title=title.strip(),
+            title_en=member.title_en if title.strip() == member.title else "",
             valid_from=on,
             sort_order=member.sort_order,
         )

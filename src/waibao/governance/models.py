@@ -207,6 +207,7 @@ class GroupMember(models.Model):
     unit_en = models.CharField(_("unit (English)"), max_length=200, blank=True)
     person = models.CharField(_("person"), max_length=100, blank=True)
     title = models.CharField(_("position"), max_length=100, blank=True)
+    title_en = models.CharField(_("position (English)"), max_length=100, blank=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("account"), null=True, blank=True, on_delete=models.SET_NULL
     )
@@ -226,6 +227,10 @@ class GroupMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit} {self.person}"
+
+    @property
+    def position(self) -> str:
+        return localized(self.title, self.title_en)
 
     @property
     def unit(self) -> str:

@@ -34,13 +34,13 @@ class CalendarYearForm(forms.Form):
     holidays = forms.CharField(
         label=_("Holidays"),
         widget=forms.Textarea(attrs={"rows": 12}),
-        help_text=_("One day per line: 2027-01-01 元旦 | New Year's Day"),
+        help_text=_("One day per line: 2027-01-01, then the name, an English name after |"),
     )
     workdays = forms.CharField(
         label=_("Make-up working days"),
         widget=forms.Textarea(attrs={"rows": 6}),
         required=False,
-        help_text=_("Saturdays or Sundays that are worked, one per line: 2027-02-07 调休上班"),
+        help_text=_("Saturdays or Sundays that are worked, one per line: 2027-02-07 and a name"),
     )
 
     def clean_holidays(self) -> list[DayEntry]:
