@@ -41,6 +41,8 @@ fi
 start() {
   mkdir -p "$ROOT"
   chmod 755 "$ROOT"
+  # The platform creates var/ private (umask 077); the postgres user must still pass through it to its data.
+  chmod o+x "$PWD/var"
   if [ ! -f "$DATA/PG_VERSION" ]; then
     mkdir -p "$DATA"
     [ "$(id -u)" -eq 0 ] && chown postgres "$DATA"
