@@ -7,7 +7,7 @@ import pytest
 from django.contrib import admin
 from django.test import Client, RequestFactory
 
-from tests.factories import EnterpriseFactory, UserFactory
+from tests.factories import EnterpriseFactory, UserFactory, verify_second_factor
 from waibao.audit.models import AuditEvent
 from waibao.registry.models import EnterpriseStatus
 
@@ -18,6 +18,7 @@ pytestmark = pytest.mark.django_db
 def superuser_client(client: Client) -> Client:
     user = UserFactory(is_staff=True, is_superuser=True)
     client.force_login(user)
+    verify_second_factor(client, user)  # the superuser signs in with a one-time code too
     return client
 
 

@@ -121,6 +121,7 @@ def test_a_cancel_that_arrives_while_running_stops_the_import_before_it_writes(o
     assert ExchangeRate.objects.count() == 0
 
 
+@pytest.mark.django_db(transaction=True)  # the worker closes its connection after a batch, as in production
 @override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}})
 def test_the_database_worker_runs_a_queued_job(office: User) -> None:
     job = job_submit(

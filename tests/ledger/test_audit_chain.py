@@ -129,8 +129,8 @@ def test_reported_attack_forged_payment_with_matching_totals_fails_ledger_check(
     with connection.cursor() as cursor:
         cursor.execute(
             "INSERT INTO ledger_ledgerentry (kind, budget_line_id, commitment_id, amount, delta_budgeted,"
-            " delta_committed, delta_paid, reason, created_at) VALUES"
-            " ('payment', %s, %s, 500, 0, -500, 500, '', %s)",
+            " delta_committed, delta_paid, reason, created_at, voucher_number, payee_account, bank_reference)"
+            " VALUES ('payment', %s, %s, 50000, 0, -50000, 50000, '', %s, '', '', '')",  # integer fen: 500.00
             [line.pk, commitment.pk, real.created_at],
         )
     BudgetLine.objects.filter(pk=line.pk).update(committed=line.committed - 500, paid=line.paid + 500)

@@ -20,3 +20,15 @@ class WaibaoUserAdmin(AuditedReadOnlyMixin, UserAdmin):
             {"fields": ("role", "full_name", "phone", "department", "zone", "enterprise", "training_institution")},
         ),
     )
+
+
+def _unregister_otp_admin() -> None:
+    """django-otp registers its device admin; devices are enrolled and reset through the accounts pages (audited),
+    so the admin does not show them at all."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    if admin.site.is_registered(TOTPDevice):
+        admin.site.unregister(TOTPDevice)
+
+
+_unregister_otp_admin()
