@@ -30,6 +30,7 @@ def production_env(tmp_path: Path, **extra: str) -> dict[str, str]:
         WAIBAO_DATA_DIR=str(tmp_path / "data"),
         WAIBAO_PERSONAL_ID_HASH_KEY=secrets.token_urlsafe(32),
         WAIBAO_PERSONAL_DATA_KEYS=base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+        WAIBAO_AUDIT_KEY=f"k1:{secrets.token_hex(32)}",
     )
     env.update(extra)
     return env

@@ -48,9 +48,10 @@ def test_pages_have_a_phone_viewport(dataset: object) -> None:
 def test_home_counts_come_from_the_cache_and_follow_a_recognition(
     office: User, django_capture_on_commit_callbacks: Callable[..., Any]
 ) -> None:
+    from tests.factories import complete_profile
     from waibao.registry.services import enterprise_transition
 
-    enterprise = EnterpriseFactory(status="verified")
+    enterprise = complete_profile(EnterpriseFactory(status="verified"))  # recognition needs the profile
     client = Client()
     before = client.get("/").context["counts"]["recognised"]
     EnterpriseFactory(status="recognised")  # written without a service: the cached count does not move

@@ -240,6 +240,7 @@ def test_office_sets_n_and_p(
         "goal_multiple": "4",
         "goal_base_amount_usd": "",
         "revenue_measure": "executed",
+        "dates_years_ahead": 1,
         "disclosure_min_enterprises": 1,
         "disclosure_dominance_pct": "100",
     }

@@ -16,6 +16,11 @@ def test_figures_and_headline_show_an_approval_after_it_commits(
     client_for: Callable[[User | None], Client],
     django_capture_on_commit_callbacks: Callable[..., Any],
 ) -> None:
+    from waibao.statistics.conf import parameters
+
+    params = parameters()  # one enterprise's figures: publish them here, this test is about the cache
+    params.disclosure_min_enterprises, params.disclosure_dominance_pct = 1, 100
+    params.save()
     approved_contract(contract_no="HT-1", amount="100000.00")
     public = client_for(None)
     assert public.get("/api/v1/statistics/headline").json()["total"]["contract_amount_usd"] == "100000.00"

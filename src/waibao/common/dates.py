@@ -17,7 +17,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from waibao.common.errors import DomainError
+from waibao.common.errors import DomainError, UnprocessableError
 
 EARLIEST = date(1990, 1, 1)
 # The earliest founding date of an enterprise (older than the programme, but not older than this).
@@ -38,7 +38,7 @@ class DateWindow:
 
     def check(self, day: date, *, field: str | None = None) -> date:
         if day not in self:
-            raise DomainError(
+            raise UnprocessableError(  # a 422 wherever it reaches a response (API or page)
                 _("Dates from %(earliest)s to %(latest)s are accepted; %(value)s is outside.")
                 % {"earliest": self.earliest.isoformat(), "latest": self.latest.isoformat(), "value": day.isoformat()},
                 field=field,

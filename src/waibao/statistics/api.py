@@ -150,8 +150,6 @@ def indicator_rows(
             _("by must be one or more of %(choices)s, separated by commas.") % {"choices": ", ".join(BY_CHOICES)},
             field="by",
         ) from None
-    check_year_in_range(date_from.year, field="date_from")
-    check_year_in_range(date_to.year, field="date_to")
     window = date_window()
     window.check(date_from, field="date_from")
     window.check(date_to, field="date_to")
