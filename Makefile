@@ -82,6 +82,9 @@ pytest: install-test
 	echo "pytest exit status: SQLite $$sqlite, PostgreSQL $$postgres; summaries (a failing run last):"; \
 	if [ $$sqlite -ne 0 ]; then order="postgres sqlite"; else order="sqlite postgres"; fi; \
 	for db in $$order; do echo "[$$db] $$(tail -n 1 var/pytest-$$db.log)"; done; \
+	passed=$$(tail -q -n 1 var/pytest-sqlite.log var/pytest-postgres.log | grep -o '[0-9]* passed' | awk '{s+=$$1} END {print s+0}'); \
+	failed=$$(tail -q -n 1 var/pytest-sqlite.log var/pytest-postgres.log | grep -o '[0-9]* \(failed\|error\|errors\)' | awk '{s+=$$1} END {print s+0}'); \
+	echo "total: $$passed passed, $$failed failed"; \
 	[ $$sqlite -eq 0 ] && [ $$postgres -eq 0 ]
 
 ## test: lint, type checks, Django checks and the whole suite (browser and PostgreSQL tests included)
