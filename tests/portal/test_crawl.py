@@ -24,12 +24,7 @@ from waibao.audit.models import AuditEvent
 # - the working-day calendar's help shows a line in the import format, which holds both languages by design.
 # - governance (issue 11): a duty page shows a Python None; the leadership group's positions have no English;
 #   the calendar's help texts show lines of the import format, which hold Chinese day names by design.
-KNOWN_ELSEWHERE = (
-    "企业与园区",
-    "已认定",
-    "是（以申请为准）",
-    "年已审核统计数据",
-)
+KNOWN_ELSEWHERE: tuple[str, ...] = ()
 KNOWN_REPR_PAGES: tuple[str, ...] = ()
 
 ROLES = [None, "office", "reviewer", "reviewer-sti", "zone-staff", "finance", "enterprise", "training"]

@@ -27,6 +27,26 @@ VERIFIABLE_FACTS = frozenset({*REGISTRY_FACTS, *STATISTICS_FACTS, "moved_into_zo
 DEFAULT_TOLERANCE_PERCENT = Decimal("5")
 
 
+SOURCE_REGISTRY = "registry"
+SOURCE_STATISTICS = "statistics"
+CODED_FACTS = ("recognition", "moved_into_zone")
+
+
+def source_label(kind: str, as_of: str) -> str:
+    if kind == SOURCE_STATISTICS:
+        return _("Approved statistics for %(year)s") % {"year": as_of}
+    return str(_("Registry"))
+
+
+def _verified_label(fact: str, value: str) -> str:
+    """A coded verified value in the reader's language (a zone keeps its name: it is data)."""
+    if fact == "recognition":
+        return str(EnterpriseStatus(value).label) if value in EnterpriseStatus.values else value
+    if fact == "moved_into_zone" and not value:
+        return str(_("no zone"))
+    return value
+
+
 @dataclass(frozen=True)
 class VerifiedFact:
     name: str
@@ -38,13 +58,16 @@ class VerifiedFact:
     flagged: bool
     exists: bool = True  # the platform holds a figure (a zero in statistics means none is approved yet)
     explanation: str = ""  # the applicant's explanation for declaring another figure
+    source_kind: str = SOURCE_REGISTRY
+    verified_code: str = ""  # a code (enterprise status) or "" (no zone) to be labelled when read, never a text
 
     def as_record(self) -> dict[str, Any]:
+        """The award record: values and codes, never translated words, so it reads in the reader's language."""
         return {
             "fact": self.name,
-            "declared": str(self.declared),
-            "verified": str(self.verified),
-            "source": self.source,
+            "declared": "" if self.name == "recognition" else str(self.declared),
+            "verified": self.verified_code if self.name in CODED_FACTS else str(self.verified),
+            "source_kind": self.source_kind,
             "as_of": self.as_of,
             "flagged": self.flagged,
             "explanation": self.explanation,
@@ -89,6 +112,7 @@ def verified_facts(application: Application) -> list[VerifiedFact]:
             label=_("Recognised service-outsourcing enterprise"),
             declared=_("yes (by applying)"),
             verified=enterprise.get_status_display(),
+            verified_code=enterprise.status,
             source=_("Registry"),
             as_of=enterprise.status_changed_at.date().isoformat() if enterprise.status_changed_at else registry_date,
             flagged=enterprise.status != EnterpriseStatus.RECOGNISED,
@@ -118,6 +142,7 @@ def verified_facts(application: Application) -> list[VerifiedFact]:
                 label=labels.get("moved_into_zone", "moved_into_zone"),
                 declared=declared["moved_into_zone"],
                 verified=zone.name if zone is not None else _("no zone"),
+                verified_code=zone.name if zone is not None else "",
                 source=_("Registry"),
                 as_of=registry_date,
                 flagged=bool(declared["moved_into_zone"]) != (zone is not None),
@@ -138,6 +163,7 @@ def verified_facts(application: Application) -> list[VerifiedFact]:
                     declared=declared[name],
                     verified=verified,
                     source=_("Approved statistics for %(year)s") % {"year": application.year},
+                    source_kind=SOURCE_STATISTICS,
                     as_of=str(application.year),
                     flagged=differs(declared[name], verified, tolerance_percent=tolerance),
                     exists=bool(verified),
@@ -160,9 +186,17 @@ def recorded_verification(application: Application) -> list[dict[str, Any]]:
     """The facts checked when the application was recommended (its award record), with the facts' titles."""
     labels = {f.name: localized(f.title.zh, f.title.en) for f in rule_form(application.rule_id).facts}
     labels["recognition"] = _("Recognised service-outsourcing enterprise")
-    return [
-        {**record, "label": labels.get(record["fact"], record["fact"])} for record in application.verification or []
-    ]
+    rows = []
+    for record in application.verification or []:
+        fact = record["fact"]
+        row = {**record, "label": labels.get(fact, fact)}
+        if "source_kind" in record:  # labelled now, in the reader's language
+            row["source"] = source_label(record["source_kind"], record.get("as_of", ""))
+            row["verified"] = _verified_label(fact, str(record.get("verified", "")))
+            if fact == "recognition":
+                row["declared"] = str(_("yes (by applying)"))
+        rows.append(row)
+    return rows
 
 
 def public_verification(application: Application) -> list[str]:
