@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -12,10 +13,31 @@ from django.utils import timezone
 
 from tests.factories import EnterpriseFactory, TrainingInstitutionFactory, make_user
 from waibao.accounts.models import Role, User
+from waibao.applications.dataset import load_routing_dataset
+from waibao.ledger.dataset import load_ledger_dataset
 from waibao.talent.models import Programme, ProgrammeKind, Recognition, TrainingInstitution
 
 # Valid resident identity numbers (GB 11643 check character), fictitious persons.
 IDS = ["110101199003078515", "110101199003072973", "110101199003074215", "110101199003071831", "330106199505123411"]
+
+
+@pytest.fixture
+def routing(dataset: Path) -> Path:
+    """Routing and the funds with their 2007–2010 budgets (as the applications tests load them)."""
+    load_routing_dataset(dataset)
+    load_ledger_dataset(dataset)
+    return dataset
+
+
+@pytest.fixture
+def later(monkeypatch: pytest.MonkeyPatch) -> Callable[[int], None]:
+    """Move the applications' "today" forward by some days (the notice period without waiting)."""
+
+    def move(days: int) -> None:
+        target = timezone.localdate() + datetime.timedelta(days=days)
+        monkeypatch.setattr("waibao.applications.services.today", lambda: target)
+
+    return move
 
 
 @pytest.fixture

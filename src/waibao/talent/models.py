@@ -124,6 +124,9 @@ class InstitutionApproval(TimeStampedModel):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.institution} {self.valid_from}–{self.valid_until}"
+
 
 class TrainingBase(TimeStampedModel):
     """A designated training base (HZ-16, SZ-1.5/4.2): where it is, what it focuses on, who runs it."""
@@ -333,6 +336,9 @@ class DuplicateRefusal(models.Model):
         verbose_name_plural = _("refused duplicate subsidies")
         ordering = ["-created_at", "-pk"]
 
+    def __str__(self) -> str:
+        return f"{self.trainee} · {self.programme}"
+
 
 # --- the year's training plan ------------------------------------------------------------------------------
 
@@ -359,6 +365,9 @@ class PlanTarget(TimeStampedModel):
                 fields=["year", "kind"], condition=Q(zone__isnull=True), name="plan_target_unique_citywide"
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.kind} {self.zone or ''}".strip()
 
 
 # --- claims: the persons of one generated application ------------------------------------------------------
@@ -396,3 +405,6 @@ class ClaimLine(TimeStampedModel):
             models.UniqueConstraint(fields=["application", "enrolment"], name="claim_line_once_per_claim"),
             models.CheckConstraint(name="claim_line_status_valid", condition=Q(status__in=["accepted", "refused"])),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.rule_id} {self.enrolment.trainee}"
