@@ -4,8 +4,8 @@
 - Department reviewers of the department responsible for training (the routing of HZ-17b) decide approvals
   and recognitions, and see every programme and enrolment.
 - A training institution's users see their own institution, programmes and enrolments.
-- An enterprise's users see the programmes customised for them and the enrolments of trainees they hire
-  (or who were recorded as hired by them), to confirm the hire and see the 15 % refunds due through them.
+- An enterprise's users see the programmes customised for them or from which they hired, and the enrolments
+  of trainees they hire (or who were recorded as hired by them), to confirm the hire and see the 15 % refunds due through them.
 - Finance officers and city leaders see nothing personal here; the public sees nothing at all.
 Another party's object answers 404 for applicants (ids cannot be probed), 403 for staff.
 """
@@ -89,7 +89,8 @@ def visible_programmes(user: Any) -> QuerySet[Programme]:
     if user.role == Role.TRAINING_INSTITUTION and user.training_institution_id:
         return qs.filter(institution_id=user.training_institution_id)
     if user.role == Role.ENTERPRISE and user.enterprise_id:
-        return qs.filter(employer_id=user.enterprise_id)
+        hired_from = Enrolment.objects.filter(employer_id=user.enterprise_id).values("programme_id")
+        return qs.filter(Q(employer_id=user.enterprise_id) | Q(pk__in=hired_from))
     return qs.none()
 
 
