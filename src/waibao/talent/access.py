@@ -5,7 +5,8 @@
   and recognitions, and see every programme and enrolment.
 - A training institution's users see their own institution, programmes and enrolments.
 - An enterprise's users see the programmes customised for them or from which they hired, and the enrolments
-  of trainees they hire (or who were recorded as hired by them), to confirm the hire and see the 15 % refunds due through them.
+  of trainees they hire (or who were recorded as hired by them), to confirm the hire and see the 15 % refunds
+  due through them.
 - Finance officers and city leaders see nothing personal here; the public sees nothing at all.
 Another party's object answers 404 for applicants (ids cannot be probed), 403 for staff.
 """
