@@ -67,15 +67,15 @@ def plan_progress(year: int) -> list[PlanProgress]:
         .exclude(status=EnrolmentStatus.WITHDRAWN)
         .values("programme__kind", "programme__zone_id")
         .annotate(
-            enrolled=Count("pk"),
-            completed=Count("pk", filter=Q(status=EnrolmentStatus.COMPLETED)),
-            hired=Count("pk", filter=Q(employer__isnull=False, hire_confirmed_at__isnull=False)),
+            enrolled_count=Count("pk"),
+            completed_count=Count("pk", filter=Q(status=EnrolmentStatus.COMPLETED)),
+            hired_count=Count("pk", filter=Q(employer__isnull=False, hire_confirmed_at__isnull=False)),
         )
     )
     by_zone: dict[tuple[str, int | None], list[int]] = {}
     by_kind: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     for row in rows:
-        counts = [row["enrolled"], row["completed"], row["hired"]]
+        counts = [row["enrolled_count"], row["completed_count"], row["hired_count"]]
         by_zone[(row["programme__kind"], row["programme__zone_id"])] = counts
         total = by_kind[row["programme__kind"]]
         for i, value in enumerate(counts):

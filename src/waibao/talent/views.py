@@ -345,19 +345,19 @@ def programme_action(request: HttpRequest, programme_id: int, action: str) -> Ht
             programmes.programme_request_recognition(acting_user=user, programme=programme)
             messages.success(request, _("Recognition requested."))
         elif action in ("recognise", "not_recognise"):
-            form = ReasonForm(request.POST)
-            form.is_valid()
+            reason_form = ReasonForm(request.POST)
+            reason_form.is_valid()
             programmes.programme_decide_recognition(
                 acting_user=user,
                 programme=programme,
                 recognise=action == "recognise",
-                reason=form.cleaned_data.get("reason", ""),
+                reason=reason_form.cleaned_data.get("reason", ""),
             )
         elif action == "enrol":
             form = EnrolForm(request.POST)
             if not form.is_valid():
                 for errors in form.errors.values():
-                    messages.error(request, " ".join(errors))
+                    messages.error(request, " ".join(str(e) for e in errors))
                 return redirect("talent:programme", programme_id=programme.pk)
             services.enrol(acting_user=user, programme=programme, **form.cleaned_data)
             if programme.recognition == Recognition.RECOGNISED:
@@ -470,7 +470,7 @@ def enrolment_action(request: HttpRequest, enrolment_id: int, action: str) -> Ht
             raise NotFoundError()
         if form is not None and not form.is_valid():
             for errors in form.errors.values():
-                messages.error(request, " ".join(errors))
+                messages.error(request, " ".join(str(e) for e in errors))
     except DomainError as exc:
         messages.error(request, str(exc.message))
     if back:
