@@ -39,6 +39,7 @@ def city(django_db_setup: Any, django_db_blocker: Any) -> Any:
         call_command("stats", "demo", seed=2007, verbosity=0)
         call_command("demo_accounts", quiet=True, verbosity=0)
         call_command("applications", "demo", verbosity=0)
+        call_command("talent", "demo", verbosity=0)
         office = User.objects.get(username="office")
         finance = User.objects.get(username="finance")
         award = Application.objects.get(rule_id="HZ-12a", status=ApplicationStatus.IN_NOTICE)
@@ -101,6 +102,17 @@ def _data_names() -> list[str]:
     from waibao.talent.models import Trainee
 
     names.update(Trainee.objects.values_list("name", flat=True))
+    from waibao.talent.models import ClaimLine, DuplicateRefusal, InstitutionApproval, Programme, TrainingBase
+
+    for p in Programme.objects.all():
+        names.update({p.name_zh, p.name_en, p.recognition_reason})
+    for b in TrainingBase.objects.all():
+        names.update({b.name_zh, b.name_en, b.focus})
+    names.update(TrainingInstitution.objects.values_list("suspension_reason", flat=True))
+    names.update(InstitutionApproval.objects.values_list("reason", flat=True))
+    names.update(InstitutionApproval.objects.values_list("document_name", flat=True))
+    names.update(ClaimLine.objects.values_list("reason", flat=True))
+    names.update(DuplicateRefusal.objects.values_list("reason", flat=True))
     names.update(AuditEvent.objects.exclude(summary="").values_list("summary", flat=True))
     return sorted((n for n in names if n), key=len, reverse=True)
 
@@ -111,7 +123,7 @@ def _crawl(username: str | None, language: str) -> Crawl:
     if username:
         client.force_login(User.objects.get(username=username), backend="django.contrib.auth.backends.ModelBackend")
     crawl = Crawl(client, language, per_route=2, data_names=_data_names())
-    return crawl.run(["/", "/accounts/home/", "/policy/", "/notice/"], limit=220)
+    return crawl.run(["/", "/accounts/home/", "/policy/", "/notice/", "/talent/programmes/"], limit=240)
 
 
 @pytest.mark.slow
