@@ -202,7 +202,11 @@ def ensure_demo_talent() -> list[str]:
         # Another institution tries to enrol a graduate already subsidised for pre-job training: refused.
         second, _created = TrainingInstitution.objects.get_or_create(
             credit_code=make_credit_code("52" + "330100" + make_org_code("MJ000002")),
-            defaults={"name_zh": "杭州外包职业技能培训中心", "name_en": "Hangzhou Outsourcing Skills Centre", "approved": True},
+            defaults={
+                "name_zh": "杭州外包职业技能培训中心",
+                "name_en": "Hangzhou Outsourcing Skills Centre",
+                "approved": True,
+            },
         )
         second_user = User.objects.filter(username="training2").first()
         if second_user is None:

@@ -1,9 +1,10 @@
 """Trainee lists from Excel or CSV: all or nothing, with the row and column of every problem (a background job).
 
-Columns: name, id_type (optional, resident identity card by default), id_number, category, graduation_date
-(required for graduates), enrolled_on (optional). Categories and document types are accepted as codes or as the
-labels people read (either language). A person already subsidised for the same training by another institution
-or enterprise is a row error with the reason (and the refusal is kept for the office).
+Columns: trainee_name, id_document (optional, resident identity card by default), id_number, trainee_category,
+graduation_date (required for graduates), enrolled_on (optional); a file may head them with their labels
+instead. Categories and document types are accepted as codes or as the labels people read (either language).
+A person already subsidised for the same training by another institution or enterprise is a row error with the
+reason (and the refusal is kept for the office).
 """
 
 from __future__ import annotations
@@ -36,8 +37,8 @@ from waibao.talent.services import (
 )
 
 TRAINEES_IMPORT = "talent.trainees_import"
-TRAINEE_COLUMNS = ("name", "id_number", "category")
-TRAINEE_OPTIONAL_COLUMNS = ("id_type", "graduation_date", "enrolled_on")
+TRAINEE_COLUMNS = ("trainee_name", "id_number", "trainee_category")
+TRAINEE_OPTIONAL_COLUMNS = ("id_document", "graduation_date", "enrolled_on")
 
 
 @dataclass(frozen=True)
@@ -96,13 +97,15 @@ def trainees_import(
             break
         cleaned: dict[str, Any] = {}
         ok = True
-        name = " ".join(str(values.get("name") or "").split())
+        name = " ".join(str(values.get("trainee_name") or "").split())
         if not name:
-            errors.append(RowError(number, "name", _("Enter the trainee's name.")))
+            errors.append(RowError(number, "trainee_name", _("Enter the trainee's name.")))
             ok = False
         cleaned["name"] = name[:100]
         try:
-            cleaned["id_type"] = _choice(values.get("id_type"), IdType, field="id_type", default=IdType.RESIDENT_ID)
+            cleaned["id_type"] = _choice(
+                values.get("id_document"), IdType, field="id_document", default=IdType.RESIDENT_ID
+            )
             protected_hash = personal_id.id_hash(
                 cleaned["id_type"], personal_id.normalise(cleaned["id_type"], str(values.get("id_number") or ""))
             )
@@ -112,9 +115,9 @@ def trainees_import(
             ok = False
             protected_hash = ""
         try:
-            cleaned["category"] = _choice(values.get("category"), TraineeCategory, field="category")
+            cleaned["category"] = _choice(values.get("trainee_category"), TraineeCategory, field="trainee_category")
         except DomainError as exc:
-            errors.append(RowError(number, "category", str(exc.message)))
+            errors.append(RowError(number, "trainee_category", str(exc.message)))
             ok = False
         for column in ("graduation_date", "enrolled_on"):
             try:
@@ -157,7 +160,7 @@ def trainees_import(
         errors.append(
             RowError(
                 1,
-                "name",
+                "trainee_name",
                 _("The list has %(rows)d persons; the programme has %(free)d places left.")
                 % {"rows": len(rows), "free": max(0, programme.capacity - taken)},
             )
@@ -178,7 +181,7 @@ def trainees_import(
                     enrolled_on=cleaned["enrolled_on"] or timezone.localdate(),
                 )
             except DomainError as exc:  # e.g. the name differs from the one the number is recorded under
-                errors.append(RowError(number, exc.field or "name", str(exc.message)))
+                errors.append(RowError(number, exc.field or "trainee_name", str(exc.message)))
         if errors:
             transaction.set_rollback(True)
     if errors:
@@ -205,7 +208,25 @@ def _run(job: Job, context: JobContext) -> JobOutcome:
     )
 
 
+def register_columns() -> None:
+    """The trainee list's columns: a file may be headed with these names in either language."""
+    from waibao.common.labels import register
+
+    register(
+        "column",
+        {
+            "trainee_name": gettext_lazy("Trainee's name"),
+            "id_document": gettext_lazy("Identity document"),
+            "id_number": gettext_lazy("Identity number"),
+            "trainee_category": gettext_lazy("Trainee category"),
+            "graduation_date": gettext_lazy("Graduation date"),
+            "enrolled_on": gettext_lazy("Enrolled on"),
+        },
+    )
+
+
 def register_jobs() -> None:
+    register_columns()
     register(
         JobKind(
             TRAINEES_IMPORT,
