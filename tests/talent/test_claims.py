@@ -206,3 +206,31 @@ def test_duplicate_subsidy_refused_with_reason(routing: Any, institution: Any, t
     assert not second.enrolments.exists()
     # Another type of training is not the same training.
     assert ClaimLine.objects.count() == 0 and LineStatus.ACCEPTED
+
+
+def test_claim_refuses_the_line_of_a_person_claimed_by_another_institution(
+    routing: Any, institution: Any, trainer: User
+) -> None:
+    from tests.factories import TrainingInstitutionFactory, make_user
+    from waibao.accounts.models import Role
+    from waibao.talent.models import Programme
+
+    first = make_programme(institution, starts_on=START, ends_on=START)
+    completed(trainer, first, IDS[0])
+    completed(trainer, first, IDS[1], name="王五")
+    claims.claims_generate(acting_user=trainer, programme=first, rule_id="HZ-17b", commitment_signed=True)
+    # The other institution enrolled the same person while its programme was not recognised yet.
+    other = TrainingInstitutionFactory(approved=True, name_zh="另一所学校")
+    other_trainer = make_user(Role.TRAINING_INSTITUTION, username="other-trainer", training_institution=other)
+    second = make_programme(other, starts_on=START, ends_on=START, recognition=Recognition.REQUESTED)
+    completed(other_trainer, second, IDS[0])
+    completed(other_trainer, second, IDS[2], name="赵六")
+    Programme.objects.filter(pk=second.pk).update(recognition=Recognition.RECOGNISED)
+    [claim] = claims.claims_generate(
+        acting_user=other_trainer, programme=second, rule_id="HZ-17b", commitment_signed=True
+    )
+    refused = claim.talent_lines.get(status=LineStatus.REFUSED)
+    assert refused.enrolment.trainee.id_hash == personal_id.id_hash("resident_id", IDS[0])
+    assert "杭州外包培训学院" in refused.reason
+    assert claim.persons == 1 and claim.calculated_amount_cny == Decimal("5100.00")
+    assert DuplicateRefusal.objects.get().conflicting.programme == first

@@ -133,24 +133,28 @@ def _groups(acting_user: User, programme: Programme, rule_id: str, enrolments: l
     return [_Group({"enterprise_id": None, "training_institution_id": programme.institution_id}, enrolments)]
 
 
-def _duplicate_of(enrolment: Enrolment, rule_id: str) -> Enrolment | None:
-    """Another enrolment of the same person, for the same training at another institution or enterprise,
-    already on a live accepted line of the same rule."""
-    programme = enrolment.programme
-    others = (
-        ClaimLine.objects.filter(
-            rule_id=rule_id,
-            status=LineStatus.ACCEPTED,
-            enrolment__trainee_id=enrolment.trainee_id,
-            enrolment__programme__kind=programme.kind,
-            enrolment__programme__starts_on__year=programme.starts_on.year,
+def _duplicates_of(programme: Programme, enrolments: list[Enrolment], rule_id: str) -> dict[int, Enrolment]:
+    """Per trainee: another enrolment of the same person, for the same training at another institution or
+    enterprise, already on a live accepted line of the same rule (one query for the whole claim)."""
+    trainee_ids = [e.trainee_id for e in enrolments]
+    found: dict[int, Enrolment] = {}
+    for start in range(0, len(trainee_ids), 900):  # SQLite's limit on query parameters
+        lines = (
+            ClaimLine.objects.filter(
+                rule_id=rule_id,
+                status=LineStatus.ACCEPTED,
+                enrolment__trainee_id__in=trainee_ids[start : start + 900],
+                enrolment__programme__kind=programme.kind,
+                enrolment__programme__starts_on__year=programme.starts_on.year,
+            )
+            .exclude(application__status__in=CLOSED_STATUSES)
+            .exclude(enrolment__programme__institution_id=programme.institution_id)
+            .select_related("enrolment__programme__institution")
+            .order_by("pk")
         )
-        .exclude(application__status__in=CLOSED_STATUSES)
-        .exclude(enrolment__programme__institution_id=programme.institution_id)
-        .select_related("enrolment__programme__institution")
-        .first()
-    )
-    return others.enrolment if others is not None else None
+        for line in lines:
+            found.setdefault(line.enrolment.trainee_id, line.enrolment)
+    return found
 
 
 def _next_key(programme: Programme, rule_id: str, applicant: dict[str, Any]) -> str:
@@ -179,7 +183,9 @@ def claims_generate(
             raise DomainError(
                 _("This programme is not recognised for subsidy: it yields no claim."), code="not_recognised"
             )
-        enrolments = list(eligible_enrolments(programme, rule_id).select_related("trainee", "programme").order_by("pk"))
+        enrolments = list(
+            eligible_enrolments(programme, rule_id).select_related("trainee", "programme", "employer").order_by("pk")
+        )
         year = programme.ends_on.year
         now = timezone.now()
         for group in _groups(acting_user, programme, rule_id, enrolments):
@@ -190,9 +196,10 @@ def claims_generate(
             )
             lines: list[ClaimLine] = []
             refusals: list[DuplicateRefusal] = []
+            duplicates = _duplicates_of(programme, group.enrolments, rule_id)
             for enrolment, amount in zip(group.enrolments, amounts, strict=True):
                 line = ClaimLine(enrolment=enrolment, rule_id=rule_id, amount_cny=amount)
-                conflicting = _duplicate_of(enrolment, rule_id)
+                conflicting = duplicates.get(enrolment.trainee_id)
                 if conflicting is not None:
                     line.status = LineStatus.REFUSED
                     line.reason = refusal_reason(conflicting)
@@ -239,8 +246,7 @@ def claims_generate(
             for line in lines:
                 line.application = application
             ClaimLine.objects.bulk_create(lines)
-            for refusal in refusals:
-                refusal.save()
+            DuplicateRefusal.objects.bulk_create(refusals)
             audit_record(
                 actor=acting_user,
                 action="application.submit",

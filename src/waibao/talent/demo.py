@@ -68,6 +68,7 @@ def ensure_demo_talent() -> list[str]:
     office = _user("office", Role.PROGRAMME_OFFICE)
     reviewer = _user("reviewer", Role.DEPARTMENT_REVIEWER)
     employer_user = _user("enterprise", Role.ENTERPRISE)
+    assert trainer.training_institution_id is not None
     institution = TrainingInstitution.objects.get(pk=trainer.training_institution_id)
     if Programme.objects.filter(institution=institution, name_zh__startswith="Java 软件外包岗前培训").exists():
         return []
@@ -80,7 +81,7 @@ def ensure_demo_talent() -> list[str]:
                 institution=institution,
                 valid_from=datetime.date(DEMO_YEAR, 1, 1),
                 valid_until=datetime.date(timezone.localdate().year + 1, 12, 31),
-                document=services.HireProof(kind="", stream=io.BytesIO(DEMO_PDF), name="demo-approval-documents.pdf"),
+                document=institutions.UploadedDocument(name="demo-approval-documents.pdf", stream=io.BytesIO(DEMO_PDF)),
             )
             institutions.approval_decide(acting_user=reviewer, approval=request, approve=True)
             done.append(f"{institution.name_zh}: approved")
@@ -141,6 +142,7 @@ def ensure_demo_talent() -> list[str]:
             services.attendance_record(acting_user=trainer, enrolment=enrolment, hours=java.hours)
             services.completion_record(acting_user=trainer, enrolment=enrolment, completed_on=java.ends_on, passed=True)
         services.attendance_record(acting_user=trainer, enrolment=enrolments[6], hours=120)
+        assert employer_user.enterprise_id is not None
         employer = Enterprise.objects.get(pk=employer_user.enterprise_id)
         for enrolment in enrolments[:2]:  # hired, stated by the employer itself
             services.confirm_hire_by_person(

@@ -4,7 +4,8 @@
 from __future__ import annotations
 
 import datetime
-from typing import IO, Protocol
+from dataclasses import dataclass
+from typing import IO
 
 from django.db import transaction
 from django.utils import timezone
@@ -27,7 +28,8 @@ from waibao.talent.models import (
 )
 
 
-class UploadedDocument(Protocol):
+@dataclass(frozen=True)
+class UploadedDocument:
     """An uploaded document as a view hands it over (name and stream)."""
 
     name: str

@@ -114,7 +114,9 @@ def approvals(request: HttpRequest) -> HttpResponse:
                 institution=own,  # type: ignore[arg-type]
                 valid_from=form.cleaned_data["valid_from"],
                 valid_until=form.cleaned_data["valid_until"],
-                document=form.cleaned_data["document"],
+                document=institutions.UploadedDocument(
+                    name=form.cleaned_data["document"].name, stream=form.cleaned_data["document"]
+                ),
             )
         except DomainError as exc:
             add_domain_error(form, exc)
