@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -18,7 +19,7 @@ from waibao.recruitment.models import JobSeeker, Posting
 from waibao.registry.models import ServiceCategory, Zone
 
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
-TODAY = datetime.date(2026, 12, 2)
+TODAY = datetime.datetime.now(ZoneInfo("Asia/Shanghai")).date()  # the platform's today (services check it)
 VALID_ID = "33010619900101123X"  # a resident identity number with its correct GB 11643 check character
 
 
