@@ -106,7 +106,9 @@ class SeekerRegistrationForm(CleanTextForm):
     password = forms.CharField(label=_("Password"), strip=False, widget=forms.PasswordInput)
     password_again = forms.CharField(label=_("Password again"), strip=False, widget=forms.PasswordInput)
     # A field people do not see: robots fill it in.
-    website = forms.CharField(required=False, widget=forms.TextInput(attrs={"class": "hp", "tabindex": "-1"}))
+    website = forms.CharField(
+        required=False, label="", widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1", "class": "hp"})
+    )
 
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}
