@@ -27,7 +27,18 @@ from waibao.audit.models import AuditEvent
 KNOWN_ELSEWHERE: tuple[str, ...] = ()
 KNOWN_REPR_PAGES: tuple[str, ...] = ()
 
-ROLES = [None, "office", "reviewer", "reviewer-sti", "zone-staff", "finance", "enterprise", "training", "jobseeker"]
+ROLES = [
+    None,
+    "office",
+    "reviewer",
+    "reviewer-sti",
+    "zone-staff",
+    "finance",
+    "enterprise",
+    "training",
+    "leader",
+    "jobseeker",
+]
 
 
 @pytest.fixture(scope="module")
