@@ -46,11 +46,7 @@ def posting_data(posting: Posting, *, request: HttpRequest | None = None) -> dic
         else posting.created_at.date().isoformat(),
         "validThrough": _end_of_day(posting.closing_date),
         "employmentType": "FULL_TIME",
-        "hiringOrganization": {
-            "@type": "Organization",
-            "name": enterprise.name,
-            "identifier": enterprise.credit_code,
-        },
+        "hiringOrganization": {"@type": "Organization", "name": enterprise.name},
         "jobLocation": {"@type": "Place", "address": address},
         "industry": localized(posting.category.name_zh, posting.category.name_en),
         "totalJobOpenings": posting.openings,
