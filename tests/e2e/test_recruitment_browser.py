@@ -51,6 +51,8 @@ def test_a_job_seeker_applies_and_is_hired(
     seeker_context = browser.new_context(viewport=PHONE, locale="zh-CN")
     page = seeker_context.new_page()
     page.set_default_timeout(15_000)
+    console: list[str] = []
+    page.on("console", lambda message: console.append(message.text))
     page.goto(f"{live_server.url}/careers/register/")
     _fits(page)
     page.fill("input[name=full_name]", "王小明")
@@ -78,6 +80,7 @@ def test_a_job_seeker_applies_and_is_hired(
     page.wait_for_load_state()
     _fits(page)
     assert page.locator("script#jobposting-jsonld").count() == 1
+    assert not [m for m in console if "Content Security Policy" in m], "the JSON-LD block is allowed by the CSP"
     page.fill("textarea[name=letter]", "我有日语 N2 证书。")
     page.click("#apply-button")
     page.wait_for_url("**/careers/applications/*/")
