@@ -10,6 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
@@ -55,7 +56,7 @@ PAGE_SIZE = 20
 
 
 def _login(request: HttpRequest) -> HttpResponse:
-    return redirect(f"{reverse('accounts:login')}?next={request.get_full_path()}")
+    return redirect_to_login(request.get_full_path())
 
 
 def _filters(form: SearchForm) -> selectors.PostingFilters:
