@@ -39,6 +39,7 @@ setup-data:
 	$(WAIBAO) applications demo
 	$(WAIBAO) governance demo
 	$(WAIBAO) talent demo
+	$(WAIBAO) recruitment demo
 	$(WAIBAO) demo_accounts
 
 # The background worker (imports, exports) runs beside the web server; Ctrl-C or the server ending stops both.

@@ -14,8 +14,10 @@ class TalentConfig(AppConfig):
         from waibao.common.labels import register_choices
         from waibao.talent import models
         from waibao.talent.imports import register_jobs
+        from waibao.talent.receivers import connect as connect_recruitment
 
         register_jobs()
+        connect_recruitment()  # a hire on the recruitment site records a trainee's hire (HZ-17b-hire)
         register_action_labels(
             {
                 "institution.created": _("Training institution added"),
