@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from waibao.accounts.access import current_user
 from waibao.accounts.models import Role
+from waibao.applications import evidence
 from waibao.common.errors import DomainError, NotFoundError, PermissionDeniedError
 from waibao.common.forms import add_domain_error
 from waibao.common.tabular import xlsx_response
@@ -238,21 +239,15 @@ def milestone_view(request: HttpRequest, duty_id: int, milestone_id: int | None 
     return redirect("governance:duty", duty_id=duty.pk)
 
 
-def duty_file(request: HttpRequest, duty_id: int, report_id: int) -> FileResponse:
+def duty_file(request: HttpRequest, duty_id: int, report_id: int) -> HttpResponse:
     user = current_user(request)
     duty = access_duty(user, duty_id)
     report = DutyReport.objects.filter(pk=report_id, duty=duty).exclude(stored_name="").first()
     if report is None:
         raise NotFoundError()
-    from waibao.applications import evidence
-
-    path = evidence.path_of(report.stored_name)
-    if not path.exists():
-        raise NotFoundError()
-    response = FileResponse(open(path, "rb"), as_attachment=True, filename=report.file_name)  # noqa: SIM115
-    response["Content-Type"] = report.content_type
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return evidence.download_response(
+        stored_name=report.stored_name, original_name=report.file_name, content_type=report.content_type
+    )
 
 
 __all__ = ["DUTY_READERS"]
