@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -41,24 +42,32 @@ def _filters(request: HttpRequest) -> tuple[DutyFilterForm, DutyFilters]:
     return form, DutyFilters()
 
 
+# Decisions of the leadership group add duties at every meeting: the list grows, so it comes in pages (the
+# Excel export has every row).
+DUTY_PAGE_SIZE = 25
+
+
 def duty_list(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect(f"/accounts/login/?next={request.path}")
     _require_reader(request)
     form, filters = _filters(request)
     rows = duty_rows(filters)
-    matrix, totals = duty_matrix(rows)
+    matrix, totals = duty_matrix(rows)  # the matrix counts every duty; the list shows a page of them
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "governance/duty_list.html",
         {
             "form": form,
             "rows": rows,
+            "page": Paginator(rows, DUTY_PAGE_SIZE).get_page(request.GET.get("page")),
             "matrix": matrix,
             "totals": totals,
             "statuses": list(DutyStatus),
             "today": timezone.localdate(),
-            "query": request.GET.urlencode(),
+            "query": query.urlencode(),
         },
     )
 
