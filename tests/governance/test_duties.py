@@ -332,7 +332,11 @@ def test_milestones_are_set_by_the_office_and_reached_by_the_duty_department(
 
 
 def test_a_reported_file_is_served_like_evidence_under_the_detected_type(
-    office: User, reviewer: User, leader: User, enterprise_user: User, work_calendar: Path,
+    office: User,
+    reviewer: User,
+    leader: User,
+    enterprise_user: User,
+    work_calendar: Path,
     client_for: Callable[[User | None], Client],
 ) -> None:
     """A "done" report's file comes back as evidence does (issue 9 §4): the detected type's extension, never
@@ -357,7 +361,8 @@ def test_a_reported_file_is_served_like_evidence_under_the_detected_type(
         assert response.content == POLYGLOT
         assert response["Content-Type"] == "application/pdf"
         assert response["Content-Disposition"].startswith("attachment")
-        assert 'filename="rules.pdf"' in response["Content-Disposition"] and ".html" not in response["Content-Disposition"]
+        disposition = response["Content-Disposition"]
+        assert 'filename="rules.pdf"' in disposition and ".html" not in disposition
         assert response["X-Content-Type-Options"] == "nosniff"
         assert "sandbox" in response["Content-Security-Policy"]
         assert response["Cache-Control"] == "private, no-store"
@@ -367,7 +372,10 @@ def test_a_reported_file_is_served_like_evidence_under_the_detected_type(
 
 
 def test_a_reminder_is_mailed_in_the_readers_language_and_a_mail_failure_never_stops_the_run(
-    office: User, reviewer: User, work_calendar: Path, django_capture_on_commit_callbacks: Any,
+    office: User,
+    reviewer: User,
+    work_calendar: Path,
+    django_capture_on_commit_callbacks: Any,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from waibao.governance.services import duty_assign
@@ -400,7 +408,8 @@ def test_the_api_derives_only_the_duty_it_returns(
     from waibao.governance import selectors
 
     duty = Duty.objects.get(citation="SZ-1.8")
-    listed = next(r for r in client_for(office).get("/api/v1/governance/duties").json()["results"] if r["id"] == duty.pk)
+    every = client_for(office).get("/api/v1/governance/duties").json()["results"]
+    listed = next(r for r in every if r["id"] == duty.pk)
     derived: list[int] = []
     real = selectors.duty_state
 
