@@ -1,6 +1,6 @@
 """Benchmark (issue 9 §1): peak memory of imports, hostile files refused cheaply, against openpyxl in the same run.
 
-    .venv/bin/python benchmarks/import_hostile.py [--rows 100000] [--scale 1.0]
+    .venv/bin/python benchmarks/import_hostile.py [--rows 100000] [--scale 1.0] [--files valid,ss-bomb,...]
 
 Writes five files, then runs each twice, every run in its own fresh Python process (peak RSS is
 `ru_maxrss`, which only grows, so each measurement needs its own process):
@@ -219,6 +219,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--scale", type=float, default=1.0, help="size of the hostile files against the issue's")
+    parser.add_argument("--files", default="", help="only these files, e.g. valid,ss-bomb (default: all)")
     parser.add_argument("--child", nargs=2, metavar=("MODE", "FILE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -261,7 +262,10 @@ def main() -> None:
         print(header)
         print("-" * len(header))
         failures = []
+        wanted = {n.strip() for n in args.files.split(",") if n.strip()}
         for name, path in files.items():
+            if wanted and name not in wanted:
+                continue
             baseline = measure("baseline", path, database)
             run_db = workdir / f"run-{name}.sqlite3"
             shutil.copy(database, run_db)
