@@ -39,6 +39,12 @@ class ProjectForm(CleanTextForm):
     department = _departments()
     responsible = forms.ModelChoiceField(label=_("Responsible person"), queryset=User.objects.none(), required=False)
     event = forms.ModelChoiceField(label=_("From event"), queryset=PromotionEvent.objects.all(), required=False)
+    on = forms.DateField(
+        label=_("Lead since"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("When the lead came in (today if left empty)."),
+    )
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)

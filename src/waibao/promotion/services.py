@@ -73,6 +73,8 @@ def project_create(
     code = normalise_currency(currency)
     if code is None:
         raise DomainError(_("Give the currency as a three-letter code, e.g. USD."), field="currency")
+    if on is not None and on > timezone.localdate():
+        raise DomainError(_("A lead cannot come in the future."), field="on")
     if project_type not in ProjectType.values:
         raise DomainError(_("Unknown project type."), field="project_type")
     if amount is None or amount <= 0:

@@ -207,6 +207,7 @@ def project_new(request: HttpRequest) -> HttpResponse:
                 department=data["department"],
                 responsible=data["responsible"],
                 event=data["event"],
+                on=data["on"],
             )
         except DomainError as exc:
             add_domain_error(form, exc)
