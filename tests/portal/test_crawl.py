@@ -39,6 +39,7 @@ def city(django_db_setup: Any, django_db_blocker: Any) -> Any:
         call_command("stats", "demo", seed=2007, verbosity=0)
         call_command("demo_accounts", quiet=True, verbosity=0)
         call_command("applications", "demo", verbosity=0)
+        call_command("promotion", "demo", verbosity=0)
         office = User.objects.get(username="office")
         finance = User.objects.get(username="finance")
         award = Application.objects.get(rule_id="HZ-12a", status=ApplicationStatus.IN_NOTICE)
@@ -102,6 +103,12 @@ def _data_names() -> list[str]:
 
     names.update(Trainee.objects.values_list("name", flat=True))
     names.update(AuditEvent.objects.exclude(summary="").values_list("summary", flat=True))
+    from waibao.promotion.models import Project, PromotionEvent
+
+    for fields in Project.objects.values_list("title", "investor_name", "parent_group", "next_action", "lost_reason"):
+        names.update(fields)
+    for fields in PromotionEvent.objects.values_list("name", "place", "note"):
+        names.update(fields)
     return sorted((n for n in names if n), key=len, reverse=True)
 
 
