@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import F, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from waibao.common.errors import DomainError
@@ -37,7 +37,7 @@ def projects(scope: Q, filters: ProjectFilters | None = None) -> QuerySet[Projec
         Project.objects.filter(scope)
         .select_related("zone", "department", "responsible", "enterprise", "event")
         .annotate(stage_since=Subquery(entered))
-        .order_by("next_action_due", "-updated_at", "pk")
+        .order_by(F("next_action_due").asc(nulls_last=True), "-updated_at", "pk")
     )
     if filters.department:
         qs = qs.filter(department__code=filters.department)
@@ -55,7 +55,7 @@ def projects(scope: Q, filters: ProjectFilters | None = None) -> QuerySet[Projec
 @dataclass
 class ProjectRow:
     project: Project
-    days_in_stage: int
+    days_in_stage: int | None  # None once the project is closed (operating or lost)
     overdue: bool
     working_days_left: int | None
     moves: list[Any]
@@ -79,7 +79,8 @@ def project_rows(qs: QuerySet[Project], *, role: str | None, today: datetime.dat
         overdue = bool(due and due < today and not closed)
         left = None if due is None or closed else (_working_days(calendar, today, due) if due >= today else None)
         moves = [t for t in PROJECT_WORKFLOW.available(state=project.stage, role=role) if t.name in ONE_CLICK]
-        rows.append(ProjectRow(project, _working_days(calendar, since, today), overdue, left, moves))
+        days = None if closed else _working_days(calendar, since, today)
+        rows.append(ProjectRow(project, days, overdue, left, moves))
     return rows
 
 

@@ -153,7 +153,7 @@ def project_export(request: HttpRequest) -> HttpResponse:
             r.project.department.name,
             str(r.project.responsible or ""),
             label("promotion_stage", r.project.stage),
-            r.days_in_stage,
+            r.days_in_stage if r.days_in_stage is not None else "",
             r.project.first_signed_on,
             r.project.enterprise.name_zh if r.project.enterprise else "",
             r.project.next_action,
