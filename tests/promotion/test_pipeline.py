@@ -251,7 +251,7 @@ def test_next_action_in_working_days_overdue_totals_and_time_in_stage(
     page = client_for(office).get("/promotion/list/?overdue_only=on").content.decode()
     assert "逾期项目" in page and "软件外包交付中心" not in page
     workbook = openpyxl.load_workbook(io.BytesIO(client_for(office).get("/promotion/list/export/").content))
-    titles = [r[0] for r in workbook.worksheets[0].iter_rows(min_row=2, values_only=True)]
+    titles = [r[1] for r in workbook.worksheets[0].iter_rows(min_row=2, values_only=True)]
     assert sorted(titles) == ["软件外包交付中心", "逾期项目"]
     assert len(workbook.worksheets) == 2  # projects, totals per stage
 
@@ -328,8 +328,28 @@ def test_the_counting_rules_are_data_and_checked(tmp_path: Path) -> None:
         {"operating_evidence": {"minimum": 0}},
         {"probability": {"lead": 150}},
         {"probability": {"dreaming": 5}},
+        {"pipelines": []},
+        {"pipelines": [{"code": "a", "name_zh": "甲"}]},
+        {"pipelines": [{"code": "a", "name_zh": "甲", "name_en": "A"}, {"code": "a", "name_zh": "乙", "name_en": "B"}]},
     ):
         with pytest.raises(DatasetError):
             parse_rules(bad, "promotion.yaml")
     (tmp_path / "promotion.yaml").write_text("counting:\n  capital_increase: total\n", encoding="utf-8")
     assert counting_rules(tmp_path).capital_increase == "total"
+
+
+def test_several_pipelines_kept_apart(
+    office: User, make_project: Callable[..., Project], client_for: Callable[[User | None], Client]
+) -> None:
+    assert [p.code for p in counting_rules().pipelines] == ["service-outsourcing", "headquarters"]
+    make_project(title="外包项目")
+    make_project(title="总部项目", pipeline="headquarters")
+    with pytest.raises(DomainError) as refused:
+        make_project(title="无此管道", pipeline="nowhere")
+    assert refused.value.field == "pipeline"
+    client = client_for(office)
+    page = client.get("/promotion/?pipeline=headquarters").content.decode()
+    assert "总部项目" in page and "外包项目" not in page
+    data = client.get("/api/v1/promotion/projects?pipeline=service-outsourcing").json()
+    assert [p["title"] for p in data["results"]] == ["外包项目"]
+    assert "总部经济招商" in client.get(f"/promotion/{Project.objects.get(title='总部项目').pk}/").content.decode()

@@ -19,10 +19,10 @@ pytestmark = pytest.mark.django_db
 
 # page → most queries (session and user, two-factor check, calendar stamp, the rows, rates …)
 PAGES = {
-    "/promotion/": 9,
-    "/promotion/list/": 10,
-    "/promotion/figures/?year=2007": 10,
-    "/api/v1/promotion/projects": 6,
+    "/promotion/": 8,
+    "/promotion/list/": 9,
+    "/promotion/figures/?year=2007": 8,
+    "/api/v1/promotion/projects": 4,
 }
 
 

@@ -18,6 +18,7 @@ router = Router(tags=["promotion"])
 def _project(p: Project) -> dict[str, Any]:
     return {
         "id": p.pk,
+        "pipeline": p.pipeline,
         "title": p.title,
         "investor": {"name": p.investor_name, "country": p.investor_country, "parent_group": p.parent_group},
         "type": p.project_type,
@@ -38,13 +39,17 @@ def _project(p: Project) -> dict[str, Any]:
 
 
 @router.get("/projects")
-def project_list(request: HttpRequest, stage: str = "", department: str = "", zone: str = "") -> dict[str, Any]:
+def project_list(
+    request: HttpRequest, stage: str = "", department: str = "", zone: str = "", pipeline: str = ""
+) -> dict[str, Any]:
     """The office, department reviewers (their department's) and zone staff (their zone's) projects."""
     if not can_read_projects(request.user):
         raise PermissionDeniedError()
     if stage and stage not in Stage.values:
         raise UnprocessableError(f"stage must be one of {', '.join(Stage.values)}", field="stage")
-    qs = projects(project_scope(request.user), ProjectFilters(department=department, zone=zone, stage=stage))
+    qs = projects(
+        project_scope(request.user), ProjectFilters(pipeline=pipeline, department=department, zone=zone, stage=stage)
+    )
     rows = [_project(p) for p in qs]
     return {"count": len(rows), "results": rows}
 

@@ -9,12 +9,13 @@ class PromotionConfig(AppConfig):
 
     def ready(self) -> None:
         from waibao.audit.labels import register_action_labels
-        from waibao.common.labels import register_choices
+        from waibao.common.labels import register_choices, register_resolver
         from waibao.promotion.models import EventKind, ProjectType, Stage
 
         register_choices("promotion_stage", Stage)
         register_choices("promotion_type", ProjectType)
         register_choices("promotion_event_kind", EventKind)
+        register_resolver("promotion_pipeline", _pipeline_name)
         register_action_labels(
             {
                 "promotion.project_created": _("Investment project recorded"),
@@ -31,3 +32,11 @@ class PromotionConfig(AppConfig):
                 "promotion.event_created": _("Promotion event recorded"),
             }
         )
+
+
+def _pipeline_name(code: str) -> str | None:
+    from waibao.common.i18n import localized
+    from waibao.promotion.rules import counting_rules
+
+    pipeline = counting_rules().pipeline(code)
+    return localized(pipeline.name_zh, pipeline.name_en) if pipeline else None

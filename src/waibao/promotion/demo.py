@@ -132,6 +132,7 @@ def ensure_demo_promotion(*, today: datetime.date | None = None) -> int:
             responsible=_user("reviewer"),
             event=forum if from_event else None,
             on=D(2007, 1, 15),
+            pipeline="headquarters" if kind == ProjectType.HEADQUARTERS else "",
         )
         for name, on in steps:
             reason = "投资方转向其他城市" if name == "lose" else ""

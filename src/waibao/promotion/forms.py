@@ -18,7 +18,17 @@ def _departments() -> forms.ModelChoiceField:
     )
 
 
+def _pipeline_choices() -> list[tuple[str, str]]:
+    from waibao.common.i18n import localized
+    from waibao.promotion.rules import counting_rules
+
+    return [(p.code, localized(p.name_zh, p.name_en)) for p in counting_rules().pipelines]
+
+
 class ProjectForm(CleanTextForm):
+    pipeline = forms.ChoiceField(
+        label=_("Pipeline"), choices=_pipeline_choices, required=False, help_text=_("The first pipeline if left empty.")
+    )
     title = forms.CharField(label=_("Project"), max_length=200)
     investor_name = forms.CharField(label=_("Investor"), max_length=200)
     investor_country = forms.CharField(
@@ -84,6 +94,7 @@ class EventForm(CleanTextForm):
 
 
 class FilterForm(forms.Form):
+    pipeline = forms.ChoiceField(label=_("Pipeline"), required=False)
     department = forms.ChoiceField(label=_("Department"), required=False)
     zone = forms.ChoiceField(label=_("Zone"), required=False)
     project_type = forms.ChoiceField(label=_("Type"), required=False)
@@ -93,6 +104,7 @@ class FilterForm(forms.Form):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         everything = [("", _("All"))]
+        self.fields["pipeline"].choices = everything + _pipeline_choices()  # type: ignore[attr-defined]
         self.fields["department"].choices = everything + [  # type: ignore[attr-defined]
             (d.code, d.name) for d in Department.objects.filter(is_active=True).order_by("section")
         ]

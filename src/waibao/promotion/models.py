@@ -67,6 +67,7 @@ class Project(TimeStampedModel):
     """An investment project. Its stage moves only through `services.project_transition` (see `workflow`);
     every move is a `StageChange`, so the history and the time in each stage are read from those rows."""
 
+    pipeline = models.CharField(_("pipeline"), max_length=32, db_index=True)
     title = models.CharField(_("project"), max_length=200)
     investor_name = models.CharField(_("investor"), max_length=200)
     investor_country = models.CharField(_("investor's country or region"), max_length=2)

@@ -17,6 +17,16 @@ INCREASE_RULES = ("increase", "total")
 
 
 @dataclass(frozen=True)
+class Pipeline:
+    code: str
+    name_zh: str
+    name_en: str
+
+
+DEFAULT_PIPELINE = Pipeline("service-outsourcing", "服务外包招商", "Service-outsourcing investment")
+
+
+@dataclass(frozen=True)
 class CountingRules:
     valid_from: datetime.date
     is_default: bool
@@ -25,6 +35,28 @@ class CountingRules:
     operating_minimum: int
     probability: dict[str, int]
     next_action_max_working_days: int
+    pipelines: tuple[Pipeline, ...] = (DEFAULT_PIPELINE,)
+
+    def pipeline(self, code: str) -> Pipeline | None:
+        return next((p for p in self.pipelines if p.code == code), None)
+
+
+def _pipelines(value: Any, where: str) -> tuple[Pipeline, ...]:
+    if value is None:
+        return (DEFAULT_PIPELINE,)
+    if not isinstance(value, list) or not value:
+        raise DatasetError(f"{where}: pipelines must be a non-empty list")
+    found: list[Pipeline] = []
+    for i, entry in enumerate(value):
+        if not isinstance(entry, dict) or not all(
+            str(entry.get(k) or "").strip() for k in ("code", "name_zh", "name_en")
+        ):
+            raise DatasetError(f"{where}: pipelines[{i}] needs code, name_zh and name_en")
+        code = str(entry["code"])
+        if len(code) > 32 or any(p.code == code for p in found):
+            raise DatasetError(f"{where}: pipelines[{i}]: code {code!r} is too long or listed twice")
+        found.append(Pipeline(code, str(entry["name_zh"]), str(entry["name_en"])))
+    return tuple(found)
 
 
 _cache: dict[tuple[str, float], CountingRules] = {}
@@ -68,6 +100,7 @@ def parse_rules(doc: Any, where: str) -> CountingRules:
         operating_minimum=minimum,
         probability={s: int(probability.get(s, 0)) for s in STAGE_ORDER},
         next_action_max_working_days=max_days,
+        pipelines=_pipelines(doc.get("pipelines"), where),
     )
 
 

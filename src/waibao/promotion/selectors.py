@@ -22,6 +22,7 @@ from waibao.workdays.selectors import current_calendar
 
 @dataclass(frozen=True)
 class ProjectFilters:
+    pipeline: str = ""
     department: str = ""
     zone: str = ""
     project_type: str = ""
@@ -39,6 +40,8 @@ def projects(scope: Q, filters: ProjectFilters | None = None) -> QuerySet[Projec
         .annotate(stage_since=Subquery(entered))
         .order_by(F("next_action_due").asc(nulls_last=True), "-updated_at", "pk")
     )
+    if filters.pipeline:
+        qs = qs.filter(pipeline=filters.pipeline)
     if filters.department:
         qs = qs.filter(department__code=filters.department)
     if filters.zone:

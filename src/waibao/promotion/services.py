@@ -58,6 +58,7 @@ def project_create(
     responsible: User | None = None,
     event: PromotionEvent | None = None,
     on: datetime.date | None = None,
+    pipeline: str = "",
 ) -> Project:
     """A new lead. A reviewer records leads of their own department (zone staff: of their zone)."""
     _check_mover(acting_user)
@@ -75,6 +76,10 @@ def project_create(
         raise DomainError(_("Give the currency as a three-letter code, e.g. USD."), field="currency")
     if on is not None and on > timezone.localdate():
         raise DomainError(_("A lead cannot come in the future."), field="on")
+    rules = counting_rules()
+    pipeline = pipeline or rules.pipelines[0].code
+    if rules.pipeline(pipeline) is None:
+        raise DomainError(_("Unknown pipeline."), field="pipeline")
     if project_type not in ProjectType.values:
         raise DomainError(_("Unknown project type."), field="project_type")
     if amount is None or amount <= 0:
@@ -90,6 +95,7 @@ def project_create(
     else:
         base_amount = Decimal(0)
     project = Project(
+        pipeline=pipeline,
         title=title.strip()[:200],
         investor_name=investor_name.strip()[:200],
         investor_country=country,

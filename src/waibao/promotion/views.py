@@ -66,7 +66,9 @@ def _filters(request: HttpRequest) -> tuple[FilterForm, ProjectFilters]:
     form = FilterForm(request.GET or None)
     if form.is_bound and form.is_valid():
         d = form.cleaned_data
-        return form, ProjectFilters(d["department"], d["zone"], d["project_type"], d["stage"], bool(d["overdue_only"]))
+        return form, ProjectFilters(
+            d["pipeline"], d["department"], d["zone"], d["project_type"], d["stage"], bool(d["overdue_only"])
+        )
     return form, ProjectFilters()
 
 
@@ -119,6 +121,7 @@ def project_export(request: HttpRequest) -> HttpResponse:
     _form, filters = _filters(request)
     rows = _rows(request, filters)
     headers = [
+        _("Pipeline"),
         _("Project"),
         _("Investor"),
         _("Country or region"),
@@ -141,6 +144,7 @@ def project_export(request: HttpRequest) -> HttpResponse:
     ]
     project_sheet = [
         [
+            label("promotion_pipeline", r.project.pipeline),
             r.project.title,
             r.project.investor_name,
             r.project.investor_country,
@@ -208,6 +212,7 @@ def project_new(request: HttpRequest) -> HttpResponse:
                 responsible=data["responsible"],
                 event=data["event"],
                 on=data["on"],
+                pipeline=data["pipeline"],
             )
         except DomainError as exc:
             add_domain_error(form, exc)
