@@ -353,3 +353,49 @@ def test_several_pipelines_kept_apart(
     data = client.get("/api/v1/promotion/projects?pipeline=service-outsourcing").json()
     assert [p["title"] for p in data["results"]] == ["外包项目"]
     assert "总部经济招商" in client.get(f"/promotion/{Project.objects.get(title='总部项目').pk}/").content.decode()
+
+
+def test_a_project_is_corrected_but_its_counted_figure_is_fixed_at_signing(
+    office: User,
+    reviewer: User,
+    zones: list[Zone],
+    make_project: Callable[..., Project],
+    client_for: Callable[[User | None], Client],
+) -> None:
+    project = make_project()
+    client = client_for(reviewer)
+    form = client.get(f"/promotion/{project.pk}/edit/")
+    assert form.status_code == 200 and "Acme Software Inc." in form.content.decode()
+    data = {
+        "pipeline": "service-outsourcing",
+        "title": "软件外包交付中心（二期）",
+        "investor_name": "Acme Software Inc.",
+        "investor_country": "US",
+        "project_type": "new_enterprise",
+        "currency": "USD",
+        "amount": "15,000,000",
+        "zone": zones[1].pk,
+        "department": reviewer.department_id,
+    }
+    assert client.post(f"/promotion/{project.pk}/edit/", data).status_code == 302
+    project.refresh_from_db()
+    assert (project.title, project.amount, project.zone_id) == (
+        "软件外包交付中心（二期）",
+        Decimal("15000000.00"),
+        zones[1].pk,
+    )
+    event = AuditEvent.objects.get(action="promotion.project_updated")
+    assert event.changes["amount"] == ["10000000.00", "15000000.00"]
+    # A reviewer cannot hand the project to another department.
+    other = {**data, "department": Department.objects.get(code="science-technology").pk}
+    response = client.post(f"/promotion/{project.pk}/edit/", other)
+    assert response.status_code == 200 and Project.objects.get().department_id == reviewer.department_id
+    # Once signed, the amount is what was counted.
+    for name in ("contact", "negotiate", "sign"):
+        project = services.project_transition(
+            acting_user=office, project=project, name=name, on=datetime.date(2007, 2, 1)
+        )
+    response = client.post(f"/promotion/{project.pk}/edit/", {**data, "amount": "20000000"})
+    assert response.status_code == 200 and "2007-02-01" in response.content.decode()
+    assert Project.objects.get().amount == Decimal("15000000.00")
+    assert client.post(f"/promotion/{project.pk}/edit/", {**data, "title": "二期"}).status_code == 302

@@ -19,6 +19,7 @@ class PromotionConfig(AppConfig):
         register_action_labels(
             {
                 "promotion.project_created": _("Investment project recorded"),
+                "promotion.project_updated": _("Investment project corrected"),
                 "promotion.contact": _("First contact made"),
                 "promotion.negotiate": _("Negotiation started"),
                 "promotion.sign": _("Project signed"),

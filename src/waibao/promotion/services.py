@@ -42,26 +42,24 @@ def _check_mover(user: User) -> None:
         raise PermissionDeniedError()
 
 
-def project_create(
+def _validated(
     *,
     acting_user: User,
+    pipeline: str,
     title: str,
     investor_name: str,
     investor_country: str,
+    parent_group: str,
     project_type: str,
     currency: str,
     amount: Decimal,
+    base_amount: Decimal,
     zone: Zone,
     department: Department,
-    parent_group: str = "",
-    base_amount: Decimal = Decimal(0),
-    responsible: User | None = None,
-    event: PromotionEvent | None = None,
-    on: datetime.date | None = None,
-    pipeline: str = "",
+    responsible: User | None,
+    event: PromotionEvent | None,
 ) -> Project:
-    """A new lead. A reviewer records leads of their own department (zone staff: of their zone)."""
-    _check_mover(acting_user)
+    """An unsaved project from checked particulars (DomainError naming the field at fault)."""
     if not title.strip():
         raise DomainError(_("Name the project."), field="title")
     if not investor_name.strip():
@@ -74,8 +72,6 @@ def project_create(
     code = normalise_currency(currency)
     if code is None:
         raise DomainError(_("Give the currency as a three-letter code, e.g. USD."), field="currency")
-    if on is not None and on > timezone.localdate():
-        raise DomainError(_("A lead cannot come in the future."), field="on")
     rules = counting_rules()
     pipeline = pipeline or rules.pipelines[0].code
     if rules.pipeline(pipeline) is None:
@@ -108,14 +104,55 @@ def project_create(
         department=department,
         responsible=responsible,
         event=event,
-        created_by=acting_user,
     )
+    if responsible is not None and responsible.role not in (Role.PROGRAMME_OFFICE, Role.DEPARTMENT_REVIEWER):
+        raise DomainError(_("The responsible person must be a member of staff."), field="responsible")
+    return project
+
+
+def project_create(
+    *,
+    acting_user: User,
+    title: str,
+    investor_name: str,
+    investor_country: str,
+    project_type: str,
+    currency: str,
+    amount: Decimal,
+    zone: Zone,
+    department: Department,
+    parent_group: str = "",
+    base_amount: Decimal = Decimal(0),
+    responsible: User | None = None,
+    event: PromotionEvent | None = None,
+    on: datetime.date | None = None,
+    pipeline: str = "",
+) -> Project:
+    """A new lead. A reviewer records leads of their own department (zone staff: of their zone)."""
+    _check_mover(acting_user)
+    if on is not None and on > timezone.localdate():
+        raise DomainError(_("A lead cannot come in the future."), field="on")
+    project = _validated(
+        acting_user=acting_user,
+        pipeline=pipeline,
+        title=title,
+        investor_name=investor_name,
+        investor_country=investor_country,
+        parent_group=parent_group,
+        project_type=project_type,
+        currency=currency,
+        amount=amount,
+        base_amount=base_amount,
+        zone=zone,
+        department=department,
+        responsible=responsible,
+        event=event,
+    )
+    project.created_by = acting_user
     if not in_scope(acting_user, project):
         raise PermissionDeniedError(
             _("You may record projects of your own department only (zone staff: of your own zone).")
         )
-    if responsible is not None and responsible.role not in (Role.PROGRAMME_OFFICE, Role.DEPARTMENT_REVIEWER):
-        raise DomainError(_("The responsible person must be a member of staff."), field="responsible")
     with transaction.atomic():
         project.save()
         StageChange.objects.create(
@@ -131,9 +168,69 @@ def project_create(
             action="promotion.project_created",
             obj=project,
             summary=project.title,
-            data={"amount": str(amount), "currency": code, "type": project_type},
+            data={"amount": str(project.amount), "currency": project.currency, "type": project.project_type},
         )
     return project
+
+
+# What the first signing fixes: the counted figure of that year must not move afterwards.
+FROZEN_AT_SIGNING = ("project_type", "currency", "amount", "base_amount")
+EDITABLE = (
+    "pipeline", "title", "investor_name", "investor_country", "parent_group", "project_type", "currency", "amount",
+    "base_amount", "zone", "department", "responsible", "event",
+)  # fmt: skip
+
+
+def project_update(*, acting_user: User, project: Project, **fields: object) -> Project:
+    """Correct a project's particulars. Once signed, its type and amounts are fixed (they are what was counted);
+    a reviewer cannot move a project out of their own department or zone."""
+    _check_mover(acting_user)
+    if not in_scope(acting_user, project):
+        raise PermissionDeniedError()
+    unknown = set(fields) - set(EDITABLE)
+    if unknown:
+        raise DomainError(f"unknown fields: {sorted(unknown)}", code="unknown_field")
+    with transaction.atomic():
+        locked = Project.objects.select_for_update().get(pk=project.pk)
+        changed = {k: v for k, v in fields.items() if getattr(locked, k) != v}
+        if locked.first_signed_on is not None:
+            frozen = [k for k in changed if k in FROZEN_AT_SIGNING]
+            if frozen:
+                raise DomainError(
+                    _(
+                        "The project was signed on %(date)s: its type and amounts are what was counted "
+                        "and cannot change."
+                    )
+                    % {"date": locked.first_signed_on.isoformat()},
+                    field=frozen[0],
+                    code="frozen_at_signing",
+                )
+        # The same checks as a new project, on the values after the change.
+        check = {k: getattr(locked, k) for k in EDITABLE}
+        check.update(changed)
+        candidate = _validated(acting_user=acting_user, **check)
+        if not in_scope(acting_user, candidate):
+            raise PermissionDeniedError(
+                _("You may record projects of your own department only (zone staff: of your own zone).")
+            )
+        before = {k: _audit_value(getattr(locked, k)) for k in changed}
+        for name in EDITABLE:
+            setattr(locked, name, getattr(candidate, name))
+        locked.save(update_fields=[*EDITABLE, "updated_at"])
+        audit_record(
+            actor=acting_user,
+            action="promotion.project_updated",
+            obj=locked,
+            summary=locked.title,
+            changes={k: [before[k], _audit_value(getattr(locked, k))] for k in changed},
+        )
+    return locked
+
+
+def _audit_value(value: object) -> object:
+    if isinstance(value, Decimal):
+        return str(value)
+    return getattr(value, "pk", value)
 
 
 def operating_evidence(project: Project, rules: CountingRules | None = None) -> int:

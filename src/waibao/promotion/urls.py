@@ -14,6 +14,7 @@ urlpatterns = [
     path("events/", views.event_list, name="events"),
     path("events/<int:event_id>/", views.event_page, name="event"),
     path("<int:project_id>/", views.project_page, name="project"),
+    path("<int:project_id>/edit/", views.project_edit, name="edit"),
     path("<int:project_id>/move/", views.project_move, name="move"),
     path("<int:project_id>/next-action/", views.project_next_action, name="next_action"),
     path("<int:project_id>/documents/", views.project_document, name="documents"),

@@ -222,6 +222,28 @@ def project_new(request: HttpRequest) -> HttpResponse:
     return render(request, "promotion/project_form.html", {"form": form})
 
 
+@require_http_methods(["GET", "POST"])
+def project_edit(request: HttpRequest, project_id: int) -> HttpResponse:
+    if (login := _signed_in(request)) is not None:
+        return login
+    user = current_user(request)
+    project = access_project(user, project_id, action="move")
+    initial = {name: getattr(project, name) for name in services.EDITABLE}
+    form = ProjectForm(request.POST or None, initial=initial)
+    del form.fields["on"]
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        data["base_amount"] = data["base_amount"] or Decimal(0)
+        try:
+            services.project_update(acting_user=user, project=project, **{k: data[k] for k in services.EDITABLE})
+        except DomainError as exc:  # refusals (out of scope, fixed at signing) are shown on the form
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("Project updated."))
+            return redirect("promotion:project", project_id=project.pk)
+    return render(request, "promotion/project_form.html", {"form": form, "project": project})
+
+
 def project_page(request: HttpRequest, project_id: int) -> HttpResponse:
     if (login := _signed_in(request)) is not None:
         return login
