@@ -245,6 +245,9 @@ def test_next_action_in_working_days_overdue_totals_and_time_in_stage(
     assert by_title["逾期项目"].days_in_stage > 15  # working days since 2026-11-02
     totals = {t.stage: t for t in stage_totals(rows)}
     assert (totals["lead"].count, totals["lead"].overdue) == (2, 1)
+    assert totals["lead"].average_days == round(
+        (by_title["逾期项目"].days_in_stage + by_title["软件外包交付中心"].days_in_stage) / 2
+    )
     assert totals["lead"].by_currency == {"USD": Decimal("20000000.00")}
     # weighted by the lead stage's probability in the counting rules
     assert totals["lead"].weighted_usd == Decimal("20000000.00") * counting_rules().probability["lead"] / 100

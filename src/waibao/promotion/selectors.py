@@ -96,10 +96,18 @@ class StageTotal:
     weighted_usd: Decimal = Decimal(0)
     total_usd: Decimal = Decimal(0)
     unconverted: int = 0
+    days_in_stage: int = 0  # summed over the open projects of the stage
 
     @property
     def currencies(self) -> list[tuple[str, Decimal]]:
         return sorted(self.by_currency.items())
+
+    @property
+    def average_days(self) -> int | None:
+        """Average working days the stage's projects have spent in it so far (none for closed stages)."""
+        if not self.count or self.stage in (Stage.OPERATING, Stage.LOST):
+            return None
+        return round(self.days_in_stage / self.count)
 
 
 def counted_amount(project: Project, rules: CountingRules) -> Decimal:
@@ -124,6 +132,7 @@ def stage_totals(rows: list[ProjectRow], *, today: datetime.date | None = None) 
         amount = counted_amount(project, rules)
         total.by_currency[project.currency] = total.by_currency.get(project.currency, Decimal(0)) + amount
         total.overdue += int(row.overdue)
+        total.days_in_stage += row.days_in_stage or 0
         try:
             usd = book.convert(amount, project.currency, today).amount_usd
         except DomainError:

@@ -168,7 +168,15 @@ def project_export(request: HttpRequest) -> HttpResponse:
         for r in rows
     ]
     totals_sheet = [
-        [label("promotion_stage", t.stage), t.count, _money_text(t.currencies), t.total_usd, t.weighted_usd, t.overdue]
+        [
+            label("promotion_stage", t.stage),
+            t.count,
+            _money_text(t.currencies),
+            t.total_usd,
+            t.weighted_usd,
+            t.average_days if t.average_days is not None else "",
+            t.overdue,
+        ]
         for t in stage_totals(rows)
     ]
     content = xlsx_bytes(
@@ -176,7 +184,15 @@ def project_export(request: HttpRequest) -> HttpResponse:
             (_("Projects"), headers, project_sheet),
             (
                 _("Totals per stage"),
-                [_("Stage"), _("Projects"), _("Amounts"), _("USD at today's rate"), _("Weighted USD"), _("Overdue")],
+                [
+                    _("Stage"),
+                    _("Projects"),
+                    _("Amounts"),
+                    _("USD at today's rate"),
+                    _("Weighted USD"),
+                    _("Average working days in stage"),
+                    _("Overdue"),
+                ],
                 totals_sheet,
             ),
         ]
