@@ -40,6 +40,7 @@ setup-data:
 	$(WAIBAO) governance demo
 	$(WAIBAO) talent demo
 	$(WAIBAO) recruitment demo
+	$(WAIBAO) promotion demo
 	$(WAIBAO) demo_accounts
 
 # The background worker (imports, exports) runs beside the web server; Ctrl-C or the server ending stops both.

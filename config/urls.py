@@ -28,6 +28,7 @@ urlpatterns = [
     path("jobs/", include("waibao.jobs.urls")),
     path("governance/calendar/", include("waibao.workdays.urls")),
     path("governance/", include("waibao.governance.urls")),
+    path("promotion/", include("waibao.promotion.urls")),
     path("", include("waibao.portal.urls")),
 ]
 

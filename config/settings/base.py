@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "waibao.statistics",
     "waibao.applications",
     "waibao.ledger",
+    "waibao.promotion",
     "waibao.portal",
     "waibao.api",
 ]

@@ -52,6 +52,7 @@ def city(django_db_setup: Any, django_db_blocker: Any) -> Any:
         call_command("applications", "demo", verbosity=0)
         call_command("talent", "demo", verbosity=0)
         call_command("recruitment", "demo", verbosity=0)
+        call_command("promotion", "demo", verbosity=0)
         office = User.objects.get(username="office")
         finance = User.objects.get(username="finance")
         award = Application.objects.get(rule_id="HZ-12a", status=ApplicationStatus.IN_NOTICE)
@@ -134,6 +135,12 @@ def _data_names() -> list[str]:
     for seeker in JobSeeker.objects.all():
         names.update({seeker.education, seeker.summary, seeker.cv_name})
     names.update(Candidacy.objects.values_list("letter", flat=True))
+    from waibao.promotion.models import Project, PromotionEvent
+
+    for fields in Project.objects.values_list("title", "investor_name", "parent_group", "next_action", "lost_reason"):
+        names.update(fields)
+    for fields in PromotionEvent.objects.values_list("name", "place", "note"):
+        names.update(fields)
     return sorted((n for n in names if n), key=len, reverse=True)
 
 

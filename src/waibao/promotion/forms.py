@@ -1,0 +1,119 @@
+"""Forms of the pipeline: a new project, a move, the next action, a document, an event, the filters."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from waibao.accounts.models import Role, User
+from waibao.common.forms import CleanTextForm, MoneyFormField
+from waibao.governance.models import Department
+from waibao.promotion.models import EventKind, ProjectType, PromotionEvent, Stage
+from waibao.registry.models import Zone
+
+
+def _departments() -> forms.ModelChoiceField:
+    return forms.ModelChoiceField(
+        label=_("Responsible department"), queryset=Department.objects.filter(is_active=True).order_by("section")
+    )
+
+
+def _pipeline_choices() -> list[tuple[str, str]]:
+    from waibao.common.i18n import localized
+    from waibao.promotion.rules import counting_rules
+
+    return [(p.code, localized(p.name_zh, p.name_en)) for p in counting_rules().pipelines]
+
+
+class ProjectForm(CleanTextForm):
+    pipeline = forms.ChoiceField(
+        label=_("Pipeline"), choices=_pipeline_choices, required=False, help_text=_("The first pipeline if left empty.")
+    )
+    title = forms.CharField(label=_("Project"), max_length=200)
+    investor_name = forms.CharField(label=_("Investor"), max_length=200)
+    investor_country = forms.CharField(
+        label=_("Investor's country or region"), max_length=2, help_text=_("Two-letter code, e.g. US, JP, DE, HK.")
+    )
+    parent_group = forms.CharField(label=_("Parent group"), max_length=200, required=False)
+    project_type = forms.ChoiceField(label=_("Type"), choices=ProjectType.choices)
+    currency = forms.CharField(
+        label=_("Currency"), max_length=3, initial="USD", help_text=_("e.g. USD, JPY, EUR, CNY.")
+    )
+    amount = MoneyFormField(label=_("Intended investment"))
+    base_amount = MoneyFormField(
+        label=_("Capital before the increase"),
+        required=False,
+        help_text=_("Only for a capital increase: only the increase is counted."),
+    )
+    zone = forms.ModelChoiceField(label=_("Zone"), queryset=Zone.objects.filter(is_active=True))
+    department = _departments()
+    responsible = forms.ModelChoiceField(label=_("Responsible person"), queryset=User.objects.none(), required=False)
+    event = forms.ModelChoiceField(label=_("From event"), queryset=PromotionEvent.objects.all(), required=False)
+    on = forms.DateField(
+        label=_("Lead since"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("When the lead came in (today if left empty)."),
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["responsible"].queryset = User.objects.filter(  # type: ignore[attr-defined]
+            is_active=True, role__in=[Role.PROGRAMME_OFFICE, Role.DEPARTMENT_REVIEWER]
+        ).order_by("username")
+
+
+class MoveForm(CleanTextForm):
+    action = forms.CharField(max_length=16)
+    reason = forms.CharField(
+        label=_("Reason"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    on = forms.DateField(label=_("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    credit_code = forms.CharField(label=_("Credit code of the registered enterprise"), max_length=18, required=False)
+
+
+class NextActionForm(CleanTextForm):
+    text = forms.CharField(label=_("Next action"), max_length=300)
+    working_days = forms.IntegerField(label=_("Deadline in working days"), min_value=1, max_value=365, initial=5)
+
+
+class DocumentForm(CleanTextForm):
+    title = forms.CharField(label=_("Document"), max_length=200, required=False)
+    file = forms.FileField(label=_("File"))
+
+
+class EventForm(CleanTextForm):
+    name = forms.CharField(label=_("Event"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind"), choices=EventKind.choices)
+    held_on = forms.DateField(label=_("Held on"), widget=forms.DateInput(attrs={"type": "date"}))
+    place = forms.CharField(label=_("Place"), max_length=200, required=False)
+    department = forms.ModelChoiceField(
+        label=_("Organised by"), queryset=Department.objects.filter(is_active=True).order_by("section")
+    )
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+
+
+class FilterForm(forms.Form):
+    pipeline = forms.ChoiceField(label=_("Pipeline"), required=False)
+    department = forms.ChoiceField(label=_("Department"), required=False)
+    zone = forms.ChoiceField(label=_("Zone"), required=False)
+    project_type = forms.ChoiceField(label=_("Type"), required=False)
+    stage = forms.ChoiceField(label=_("Stage"), required=False)
+    overdue_only = forms.BooleanField(label=_("Overdue next actions only"), required=False)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        everything = [("", _("All"))]
+        self.fields["pipeline"].choices = everything + _pipeline_choices()  # type: ignore[attr-defined]
+        self.fields["department"].choices = everything + [  # type: ignore[attr-defined]
+            (d.code, d.name) for d in Department.objects.filter(is_active=True).order_by("section")
+        ]
+        self.fields["zone"].choices = everything + [  # type: ignore[attr-defined]
+            (z.code, z.name) for z in Zone.objects.filter(is_active=True)
+        ]
+        self.fields["project_type"].choices = everything + list(ProjectType.choices)  # type: ignore[attr-defined]
+        self.fields["stage"].choices = everything + list(Stage.choices)  # type: ignore[attr-defined]
+
+
+class YearForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100, required=False)
