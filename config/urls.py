@@ -4,6 +4,9 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
 
 from waibao.accounts.views import set_language
 
@@ -27,6 +30,11 @@ urlpatterns = [
     path("jobs/", include("waibao.jobs.urls")),
     path("governance/calendar/", include("waibao.workdays.urls")),
     path("governance/", include("waibao.governance.urls")),
+    # The outsourcing website (issue 15): Wagtail's admin at /cms/, the site's pages under /site/.
+    path("cms/", include(wagtailadmin_urls)),
+    path("site/documents/", include(wagtaildocs_urls)),
+    path("site/", include("waibao.website.urls")),
+    path("site/", include(wagtail_urls)),
     path("", include("waibao.portal.urls")),
 ]
 

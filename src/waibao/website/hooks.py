@@ -1,0 +1,33 @@
+"""Connections to Wagtail and to sign-in: the search index follows publication, a signing-in user's website group
+follows their role. Each receiver calls one service."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
+from wagtail.signals import page_published, page_unpublished
+
+
+@receiver(page_published)
+def _page_published(sender: Any, instance: Any, **kwargs: Any) -> None:
+    from waibao.website.services import reindex_page
+
+    reindex_page(instance)
+
+
+@receiver(page_unpublished)
+def _page_unpublished(sender: Any, instance: Any, **kwargs: Any) -> None:
+    from waibao.website import search
+
+    search.remove([f"page:{instance.pk}"])
+
+
+@receiver(user_logged_in)
+def _signed_in(sender: Any, user: Any, **kwargs: Any) -> None:
+    from waibao.accounts.models import User
+    from waibao.website.services import sync_editor
+
+    if isinstance(user, User):
+        sync_editor(user)

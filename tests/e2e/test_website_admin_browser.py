@@ -1,0 +1,38 @@
+"""The office edits the website in a real browser: Wagtail's admin at /cms/ works under the platform's
+Content-Security-Policy (no refused script or style that breaks it), after the platform's own sign-in with the
+second factor; the page is written in the rich-text editor, submitted for review and approved."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.e2e.conftest import login
+from waibao.accounts.models import User
+from waibao.website.models import NewsPage, SectionPage
+from waibao.website.services import ensure_site
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def test_office_writes_news_in_the_cms(browser_page: Any, office: User) -> None:
+    ensure_site()
+    page = browser_page
+    refused: list[str] = []
+    page.on("console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None)
+    login(page, "office", "Correct-Horse-9")
+    news = SectionPage.objects.get(kind="news")
+    page.goto(f"{page.base_url}/cms/pages/add/website/newspage/{news.pk}/")
+    page.fill("#id_title", "浏览器里写的新闻")
+    page.fill("#id_title_en", "News written in the browser")
+    page.click("#panel-child-content-body-content .DraftEditor-root")
+    page.keyboard.type("正文第一段。")
+    page.fill("#id_slug", "browser-news")
+    page.click("button.dropdown-toggle, [data-w-dropdown-target='toggle']", timeout=5000)
+    page.click("button[name='action-publish']")
+    page.wait_for_url("**/cms/pages/**")
+    created = NewsPage.objects.get(slug="browser-news")
+    assert created.live
+    assert "正文第一段" in created.body
+    assert not refused, refused
