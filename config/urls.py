@@ -5,10 +5,10 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from wagtail import urls as wagtail_urls
-from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from waibao.accounts.views import set_language
+from waibao.website.cms import cms_urlpatterns
 
 # The admin's headings in the platform's words (its section headings are the apps' verbose names).
 admin.site.site_header = _("Service Outsourcing Programme: administration")
@@ -31,7 +31,7 @@ urlpatterns = [
     path("governance/calendar/", include("waibao.workdays.urls")),
     path("governance/", include("waibao.governance.urls")),
     # The outsourcing website (issue 15): Wagtail's admin at /cms/, the site's pages under /site/.
-    path("cms/", include(wagtailadmin_urls)),
+    path("cms/", include(cms_urlpatterns())),
     path("site/documents/", include(wagtaildocs_urls)),
     path("site/", include("waibao.website.urls")),
     path("site/", include(wagtail_urls)),

@@ -39,6 +39,7 @@ def city(django_db_setup: Any, django_db_blocker: Any) -> Any:
         call_command("stats", "demo", seed=2007, verbosity=0)
         call_command("demo_accounts", quiet=True, verbosity=0)
         call_command("applications", "demo", verbosity=0)
+        call_command("website", "demo", verbosity=0)
         office = User.objects.get(username="office")
         finance = User.objects.get(username="finance")
         award = Application.objects.get(rule_id="HZ-12a", status=ApplicationStatus.IN_NOTICE)
@@ -111,7 +112,7 @@ def _crawl(username: str | None, language: str) -> Crawl:
     if username:
         client.force_login(User.objects.get(username=username), backend="django.contrib.auth.backends.ModelBackend")
     crawl = Crawl(client, language, per_route=2, data_names=_data_names())
-    return crawl.run(["/", "/accounts/home/", "/policy/", "/notice/"], limit=220)
+    return crawl.run(["/", "/accounts/home/", "/policy/", "/notice/", "/site/"], limit=230)
 
 
 @pytest.mark.slow

@@ -9,12 +9,17 @@ from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 from wagtail.signals import page_published, page_unpublished
 
+from waibao.common import public_cache
+
+WEBSITE_AREA = "website"  # the public cache's area of what the platform's home page shows from the site
+
 
 @receiver(page_published)
 def _page_published(sender: Any, instance: Any, **kwargs: Any) -> None:
     from waibao.website.services import reindex_page
 
     reindex_page(instance)
+    public_cache.changed(WEBSITE_AREA)
 
 
 @receiver(page_unpublished)
@@ -22,6 +27,7 @@ def _page_unpublished(sender: Any, instance: Any, **kwargs: Any) -> None:
     from waibao.website import search
 
     search.remove([f"page:{instance.pk}"])
+    public_cache.changed(WEBSITE_AREA)
 
 
 @receiver(user_logged_in)

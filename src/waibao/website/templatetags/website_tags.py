@@ -32,18 +32,40 @@ def site_feed_links() -> SafeString:
     )
 
 
+def _brief(page: Any) -> dict[str, Any]:
+    heading = page.heading
+    return {
+        "url": page.url,
+        "title": heading.text,
+        "zh": heading.fallback or not heading.en,
+        "date": page.first_published_at,
+    }
+
+
+def _latest(limit: int) -> dict[str, Any]:
+    from waibao.website import selectors
+    from waibao.website.models import NewsPage, NoticePage, english, site_root
+
+    root = site_root()
+    return {
+        "news": [_brief(p) for p in selectors.latest(NewsPage, limit=limit)],
+        "notices": [_brief(p) for p in selectors.latest(NoticePage, limit=limit)],
+        "site_url": root.url if root else "",
+        "english": english(),
+    }
+
+
 @register.inclusion_tag("website/_latest.html")
 def site_latest(limit: int = 5) -> dict[str, Any]:
-    """The latest news and notices (the platform's home page shows them)."""
-    from waibao.website import selectors
-    from waibao.website.models import NewsPage, NoticePage, site_root
+    """The latest news and notices (the platform's home page shows them), from the public cache: the home page
+    stays free of queries once cached; publishing or unpublishing a page renews it."""
+    from waibao.common import public_cache
+    from waibao.website.hooks import WEBSITE_AREA
 
     return {
-        "latest": {
-            "news": list(selectors.latest(NewsPage, limit=limit)),
-            "notices": list(selectors.latest(NoticePage, limit=limit)),
-        },
-        "site": site_root(),
+        "latest": public_cache.cached(
+            "website-latest", areas=(WEBSITE_AREA,), params=limit, compute=lambda: _latest(limit)
+        )
     }
 
 
