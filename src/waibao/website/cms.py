@@ -15,4 +15,4 @@ CMS_CSP = {"style-src": ["'unsafe-inline'"]}
 
 
 def cms_urlpatterns() -> list[Any]:
-    return decorate_urlpatterns(list(wagtailadmin_urls.urlpatterns), csp_update(CMS_CSP))  # type: ignore[no-any-return]
+    return decorate_urlpatterns(list(wagtailadmin_urls.urlpatterns), csp_update(CMS_CSP))
