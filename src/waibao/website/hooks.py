@@ -33,7 +33,10 @@ def _page_unpublished(sender: Any, instance: Any, **kwargs: Any) -> None:
 @receiver(user_logged_in)
 def _signed_in(sender: Any, user: Any, **kwargs: Any) -> None:
     from waibao.accounts.models import User
+    from waibao.website.models import SiteHomePage
     from waibao.website.services import sync_editor
 
-    if isinstance(user, User):
+    # Until `load_defaults` has set the website up there is nothing to edit (and Wagtail's own sample groups
+    # are left alone).
+    if isinstance(user, User) and SiteHomePage.objects.exists():
         sync_editor(user)
