@@ -41,11 +41,13 @@ setup-data:
 	$(WAIBAO) talent demo
 	$(WAIBAO) recruitment demo
 	$(WAIBAO) promotion demo
+	$(WAIBAO) website demo
 	$(WAIBAO) demo_accounts
 
 # The background worker (imports, exports) runs beside the web server; Ctrl-C or the server ending stops both.
 serve:
 	@echo "Serving on http://$(HOST):$(PORT)/  with a background worker (Ctrl-C stops both; e-mail the platform sends is written to var/mail/)"
+	@$(WAIBAO) website schedule
 	@$(WAIBAO) db_worker --no-reload --interval 1 & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	  $(WAIBAO) runserver $(HOST):$(PORT)

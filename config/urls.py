@@ -4,8 +4,11 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
+from wagtail import urls as wagtail_urls
+from wagtail.documents import urls as wagtaildocs_urls
 
 from waibao.accounts.views import set_language
+from waibao.website.cms import cms_urlpatterns
 
 # The admin's headings in the platform's words (its section headings are the apps' verbose names).
 admin.site.site_header = _("Service Outsourcing Programme: administration")
@@ -29,6 +32,11 @@ urlpatterns = [
     path("governance/calendar/", include("waibao.workdays.urls")),
     path("governance/", include("waibao.governance.urls")),
     path("promotion/", include("waibao.promotion.urls")),
+    # The outsourcing website (issue 15): Wagtail's admin at /cms/, the site's pages under /site/.
+    path("cms/", include(cms_urlpatterns())),
+    path("site/documents/", include(wagtaildocs_urls)),
+    path("site/", include("waibao.website.urls")),
+    path("site/", include(wagtail_urls)),
     path("", include("waibao.portal.urls")),
 ]
 

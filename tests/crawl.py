@@ -32,7 +32,7 @@ ENGLISH_WORD = re.compile(r"(?<![A-Za-z0-9/@.-])[A-Za-z]*[a-z][A-Za-z]{2,}(?![A-
 ENGLISH_ALLOWED = {"e.g", "Excel", "ECharts", "JSON", "API", "Word", "Chromium", "PDF", "ofd", "Inc", "Ltd"}
 FILE_TOKEN = re.compile(r"[\w.-]+\.(?:pdf|png|jpe?g|docx?|xlsx?|csv|zip|ofd)\b", re.IGNORECASE)
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-SKIP_PATHS = ("/accounts/logout/", "/i18n/", "/admin/", "/api/", "/static/", "/media/")
+SKIP_PATHS = ("/accounts/logout/", "/i18n/", "/admin/", "/api/", "/static/", "/media/", "/cms/")
 SKIP_SUFFIXES = ("/download/", "/file/")
 
 TEXT_ATTRIBUTES = ("title", "placeholder", "aria-label", "alt")

@@ -49,6 +49,21 @@ INSTALLED_APPS = [
     "waibao.promotion",
     "waibao.portal",
     "waibao.api",
+    # The outsourcing website (issue 15): Wagtail edits and serves /site/, its admin is /cms/.
+    "waibao.website",
+    "wagtail.contrib.sitemaps",
+    "wagtail.sites",
+    "wagtail.users",
+    "wagtail.snippets",
+    "wagtail.images",
+    "wagtail.documents",
+    "wagtail.search",
+    "wagtail.admin",
+    "wagtail",
+    "django_filters",
+    "modelcluster",
+    "taggit",
+    "django.contrib.sitemaps",
 ]
 
 MIDDLEWARE = [
@@ -229,3 +244,30 @@ CACHES = {"default": cache_config(DATA_DIR / "cache")}
 # (waibao.common.middleware.SessionRefreshMiddleware), not on every request.
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_REFRESH_SECONDS = 60
+
+# --- The outsourcing website (issue 15 §1) ---------------------------------------------------------------------
+# Wagtail keeps the page tree, revisions, the moderation workflow and scheduled publishing; editors sign in with
+# the platform's own accounts (and second factor), so Wagtail's own sign-in and password pages are not used.
+WAGTAIL_SITE_NAME = "Service Outsourcing Programme"
+WAGTAILADMIN_BASE_URL = WAIBAO_SITE_URL
+WAGTAILADMIN_LOGIN_URL = "accounts:login"
+WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
+WAGTAIL_PASSWORD_RESET_ENABLED = False
+WAGTAILUSERS_PASSWORD_ENABLED = False
+WAGTAIL_ENABLE_UPDATE_CHECK = False  # the admin calls nothing outside the platform
+WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
+WAGTAIL_MODERATION_ENABLED = True
+WAGTAIL_WORKFLOW_ENABLED = True
+WAGTAILEMBEDS_FINDERS: list[dict[str, object]] = []  # no oEmbed calls to other sites
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Images: checked by type (Willow), size and pixel count; shown only as renditions (resized for the web),
+# written under var/site-media/ and served from /site/media/ (uploads elsewhere in MEDIA_ROOT stay private).
+WAGTAILIMAGES_EXTENSIONS = ["jpg", "jpeg", "png", "webp"]
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
+WAGTAILIMAGES_RENDITION_STORAGE = "waibao.website.storage.RenditionStorage"
+# Documents attached to pages (PDF and office files without macros' formats), served through Wagtail's view.
+WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "odt", "ods", "txt"]
+WEBSITE_MEDIA_ROOT = DATA_DIR / "site-media"
+WEBSITE_MEDIA_URL = "/site/media/"
+# --- end of the outsourcing website ----------------------------------------------------------------------------

@@ -53,6 +53,7 @@ def city(django_db_setup: Any, django_db_blocker: Any) -> Any:
         call_command("talent", "demo", verbosity=0)
         call_command("recruitment", "demo", verbosity=0)
         call_command("promotion", "demo", verbosity=0)
+        call_command("website", "demo", verbosity=0)
         office = User.objects.get(username="office")
         finance = User.objects.get(username="finance")
         award = Application.objects.get(rule_id="HZ-12a", status=ApplicationStatus.IN_NOTICE)
@@ -152,6 +153,7 @@ def _crawl(username: str | None, language: str) -> Crawl:
     crawl = Crawl(client, language, per_route=2, data_names=_data_names())
     return crawl.run(["/", "/accounts/home/", "/policy/", "/notice/", "/talent/programmes/"], limit=240)
     return crawl.run(["/", "/accounts/home/", "/policy/", "/notice/", "/careers/"], limit=240)
+    return crawl.run(["/", "/accounts/home/", "/policy/", "/notice/", "/site/"], limit=230)
 
 
 @pytest.mark.slow
