@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "waibao.statistics",
     "waibao.applications",
     "waibao.ledger",
+    "waibao.casework",
     "waibao.portal",
     "waibao.api",
 ]
