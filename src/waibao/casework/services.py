@@ -356,6 +356,7 @@ def extension_request(
     rules = case_rules()
     if party != DEPARTMENT:
         raise PermissionDeniedError()
+    case.refresh_from_db(fields=["status"])
     if case.status not in (CaseStatus.ASSIGNED, CaseStatus.WAITING):
         raise DomainError(_("Only an open case can be extended."), code="not_open")
     if not reason.strip():
@@ -405,6 +406,7 @@ def rating_give(
     rules = case_rules()
     if party != REQUESTER:
         raise PermissionDeniedError()
+    case.refresh_from_db(fields=["status"])
     if case.status not in (CaseStatus.ANSWERED, CaseStatus.CLOSED):
         raise DomainError(_("A case is rated once it is answered."), code="not_answered")
     grades = {g["code"]: g for g in rules.grades}
