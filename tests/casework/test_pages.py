@@ -128,12 +128,15 @@ def test_enterprise_files_and_office_assigns_over_http(casework, client_for, ent
     assert ent.get("/cases/file/ip_complaint/").status_code == 200
     assert client_for(enterprise_user).get("/cases/file/nope/").status_code == 404
     off = client_for(office)
-    assert off.post(f"/cases/{case.number}/act/", {"action": "assign", "department": "hi-tech-office"}).status_code == 302
+    assert (
+        off.post(f"/cases/{case.number}/act/", {"action": "assign", "department": "hi-tech-office"}).status_code == 302
+    )
     case.refresh_from_db()
     assert case.status == CaseStatus.ASSIGNED
     # a wrong action is a message, not a 500
     r = ent.post(f"/cases/{case.number}/act/", {"action": "answer", "text": "x"}, follow=True)
-    assert r.status_code == 200 and "Your role may not" in r.content.decode() or "角色" in r.content.decode()
+    assert r.status_code == 200
+    assert Case.objects.get().status == CaseStatus.ASSIGNED
     dep = client_for(hitech)
     dep.post(f"/cases/{case.number}/act/", {"action": "ask_requester", "text": "请提供合同"})
     dep.post(f"/cases/{case.number}/note/", {"body": "内部备注XYZ"})
@@ -156,7 +159,13 @@ def test_public_filing_with_an_emailed_code_and_tracking(casework, client_for, d
     with django_capture_on_commit_callbacks(execute=True):
         r = anon.post(
             "/cases/public/file/consultation/",
-            {"category": "policy", "title": "咨询", "body": "政策", "contact_name": "王", "contact_email": "w@example.com"},
+            {
+                "category": "policy",
+                "title": "咨询",
+                "body": "政策",
+                "contact_name": "王",
+                "contact_email": "w@example.com",
+            },
         )
     assert r.status_code == 302 and r["Location"] == "/cases/public/verify/"
     code = re.search(r"(\d{6})", mail.outbox[-1].body).group(1)
@@ -200,7 +209,7 @@ def test_board_answers_with_a_fixed_number_of_queries(casework, client_for, ente
             for i in range(n)
         )
         changes = []
-        for i, c in enumerate(made):
+        for c in made:
             day = timezone.localtime(c.filed_at).date()
             changes.append(CaseChange(case=c, status="filed", on=day, at=c.filed_at, action="filed"))
             changes.append(CaseChange(case=c, status=c.status, on=day, at=c.filed_at, action="x"))
@@ -238,7 +247,9 @@ def test_public_figures_withhold_cells_from_too_few_requesters(casework, client_
     hitech = dept_user("hi-tech-office", "hitech")
     day = datetime.date(2025, 3, 3)
     for i in range(4):
-        user = enterprise_user if i == 0 else make_user(Role.ENTERPRISE, username=f"e{i}", enterprise=EnterpriseFactory())
+        user = (
+            enterprise_user if i == 0 else make_user(Role.ENTERPRISE, username=f"e{i}", enterprise=EnterpriseFactory())
+        )
         case = _file(user, "consultation", at=at(day))
         case_act(case=case, action="assign", party=OFFICE, actor=office, at=at(day))
         case_act(case=case, action="answer", party=DEPARTMENT, actor=hitech, text="ok", outcome="answered", at=at(day))

@@ -83,7 +83,9 @@ def test_another_city_loads_its_own_types(casework, tmp_path):
     load_casework_dataset(tmp_path)
     assert CaseType.objects.get(code="ask").resolution_days == 3
     assert not CaseType.objects.get(code="consultation").is_active
-    (tmp_path / "casework" / "types.yaml").write_text("types:\n  - {code: x, name_zh: X, duty: SZ-99.1, outcomes: [a]}\n")
+    (tmp_path / "casework" / "types.yaml").write_text(
+        "types:\n  - {code: x, name_zh: X, duty: SZ-99.1, outcomes: [a]}\n"
+    )
     with pytest.raises(DatasetError, match="unknown duty"):
         load_casework_dataset(tmp_path)
 
@@ -129,13 +131,35 @@ def test_the_full_life_with_a_stopped_clock(casework, office, hitech, enterprise
     assert list(case.changes.values_list("status", flat=True)) == ["filed", "accepted", "assigned"]
     with pytest.raises(DomainError):
         case_act(case=case, action="answer", party=REQUESTER, actor=enterprise_user, text="x", at=at(MON))
-    case_act(case=case, action="ask_requester", party=DEPARTMENT, actor=hitech, text="请提供租赁合同", at=at(MON + datetime.timedelta(days=1)))
+    case_act(
+        case=case,
+        action="ask_requester",
+        party=DEPARTMENT,
+        actor=hitech,
+        text="请提供租赁合同",
+        at=at(MON + datetime.timedelta(days=1)),
+    )
     case.refresh_from_db()
     assert case.handler == hitech
     clock = clocks_for([case], today=MON + datetime.timedelta(days=14))[case.pk]
     assert clock.badge == "stopped" and clock.state.elapsed == 1
-    case_act(case=case, action="requester_answer", party=REQUESTER, actor=enterprise_user, text="已上传", at=at(MON + datetime.timedelta(days=14)))
-    case_act(case=case, action="answer", party=DEPARTMENT, actor=hitech, text="已协调供电局", outcome="solved", at=at(MON + datetime.timedelta(days=15)))
+    case_act(
+        case=case,
+        action="requester_answer",
+        party=REQUESTER,
+        actor=enterprise_user,
+        text="已上传",
+        at=at(MON + datetime.timedelta(days=14)),
+    )
+    case_act(
+        case=case,
+        action="answer",
+        party=DEPARTMENT,
+        actor=hitech,
+        text="已协调供电局",
+        outcome="solved",
+        at=at(MON + datetime.timedelta(days=15)),
+    )
     case.refresh_from_db()
     clock = clocks_for([case], today=MON + datetime.timedelta(days=30))[case.pk]
     assert clock.badge == "met" and clock.state.elapsed == 2
@@ -166,8 +190,22 @@ def test_misroute_is_counted_against_the_router(casework, office, enterprise_use
 
     labour = dept_user("labour", "labour")
     case, _ = file(enterprise_user)
-    case_act(case=case, action="assign", party=OFFICE, actor=office, department=Department.objects.get(code="labour"), at=at(MON))
-    case_act(case=case, action="return_misroute", party=DEPARTMENT, actor=labour, text="不属本局", at=at(MON + datetime.timedelta(days=4)))
+    case_act(
+        case=case,
+        action="assign",
+        party=OFFICE,
+        actor=office,
+        department=Department.objects.get(code="labour"),
+        at=at(MON),
+    )
+    case_act(
+        case=case,
+        action="return_misroute",
+        party=DEPARTMENT,
+        actor=labour,
+        text="不属本局",
+        at=at(MON + datetime.timedelta(days=4)),
+    )
     t = Transfer.objects.get(case=case, misroute=True)
     assert t.router == office and t.on_time is False  # Thursday: 3 working days > 2
     case.refresh_from_db()
@@ -205,12 +243,34 @@ def test_auto_close_and_reopen_window(casework, office, hitech, enterprise_user)
     assert auto_close(today=MON + datetime.timedelta(days=7)) == 1
     case.refresh_from_db()
     assert case.status == CaseStatus.CLOSED
-    case_act(case=case, action="reopen", party=REQUESTER, actor=enterprise_user, text="未解决", at=at(MON + datetime.timedelta(days=8)))
+    case_act(
+        case=case,
+        action="reopen",
+        party=REQUESTER,
+        actor=enterprise_user,
+        text="未解决",
+        at=at(MON + datetime.timedelta(days=8)),
+    )
     case.refresh_from_db()
     assert case.status == CaseStatus.ASSIGNED
-    case_act(case=case, action="answer", party=DEPARTMENT, actor=hitech, text="ok", outcome="solved", at=at(MON + datetime.timedelta(days=9)))
+    case_act(
+        case=case,
+        action="answer",
+        party=DEPARTMENT,
+        actor=hitech,
+        text="ok",
+        outcome="solved",
+        at=at(MON + datetime.timedelta(days=9)),
+    )
     with pytest.raises(DomainError, match="reopened within"):
-        case_act(case=case, action="reopen", party=REQUESTER, actor=enterprise_user, text="x", at=at(MON + datetime.timedelta(days=40)))
+        case_act(
+            case=case,
+            action="reopen",
+            party=REQUESTER,
+            actor=enterprise_user,
+            text="x",
+            at=at(MON + datetime.timedelta(days=40)),
+        )
     with pytest.raises(DomainError):
         case_act(case=case, action="auto_close", party=OFFICE, actor=office)
     case_act(case=case, action="auto_close", party=SYSTEM, actor=None)
@@ -243,8 +303,16 @@ def test_indicators_read_the_casework_figures(casework, office, hitech, enterpri
     today = datetime.date(2025, 4, 30)
     case, _ = file(enterprise_user, day=datetime.date(2025, 4, 1))
     case_act(case=case, action="assign", party=OFFICE, actor=office, at=at(datetime.date(2025, 4, 1)))
-    case_act(case=case, action="answer", party=DEPARTMENT, actor=hitech, text="ok", outcome="solved", at=at(datetime.date(2025, 4, 2)))
-    late, _ = file(enterprise_user, day=datetime.date(2025, 4, 1))
+    case_act(
+        case=case,
+        action="answer",
+        party=DEPARTMENT,
+        actor=hitech,
+        text="ok",
+        outcome="solved",
+        at=at(datetime.date(2025, 4, 2)),
+    )
+    _late, _ = file(enterprise_user, day=datetime.date(2025, 4, 1))
     assert indicator_figure("cases_answered", today=today, calendar=current_calendar()) == (1, 2)
     value = indicator_for("cases_answered").compute(today, current_calendar())
     assert value.available and value.numerator == 1 and value.denominator == 2

@@ -27,7 +27,17 @@ from waibao.audit.models import AuditEvent
 KNOWN_ELSEWHERE: tuple[str, ...] = ()
 KNOWN_REPR_PAGES: tuple[str, ...] = ()
 
-ROLES = [None, "office", "reviewer", "reviewer-sti", "zone-staff", "finance", "enterprise", "training"]
+ROLES = [
+    None,
+    "office",
+    "reviewer",
+    "reviewer-sti",
+    "reviewer-hitech",
+    "zone-staff",
+    "finance",
+    "enterprise",
+    "training",
+]
 
 
 @pytest.fixture(scope="module")
@@ -39,6 +49,7 @@ def city(django_db_setup: Any, django_db_blocker: Any) -> Any:
         call_command("stats", "demo", seed=2007, verbosity=0)
         call_command("demo_accounts", quiet=True, verbosity=0)
         call_command("applications", "demo", verbosity=0)
+        call_command("casework", "demo", verbosity=0)
         office = User.objects.get(username="office")
         finance = User.objects.get(username="finance")
         award = Application.objects.get(rule_id="HZ-12a", status=ApplicationStatus.IN_NOTICE)
@@ -102,6 +113,10 @@ def _data_names() -> list[str]:
 
     names.update(Trainee.objects.values_list("name", flat=True))
     names.update(AuditEvent.objects.exclude(summary="").values_list("summary", flat=True))
+    from waibao.casework.models import Case
+
+    for fields in Case.objects.values_list("title", "contact_name", "right_holder", "infringer_name"):
+        names.update(fields)
     return sorted((n for n in names if n), key=len, reverse=True)
 
 

@@ -69,13 +69,15 @@ def ensure_demo_casework(*, today: datetime.date | None = None) -> int:
         "hi-tech-office": _reviewer("reviewer-hitech", "hi-tech-office", "高新办 吴受理"),
         "ip-office": _reviewer("reviewer-ip", "ip-office", "知识产权局 郑处理"),
     }
-    for code, user in handlers.items():
+    for user in handlers.values():
         DepartmentHead.objects.get_or_create(department=user.department, user=user)
     made = 0
     for i, case_type in enumerate(CaseType.objects.filter(is_active=True).select_related("department")):
-        handler = handlers.get(case_type.department.code) or User.objects.filter(
-            role=Role.DEPARTMENT_REVIEWER, department=case_type.department
-        ).first() or _reviewer(f"reviewer-{case_type.department.code}"[:150], case_type.department.code, "审核员")
+        handler = (
+            handlers.get(case_type.department.code)
+            or User.objects.filter(role=Role.DEPARTMENT_REVIEWER, department=case_type.department).first()
+            or _reviewer(f"reviewer-{case_type.department.code}"[:150], case_type.department.code, "审核员")
+        )
         title, body = SUBJECTS.get(case_type.code, (case_type.name_zh, case_type.name_zh))
         for variant in range(3):
             filed = calendar.add_working_days(today, -(12 - variant * 5 + i % 3)) if variant < 2 else today
@@ -93,7 +95,9 @@ def ensure_demo_casework(*, today: datetime.date | None = None) -> int:
 
                 from waibao.applications.evidence import check_upload
 
-                files = [(k, check_upload(BytesIO(b"%PDF-1.4\n%%EOF\n"), name=f"{k}.pdf")) for k in case_type.attachments]
+                files = [
+                    (k, check_upload(BytesIO(b"%PDF-1.4\n%%EOF\n"), name=f"{k}.pdf")) for k in case_type.attachments
+                ]
             case, _code = services.case_file(
                 case_type=case_type,
                 filer_kind="enterprise",

@@ -24,8 +24,7 @@ class FileForm(forms.Form):
         self.case_type = case_type
         choices = case_type.category_choices()
         if choices:
-            self.fields["category"].choices = [("", "—"), *choices]
-            self.fields["category"].required = True
+            self.fields["category"] = forms.ChoiceField(label=_("Category"), choices=[("", "—"), *choices])
         else:
             del self.fields["category"]
         from waibao.common.labels import label
@@ -80,4 +79,7 @@ class RatingForm(forms.Form):
 
     def __init__(self, *args: Any, grades: list[dict[str, Any]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["grade"].choices = [(g["code"], localized(g["name_zh"], g["name_en"])) for g in grades]
+        self.fields["grade"] = forms.ChoiceField(
+            label=_("How satisfied are you?"),
+            choices=[(g["code"], localized(g["name_zh"], g["name_en"])) for g in grades],
+        )

@@ -281,9 +281,7 @@ class Transfer(models.Model):
     """A case moved between departments; a misroute return is counted against `router`, not the receiver."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="transfers")
-    from_department = models.ForeignKey(
-        "governance.Department", null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    from_department = models.ForeignKey("governance.Department", null=True, on_delete=models.SET_NULL, related_name="+")
     to_department = models.ForeignKey("governance.Department", null=True, on_delete=models.SET_NULL, related_name="+")
     misroute = models.BooleanField(default=False)
     router = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")

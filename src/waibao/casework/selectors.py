@@ -163,9 +163,7 @@ def board(*, today: datetime.date) -> Board:
     for ext in extensions:
         if ext.case.department_id in rows:
             rows[ext.case.department_id].extensions_pending += 1
-    bad_ratings = list(
-        Rating.objects.filter(bad=True).select_related("case", "case__department").order_by("-on")[:50]
-    )
+    bad_ratings = list(Rating.objects.filter(bad=True).select_related("case", "case__department").order_by("-on")[:50])
     overdue.sort(key=lambda r: r.clock.remaining if r.clock else 0)
     ordered = sorted(rows.values(), key=lambda r: (r.department.section, r.department.code))
     return Board(rows=ordered, overdue_cases=overdue[:200], extensions=extensions, bad=bad_ratings)
@@ -244,9 +242,7 @@ def indicator_figure(indicator: str, *, today: datetime.date, calendar: WorkCale
     case types whose owning duty names `indicator`."""
     since = today - datetime.timedelta(days=365)
     cases = list(
-        Case.objects.filter(case_type__duty__indicator=indicator, filed_at__date__gte=since).select_related(
-            "case_type"
-        )
+        Case.objects.filter(case_type__duty__indicator=indicator, filed_at__date__gte=since).select_related("case_type")
     )
     clocks = clocks_for(cases, today=today, calendar=calendar)
     on_time = counted = 0

@@ -80,9 +80,7 @@ def _now(at: datetime.datetime | None) -> datetime.datetime:
     return at or timezone.now()
 
 
-def _record(
-    case: Case, *, status: str, action: str, actor: Any, at: datetime.datetime, note: str = ""
-) -> CaseChange:
+def _record(case: Case, *, status: str, action: str, actor: Any, at: datetime.datetime, note: str = "") -> CaseChange:
     change = CaseChange.objects.create(
         case=case,
         status=status,
@@ -516,7 +514,9 @@ def send_reminders(*, today: datetime.date | None = None) -> int:
     rules = case_rules()
     sent = 0
     office = list(
-        User.objects.filter(role=Role.PROGRAMME_OFFICE, is_active=True).exclude(email="").values_list("email", flat=True)
+        User.objects.filter(role=Role.PROGRAMME_OFFICE, is_active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
     )
     for case, clock in open_case_clocks(today=today):
         due = clock.state.due
@@ -532,7 +532,7 @@ def send_reminders(*, today: datetime.date | None = None) -> int:
             if not created:
                 continue
             heads = list(
-                DepartmentHead.objects.filter(department_id=case.department_id).values_list("user__email", flat=True)
+                DepartmentHead.objects.filter(department=case.department).values_list("user__email", flat=True)
             )
             handler = [case.handler.email] if case.handler and case.handler.email else []
             to = office if lead == -1 else handler + heads or _department_recipients(case)

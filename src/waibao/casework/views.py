@@ -295,7 +295,9 @@ def act(request: HttpRequest, number: str) -> HttpResponse:
 def note(request: HttpRequest, number: str) -> HttpResponse:
     case = access_case(request.user, number)
     try:
-        services.case_note(case=case, party=_party(request, case), actor=request.user, body=request.POST.get("body", ""))
+        services.case_note(
+            case=case, party=_party(request, case), actor=request.user, body=request.POST.get("body", "")
+        )
     except DomainError as exc:
         messages.error(request, str(exc.message))
     return _back(case)
@@ -369,7 +371,9 @@ def rectify(request: HttpRequest, number: str) -> HttpResponse:
         elif kind in ("uphold", "reject"):
             services.appeal_decide(case=case, party=party, actor=request.user, uphold=kind == "uphold")
         else:
-            services.rectification_done(case=case, party=party, actor=request.user, callback=request.POST.get("text", ""))
+            services.rectification_done(
+                case=case, party=party, actor=request.user, callback=request.POST.get("text", "")
+            )
     except DomainError as exc:
         messages.error(request, str(exc.message))
     return _back(case)
@@ -399,7 +403,7 @@ def workbench_page(request: HttpRequest) -> HttpResponse:
     rows = workbench(user, today=timezone.localdate(), status=status)
     handlers = User.objects.filter(role=Role.DEPARTMENT_REVIEWER, is_active=True)
     if user.role == Role.DEPARTMENT_REVIEWER:
-        handlers = handlers.filter(department_id=user.department_id)
+        handlers = handlers.filter(department=user.department)
     return render(
         request,
         "casework/workbench.html",
@@ -475,5 +479,3 @@ def export(request: HttpRequest) -> HttpResponse:
             ]
 
     return xlsx_response("cases.xlsx", headers, rows())
-
-
