@@ -27,12 +27,19 @@ DUE_SOON_DAYS = 1  # the badge turns "due" when this many working days or fewer 
 
 def clock_history(changes: Sequence[StatusChange]) -> tuple[list[Change], datetime.date | None]:
     """The clock's (date, running) changes of a status history, and the day the matter was finished (or None)."""
-    last_of_day: dict[datetime.date, str] = {}
-    for on, status in sorted(changes, key=lambda c: c[0]):  # stable: same-day order kept
-        last_of_day[on] = status
-    history = [(on, status not in STOPPED_STATUSES) for on, status in last_of_day.items()]
-    final_on, final_status = list(last_of_day.items())[-1]
-    return history, (final_on if final_status in DONE_STATUSES else None)
+    ordered = all(changes[i][0] <= changes[i + 1][0] for i in range(len(changes) - 1))
+    rows = changes if ordered else sorted(changes, key=lambda c: c[0])  # stable: same-day order kept
+    history: list[Change] = []
+    last_on = None
+    for on, status in rows:
+        running = status not in STOPPED_STATUSES
+        if on == last_on:
+            history[-1] = (on, running)
+        else:
+            history.append((on, running))
+            last_on = on
+    final_status = rows[-1][1]
+    return history, (rows[-1][0] if final_status in DONE_STATUSES else None)
 
 
 @dataclass(frozen=True)
@@ -94,16 +101,10 @@ def case_clocks(
         ends=(np.asarray(ends, dtype=np.int64) - epoch).astype("datetime64[D]"),
         calendar=calendar,
     )
-    out: dict[int, CaseClock] = {}
     due_list = arrays.due.tolist()
-    for i, case_id in enumerate(ids):
-        out[case_id] = CaseClock(
-            ClockState(
-                elapsed=int(arrays.elapsed[i]),
-                limit=limits[i],
-                due=due_list[i],
-                running=bool(arrays.running[i]),
-                done_on=done[i],
-            )
-        )
-    return out
+    elapsed = arrays.elapsed.tolist()
+    running_list = arrays.running.tolist()
+    return {
+        case_id: CaseClock(ClockState(elapsed[i], limits[i], due_list[i], running_list[i], done[i]))
+        for i, case_id in enumerate(ids)
+    }
