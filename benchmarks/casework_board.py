@@ -81,7 +81,8 @@ def main() -> None:
     print(f"  board: case_clocks (histories → arrays → numpy)  {t_board * 1000:9.1f} ms")
     print(f"  plain Python, case_clock one case at a time       {t_plain * 1000:9.1f} ms")
     print(
-        f"  ratio board / plain                               {t_board / t_plain:9.3f}  ({t_plain / t_board:.1f}× faster)"
+        f"  ratio board / plain                               {t_board / t_plain:9.3f}"
+        f"  ({t_plain / t_board:.1f}× faster)"
     )
     print(f"  answers that differ: {mismatches}")
     if mismatches:
