@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,7 +13,7 @@ from tests.e2e.conftest import login
 from waibao.accounts.models import User
 from waibao.casework.models import Case, CaseStatus, Rating
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("casework")]
 PASSWORD = "Correct-Horse-9"
 
 
@@ -47,7 +46,7 @@ def act(page: Any, action: str, text: str = "", **selects: str) -> None:
 
 
 def test_difficulty_from_filing_to_rectification(
-    casework: Path, pages: Callable[..., Any], office: User, enterprise_user: User
+    pages: Callable[..., Any], office: User, enterprise_user: User
 ) -> None:
     dept_user("hi-tech-office", "hitech")
     ent = pages("ent", width=390)  # the enterprise on a phone
