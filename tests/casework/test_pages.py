@@ -271,3 +271,28 @@ def test_api_lists_the_callers_cases_with_their_time_limits(casework, client_for
     assert data["count"] == 1 and data["results"][0]["time_limit"]["limit"] == 5
     assert client_for(enterprise_user).get("/api/v1/cases/?status=nope").status_code == 422
     assert client_for(None).get("/api/v1/cases/").status_code in (401, 403)
+
+
+def test_anyone_may_file_an_ip_complaint_and_only_the_ip_office_sees_it(
+    casework, client_for, django_capture_on_commit_callbacks
+):
+    anon = client_for(None)
+    form = {
+        "category": "trademark",
+        "title": "商标被仿冒",
+        "body": "某公司使用近似商标",
+        "contact_name": "赵",
+        "contact_email": "z@example.com",
+        "right_type": "trademark",
+        "right_holder": "赵某",
+        "registration_number": "TM-1",
+        "infringer_name": "某公司",
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        assert anon.post("/cases/public/file/ip_complaint/", form).status_code == 302
+    code = re.search(r"(\d{6})", mail.outbox[-1].body).group(1)
+    anon.post("/cases/public/verify/", {"code": code})
+    case = Case.objects.get()
+    assert case.confidential and case.department.code == "ip-office" and case.right_type == "trademark"
+    assert client_for(dept_user("hi-tech-office", "hitech")).get(f"/cases/{case.number}/").status_code == 404
+    assert client_for(dept_user("ip-office", "ipo")).get(f"/cases/{case.number}/").status_code == 200

@@ -135,9 +135,13 @@ def case_file(
     registration_number: str = "",
     infringer_name: str = "",
     files: Sequence[tuple[str, CheckedFile]] = (),
+    documents_follow: bool = False,
     at: datetime.datetime | None = None,
 ) -> tuple[Case, str]:
-    """File a case; returns it with its check code (shown once to a filer without an account)."""
+    """File a case; returns it with its check code (shown once to a filer without an account).
+
+    `documents_follow`: a filer without an account sends the required documents after filing (the department
+    asks for them, which stops the clock), so the public form has no upload."""
     at = _now(at)
     if not case_type.is_active:
         raise DomainError(_("This case type is not open for filing."), code="type_closed", field="case_type")
@@ -176,7 +180,7 @@ def case_file(
         ).first()
     kinds = {kind for kind, _f in files}
     missing = [k for k in case_type.attachments if k not in kinds]
-    if missing:
+    if missing and not documents_follow:
         raise DomainError(_("Attach the documents this case type needs."), code="attachment_missing", field="files")
     code = f"{secrets.randbelow(10**6):06d}"
     with transaction.atomic():

@@ -192,6 +192,7 @@ def public_verify(request: HttpRequest) -> HttpResponse:
                     contact_email=data["contact_email"],
                     contact_phone=data.get("contact_phone", ""),
                     category=data.get("category", ""),
+                    documents_follow=True,
                     **_ip_and_details(data, case_type),
                 )
             except DomainError as exc:
