@@ -81,7 +81,7 @@ def ensure_demo_casework(*, today: datetime.date | None = None) -> int:
         title, body = SUBJECTS.get(case_type.code, (case_type.name_zh, case_type.name_zh))
         for variant in range(3):
             filed = calendar.add_working_days(today, -(12 - variant * 5 + i % 3)) if variant < 2 else today
-            ip = {}
+            ip: dict[str, str] = {}
             if "right_type" in case_type.fields:
                 ip = {
                     "right_type": "copyright",
@@ -111,7 +111,10 @@ def ensure_demo_casework(*, today: datetime.date | None = None) -> int:
                 details={f: "李明" for f in case_type.fields if f == "person_name"},
                 files=files,
                 at=_at(filed, 9),
-                **ip,
+                right_type=ip.get("right_type", ""),
+                right_holder=ip.get("right_holder", ""),
+                registration_number=ip.get("registration_number", ""),
+                infringer_name=ip.get("infringer_name", ""),
             )
             made += 1
             if variant == 2:
