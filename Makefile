@@ -42,6 +42,7 @@ setup-data:
 	$(WAIBAO) recruitment demo
 	$(WAIBAO) promotion demo
 	$(WAIBAO) website demo
+	$(WAIBAO) casework demo
 	$(WAIBAO) demo_accounts
 
 # The background worker (imports, exports) runs beside the web server; Ctrl-C or the server ending stops both.

@@ -29,6 +29,7 @@ urlpatterns = [
     path("", include("waibao.applications.urls")),  # /applications/… and the public notice /notice/
     path("statistics/", include("waibao.statistics.urls")),
     path("jobs/", include("waibao.jobs.urls")),
+    path("cases/", include("waibao.casework.urls")),
     path("governance/calendar/", include("waibao.workdays.urls")),
     path("governance/", include("waibao.governance.urls")),
     path("promotion/", include("waibao.promotion.urls")),

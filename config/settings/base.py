@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "waibao.applications",
     "waibao.ledger",
     "waibao.promotion",
+    "waibao.casework",
     "waibao.portal",
     "waibao.api",
     # The outsourcing website (issue 15): Wagtail edits and serves /site/, its admin is /cms/.

@@ -32,6 +32,7 @@ ROLES = [
     "office",
     "reviewer",
     "reviewer-sti",
+    "reviewer-hitech",
     "zone-staff",
     "finance",
     "enterprise",
@@ -54,6 +55,7 @@ def city(django_db_setup: Any, django_db_blocker: Any) -> Any:
         call_command("recruitment", "demo", verbosity=0)
         call_command("promotion", "demo", verbosity=0)
         call_command("website", "demo", verbosity=0)
+        call_command("casework", "demo", verbosity=0)
         office = User.objects.get(username="office")
         finance = User.objects.get(username="finance")
         award = Application.objects.get(rule_id="HZ-12a", status=ApplicationStatus.IN_NOTICE)
@@ -142,6 +144,10 @@ def _data_names() -> list[str]:
         names.update(fields)
     for fields in PromotionEvent.objects.values_list("name", "place", "note"):
         names.update(fields)
+    from waibao.casework.models import Case
+
+    for fields in Case.objects.values_list("title", "contact_name", "right_holder", "infringer_name"):
+        names.update(fields)
     return sorted((n for n in names if n), key=len, reverse=True)
 
 
@@ -151,9 +157,8 @@ def _crawl(username: str | None, language: str) -> Crawl:
     if username:
         client.force_login(User.objects.get(username=username), backend="django.contrib.auth.backends.ModelBackend")
     crawl = Crawl(client, language, per_route=2, data_names=_data_names())
-    return crawl.run(["/", "/accounts/home/", "/policy/", "/notice/", "/talent/programmes/"], limit=240)
-    return crawl.run(["/", "/accounts/home/", "/policy/", "/notice/", "/careers/"], limit=240)
-    return crawl.run(["/", "/accounts/home/", "/policy/", "/notice/", "/site/"], limit=230)
+    starts = ["/", "/accounts/home/", "/policy/", "/notice/", "/talent/programmes/", "/careers/", "/site/", "/cases/"]
+    return crawl.run([*starts, "/promotion/"], limit=320)
 
 
 @pytest.mark.slow

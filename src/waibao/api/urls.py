@@ -13,6 +13,7 @@ from ninja.errors import AuthenticationError, ValidationError
 
 from waibao.api.registry import router as registry_router
 from waibao.applications.api import router as applications_router
+from waibao.casework.api import router as casework_router
 from waibao.common.errors import DomainError
 from waibao.common.middleware import domain_error_response
 from waibao.governance.api import router as governance_router
@@ -58,5 +59,6 @@ api.add_router("/governance", governance_router)
 api.add_router("/talent", talent_router)
 api.add_router("/careers", recruitment_router)
 api.add_router("/promotion", promotion_router)
+api.add_router("/cases", casework_router)
 
 urlpatterns = [path("v1/", api.urls)]

@@ -114,6 +114,27 @@ def training_subsidies_paid_in_time(today: datetime.date, calendar: WorkCalendar
     )
 
 
+def _casework(indicator: str) -> Callable[[datetime.date, WorkCalendar], IndicatorValue]:
+    """SZ-4.6 / SZ-5.2: share of the cases of the duty's types finished within their time limit (last 12 months)."""
+
+    def compute(today: datetime.date, calendar: WorkCalendar) -> IndicatorValue:
+        from waibao.casework.selectors import indicator_figure
+
+        try:
+            on_time, counted = indicator_figure(indicator, today=today, calendar=calendar)
+        except CalendarYearMissingError as exc:
+            return IndicatorValue(available=False, note=str(exc.message))
+        return IndicatorValue(
+            available=True,
+            numerator=on_time,
+            denominator=counted,
+            period=str(_("last 12 months")),
+            note=str(_("cases answered within their time limit in working days (open overdue cases count as late)")),
+        )
+
+    return compute
+
+
 def _not_in_service(note: object) -> Callable[[datetime.date, WorkCalendar], IndicatorValue]:
     def compute(today: datetime.date, calendar: WorkCalendar) -> IndicatorValue:
         return IndicatorValue(available=False, note=str(note))
@@ -138,12 +159,12 @@ INDICATORS: dict[str, Indicator] = {
         Indicator(
             "cases_answered",
             _("Consultations and complaints answered in time"),
-            _not_in_service(_("The platform does not handle consultations and complaints yet: no figure to show.")),
+            _casework("cases_answered"),
         ),
         Indicator(
             "ip_complaints_answered",
             _("IP complaints handled in time"),
-            _not_in_service(_("The platform does not handle IP complaints yet: no figure to show.")),
+            _casework("ip_complaints_answered"),
         ),
     )
 }

@@ -22,6 +22,7 @@ LOADERS = (
     "waibao.applications.dataset.load_routing_dataset",
     "waibao.recruitment.dataset.load_scarce_talent_dataset",
     "waibao.website.dataset.load_website_dataset",
+    "waibao.casework.dataset.load_casework_dataset",
 )
 
 

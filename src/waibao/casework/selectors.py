@@ -1,0 +1,255 @@
+"""Reads of casework: queues with their clocks, the supervision board, figures by type and department."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import QuerySet
+
+from waibao.casework.access import visible_cases
+from waibao.casework.clocks import CaseClock, StatusChange, case_clocks
+from waibao.casework.models import Case, CaseChange, CaseStatus, Extension, ExtensionStatus, Rating, Transfer
+from waibao.workdays.calendar import WorkCalendar
+from waibao.workdays.selectors import current_calendar
+
+OPEN_STATUSES = (CaseStatus.FILED, CaseStatus.ACCEPTED, CaseStatus.ASSIGNED, CaseStatus.RETURNED, CaseStatus.WAITING)
+
+
+def case_limit(case: Case) -> int:
+    return case.case_type.resolution_days + case.extension_days
+
+
+def histories(case_ids: Sequence[int]) -> dict[int, list[StatusChange]]:
+    """The status histories of the cases, in one query."""
+    out: dict[int, list[StatusChange]] = defaultdict(list)
+    rows = CaseChange.objects.filter(case_id__in=case_ids).order_by("case_id", "at", "pk")
+    for case_id, on, status in rows.values_list("case_id", "on", "status").iterator(chunk_size=10_000):
+        out[case_id].append((on, status))
+    return out
+
+
+def clocks_for(
+    cases: Sequence[Case], *, today: datetime.date, calendar: WorkCalendar | None = None
+) -> dict[int, CaseClock]:
+    """The clocks of the cases (their types selected with them), from their histories."""
+    calendar = calendar or current_calendar()
+    by_id = histories([c.pk for c in cases])
+    return case_clocks(
+        ((c.pk, case_limit(c), by_id[c.pk]) for c in cases if by_id.get(c.pk)), today=today, calendar=calendar
+    )
+
+
+@dataclass
+class QueueRow:
+    case: Case
+    clock: CaseClock | None
+
+
+def queue(cases: QuerySet[Case], *, today: datetime.date) -> list[QueueRow]:
+    """Cases with their clocks, the least time left first (stopped ones after the running ones)."""
+    rows = list(cases.select_related("case_type", "department", "handler", "enterprise"))
+    clocks = clocks_for(rows, today=today)
+    out = [QueueRow(c, clocks.get(c.pk)) for c in rows]
+
+    def key(row: QueueRow) -> tuple[int, int, str]:
+        if row.clock is None:
+            return (2, 0, row.case.number)
+        return (0 if row.clock.state.running else 1, row.clock.remaining, row.case.number)
+
+    return sorted(out, key=key)
+
+
+def workbench(user: Any, *, today: datetime.date, status: str = "") -> list[QueueRow]:
+    cases = visible_cases(user).filter(status__in=OPEN_STATUSES)
+    if status:
+        cases = cases.filter(status=status)
+    return queue(cases, today=today)
+
+
+def my_cases(user: Any) -> QuerySet[Case]:
+    return visible_cases(user).select_related("case_type", "department").order_by("-filed_at")
+
+
+def open_case_clocks(*, today: datetime.date) -> list[tuple[Case, CaseClock]]:
+    rows = queue(Case.objects.filter(status__in=OPEN_STATUSES), today=today)
+    return [(r.case, r.clock) for r in rows if r.clock is not None]
+
+
+@dataclass
+class BoardRow:
+    department: Any
+    open: int = 0
+    overdue: int = 0
+    stopped: int = 0
+    due: int = 0
+    done: int = 0
+    done_on_time: int = 0
+    bad_ratings: int = 0
+    ratings: int = 0
+    extensions_pending: int = 0
+    misroutes_caused: int = 0
+
+    @property
+    def on_time_share(self) -> Decimal | None:
+        counted = self.done + self.overdue
+        return None if not counted else (Decimal(self.done_on_time) / counted).quantize(Decimal("0.0001"))
+
+
+@dataclass
+class Board:
+    rows: list[BoardRow]
+    overdue_cases: list[QueueRow] = field(default_factory=list)
+    extensions: list[Extension] = field(default_factory=list)
+    bad: list[Rating] = field(default_factory=list)
+
+
+def board(*, today: datetime.date) -> Board:
+    """The office's supervision board: every department's open cases, compliance, bad ratings, extensions.
+
+    A fixed number of queries whatever the number of cases: the cases (with types and departments), their
+    histories (one query), ratings, pending extensions and misroutes.
+    """
+    cases = list(
+        Case.objects.select_related("case_type", "department").only(
+            "pk",
+            "number",
+            "title",
+            "status",
+            "extension_days",
+            "department__code",
+            "department__name_zh",
+            "department__name_en",
+            "department__section",
+            "case_type__resolution_days",
+            "case_type__name_zh",
+            "case_type__name_en",
+        )
+    )
+    clocks = clocks_for(cases, today=today)
+    rows: dict[int, BoardRow] = {}
+    overdue: list[QueueRow] = []
+    for case in cases:
+        if case.department_id is None:
+            continue
+        row = rows.setdefault(case.department_id, BoardRow(case.department))
+        clock = clocks.get(case.pk)
+        if clock is None:
+            continue
+        badge = clock.badge
+        if case.status in OPEN_STATUSES:
+            row.open += 1
+            if badge == "overdue":
+                row.overdue += 1
+                overdue.append(QueueRow(case, clock))
+            elif badge == "stopped":
+                row.stopped += 1
+            elif badge == "due":
+                row.due += 1
+        else:
+            row.done += 1
+            row.done_on_time += badge == "met"
+    for department_id, bad in Rating.objects.values_list("case__department_id", "bad"):
+        if department_id in rows:
+            rows[department_id].ratings += 1
+            rows[department_id].bad_ratings += bad
+    extensions = list(
+        Extension.objects.filter(status=ExtensionStatus.REQUESTED).select_related("case", "case__department")
+    )
+    for ext in extensions:
+        if ext.case.department_id in rows:
+            rows[ext.case.department_id].extensions_pending += 1
+    bad_ratings = list(Rating.objects.filter(bad=True).select_related("case", "case__department").order_by("-on")[:50])
+    overdue.sort(key=lambda r: r.clock.remaining if r.clock else 0)
+    ordered = sorted(rows.values(), key=lambda r: (r.department.section, r.department.code))
+    return Board(rows=ordered, overdue_cases=overdue[:200], extensions=extensions, bad=bad_ratings)
+
+
+def misroutes_by_router() -> dict[int, int]:
+    """Misroute returns counted against the person who routed the case (not the receiving department)."""
+    counts: dict[int, int] = defaultdict(int)
+    for router_id in Transfer.objects.filter(misroute=True).values_list("router_id", flat=True):
+        if router_id:
+            counts[router_id] += 1
+    return dict(counts)
+
+
+@dataclass
+class Figure:
+    case_type: Any
+    department: Any
+    done: int
+    on_time: int
+    ratings: int
+    satisfied: int
+    withheld: bool = False
+    requesters: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def on_time_share(self) -> Decimal | None:
+        return None if not self.done else (Decimal(self.on_time) / self.done).quantize(Decimal("0.0001"))
+
+    @property
+    def satisfaction_share(self) -> Decimal | None:
+        return None if not self.ratings else (Decimal(self.satisfied) / self.ratings).quantize(Decimal("0.0001"))
+
+
+def figures(*, today: datetime.date, public: bool = False, cases: Iterable[Case] | None = None) -> list[Figure]:
+    """On-time share (finished cases) and satisfaction by case type and department.
+
+    For the public (`public=True`), a cell whose cases come from fewer requesters than the disclosure rule's
+    minimum, or mostly from one requester, is withheld (statistics/disclosure.py), and confidential types are
+    shown only as figures, never as cases.
+    """
+    from waibao.statistics.disclosure import is_sensitive, office_rule
+
+    rows = list(
+        cases
+        if cases is not None
+        else Case.objects.filter(status__in=(CaseStatus.ANSWERED, CaseStatus.CLOSED)).select_related(
+            "case_type", "department"
+        )
+    )
+    clocks = clocks_for(rows, today=today)
+    ratings = dict(Rating.objects.filter(case__in=[c.pk for c in rows]).values_list("case_id", "bad"))
+    cells: dict[tuple[int, int], Figure] = {}
+    for case in rows:
+        if case.department_id is None or case.pk not in clocks:
+            continue
+        key = (case.case_type_id, case.department_id)
+        fig = cells.setdefault(key, Figure(case.case_type, case.department, 0, 0, 0, 0))
+        fig.done += 1
+        fig.on_time += clocks[case.pk].badge == "met"
+        if case.pk in ratings:
+            fig.ratings += 1
+            fig.satisfied += not ratings[case.pk]
+        who = f"e{case.enterprise_id}" if case.enterprise_id else f"p{case.contact_email.lower()}"
+        fig.requesters[who] = fig.requesters.get(who, 0) + 1
+    out = sorted(cells.values(), key=lambda f: (f.case_type.order, f.department.section))
+    if public:
+        rule = office_rule()
+        for fig in out:
+            fig.withheld = is_sensitive(fig.requesters, rule)
+    return out
+
+
+def indicator_figure(indicator: str, *, today: datetime.date, calendar: WorkCalendar) -> tuple[int, int]:
+    """For a duty's live indicator: (finished on time, finished + open overdue) over the last 12 months of the
+    case types whose owning duty names `indicator`."""
+    since = today - datetime.timedelta(days=365)
+    cases = list(
+        Case.objects.filter(case_type__duty__indicator=indicator, filed_at__date__gte=since).select_related("case_type")
+    )
+    clocks = clocks_for(cases, today=today, calendar=calendar)
+    on_time = counted = 0
+    for clock in clocks.values():
+        if clock.badge == "met":
+            on_time += 1
+            counted += 1
+        elif clock.badge in ("late", "overdue"):
+            counted += 1
+    return on_time, counted
