@@ -212,6 +212,8 @@ class Application(TimeStampedModel):
     @property
     def talent_claim(self) -> dict[str, Any] | None:
         """For a claim generated from a training programme's trainees: its programme and number of persons."""
+        if "facts" in self.get_deferred_fields() and not self.item_key.startswith("programme-"):
+            return None  # lists defer the facts: only a claim (its item key says so) loads them
         claim = (self.facts or {}).get("claim") if isinstance(self.facts, dict) else None
         return claim if isinstance(claim, dict) else None
 
