@@ -22,6 +22,7 @@ urlpatterns = [
     path("policy/", include("waibao.policy.urls")),
     path("talent/", include("waibao.talent.urls")),
     path("ledger/", include("waibao.ledger.urls")),
+    path("topten/", include("waibao.topten.urls")),
     path("", include("waibao.applications.urls")),  # /applications/… and the public notice /notice/
     path("statistics/", include("waibao.statistics.urls")),
     path("jobs/", include("waibao.jobs.urls")),

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "waibao.statistics",
     "waibao.applications",
     "waibao.ledger",
+    "waibao.topten",
     "waibao.portal",
     "waibao.api",
 ]

@@ -17,6 +17,7 @@ from waibao.common.errors import DomainError
 from waibao.common.middleware import domain_error_response
 from waibao.governance.api import router as governance_router
 from waibao.statistics.api import router as statistics_router
+from waibao.topten.api import router as topten_router
 
 
 class VendoredSwagger(Swagger):
@@ -52,5 +53,6 @@ api.add_router("/registry", registry_router)
 api.add_router("/applications", applications_router)
 api.add_router("/statistics", statistics_router)
 api.add_router("/governance", governance_router)
+api.add_router("/topten", topten_router)
 
 urlpatterns = [path("v1/", api.urls)]
