@@ -80,9 +80,7 @@ def status_disagreements() -> list[str]:
             Q(pk__in=by_application.keys())
             # a commendation without money (approved amount 0) is finally approved with nothing to commit
             | (Q(status__in=(S.COMMITTED, S.PAID)) & ~Q(approved_amount_cny=0))
-        ).values_list(
-            "pk", "status"
-        )
+        ).values_list("pk", "status")
     )
     for application_id, status in sorted(statuses.items()):
         expected = expected_status(by_application.get(application_id, []))

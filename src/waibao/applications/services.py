@@ -34,7 +34,7 @@ from waibao.applications.models import (
     ObjectionStatus,
     RuleRouting,
 )
-from waibao.applications.policy import PERSON_LISTS, Verdict, cash_rule_ids, judge, rule_form
+from waibao.applications.policy import PERSON_LISTS, Verdict, cash_rule_ids, judge, package, rule_form
 from waibao.applications.verification import unexplained, verified_facts
 from waibao.applications.workflow import APPLICATION_WORKFLOW, LEDGER_TRANSITIONS, SPECIAL_TRANSITIONS
 from waibao.audit.services import audit_record
@@ -164,7 +164,8 @@ class Person:
 
 def is_person_rule(rule_id: str) -> bool:
     """Rules applied for per trainee: the item is a natural person, recorded as structured data."""
-    return rule_form(rule_id).list_name in PERSON_LISTS
+    pkg = package()
+    return rule_id in pkg.rule_ids and rule_form(rule_id, pkg=pkg).list_name in PERSON_LISTS
 
 
 def _trainee_for(
