@@ -65,9 +65,11 @@ def add_figures(enterprise: Enterprise, *, executed: int, offshore: bool = True,
 @pytest.fixture
 def full_dataset(dataset: Path) -> Path:
     """The whole default data set (routing, ledger, selection methods) as `load_defaults` loads it."""
+    import io
+
     from django.core.management import call_command
 
-    call_command("load_defaults", dataset=Path(settings.WAIBAO_DEFAULT_DATASET), stdout=open("/dev/null", "w"))
+    call_command("load_defaults", dataset=Path(settings.WAIBAO_DEFAULT_DATASET), stdout=io.StringIO())
     return dataset
 
 
