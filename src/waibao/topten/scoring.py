@@ -155,13 +155,13 @@ def sensitivity(
     positions = np.arange(1, n + 1, dtype=np.int64)
     for start in range(0, draws, chunk):
         block = weights[start : start + chunk]
-        totals = np.round(ordered @ block.T, DECIMALS)  # rows × block
-        order = np.argsort(-totals, axis=0, kind="stable")
+        totals = np.round(block @ ordered.T, DECIMALS)  # block × rows: each draw's row sorted contiguously
+        order = np.argsort(-totals, axis=1, kind="stable")
         ranks = np.empty_like(order)
-        np.put_along_axis(ranks, order, positions[:, None], axis=0)
-        np.minimum(rank_min, ranks.min(axis=1), out=rank_min)
-        np.maximum(rank_max, ranks.max(axis=1), out=rank_max)
-        in_top += (ranks <= size).sum(axis=1)
+        np.put_along_axis(ranks, order, positions[None, :], axis=1)
+        np.minimum(rank_min, ranks.min(axis=0), out=rank_min)
+        np.maximum(rank_max, ranks.max(axis=0), out=rank_max)
+        in_top += (ranks <= size).sum(axis=0)
     # Back from the base order to the rows' own order.
     out_min = np.empty(n, dtype=np.int64)
     out_max = np.empty(n, dtype=np.int64)
