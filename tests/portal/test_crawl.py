@@ -39,6 +39,7 @@ def city(django_db_setup: Any, django_db_blocker: Any) -> Any:
         call_command("stats", "demo", seed=2007, verbosity=0)
         call_command("demo_accounts", quiet=True, verbosity=0)
         call_command("applications", "demo", verbosity=0)
+        call_command("topten", "demo", verbosity=0)
         office = User.objects.get(username="office")
         finance = User.objects.get(username="finance")
         award = Application.objects.get(rule_id="HZ-12a", status=ApplicationStatus.IN_NOTICE)
@@ -102,6 +103,11 @@ def _data_names() -> list[str]:
 
     names.update(Trainee.objects.values_list("name", flat=True))
     names.update(AuditEvent.objects.exclude(summary="").values_list("summary", flat=True))
+    from waibao.topten.models import RunDecision, Violation
+
+    names.update(RunDecision.objects.values_list("reason", flat=True))
+    names.update(Violation.objects.values_list("description", flat=True))
+    names.update(Violation.objects.values_list("closed_reason", flat=True))
     return sorted((n for n in names if n), key=len, reverse=True)
 
 
@@ -111,7 +117,7 @@ def _crawl(username: str | None, language: str) -> Crawl:
     if username:
         client.force_login(User.objects.get(username=username), backend="django.contrib.auth.backends.ModelBackend")
     crawl = Crawl(client, language, per_route=2, data_names=_data_names())
-    return crawl.run(["/", "/accounts/home/", "/policy/", "/notice/"], limit=220)
+    return crawl.run(["/", "/accounts/home/", "/policy/", "/notice/", "/topten/"], limit=220)
 
 
 @pytest.mark.slow

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -79,7 +80,8 @@ def criterion_scores(normalised: Floats, indicator_weights: Floats, criterion_of
 
 def rank_order(totals: Floats, tie_keys: Sequence[Floats], ids: Ints) -> Ints:
     """Row indices from first to last: highest total, then highest tie-break value in turn, then lowest id."""
-    keys = [np.asarray(ids)] + [-np.asarray(k, dtype=np.float64) for k in reversed(tie_keys)]
+    keys: list[npt.NDArray[Any]] = [np.asarray(ids)]
+    keys += [-np.asarray(k, dtype=np.float64) for k in reversed(tie_keys)]
     keys.append(-np.round(np.asarray(totals, dtype=np.float64), DECIMALS))
     order: Ints = np.lexsort(keys)
     return order

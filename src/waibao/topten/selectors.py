@@ -35,7 +35,7 @@ def recompute(run: SelectionRun) -> list[tuple[int, int]]:
 
 
 def stored_ranks(run: SelectionRun) -> list[tuple[int, int]]:
-    return [(e, r) for e, r in ranked_entries(run).values_list("enterprise_id", "rank")]
+    return [(e, int(r or 0)) for e, r in ranked_entries(run).values_list("enterprise_id", "rank")]
 
 
 @dataclass(frozen=True)

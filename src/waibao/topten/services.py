@@ -52,7 +52,7 @@ MONEY_FIELDS = ("taxes_paid_cny", "rd_expense_cny")
 def _office(user: Any) -> User:
     if not getattr(user, "is_authenticated", False) or user.role != Role.PROGRAMME_OFFICE:
         raise PermissionDeniedError()
-    return user  # type: ignore[no-any-return]
+    return user
 
 
 def _year(value: Any) -> int:

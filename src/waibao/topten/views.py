@@ -44,6 +44,7 @@ from waibao.topten.method import Method
 from waibao.topten.models import AnnualReportCall, RunStatus, Violation
 
 RANKED_SHOWN = 50
+REPORT_READERS = (Role.PROGRAMME_OFFICE, Role.CITY_LEADER, Role.ENTERPRISE, Role.DEPARTMENT_REVIEWER)
 
 
 def _login(request: HttpRequest) -> HttpResponse | None:
@@ -85,7 +86,11 @@ def public_index(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "topten/public_index.html",
-        {"lists": selectors.published_lists(), "can_read_runs": can_read_runs(request.user)},
+        {
+            "lists": selectors.published_lists(),
+            "can_read_runs": can_read_runs(request.user),
+            "can_see_reports": getattr(request.user, "role", None) in REPORT_READERS,
+        },
     )
 
 
@@ -294,7 +299,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
     if (response := _login(request)) is not None:
         return response
     user = current_user(request)
-    if user.role not in (Role.PROGRAMME_OFFICE, Role.CITY_LEADER, Role.ENTERPRISE, Role.DEPARTMENT_REVIEWER):
+    if user.role not in REPORT_READERS:
         raise PermissionDeniedError()
     reports = visible_reports(user).order_by("-year", "enterprise__name_zh")
     status = request.GET.get("status", "")
