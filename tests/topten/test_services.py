@@ -175,3 +175,43 @@ def test_report_due_date_must_follow_the_year(full_dataset, office, enterprise_u
         services.report_call_set(acting_user=enterprise_user, year=YEAR, due_on=datetime.date(YEAR + 1, 3, 31))
     call = services.report_call_set(acting_user=office, year=YEAR, due_on=datetime.date(YEAR + 1, 3, 31))
     assert call.due_on == datetime.date(YEAR + 1, 3, 31)
+
+
+def test_the_method_is_data_and_a_bad_method_is_refused_naming_the_file(tmp_path, full_dataset) -> None:
+    import shutil
+
+    import yaml
+
+    from waibao.common.dataset import DatasetError
+    from waibao.topten.dataset import load_topten_dataset
+
+    method = SelectionMethod.objects.get(code="hz24-default-2007")
+    assert method.is_default and method.document["citation"]["article"] == "HZ-24"
+    assert method.document["award_cny"] is None  # 奖励办法另定: no award until the city sets one
+    folder = tmp_path / "data"
+    shutil.copytree(full_dataset, folder)
+    doc = yaml.safe_load((folder / "topten.yaml").read_text(encoding="utf-8"))
+    for broken, message in (
+        ({"normalisation": "log"}, "normalisation"),
+        ({"criteria": [{"code": "x", "weight": 1, "indicators": [{"code": "profit", "weight": 1}]}]}, "code must be"),
+        ({"criteria": [{"code": "x", "weight": -1, "indicators": [{"code": "patents", "weight": 1}]}]}, "weight"),
+        ({"award_cny": "12.345"}, "award_cny"),
+        ({"tie_breaks": ["profit"]}, "tie_breaks"),
+    ):
+        bad = {**doc, "methods": [{**doc["methods"][0], **broken}]}
+        (folder / "topten.yaml").write_text(yaml.safe_dump(bad, allow_unicode=True), encoding="utf-8")
+        with pytest.raises(DatasetError) as err:
+            load_topten_dataset(folder)
+        assert "topten.yaml" in str(err.value) and message in str(err.value)
+
+
+def test_statistics_awaiting_review_make_an_enterprise_ineligible(city, office) -> None:
+    from waibao.statistics.models import Execution, RecordStatus
+
+    enterprises = city(3)
+    execution = Execution.objects.filter(enterprise=enterprises[0]).first()
+    Execution.objects.create(contract=execution.contract, enterprise=enterprises[0], date=datetime.date(YEAR, 9, 1),
+                             currency="CNY", amount=Decimal(5), status=RecordStatus.SUBMITTED)  # fmt: skip
+    run = services.run_create(acting_user=office, year=YEAR)
+    assert run.entries.get(enterprise=enterprises[0]).ineligible == ["statistics_pending"]
+    assert run.eligible_count == 2
