@@ -61,8 +61,11 @@ def synthetic(n: int, indicators: tuple[str, ...], seed: int = 2007) -> tuple[li
     return list(range(1, n + 1)), rows
 
 
+Arrays = tuple[np.ndarray, np.ndarray, np.ndarray]
+
+
 def plain_numpy(values: np.ndarray, ids: np.ndarray, iw: np.ndarray, of: np.ndarray, cw: np.ndarray,
-                tie: np.ndarray, size: int, p: float, draws: int, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:  # fmt: skip
+                tie: np.ndarray, size: int, p: float, draws: int, seed: int) -> Arrays:  # fmt: skip
     """The same arithmetic by hand: min–max, weighted criteria, lexsort ranking, seeded draws, rank ranges."""
     low, span = values.min(0), np.ptp(values, 0)
     norm = np.where(span > 0, (values - low) / np.where(span > 0, span, 1), 0.0)
