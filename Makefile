@@ -39,6 +39,8 @@ setup-data:
 	$(WAIBAO) applications demo
 	$(WAIBAO) governance demo
 	$(WAIBAO) topten demo
+	$(WAIBAO) talent demo
+	$(WAIBAO) recruitment demo
 	$(WAIBAO) demo_accounts
 
 # The background worker (imports, exports) runs beside the web server; Ctrl-C or the server ending stops both.
@@ -94,8 +96,8 @@ test: lint typecheck check audit pytest
 ## messages: refresh every app's Chinese catalogue from the source (needs Debian's gettext)
 messages:
 	$(WAIBAO) makemessages -l zh_Hans --no-obsolete -i ".venv/*" -i "src/waibao/policy/*" -i "src/waibao/statistics/*" \
-	  -i "src/waibao/ledger/*" -i "src/waibao/applications/*" -i "tests/*" -i "benchmarks/*" -i "var/*" -i "static/*"
-	for app in src/waibao/policy/ src/waibao/statistics/ src/waibao/ledger/ src/waibao/applications/; do \
+	  -i "src/waibao/ledger/*" -i "src/waibao/applications/*" -i "src/waibao/talent/*" -i "tests/*" -i "benchmarks/*" -i "var/*" -i "static/*"
+	for app in src/waibao/policy/ src/waibao/statistics/ src/waibao/ledger/ src/waibao/applications/ src/waibao/talent/; do \
 	  if [ -d "$$app/locale" ]; then (cd "$$app" && ../../../$(WAIBAO) makemessages -l zh_Hans --no-obsolete); fi; \
 	done
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -53,10 +54,13 @@ def bench_server_url() -> str:
 
 @contextmanager
 def throwaway_database(args: argparse.Namespace, name: str) -> Iterator[str]:
-    """A fresh, empty database URL for this run (dropped afterwards on PostgreSQL)."""
+    """A fresh, empty database URL for this run (removed afterwards: the SQLite folder, the PostgreSQL database)."""
     if args.database == "sqlite":
         folder = Path(tempfile.mkdtemp(prefix="waibao-bench-"))
-        yield f"sqlite:///{folder / 'bench.sqlite3'}"
+        try:
+            yield f"sqlite:///{folder / 'bench.sqlite3'}"
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)  # the database file goes with its folder
         return
     import psycopg
 

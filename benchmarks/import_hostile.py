@@ -1,6 +1,6 @@
 """Benchmark (issue 9 §1): peak memory of imports, hostile files refused cheaply, against openpyxl in the same run.
 
-    .venv/bin/python benchmarks/import_hostile.py [--rows 100000] [--scale 1.0]
+    .venv/bin/python benchmarks/import_hostile.py [--rows 100000] [--scale 1.0] [--files valid,ss-bomb,...]
 
 Writes five files, then runs each twice, every run in its own fresh Python process (peak RSS is
 `ru_maxrss`, which only grows, so each measurement needs its own process):
@@ -34,12 +34,14 @@ import shutil
 import subprocess
 import sys
 import time
-import zipfile
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
+from tests.hostile_files import batched, inline_cell, write_xlsx  # noqa: E402 - the generators the tests use too
+
 COLUMNS = [
     "credit_code",
     "contract_no",
@@ -50,41 +52,10 @@ COLUMNS = [
     "amount",
     "signed_date",
 ]
-MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-CONTENT_TYPES = (
-    '<?xml version="1.0" encoding="UTF-8"?>'
-    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-    '<Default Extension="xml" ContentType="application/xml"/>'
-    '<Override PartName="/xl/workbook.xml" '
-    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-    '<Override PartName="/xl/worksheets/sheet1.xml" '
-    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
-    '<Override PartName="/xl/sharedStrings.xml" '
-    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
-    "</Types>"
-)
-RELS = (
-    '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
-    'relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-    'relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>'
-)
-WORKBOOK = (
-    f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{MAIN_NS}" '
-    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>'
-    '<sheet name="contracts" sheetId="1" r:id="rId1"/></sheets></workbook>'
-)
-WORKBOOK_RELS = (
-    '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
-    'relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-    'relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" '
-    'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" '
-    'Target="sharedStrings.xml"/></Relationships>'
-)
 
 
 def _inline(value: str) -> str:
-    return f'<c t="inlineStr"><is><t>{value}</t></is></c>'
+    return inline_cell(value)
 
 
 HEADER_ROW = "<row>" + "".join(_inline(c) for c in COLUMNS) + "</row>"
@@ -92,26 +63,7 @@ HEADER_ROW = "<row>" + "".join(_inline(c) for c in COLUMNS) + "</row>"
 
 def _hand_made_xlsx(path: Path, *, sheet_rows: Any, shared: Any = ()) -> None:
     """An .xlsx written part by part (streamed into the zip), as hostile as the caller makes it."""
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
-        archive.writestr("[Content_Types].xml", CONTENT_TYPES)
-        archive.writestr("_rels/.rels", RELS)
-        archive.writestr("xl/workbook.xml", WORKBOOK)
-        archive.writestr("xl/_rels/workbook.xml.rels", WORKBOOK_RELS)
-        with archive.open("xl/sharedStrings.xml", "w", force_zip64=True) as part:
-            part.write(f'<sst xmlns="{MAIN_NS}">'.encode())
-            for chunk in shared:
-                part.write(chunk.encode())
-            part.write(b"</sst>")
-        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as part:
-            part.write(f'<worksheet xmlns="{MAIN_NS}"><sheetData>'.encode())
-            for chunk in sheet_rows:
-                part.write(chunk.encode())
-            part.write(b"</sheetData></worksheet>")
-
-
-def _batched(item: str, count: int, batch: int = 10_000) -> Any:
-    for start in range(0, count, batch):
-        yield item * min(batch, count - start)
+    write_xlsx(path, sheet_rows=sheet_rows, shared=shared, sheet_name="contracts", compresslevel=9)
 
 
 def make_files(folder: Path, *, rows: int, scale: float, codes: list[str], leaves: list[str]) -> dict[str, Path]:
@@ -144,7 +96,7 @@ def make_files(folder: Path, *, rows: int, scale: float, codes: list[str], leave
     _hand_made_xlsx(
         files["ss-bomb"],
         sheet_rows=[HEADER_ROW, '<row><c t="s"><v>0</v></c></row>'],
-        shared=_batched("<si><t>x</t></si>", strings),
+        shared=batched("<si><t>x</t></si>", strings),
     )
 
     files["ss-unique"] = folder / "ss-unique.xlsx"  # unique strings compress less: the count limit refuses it
@@ -176,7 +128,7 @@ def make_files(folder: Path, *, rows: int, scale: float, codes: list[str], leave
         "<row>" + "".join(_inline(v) for v in (codes[0], "HT-1", "Client", "US", leaves[0], "USD", "1", "x")) + "</row>"
     )
     files["high-ratio"] = folder / "high-ratio.xlsx"
-    _hand_made_xlsx(files["high-ratio"], sheet_rows=[HEADER_ROW, *_batched(row * 20, identical // 20, 500)])
+    _hand_made_xlsx(files["high-ratio"], sheet_rows=[HEADER_ROW, *batched(row * 20, identical // 20, 500)])
     return files
 
 
@@ -267,6 +219,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--scale", type=float, default=1.0, help="size of the hostile files against the issue's")
+    parser.add_argument("--files", default="", help="only these files, e.g. valid,ss-bomb (default: all)")
     parser.add_argument("--child", nargs=2, metavar=("MODE", "FILE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -309,7 +262,10 @@ def main() -> None:
         print(header)
         print("-" * len(header))
         failures = []
+        wanted = {n.strip() for n in args.files.split(",") if n.strip()}
         for name, path in files.items():
+            if wanted and name not in wanted:
+                continue
             baseline = measure("baseline", path, database)
             run_db = workdir / f"run-{name}.sqlite3"
             shutil.copy(database, run_db)

@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/load_pages.py [--seconds 30] [--connections 16] [--workers 4]
         [--enterprises 2000] [--records 0] [--large] [--only PATH ...] [--database-url URL] [--keep]
+        [--folder PATH]
 
 Builds a throwaway database (SQLite in a temporary folder unless `--database-url`) with the demo city
 (`waibao load_defaults`, `demo --enterprises N`, `stats demo`, `applications demo`, `governance demo`, the
@@ -22,7 +23,9 @@ public pages and the public API ≥ 80 %, no errors.
 from __future__ import annotations
 
 import argparse
+import base64
 import http.cookiejar
+import json
 import os
 import re
 import secrets
@@ -44,7 +47,10 @@ BIN = Path(sys.executable).parent
 DEMO_PASSWORD = "Waibao-demo-2007"  # noqa: S105 - the demo accounts' password (waibao.accounts.demo)
 BASELINE = "/accounts/login/"
 
-# (path, role or "public", kind) — kind "public" pages and API have the higher target.
+# The pages to load: (path, who) — who is "public" (no session; public pages and the public API have the
+# higher target) or the username of a demo account (`waibao demo_accounts`: office, reviewer, reviewer-sti,
+# zone-staff, finance, leader, enterprise, training), signed in as a person would, with the one-time code of
+# the second factor for staff. Add a new area's pages here; `--only PATH ...` runs a few.
 PAGES: list[tuple[str, str]] = [
     ("/", "public"),
     ("/statistics/figures/", "public"),
@@ -58,6 +64,10 @@ PAGES: list[tuple[str, str]] = [
     ("/statistics/goal/", "office"),
     ("/applications/", "enterprise"),
     ("/registry/my/", "enterprise"),
+    ("/governance/duties/", "office"),
+    ("/governance/meetings/", "office"),
+    ("/governance/cockpit/", "office"),
+    ("/governance/cockpit/", "leader"),
 ]
 
 WRK_SCRIPT = """
@@ -91,6 +101,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--only", nargs="*", default=None, help="only these paths (the baseline always runs)")
     parser.add_argument("--database-url", default="", help="a PostgreSQL database to fill (default: SQLite)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (database, logs)")
+    parser.add_argument("--folder", default="", help="use (and keep) this folder; build the database only if "
+                        "it has none, so runs before and after a change load the same data")  # fmt: skip
     args = parser.parse_args()
     if args.large:
         args.enterprises = max(args.enterprises, 20_000)
@@ -98,13 +110,30 @@ def parse_args() -> argparse.Namespace:
     return args
 
 
+def secret_keys(folder: Path) -> dict[str, str]:
+    """Production's keys, made once per folder (a kept database is read again with the same keys)."""
+    path = folder / "keys.json"
+    if path.exists():
+        keys: dict[str, str] = json.loads(path.read_text())
+        return keys
+    keys = {
+        "WAIBAO_SECRET_KEY": secrets.token_urlsafe(64),
+        "WAIBAO_AUDIT_KEY": f"bench:{secrets.token_hex(32)}",
+        "WAIBAO_PERSONAL_ID_HASH_KEY": secrets.token_urlsafe(32),
+        "WAIBAO_PERSONAL_DATA_KEYS": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+    }
+    path.write_text(json.dumps(keys))
+    return keys
+
+
 def environment(folder: Path, database_url: str) -> dict[str, str]:
     env = dict(os.environ)
+    env.update(secret_keys(folder))
     env.update(
         DJANGO_SETTINGS_MODULE="config.settings.production",
-        WAIBAO_SECRET_KEY=secrets.token_urlsafe(40),
         WAIBAO_ALLOWED_HOSTS="127.0.0.1",
         WAIBAO_SECURE_COOKIES="0",  # plain HTTP on loopback: the cookies must travel
+        WAIBAO_SSL_REDIRECT="0",  # and no redirect to https (production has a TLS proxy in front)
         WAIBAO_DATA_DIR=str(folder),
         DATABASE_URL=database_url or f"sqlite:///{folder / 'bench.sqlite3'}",
         WAIBAO_EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
@@ -168,21 +197,46 @@ def stop_server(server: subprocess.Popen[bytes]) -> None:
     server.wait(timeout=30)
 
 
-def sign_in(base: str, username: str) -> str:
-    """Sign in through the login form; return the Cookie header of the session."""
+def one_time_code(env: dict[str, str], username: str) -> str:
+    """The demo account's current code, from `waibao otp_code` (a DEBUG-only command: development settings)."""
+    local = {**env, "DJANGO_SETTINGS_MODULE": "config.settings.local"}
+    result = subprocess.run([str(BIN / "waibao"), "otp_code", username], env=local, check=True, cwd=ROOT,
+                            capture_output=True, text=True)  # fmt: skip
+    return result.stdout.strip()
+
+
+def _csrf(page: str) -> str:
+    match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    if not match:
+        raise RuntimeError("no CSRF token on the page")
+    return match.group(1)
+
+
+def _post(opener: urllib.request.OpenerDirector, url: str, fields: dict[str, str]) -> tuple[str, str]:
+    """POST a form; return the final URL (after redirects) and the page."""
+    request = urllib.request.Request(url, data=urllib.parse.urlencode(fields).encode(), headers={"Referer": url})  # noqa: S310 - http://127.0.0.1
+    with opener.open(request) as response:
+        return response.geturl(), response.read().decode()
+
+
+def sign_in(base: str, username: str, env: dict[str, str]) -> str:
+    """Sign in through the sign-in form as a person would — password, then for staff the one-time code of the
+    second factor — and return the Cookie header of the verified session."""
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     page = opener.open(base + BASELINE).read().decode()
-    match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
-    if not match:
-        raise RuntimeError("no CSRF token on the sign-in page")
-    data = urllib.parse.urlencode(
-        {"csrfmiddlewaretoken": match.group(1), "username": username, "password": DEMO_PASSWORD}
-    ).encode()
-    request = urllib.request.Request(base + BASELINE, data=data, headers={"Referer": base + BASELINE})  # noqa: S310 - http://127.0.0.1
-    opener.open(request).read()
+    fields = {"csrfmiddlewaretoken": _csrf(page), "username": username, "password": DEMO_PASSWORD}
+    url, page = _post(opener, base + BASELINE, fields)
+    if "/accounts/2fa/" in url:
+        for _attempt in range(3):  # a code is single use: if the step just turned, wait for the next one
+            url, page = _post(opener, url, {"csrfmiddlewaretoken": _csrf(page), "token": one_time_code(env, username)})
+            if "/accounts/2fa/" not in url:
+                break
+            time.sleep(31)
+        else:
+            raise RuntimeError(f"the second factor of {username} was refused")
     cookies = {c.name: c.value for c in jar}
-    if "sessionid" not in cookies:
+    if "sessionid" not in cookies or url.rstrip("/").endswith(BASELINE.rstrip("/")):
         raise RuntimeError(f"signing in as {username} failed")
     return "; ".join(f"{k}={v}" for k, v in cookies.items())
 
@@ -239,17 +293,27 @@ def main() -> None:
     args = parse_args()
     if shutil.which("wrk") is None:
         sys.exit("needs Debian's wrk: apt-get install wrk")
-    folder = Path(tempfile.mkdtemp(prefix="waibao-bench-load-"))
+    if args.folder:
+        folder = Path(args.folder).resolve()
+        folder.mkdir(parents=True, exist_ok=True)
+        args.keep = True
+    else:
+        folder = Path(tempfile.mkdtemp(prefix="waibao-bench-load-"))
     server = None
     try:
         env = environment(folder, args.database_url)
-        build_database(args, env)
+        if (folder / "built").exists():
+            waibao(env, "migrate", "--no-input")  # the code may have moved on since it was built
+            waibao(env, "collectstatic", "--no-input")
+        else:
+            build_database(args, env)
+            (folder / "built").write_text(f"{args.enterprises} enterprises, {args.records} records\n")
         server = start_server(args, env, folder)
         base = f"http://127.0.0.1:{args.port}"
         pages = [p for p in PAGES if args.only is None or p[0] in args.only]
         cookies = {"public": ""}
         for who in sorted({w for _p, w in pages} - {"public"}):
-            cookies[who] = sign_in(base, who)
+            cookies[who] = sign_in(base, who, env)
         for path, who in pages:
             check_page(base, path, cookies[who])
         script = folder / "report.lua"

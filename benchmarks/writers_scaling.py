@@ -62,6 +62,8 @@ def fsync_cluster(port: int) -> Iterator[str]:
     run_as: list[str] = []
     if os.geteuid() == 0:  # PostgreSQL refuses to run as root
         run_as = ["runuser", "-u", "postgres", "--"]
+        var = ROOT / "var"
+        var.chmod(var.stat().st_mode | 0o001)  # as scripts/test-postgres.sh: postgres passes through (var may be 0700)
         folder.chmod(0o755)
         data.mkdir()
         shutil.chown(data, "postgres")

@@ -21,6 +21,7 @@ urlpatterns = [
     path("api/", include("waibao.api.urls")),
     path("policy/", include("waibao.policy.urls")),
     path("talent/", include("waibao.talent.urls")),
+    path("careers/", include("waibao.recruitment.urls")),
     path("ledger/", include("waibao.ledger.urls")),
     path("topten/", include("waibao.topten.urls")),
     path("", include("waibao.applications.urls")),  # /applications/… and the public notice /notice/

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "waibao.registry",
     "waibao.governance",
     "waibao.talent",
+    "waibao.recruitment",
     "waibao.policy",
     "waibao.statistics",
     "waibao.applications",

@@ -12,6 +12,7 @@ from dataclasses import replace
 
 import pytest
 
+from tests.hostile_files import inline_cell, shared_strings, write_xlsx
 from waibao.common.errors import DomainError
 from waibao.common.tabular import ImportLimits, RowError, RowErrors, TableImportError, read_table
 
@@ -26,56 +27,11 @@ LIMITS = ImportLimits(
     xlsx_max_shared_strings_bytes=1024 * 1024,
 )
 
-CONTENT_TYPES = (
-    '<?xml version="1.0" encoding="UTF-8"?>'
-    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-    '<Default Extension="xml" ContentType="application/xml"/>'
-    '<Override PartName="/xl/workbook.xml" '
-    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-    '<Override PartName="/xl/worksheets/sheet1.xml" '
-    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
-    '<Override PartName="/xl/sharedStrings.xml" '
-    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
-    "</Types>"
-)
-RELS = (
-    '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
-    'relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-    'relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>'
-)
-WORKBOOK = (
-    '<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/'
-    'main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>'
-    '<sheet name="s" sheetId="1" r:id="rId1"/></sheets></workbook>'
-)
-WORKBOOK_RELS = (
-    '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
-    'relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-    'relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" '
-    'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" '
-    'Target="sharedStrings.xml"/></Relationships>'
-)
-MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-
 
 def workbook(rows_xml: str, strings: list[str]) -> io.BytesIO:
     """A minimal .xlsx, written by hand so that a test can make it as hostile as a real attack."""
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("[Content_Types].xml", CONTENT_TYPES)
-        archive.writestr("_rels/.rels", RELS)
-        archive.writestr("xl/workbook.xml", WORKBOOK)
-        archive.writestr("xl/_rels/workbook.xml.rels", WORKBOOK_RELS)
-        archive.writestr(
-            "xl/sharedStrings.xml",
-            f'<sst xmlns="{MAIN}" count="{len(strings)}" uniqueCount="{len(strings)}">'
-            + "".join(f"<si><t>{s}</t></si>" for s in strings)
-            + "</sst>",
-        )
-        archive.writestr(
-            "xl/worksheets/sheet1.xml", f'<worksheet xmlns="{MAIN}"><sheetData>{rows_xml}</sheetData></worksheet>'
-        )
+    write_xlsx(buffer, sheet_rows=[rows_xml], shared=shared_strings(strings), shared_count=len(strings))
     buffer.seek(0)
     return buffer
 
@@ -84,7 +40,7 @@ HEADER_ROW = '<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c
 
 
 def data_row(n: int, a: str = "x", b: str = "y") -> str:
-    cells = "".join(f'<c r="{col}{n}" t="inlineStr"><is><t>{v}</t></is></c>' for col, v in (("A", a), ("B", b)))
+    cells = "".join(inline_cell(v, f"{col}{n}") for col, v in (("A", a), ("B", b)))
     return f'<row r="{n}">{cells}</row>'
 
 

@@ -194,6 +194,14 @@ def test_reminders_before_the_deadline_and_on_overdue_are_sent_once(
     assert Notification.objects.filter(user=reviewer, link=f"/governance/duties/{duty.pk}/").count() == 1
     assert Notification.objects.filter(user=office).count() == 1
     assert len(mail.outbox) == 1 and "SZ-1.8" in mail.outbox[0].subject
+    # Stored in every language; each recipient reads its own, and the mail's link is absolute.
+    notice = Notification.objects.get(user=office)
+    assert notice.texts["zh-hans"] == "职责 SZ-1.8 的时限为 2026-12-18，还剩 3 个工作日。"
+    assert notice.texts["en"] == "Duty SZ-1.8 is due on 2026-12-18: 3 working days left."
+    assert mail.outbox[0].subject == notice.texts["zh-hans"]  # the office reads Chinese (the default)
+    assert mail.outbox[0].body.splitlines()[-1].endswith(f"://testserver/governance/duties/{duty.pk}/") or (
+        "://" in mail.outbox[0].body.splitlines()[-1]
+    )
     assert send_duty_reminders(today=datetime.date(2026, 12, 16)) == 0  # not a lead day
     assert send_duty_reminders(today=datetime.date(2026, 12, 21)) == 1  # overdue
     assert send_duty_reminders(today=datetime.date(2026, 12, 22)) == 0
@@ -262,6 +270,7 @@ def test_the_statistics_indicator_counts_reports_approved_by_the_cut_off(
     approved_contract: Callable[..., object], ent_user: User
 ) -> None:
     from tests.factories import EnterpriseFactory
+    from waibao.common import public_cache
     from waibao.governance.indicators import statistics_reporting
     from waibao.registry.models import Enterprise
     from waibao.statistics.models import Contract
@@ -277,6 +286,10 @@ def test_the_statistics_indicator_counts_reports_approved_by_the_cut_off(
     assert (value.numerator, value.denominator, value.period) == (1, 2, "2007")
     after_cutoff = timezone.make_aware(datetime.datetime(2008, 4, 2, 10))
     Contract.objects.filter(pk=contract.pk).update(reviewed_at=after_cutoff)  # type: ignore[attr-defined]
+    # The figure is cached until approved statistics change; an approval passes through the rollup, which says
+    # so (`public_cache.changed`). This test edits the row directly, so it says so itself.
+    assert statistics_reporting(datetime.date(2008, 5, 1), calendar).numerator == 1
+    public_cache.changed(public_cache.STATISTICS)
     assert statistics_reporting(datetime.date(2008, 5, 1), calendar).numerator == 0
 
 
@@ -316,3 +329,121 @@ def test_milestones_are_set_by_the_office_and_reached_by_the_duty_department(
     assert milestone.done_on == timezone.localdate()
     assert client_for(reviewer).post(done).status_code == 400  # once
     assert AuditEvent.objects.filter(action="duty.milestone_done").count() == 1
+
+
+def test_a_reported_file_is_served_like_evidence_under_the_detected_type(
+    office: User,
+    reviewer: User,
+    leader: User,
+    enterprise_user: User,
+    work_calendar: Path,
+    client_for: Callable[[User | None], Client],
+) -> None:
+    """A "done" report's file comes back as evidence does (issue 9 §4): the detected type's extension, never
+    sniffed, sandboxed, not cached; readable by whoever reads the duty and nobody else; 404 from another duty."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.applications.test_evidence import POLYGLOT
+
+    duty = Duty.objects.get(citation="SZ-1.8")
+    other = Duty.objects.get(citation="SZ-1.2")
+    response = client_for(reviewer).post(
+        f"/governance/duties/{duty.pk}/report/",
+        {"kind": "done", "text": "实施办法见附件", "file": SimpleUploadedFile("rules.html", POLYGLOT, "text/html")},
+    )
+    assert response.status_code == 302
+    report = DutyReport.objects.get(duty=duty, kind="done")
+    assert report.file_name == "rules.html" and report.content_type == "application/pdf"
+    url = f"/governance/duties/{duty.pk}/reports/{report.pk}/file/"
+    for reader in (office, reviewer, leader):
+        response = client_for(reader).get(url)
+        assert response.status_code == 200, reader.username
+        assert response.content == POLYGLOT
+        assert response["Content-Type"] == "application/pdf"
+        assert response["Content-Disposition"].startswith("attachment")
+        disposition = response["Content-Disposition"]
+        assert 'filename="rules.pdf"' in disposition and ".html" not in disposition
+        assert response["X-Content-Type-Options"] == "nosniff"
+        assert "sandbox" in response["Content-Security-Policy"]
+        assert response["Cache-Control"] == "private, no-store"
+    assert client_for(office).get(f"/governance/duties/{other.pk}/reports/{report.pk}/file/").status_code == 404
+    assert client_for(enterprise_user).get(url).status_code in (403, 404)
+    assert client_for(None).get(url).status_code in (302, 403)
+
+
+def test_a_reminder_is_mailed_in_the_readers_language_and_a_mail_failure_never_stops_the_run(
+    office: User,
+    reviewer: User,
+    work_calendar: Path,
+    django_capture_on_commit_callbacks: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from waibao.governance.services import duty_assign
+
+    reviewer.email, reviewer.language = "reviewer@example.gov.cn", "en"
+    reviewer.save(update_fields=["email", "language"])
+    duty = Duty.objects.get(citation="SZ-1.8")
+    duty_assign(acting_user=office, duty=duty, responsible=reviewer, deadline=datetime.date(2026, 12, 18))
+    Duty.objects.exclude(pk=duty.pk).update(deadline=datetime.date(2030, 1, 1))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_duty_reminders(today=datetime.date(2026, 12, 15)) == 1
+    [message] = [m for m in mail.outbox if m.to == ["reviewer@example.gov.cn"]]
+    assert message.subject == "Duty SZ-1.8 is due on 2026-12-18: 3 working days left."
+    assert message.body.splitlines()[-1].endswith(f"/governance/duties/{duty.pk}/")
+    assert "://" in message.body.splitlines()[-1]
+
+    def broken(*args: Any, **kwargs: Any) -> None:
+        raise OSError("SMTP server gone")
+
+    monkeypatch.setattr("django.core.mail.backends.locmem.EmailBackend.send_messages", broken)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_duty_reminders(today=datetime.date(2026, 12, 21)) == 1  # overdue: mail fails, logged
+    assert Reminder.objects.filter(duty=duty, kind="overdue").exists()
+    assert Notification.objects.filter(user=reviewer).count() == 2
+
+
+def test_the_api_derives_only_the_duty_it_returns(
+    office: User, work_calendar: Path, client_for: Callable[[User | None], Client], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from waibao.governance import selectors
+
+    duty = Duty.objects.get(citation="SZ-1.8")
+    every = client_for(office).get("/api/v1/governance/duties").json()["results"]
+    listed = next(r for r in every if r["id"] == duty.pk)
+    derived: list[int] = []
+    real = selectors.duty_state
+
+    def counting(one: Duty, **kwargs: Any) -> Any:
+        derived.append(one.pk)
+        return real(one, **kwargs)
+
+    monkeypatch.setattr(selectors, "duty_state", counting)
+    assert client_for(office).get(f"/api/v1/governance/duties/{duty.pk}").json() == listed
+    assert derived == [duty.pk]
+
+
+def test_the_duty_list_comes_in_pages_and_the_matrix_counts_every_duty(
+    office: User, work_calendar: Path, client_for: Callable[[User | None], Client]
+) -> None:
+    import re
+
+    from waibao.governance.views import DUTY_PAGE_SIZE
+
+    total = Duty.objects.count()
+    assert total > DUTY_PAGE_SIZE  # the shipped city has more duties than a page
+    client = client_for(office)
+    seen: list[str] = []
+    page, number = "", 1
+    while True:
+        page = client.get(f"/governance/duties/?page={number}").content.decode()
+        listed = re.findall(r'<a href="/governance/duties/\d+/">([^<]+)</a>', page.split('id="duty-list"')[1])
+        assert 0 < len(listed) <= DUTY_PAGE_SIZE
+        seen += listed
+        if f"page={number + 1}" not in page:
+            break
+        number += 1
+    assert len(seen) == len(set(seen)) == total  # every duty once, over the pages
+    assert f'<th class="num">{total}</th></tr></tfoot>' in page  # the matrix's total: all duties, on every page
+    # The page links keep the filters: page 2 of the whole list links back to page 1 with the same query.
+    second = client.get("/governance/duties/?key_only=&page=2").content.decode()
+    assert "?key_only=&amp;page=1" in second

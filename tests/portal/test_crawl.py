@@ -27,7 +27,18 @@ from waibao.audit.models import AuditEvent
 KNOWN_ELSEWHERE: tuple[str, ...] = ()
 KNOWN_REPR_PAGES: tuple[str, ...] = ()
 
-ROLES = [None, "office", "reviewer", "reviewer-sti", "zone-staff", "finance", "enterprise", "training"]
+ROLES = [
+    None,
+    "office",
+    "reviewer",
+    "reviewer-sti",
+    "zone-staff",
+    "finance",
+    "enterprise",
+    "training",
+    "leader",
+    "jobseeker",
+]
 
 
 @pytest.fixture(scope="module")
@@ -40,6 +51,8 @@ def city(django_db_setup: Any, django_db_blocker: Any) -> Any:
         call_command("demo_accounts", quiet=True, verbosity=0)
         call_command("applications", "demo", verbosity=0)
         call_command("topten", "demo", verbosity=0)
+        call_command("talent", "demo", verbosity=0)
+        call_command("recruitment", "demo", verbosity=0)
         office = User.objects.get(username="office")
         finance = User.objects.get(username="finance")
         award = Application.objects.get(rule_id="HZ-12a", status=ApplicationStatus.IN_NOTICE)
@@ -102,12 +115,31 @@ def _data_names() -> list[str]:
     from waibao.talent.models import Trainee
 
     names.update(Trainee.objects.values_list("name", flat=True))
+    from waibao.talent.models import ClaimLine, DuplicateRefusal, InstitutionApproval, Programme, TrainingBase
+
+    for p in Programme.objects.all():
+        names.update({p.name_zh, p.name_en, p.recognition_reason})
+    for b in TrainingBase.objects.all():
+        names.update({b.name_zh, b.name_en, b.focus})
+    names.update(TrainingInstitution.objects.values_list("suspension_reason", flat=True))
+    names.update(InstitutionApproval.objects.values_list("reason", flat=True))
+    names.update(InstitutionApproval.objects.values_list("document_name", flat=True))
+    names.update(ClaimLine.objects.values_list("reason", flat=True))
+    names.update(DuplicateRefusal.objects.values_list("reason", flat=True))
     names.update(AuditEvent.objects.exclude(summary="").values_list("summary", flat=True))
     from waibao.topten.models import RunDecision, Violation
 
     names.update(RunDecision.objects.values_list("reason", flat=True))
     names.update(Violation.objects.values_list("description", flat=True))
     names.update(Violation.objects.values_list("closed_reason", flat=True))
+    # The recruitment site: what enterprises and job seekers wrote, in the language they wrote it.
+    from waibao.recruitment.models import Candidacy, JobSeeker, Posting
+
+    for posting in Posting.objects.all():
+        names.update({posting.title, posting.description, posting.status_reason})
+    for seeker in JobSeeker.objects.all():
+        names.update({seeker.education, seeker.summary, seeker.cv_name})
+    names.update(Candidacy.objects.values_list("letter", flat=True))
     return sorted((n for n in names if n), key=len, reverse=True)
 
 
@@ -118,6 +150,8 @@ def _crawl(username: str | None, language: str) -> Crawl:
         client.force_login(User.objects.get(username=username), backend="django.contrib.auth.backends.ModelBackend")
     crawl = Crawl(client, language, per_route=2, data_names=_data_names())
     return crawl.run(["/", "/accounts/home/", "/policy/", "/notice/", "/topten/"], limit=220)
+    return crawl.run(["/", "/accounts/home/", "/policy/", "/notice/", "/talent/programmes/"], limit=240)
+    return crawl.run(["/", "/accounts/home/", "/policy/", "/notice/", "/careers/"], limit=240)
 
 
 @pytest.mark.slow

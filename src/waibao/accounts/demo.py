@@ -81,6 +81,7 @@ def ensure_demo_accounts() -> list[DemoAccount]:
                 {"training_institution": institution, "full_name": "培训学校 刘老师"},
                 f"training institution, {institution.name_zh}",
             ),
+            ("jobseeker", Role.JOB_SEEKER, {"full_name": "王小明"}, "job seeker (recruitment site /careers/)"),
         ]
         accounts = []
         for username, role, extra, note in specs:

@@ -16,6 +16,7 @@ class Role(models.TextChoices):
     ENTERPRISE = "enterprise", _("Enterprise user")
     TRAINING_INSTITUTION = "training_institution", _("Training institution user")
     CITY_LEADER = "city_leader", _("City leader (read-only)")
+    JOB_SEEKER = "job_seeker", _("Job seeker")
 
 
 STAFF_ROLES = frozenset({Role.PROGRAMME_OFFICE, Role.DEPARTMENT_REVIEWER, Role.FINANCE_OFFICER})

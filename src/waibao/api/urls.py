@@ -16,8 +16,10 @@ from waibao.applications.api import router as applications_router
 from waibao.common.errors import DomainError
 from waibao.common.middleware import domain_error_response
 from waibao.governance.api import router as governance_router
+from waibao.recruitment.api import router as recruitment_router
 from waibao.statistics.api import router as statistics_router
 from waibao.topten.api import router as topten_router
+from waibao.talent.api import router as talent_router
 
 
 class VendoredSwagger(Swagger):
@@ -54,5 +56,7 @@ api.add_router("/applications", applications_router)
 api.add_router("/statistics", statistics_router)
 api.add_router("/governance", governance_router)
 api.add_router("/topten", topten_router)
+api.add_router("/talent", talent_router)
+api.add_router("/careers", recruitment_router)
 
 urlpatterns = [path("v1/", api.urls)]

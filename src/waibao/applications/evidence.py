@@ -13,9 +13,11 @@ from pathlib import Path
 from typing import IO
 
 from django.conf import settings
+from django.http import HttpResponse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
-from waibao.common.errors import DomainError
+from waibao.common.errors import DomainError, NotFoundError
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 
@@ -160,3 +162,22 @@ def path_of(stored_name: str) -> Path:
     if not stored_name or not all(c in "0123456789abcdef" for c in stored_name):
         raise DomainError(_("Not found."), code="not_found")
     return evidence_dir() / stored_name
+
+
+def download_response(*, stored_name: str, original_name: str, content_type: str) -> HttpResponse:
+    """A stored file as an attachment, the one way every checked upload is served (evidence, duty reports):
+    named with the extension of its detected type, never sniffed, never run as a page, never cached.
+    404 when the file is gone."""
+    path = path_of(stored_name)
+    if not path.exists():
+        raise NotFoundError()
+    # At most the upload limit (10 MB by default): read whole, so no file handle outlives the response.
+    response = HttpResponse(path.read_bytes(), content_type=content_type)
+    response["Content-Disposition"] = (
+        content_disposition_header(as_attachment=True, filename=download_name(original_name, content_type))
+        or "attachment"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -193,6 +195,9 @@ class Application(TimeStampedModel):
         (a trainee typed as free text before trainees were structured is masked too)."""
         if self.trainee_id is not None:
             return str(self.trainee)
+        claim = self.talent_claim
+        if claim is not None:  # a claim of a training programme listing its persons (talent/claims.py)
+            return f"{claim.get('programme_name', '')} #{self.item_key.rsplit('-', 1)[-1]}".strip()
         if self.item_key and self._is_person_rule() and not self.item_key.startswith(TRAINEE_KEY_PREFIX):
             from waibao.common.personal_id import mask
 
@@ -205,8 +210,17 @@ class Application(TimeStampedModel):
         return "" if self._is_person_rule() else self.item_key
 
     @property
+    def talent_claim(self) -> dict[str, Any] | None:
+        """For a claim generated from a training programme's trainees: its programme and number of persons."""
+        claim = (self.facts or {}).get("claim") if isinstance(self.facts, dict) else None
+        return claim if isinstance(claim, dict) else None
+
+    @property
     def persons(self) -> int | None:
         """How many persons a per-person award is for (published instead of who they are)."""
+        claim = self.talent_claim
+        if claim is not None:
+            return int(claim.get("persons") or 0)
         return 1 if self._is_person_rule() else None
 
     @property

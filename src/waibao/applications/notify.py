@@ -41,9 +41,18 @@ def user_language(user: User) -> str:
 
 
 def notify(application: Application, users: Iterable[User], text: Callable[[], str]) -> int:
-    """One in-platform notification per user, and one email to each user with an address once the change
-    commits; `text()` is called in each recipient's language, and the email's link is absolute."""
+    """One in-platform notification per user about `application`, and one email to each user with an address
+    once the change commits (see `notify_users`)."""
     link = reverse("applications:detail", args=[application.pk])
+    return notify_users(users, text, link=link, application=application)
+
+
+def notify_users(
+    users: Iterable[User], text: Callable[[], str], *, link: str, application: Application | None = None
+) -> int:
+    """One in-platform notification per user, and one email to each user with an address once the change
+    commits; `text()` is called in each language, each recipient reads its own, and the email's link is
+    absolute. Any area's notices go through here (applications, duty reminders)."""
     unique = {u.pk: u for u in users}
     rows: list[Notification] = []
     mails: list[tuple[str, str, str]] = []

@@ -675,6 +675,12 @@ def _submit(*, acting_user: User, application: Application, action: str) -> Appl
     return application
 
 
+def application_notify_submitted(application: Application) -> None:
+    """Tell the reviewers a submitted application waits for them (for applications submitted by another area's
+    service, e.g. the talent claims generated from trainees' records)."""
+    _notify_step(application, S.SUBMITTED)
+
+
 def application_submit(*, acting_user: User, application: Application, commitment_signed: bool = False) -> Application:
     """Submit a draft or resubmit a returned application: the engine's verdict is stored with the package version.
     `commitment_signed`: the applicant signs the commitment with the submission (where the page asks for it)."""

@@ -12,7 +12,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -239,21 +238,9 @@ def evidence_download(request: HttpRequest, application_id: int, evidence_id: in
     row = Evidence.objects.filter(pk=evidence_id, application=application).first()
     if row is None:
         raise NotFoundError()
-    path = evidence_files.path_of(row.stored_name)
-    if not path.exists():
-        raise NotFoundError()
-    # At most the upload limit (10 MB by default): read whole, so no file handle outlives the response.
-    response = HttpResponse(path.read_bytes(), content_type=row.content_type)
-    response["Content-Disposition"] = (
-        content_disposition_header(
-            as_attachment=True, filename=evidence_files.download_name(row.original_name, row.content_type)
-        )
-        or "attachment"
+    return evidence_files.download_response(
+        stored_name=row.stored_name, original_name=row.original_name, content_type=row.content_type
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 # --- one application --------------------------------------------------------------------------------

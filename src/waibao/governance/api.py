@@ -10,7 +10,7 @@ from ninja import Router
 from waibao.common.errors import DomainError, PermissionDeniedError
 from waibao.governance.access import access_duty, can_read_duties
 from waibao.governance.models import DutySource, DutyStatus
-from waibao.governance.selectors import DutyFilters, DutyRow, duty_rows
+from waibao.governance.selectors import DutyFilters, DutyRow, duty_row, duty_rows
 
 router = Router(tags=["governance"])
 
@@ -55,8 +55,7 @@ def duties(request: HttpRequest, department: str = "", status: str = "", source:
 @router.get("/duties/{duty_id}")
 def duty(request: HttpRequest, duty_id: int) -> dict[str, Any]:
     access_duty(request.user, duty_id)
-    row = next(r for r in duty_rows() if r.duty.pk == duty_id)  # one duty: the list is small (~100)
-    return _row(row)
+    return _row(duty_row(duty_id))
 
 
 @router.get("/decisions")

@@ -72,7 +72,9 @@ def application_stages(now: datetime.datetime) -> list[StageRow]:
 
 
 def cockpit(*, today: datetime.date | None = None) -> Cockpit:
+    from waibao.common import public_cache
     from waibao.governance.indicators import INDICATORS
+    from waibao.governance.meetings_selectors import meeting_summary
     from waibao.ledger.selectors import budget_years, fund_overview
     from waibao.statistics.selectors import goal_progress
     from waibao.workdays.selectors import current_calendar
@@ -81,14 +83,18 @@ def cockpit(*, today: datetime.date | None = None) -> Cockpit:
     calendar = current_calendar()
     years = budget_years()
     fund_year = max((y for y in years if y <= today.year), default=years[-1] if years else None)
-    rows = duty_rows(today=today, calendar=calendar)
+    rows = duty_rows(today=today, calendar=calendar)  # derived once: the matrix and the open decisions use them
     matrix, totals = duty_matrix(rows)
     indicators = [(ind, ind.compute(today, calendar)) for ind in INDICATORS.values()]
-    from waibao.governance.meetings_selectors import meeting_summary
-
+    goal = public_cache.cached(  # as the goal page: approved figures and parameters, cached until either changes
+        "statistics-goal",
+        areas=(public_cache.STATISTICS,),
+        params=today.year,
+        compute=lambda: goal_progress(today=today),
+    )
     return Cockpit(
         today=today,
-        goal=goal_progress(today=today),
+        goal=goal,
         fund_year=fund_year,
         fund=fund_overview(year=fund_year) if fund_year is not None else None,
         stages=application_stages(timezone.now()),
@@ -96,7 +102,7 @@ def cockpit(*, today: datetime.date | None = None) -> Cockpit:
         duty_matrix=matrix,
         duty_totals=totals,
         indicators=indicators,
-        meetings=meeting_summary(today=today),
+        meetings=meeting_summary(today=today, rows=rows),
     )
 
 

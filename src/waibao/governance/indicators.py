@@ -41,7 +41,21 @@ class Indicator:
 
 
 def statistics_reporting(today: datetime.date, calendar: WorkCalendar) -> IndicatorValue:
-    """SZ-1.8: share of recognised enterprises with approved statistics for the latest closed year by its cut-off."""
+    """SZ-1.8: share of recognised enterprises with approved statistics for the latest closed year by its cut-off.
+
+    Cached until approved statistics, the statistics parameters (the cut-off) or the registry (who is
+    recognised) change: the cockpit shows it on every visit, and it reads every recognised enterprise."""
+    from waibao.common import public_cache
+
+    return public_cache.cached(
+        "indicator-statistics-reporting",
+        areas=(public_cache.STATISTICS, public_cache.REGISTRY),
+        params=today.isoformat(),
+        compute=lambda: _statistics_reporting(today),
+    )
+
+
+def _statistics_reporting(today: datetime.date) -> IndicatorValue:
     from waibao.registry.models import Enterprise, EnterpriseStatus
     from waibao.statistics.conf import cutoff_date
     from waibao.statistics.models import Contract, Execution, RecordStatus, StaffingReport

@@ -40,7 +40,9 @@ class MeetingSummary:
     open_decisions: list[DutyRow]
 
 
-def meeting_summary(*, today: datetime.date) -> MeetingSummary:
+def meeting_summary(*, today: datetime.date, rows: list[DutyRow] | None = None) -> MeetingSummary:
+    """The next meeting and the decisions not yet accepted; `rows`, every duty's row already derived (the
+    cockpit has them), saves deriving the decisions again."""
     from waibao.governance.models import DutySource, DutyStatus
 
     upcoming = (
@@ -48,12 +50,13 @@ def meeting_summary(*, today: datetime.date) -> MeetingSummary:
         .order_by("starts_at")
         .first()
     )
-    calendar = current_calendar()
-    open_rows = [
-        DutyRow(d, state)
-        for d in duties_annotated().filter(source=DutySource.DECISION)
-        if (state := duty_state(d, calendar=calendar, today=today)).status != DutyStatus.ACCEPTED
-    ]
+    if rows is None:
+        calendar = current_calendar()
+        rows = [
+            DutyRow(d, duty_state(d, calendar=calendar, today=today))
+            for d in duties_annotated().filter(source=DutySource.DECISION)
+        ]
+    open_rows = [r for r in rows if r.duty.source == DutySource.DECISION and r.state.status != DutyStatus.ACCEPTED]
     return MeetingSummary(next_meeting=upcoming, open_decisions=open_rows)
 
 

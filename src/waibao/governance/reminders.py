@@ -9,21 +9,20 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from waibao.accounts.models import Role, User
-from waibao.applications.models import Notification
+from waibao.applications.notify import notify_users
 from waibao.governance.models import DutyStatus, Reminder
 from waibao.governance.selectors import duty_rows
 
 
-def _text(citation: str, deadline: datetime.date, days_left: int | None) -> str:
-    with translation.override(settings.LANGUAGE_CODE):
+def _text(citation: str, deadline: datetime.date, days_left: int | None) -> Callable[[], str]:
+    """The reminder in the active language (called once per language: each recipient reads its own)."""
+
+    def text() -> str:
         if days_left is not None and days_left >= 0:
             return _("Duty %(duty)s is due on %(date)s: %(days)s working days left.") % {
                 "duty": citation,
@@ -35,12 +34,7 @@ def _text(citation: str, deadline: datetime.date, days_left: int | None) -> str:
             "date": deadline.isoformat(),
         }
 
-
-def _mailer(subject: str, body: str, emails: list[str]) -> Callable[[], None]:
-    def send() -> None:
-        send_mail(subject, body, None, emails, fail_silently=True)
-
-    return send
+    return text
 
 
 def send_duty_reminders(*, today: datetime.date) -> int:
@@ -65,13 +59,8 @@ def send_duty_reminders(*, today: datetime.date) -> int:
         try:
             with transaction.atomic():
                 Reminder.objects.create(duty=duty, kind=kind, deadline=state.deadline)
-                Notification.objects.bulk_create(
-                    [Notification(user=u, text=text[:500], link=link) for u in recipients.values()]
-                )
-                emails = sorted({u.email for u in recipients.values() if u.email})
-                if emails:
-                    body = f"{text}\n\n{getattr(settings, 'WAIBAO_SITE_URL', '').rstrip('/')}{link}"
-                    transaction.on_commit(_mailer(text[:120], body, emails))
+                # In each recipient's language, the mail sent once the reminder is recorded (failures logged).
+                notify_users(recipients.values(), text, link=link)
         except IntegrityError:
             continue  # already reminded for this deadline
         sent += 1

@@ -95,6 +95,12 @@ def duty_matrix(rows: list[DutyRow]) -> tuple[list[MatrixRow], dict[str, int]]:
     return matrix, totals
 
 
+def duty_row(duty_id: int, *, today: datetime.date | None = None, calendar: WorkCalendar | None = None) -> DutyRow:
+    """One duty with its derived state (only that duty's state is derived); `Duty.DoesNotExist` if none."""
+    duty = duties_annotated().get(pk=duty_id)
+    return DutyRow(duty, duty_state(duty, calendar=calendar or current_calendar(), today=today or timezone.localdate()))
+
+
 def duty_detail(duty_id: int) -> Duty:
     return duties_annotated().prefetch_related("milestones").get(pk=duty_id)
 

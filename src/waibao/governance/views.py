@@ -5,13 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from waibao.accounts.access import current_user
 from waibao.accounts.models import Role
+from waibao.applications import evidence
 from waibao.common.errors import DomainError, NotFoundError, PermissionDeniedError
 from waibao.common.forms import add_domain_error
 from waibao.common.tabular import xlsx_response
@@ -40,24 +42,32 @@ def _filters(request: HttpRequest) -> tuple[DutyFilterForm, DutyFilters]:
     return form, DutyFilters()
 
 
+# Decisions of the leadership group add duties at every meeting: the list grows, so it comes in pages (the
+# Excel export has every row).
+DUTY_PAGE_SIZE = 25
+
+
 def duty_list(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect(f"/accounts/login/?next={request.path}")
     _require_reader(request)
     form, filters = _filters(request)
     rows = duty_rows(filters)
-    matrix, totals = duty_matrix(rows)
+    matrix, totals = duty_matrix(rows)  # the matrix counts every duty; the list shows a page of them
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "governance/duty_list.html",
         {
             "form": form,
             "rows": rows,
+            "page": Paginator(rows, DUTY_PAGE_SIZE).get_page(request.GET.get("page")),
             "matrix": matrix,
             "totals": totals,
             "statuses": list(DutyStatus),
             "today": timezone.localdate(),
-            "query": request.GET.urlencode(),
+            "query": query.urlencode(),
         },
     )
 
@@ -238,21 +248,15 @@ def milestone_view(request: HttpRequest, duty_id: int, milestone_id: int | None 
     return redirect("governance:duty", duty_id=duty.pk)
 
 
-def duty_file(request: HttpRequest, duty_id: int, report_id: int) -> FileResponse:
+def duty_file(request: HttpRequest, duty_id: int, report_id: int) -> HttpResponse:
     user = current_user(request)
     duty = access_duty(user, duty_id)
     report = DutyReport.objects.filter(pk=report_id, duty=duty).exclude(stored_name="").first()
     if report is None:
         raise NotFoundError()
-    from waibao.applications import evidence
-
-    path = evidence.path_of(report.stored_name)
-    if not path.exists():
-        raise NotFoundError()
-    response = FileResponse(open(path, "rb"), as_attachment=True, filename=report.file_name)  # noqa: SIM115
-    response["Content-Type"] = report.content_type
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return evidence.download_response(
+        stored_name=report.stored_name, original_name=report.file_name, content_type=report.content_type
+    )
 
 
 __all__ = ["DUTY_READERS"]

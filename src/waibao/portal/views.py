@@ -80,6 +80,8 @@ def work_home(request: HttpRequest) -> HttpResponse:
         return redirect("registry:dashboard")
     if role == Role.CITY_LEADER:
         return redirect("governance:cockpit")
+    if role == Role.JOB_SEEKER:
+        return redirect("recruitment:seeker_home")
     if role == Role.DEPARTMENT_REVIEWER and getattr(user, "zone_id", None) is None:
         return redirect("applications:queue")
     context: dict[str, object] = {"role": role}

@@ -85,8 +85,8 @@ def check_year_open(record_date: date, *, on: date | None = None, params: Statis
         )
 
 
-def year_is_open(year: int, *, on: date | None = None) -> bool:
-    return (on or today()) <= cutoff_date(year)
+def year_is_open(year: int, *, on: date | None = None, params: StatisticsParameters | None = None) -> bool:
+    return (on or today()) <= cutoff_date(year, params)
 
 
 def period_for(day: date, months: int) -> tuple[date, date]:

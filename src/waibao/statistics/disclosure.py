@@ -32,7 +32,7 @@ from waibao.registry.models import ServiceCategory, Zone
 from waibao.statistics.conf import parameters, year_is_open
 from waibao.statistics.conf import today as local_today
 from waibao.statistics.models import SummaryRollup
-from waibao.statistics.selectors import enterprises_reporting, indicators, staffing_indicators
+from waibao.statistics.selectors import IndicatorRow, enterprises_reporting, indicators, staffing_indicators
 
 WITHHELD = "—"
 
@@ -228,13 +228,17 @@ def grid(
 def closed_years(*, on: date | None = None) -> list[int]:
     """Years with approved data whose reporting cut-off has passed, latest first."""
     on = on or local_today()
+    params = parameters()  # read once, not once a year
     years = SummaryRollup.objects.values_list("year", flat=True).distinct().order_by("-year")
-    return [y for y in years if not year_is_open(y, on=on)]
+    return [y for y in years if not year_is_open(y, on=on, params=params)]
 
 
-def public_year(requested: int | str | None = None, *, on: date | None = None) -> int | None:
-    """The year public figures cover: the one asked for if it is closed, else the latest closed year."""
-    years = closed_years(on=on)
+def public_year(
+    requested: int | str | None = None, *, on: date | None = None, years: list[int] | None = None
+) -> int | None:
+    """The year public figures cover: the one asked for if it is closed, else the latest closed year
+    (`years`: the closed years, when the caller has them already)."""
+    years = closed_years(on=on) if years is None else years
     if requested in (None, ""):
         return years[0] if years else None
     try:
@@ -330,9 +334,29 @@ def _year_table(
     """
     start, end = date(year, 1, 1), date(year, 12, 31)
     table = ProtectedTable()
-    per_enterprise = indicators(date_from=start, date_to=end, by="enterprise")
+    # One aggregate for the year by category × zone × enterprise; the headline (per enterprise), the category
+    # chart and the zone chart are sums of its rows. Each record has one category and one zone, so the sums
+    # over either are the enterprise's totals.
+    per_enterprise: dict[str, IndicatorRow] = {}
+    by_category: dict[str, dict[str, Decimal]] = {}
+    by_zone: dict[str, dict[str, Decimal]] = {}
+    for row in indicators(date_from=start, date_to=end, by="category,zone,enterprise"):
+        category, zone, enterprise = row.key.split("|")
+        total = per_enterprise.get(enterprise)
+        if total is None:
+            total = per_enterprise[enterprise] = IndicatorRow(key=enterprise)
+        total.contract_count += row.contract_count
+        total.execution_count += row.execution_count
+        for name, amount in row.sums.items():
+            total.sums[name] += amount
+        if amount := row.sums["executed_amount_offshore_usd"]:
+            cell = by_category.setdefault(category, {})
+            cell[enterprise] = cell.get(enterprise, ZERO) + amount
+        if amount := row.sums["executed_amount_usd"]:
+            cell = by_zone.setdefault(zone, {})
+            cell[enterprise] = cell.get(enterprise, ZERO) + amount
     for measure in HEADLINE_MEASURES:
-        table.add(f"total:{measure}", _by_enterprise(per_enterprise, measure))
+        table.add(f"total:{measure}", _by_enterprise(per_enterprise.values(), measure))
     staff_rows = staffing_indicators(date_from=start, date_to=end, by="enterprise") if staffing else []
     for measure in STAFFING_MEASURES:
         table.add(f"total:{measure}", {r.key: Decimal(getattr(r, measure)) for r in staff_rows})
@@ -342,16 +366,12 @@ def _year_table(
         .order_by("sort_order", "code")
         .values_list("top_level", flat=True)
     )
-    by_category = _by_group(
-        indicators(date_from=start, date_to=end, by="category,enterprise"), "executed_amount_offshore_usd"
-    )
     category_keys = top_levels + sorted(set(by_category) - set(top_levels))
     for key in category_keys:
         table.add(f"category:{key}", by_category.get(key, {}))
     table.relate("total:executed_amount_offshore_usd", [f"category:{k}" for k in category_keys])
 
     zones = list(Zone.objects.filter(is_active=True).values_list("code", flat=True))
-    by_zone = _by_group(indicators(date_from=start, date_to=end, by="zone,enterprise"), "executed_amount_usd")
     zone_keys = zones + sorted(set(by_zone) - set(zones))
     for key in zone_keys:
         table.add(f"zone:{key}", by_zone.get(key, {}))
@@ -363,7 +383,8 @@ def _year_table(
 
 def public_figures(year: int | str | None = None, *, on: date | None = None) -> PublicFigures | None:
     """The published figures for a closed year (the latest by default), every cell disclosure-controlled."""
-    chosen = public_year(year, on=on)
+    years = closed_years(on=on)
+    chosen = public_year(year, on=on, years=years)
     if chosen is None:
         return None
     rule = office_rule()
@@ -393,5 +414,5 @@ def public_figures(year: int | str | None = None, *, on: date | None = None) -> 
             PublicRow(k, zone_names.get(k, k) if k else _("Outside the zones"), table.cells[f"zone:{k}"].shown)
             for k in zone_keys
         ],
-        closed_years=closed_years(on=on),
+        closed_years=years,
     )

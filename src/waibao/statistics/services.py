@@ -24,7 +24,7 @@ from waibao.registry.models import Enterprise, EnterpriseStatus, ServiceCategory
 from waibao.registry.validation import clean_date, clean_int, clean_money
 from waibao.statistics import rollup
 from waibao.statistics.access import can_file, can_review
-from waibao.statistics.bulk import insert_rows
+from waibao.statistics.bulk import Spool, insert_rows
 from waibao.statistics.conf import check_year_open, parameters, period_for
 from waibao.statistics.countries import is_offshore, normalise_country
 from waibao.statistics.models import (
@@ -909,109 +909,122 @@ def contracts_import(
     params = parameters()
     window = date_window(years_ahead=params.dates_years_ahead)
     errors = RowErrors()
-    pending: list[tuple[int, int, dict[str, Any]]] = []
-    seen: dict[tuple[int, str], int] = {}
-    reader = read_table(stream, filename=filename, required_columns=CONTRACT_COLUMNS, errors=errors, progress=progress)
-    for number, values in reader:
-        if errors.full:
-            break
-        enterprise_id = None
-        try:
-            enterprise_id = _enterprise_for(values.get("credit_code"), enterprises, own)
-        except DomainError as exc:
-            errors.append(RowError(number, "credit_code", str(exc.message)))
-        cleaned, row_errors = _clean_contract(values, book=book, categories=categories, window=window)
-        for problem in row_errors:
-            errors.append(RowError(number, problem.field or "", str(problem.message)))
-        if row_errors or enterprise_id is None:
-            continue
-        if not approve:
+    seen: dict[tuple[int, str], int] = {}  # (enterprise, contract number) → row: duplicates in the file
+    # Checked rows wait on disk, not in memory (`Spool`), as the values of their insert; the zone and
+    # ownership of each enterprise (the rollup's keys) are read once, before the rows.
+    dims = {
+        pk: (zone or "", ownership or "")
+        for pk, zone, ownership in Enterprise.objects.values_list("id", "zone__code", "ownership_type_id")
+    }
+    ops = connection.ops
+    deltas = rollup.Deltas()
+    with Spool() as pending:
+        reader = read_table(
+            stream, filename=filename, required_columns=CONTRACT_COLUMNS, errors=errors, progress=progress
+        )
+        for number, values in reader:
+            if errors.full:
+                break
+            enterprise_id = None
             try:
-                check_year_open(cleaned["signed_date"], on=today, params=params)
+                enterprise_id = _enterprise_for(values.get("credit_code"), enterprises, own)
             except DomainError as exc:
-                errors.append(RowError(number, "signed_date", str(exc.message)))
+                errors.append(RowError(number, "credit_code", str(exc.message)))
+            cleaned, row_errors = _clean_contract(values, book=book, categories=categories, window=window)
+            for problem in row_errors:
+                errors.append(RowError(number, problem.field or "", str(problem.message)))
+            if row_errors or enterprise_id is None:
                 continue
-        key = (enterprise_id, cleaned["contract_no"])
-        if key in seen:
-            errors.append(
-                RowError(
-                    number, "contract_no", _("The same contract number is already in row %(row)d.") % {"row": seen[key]}
+            if not approve:
+                try:
+                    check_year_open(cleaned["signed_date"], on=today, params=params)
+                except DomainError as exc:
+                    errors.append(RowError(number, "signed_date", str(exc.message)))
+                    continue
+            key = (enterprise_id, cleaned["contract_no"])
+            if key in seen:
+                errors.append(
+                    RowError(
+                        number,
+                        "contract_no",
+                        _("The same contract number is already in row %(row)d.") % {"row": seen[key]},
+                    )
                 )
-            )
-            continue
-        seen[key] = number
-        pending.append((number, enterprise_id, cleaned))
-    if pending and not errors.full:
-        numbers_by_enterprise: dict[int, set[str]] = {}
-        for _n, enterprise_id, cleaned in pending:
-            numbers_by_enterprise.setdefault(enterprise_id, set()).add(cleaned["contract_no"])
-        existing: set[tuple[int, str]] = set()
-        ids = list(numbers_by_enterprise)
-        for start in range(0, len(ids), 500):
-            existing.update(
-                Contract.objects.filter(enterprise_id__in=ids[start : start + 500]).values_list(
+                continue
+            seen[key] = number
+            if not errors:  # once a row is refused nothing is written: only the checks go on
+                pending.append(_contract_values(cleaned, enterprise_id, dims, deltas, approve=approve, ops=ops))
+        if seen and not errors.full:
+            numbers_by_enterprise: dict[int, set[str]] = {}
+            for enterprise_id, contract_no in seen:
+                numbers_by_enterprise.setdefault(enterprise_id, set()).add(contract_no)
+            ids = list(numbers_by_enterprise)
+            taken: list[int] = []
+            for start in range(0, len(ids), 500):
+                for found in Contract.objects.filter(enterprise_id__in=ids[start : start + 500]).values_list(
                     "enterprise_id", "contract_no"
-                )
-            )
-        for number, enterprise_id, cleaned in pending:
-            if (enterprise_id, cleaned["contract_no"]) in existing:
+                ):
+                    if found in seen:
+                        taken.append(seen[found])
+            for number in sorted(taken):  # in the file's order
                 errors.append(
                     RowError(number, "contract_no", _("This enterprise already has a contract with this number."))
                 )
-    if errors:
-        errors.refuse(reader)
-    if not pending:
-        raise DomainError(_("The file has no data rows."), code="empty_file")
-    dims = {
-        pk: (zone or "", ownership or "")
-        for pk, zone, ownership in Enterprise.objects.filter(pk__in={p[1] for p in pending}).values_list(
-            "id", "zone__code", "ownership_type_id"
-        )
-    }
-    ops = connection.ops
-    now = ops.adapt_datetimefield_value(timezone.now())
-    status = RecordStatus.APPROVED if approve else RecordStatus.DRAFT
-    reviewer_id = acting_user.pk if approve and acting_user is not None else None
-    deltas = rollup.Deltas()
+        if errors:
+            errors.refuse(reader)
+        if not pending:
+            raise DomainError(_("The file has no data rows."), code="empty_file")
+        now = ops.adapt_datetimefield_value(timezone.now())
+        status = RecordStatus.APPROVED if approve else RecordStatus.DRAFT
+        reviewed = now if approve else None
+        reviewer_id = acting_user.pk if approve and acting_user is not None else None
+        head = (now, now, status, "", reviewed, reviewed, reviewer_id)
+        with transaction.atomic():
+            insert_rows(Contract, CONTRACT_INSERT_COLUMNS, ((*head, *row) for row in pending))
+            rollup.apply(deltas)
+            audit_record(
+                actor=acting_user,
+                action="stats.contracts.imported",
+                object_type="statistics.contract",
+                summary=filename[:200],
+                data={"sha256": digest, "created": len(pending), "approved": approve},
+            )
+        return ImportResult(created=len(pending))
 
-    def rows() -> Iterator[tuple[Any, ...]]:
-        for _n, enterprise_id, c in pending:
-            category = c["category"]
-            signed = c["signed_date"]
-            reviewed = None
-            rates: tuple[Any, ...] = (None, None, None, None)
-            key: tuple[Any, ...] = ("", "", "", "", "", False, False)
-            if approve:
-                conversion = c["conversion"]
-                rates = (conversion.cny_rate, conversion.usd_rate, conversion.amount_cny, conversion.amount_usd)
-                zone, ownership = dims[enterprise_id]
-                offshore = is_offshore(c["client_country"])
-                key = (zone, ownership, category.code, category.top_level, c["client_country"], offshore, True)
-                reviewed = now
-                deltas.add(
-                    (signed.year, signed.month, enterprise_id, zone, category.top_level, category.code,
-                     c["client_country"], ownership, offshore),
-                    (1, conversion.amount_cny, conversion.amount_usd, 0, 0, 0),
-                )  # fmt: skip
-            start, end = c["start_date"], c["end_date"]
-            yield (
-                now, now, status, "", reviewed, reviewed, reviewer_id, enterprise_id, c["contract_no"],
-                c["client_name"], c["client_country"], category.code, c["client_industry"], c["currency"],
-                c["amount"], ops.adapt_datefield_value(signed), ops.adapt_datefield_value(start) if start else None,
-                ops.adapt_datefield_value(end) if end else None, *rates, *key,
-            )  # fmt: skip
 
-    with transaction.atomic():
-        insert_rows(Contract, CONTRACT_INSERT_COLUMNS, rows())
-        rollup.apply(deltas)
-        audit_record(
-            actor=acting_user,
-            action="stats.contracts.imported",
-            object_type="statistics.contract",
-            summary=filename[:200],
-            data={"sha256": digest, "created": len(pending), "approved": approve},
-        )
-    return ImportResult(created=len(pending))
+def _contract_values(
+    c: dict[str, Any],
+    enterprise_id: int,
+    dims: dict[int, tuple[str, str]],
+    deltas: rollup.Deltas,
+    *,
+    approve: bool,
+    ops: Any,
+) -> tuple[Any, ...]:
+    """A checked contract row as the values of its insert (all but the first seven columns: times, status and
+    reviewer, added when it is written); an approved one adds its amounts to the rollup deltas."""
+    category = c["category"]
+    signed = c["signed_date"]
+    rates: tuple[Any, ...] = (None, None, None, None)
+    key: tuple[Any, ...] = ("", "", "", "", "", False, False)
+    if approve:
+        conversion = c["conversion"]
+        rates = (conversion.cny_rate, conversion.usd_rate, conversion.amount_cny, conversion.amount_usd)
+        zone, ownership = dims[enterprise_id]
+        offshore = is_offshore(c["client_country"])
+        key = (zone, ownership, category.code, category.top_level, c["client_country"], offshore, True)
+        deltas.add(
+            (signed.year, signed.month, enterprise_id, zone, category.top_level, category.code,
+             c["client_country"], ownership, offshore),
+            (1, conversion.amount_cny, conversion.amount_usd, 0, 0, 0),
+        )  # fmt: skip
+    start, end = c["start_date"], c["end_date"]
+    return (
+        enterprise_id, c["contract_no"], c["client_name"], c["client_country"], category.code, c["client_industry"],
+        c["currency"], c["amount"], ops.adapt_datefield_value(signed),
+        ops.adapt_datefield_value(start) if start else None, ops.adapt_datefield_value(end) if end else None,
+        *rates, *key,
+    )  # fmt: skip
 
 
 CONTRACT_INSERT_COLUMNS = (

@@ -21,6 +21,7 @@ LOADERS = (
     "waibao.ledger.dataset.load_ledger_dataset",
     "waibao.applications.dataset.load_routing_dataset",
     "waibao.topten.dataset.load_topten_dataset",
+    "waibao.recruitment.dataset.load_scarce_talent_dataset",
 )
 
 

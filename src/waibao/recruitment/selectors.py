@@ -1,0 +1,153 @@
+"""Reads of the recruitment site: the public search, each role's lists, the catalogue of scarce talent."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from waibao.recruitment.models import (
+    PUBLIC_STATES,
+    Candidacy,
+    CandidacyStatus,
+    JobSeeker,
+    Posting,
+    PostingStatus,
+    ScarceTalent,
+    ScarceTalentBenefit,
+)
+
+
+@dataclass(frozen=True)
+class SalaryBand:
+    code: str
+    low: int | None  # CNY a month, inclusive
+    high: int | None  # exclusive
+    label: object
+
+
+SALARY_BANDS = (
+    SalaryBand("under-5000", None, 5000, _("Under 5,000 a month")),
+    SalaryBand("5000-8000", 5000, 8000, _("5,000 to 8,000 a month")),
+    SalaryBand("8000-12000", 8000, 12000, _("8,000 to 12,000 a month")),
+    SalaryBand("12000-20000", 12000, 20000, _("12,000 to 20,000 a month")),
+    SalaryBand("20000-plus", 20000, None, _("20,000 a month and more")),
+)
+BANDS = {band.code: band for band in SALARY_BANDS}
+
+
+@dataclass(frozen=True)
+class PostingFilters:
+    query: str = ""
+    category: str = ""  # a service category code: itself, or every category under a top level
+    zone: str = ""  # a zone code
+    language: str = ""
+    salary_band: str = ""
+    include_closed: bool = False
+
+
+def _band_q(band: SalaryBand) -> Q:
+    """Postings whose salary range meets the band (a posting without any salary is never in a band)."""
+    q = Q(salary_min_cny__isnull=False) | Q(salary_max_cny__isnull=False)
+    if band.low is not None:
+        q &= Q(salary_max_cny__gte=Decimal(band.low)) | Q(
+            salary_max_cny__isnull=True, salary_min_cny__gte=Decimal(band.low)
+        )
+    if band.high is not None:
+        q &= Q(salary_min_cny__lt=Decimal(band.high)) | Q(
+            salary_min_cny__isnull=True, salary_max_cny__lt=Decimal(band.high)
+        )
+    return q
+
+
+def public_postings(filters: PostingFilters = PostingFilters()) -> QuerySet[Posting]:
+    """Published postings (and, when asked, closed ones), newest first, filtered."""
+    states = PUBLIC_STATES if filters.include_closed else (PostingStatus.PUBLISHED,)
+    qs = Posting.objects.filter(status__in=states).select_related("enterprise", "category", "zone")
+    if filters.query:
+        qs = qs.filter(
+            Q(title__icontains=filters.query)
+            | Q(description__icontains=filters.query)
+            | Q(enterprise__name_zh__icontains=filters.query)
+            | Q(enterprise__name_en__icontains=filters.query)
+        )
+    if filters.category:
+        qs = qs.filter(Q(category_id=filters.category) | Q(category__parent_id=filters.category))
+    if filters.zone:
+        qs = qs.filter(zone__code=filters.zone)
+    if filters.language:
+        # JSON list membership, the same on SQLite and PostgreSQL: the codes are stored as "xx" strings.
+        qs = qs.filter(languages__icontains=f'"{filters.language}"')
+    band = BANDS.get(filters.salary_band)
+    if band is not None:
+        qs = qs.filter(_band_q(band))
+    return qs.order_by("status", "-published_at", "-pk")
+
+
+def enterprise_postings(enterprise_id: int) -> QuerySet[Posting]:
+    return (
+        Posting.objects.filter(enterprise_id=enterprise_id)
+        .select_related("category", "zone")
+        .annotate(
+            applicants=Count("candidacies", distinct=True),
+            hired=Count("candidacies", filter=Q(candidacies__status=CandidacyStatus.HIRED), distinct=True),
+        )
+        .order_by("-created_at", "-pk")
+    )
+
+
+def review_queue() -> QuerySet[Posting]:
+    return (
+        Posting.objects.filter(status=PostingStatus.SUBMITTED)
+        .select_related("enterprise", "category", "zone")
+        .order_by("updated_at", "pk")
+    )
+
+
+def office_postings() -> QuerySet[Posting]:
+    return Posting.objects.select_related("enterprise", "category", "zone").order_by("-updated_at", "-pk")
+
+
+def applicants(posting: Posting) -> QuerySet[Candidacy]:
+    return (
+        Candidacy.objects.filter(posting=posting)
+        .select_related("seeker", "seeker__user")
+        .order_by("status", "created_at", "pk")
+    )
+
+
+def seeker_candidacies(seeker: JobSeeker) -> QuerySet[Candidacy]:
+    return (
+        Candidacy.objects.filter(seeker=seeker)
+        .select_related("posting", "posting__enterprise")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def applied_posting_ids(seeker: JobSeeker | None) -> set[int]:
+    if seeker is None:
+        return set()
+    return set(Candidacy.objects.filter(seeker=seeker).values_list("posting_id", flat=True))
+
+
+def catalogue() -> tuple[list[ScarceTalent], list[ScarceTalentBenefit]]:
+    talents = list(ScarceTalent.objects.select_related("category", "category__parent").order_by("sort_order", "code"))
+    return talents, list(ScarceTalentBenefit.objects.order_by("sort_order", "code"))
+
+
+def open_postings_in(category_codes: set[str], *, today: datetime.date) -> dict[str, int]:
+    """How many published postings each category has (the catalogue links to them)."""
+    rows = (
+        Posting.objects.filter(status=PostingStatus.PUBLISHED, closing_date__gte=today)
+        .values_list("category_id", "category__parent_id")
+        .order_by()
+    )
+    counts: dict[str, int] = {}
+    for category, parent in rows:
+        for code in (category, parent):
+            if code in category_codes:
+                counts[code] = counts.get(code, 0) + 1
+    return counts

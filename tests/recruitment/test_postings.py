@@ -1,0 +1,279 @@
+"""Postings: the enterprise drafts, the office reviews, the daily run closes them on their closing date and
+reminds the enterprise before; closed postings stay readable; JSON-LD and the Atom feed are well formed."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.test import Client
+
+from tests.recruitment.conftest import TODAY, fields
+from waibao.accounts.models import User
+from waibao.audit.models import AuditEvent
+from waibao.common.errors import DomainError, PermissionDeniedError
+from waibao.recruitment import services
+from waibao.recruitment.models import Posting, PostingStatus
+from waibao.recruitment.selectors import PostingFilters, public_postings
+from waibao.recruitment.tasks import recruitment_daily
+from waibao.registry.models import ServiceCategory, Zone
+
+pytestmark = pytest.mark.django_db
+ClientFor = Callable[[User | None], Client]
+P = PostingStatus
+
+
+def test_the_workflow_from_draft_to_published(
+    make_posting: Any, employer: User, office: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    mail.outbox.clear()
+    posting = make_posting("submitted")
+    assert posting.status == P.SUBMITTED
+    with pytest.raises(DomainError) as refused:
+        services.posting_transition(acting_user=employer, posting=posting, action="publish")
+    assert refused.value.code == "forbidden_transition", "an enterprise cannot publish its own posting"
+    with pytest.raises(DomainError) as no_reason:
+        services.posting_transition(acting_user=office, posting=posting, action="return")
+    assert no_reason.value.code == "reason_required"
+    with django_capture_on_commit_callbacks(execute=True):
+        returned = services.posting_transition(acting_user=office, posting=posting, action="return", reason="写明薪资")
+    assert returned.status == P.RETURNED and returned.status_reason == "写明薪资"
+    assert mail.outbox and "写明薪资" in mail.outbox[-1].body
+    edited = services.posting_save(
+        acting_user=employer, posting=returned, fields=fields(title="Java 工程师（日语）"), today=TODAY
+    )
+    assert edited.title == "Java 工程师（日语）"
+    services.posting_transition(acting_user=employer, posting=edited, action="submit")
+    published = services.posting_transition(acting_user=office, posting=edited, action="publish")
+    assert published.status == P.PUBLISHED and published.published_at is not None
+    assert published.zone == employer.enterprise.zone, "an empty zone is the enterprise's own"
+    with pytest.raises(DomainError) as frozen:
+        services.posting_save(acting_user=employer, posting=published, fields=fields(), today=TODAY)
+    assert frozen.value.code == "not_editable"
+    actions = list(AuditEvent.objects.filter(object_id=str(posting.pk)).values_list("action", flat=True))
+    assert {"posting.created", "posting.submit", "posting.return", "posting.publish"} <= set(actions)
+
+
+def test_another_enterprise_cannot_touch_the_posting(make_posting: Any, other_employer: User) -> None:
+    posting = make_posting("draft")
+    with pytest.raises(PermissionDeniedError):
+        services.posting_save(acting_user=other_employer, posting=posting, fields=fields(), today=TODAY)
+    with pytest.raises(PermissionDeniedError):
+        services.posting_transition(acting_user=other_employer, posting=posting, action="submit")
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"title": "  "}, "title"),
+        ({"description": ""}, "description"),
+        ({"salary_min_cny": Decimal("9000"), "salary_max_cny": Decimal("5000")}, "salary_max_cny"),
+        ({"salary_min_cny": Decimal("0")}, "salary_min_cny"),
+        ({"closing_date": TODAY}, "closing_date"),
+        ({"closing_date": TODAY + datetime.timedelta(days=400)}, "closing_date"),
+        ({"languages": ["xx"]}, "languages"),
+        ({"openings": 0}, "openings"),
+        ({"title": "Java\x00工程师"}, "title"),
+    ],
+)
+def test_bad_postings_are_refused_with_the_field(employer: User, overrides: dict[str, Any], field: str) -> None:
+    with pytest.raises(DomainError) as refused:
+        services.posting_save(acting_user=employer, fields=fields(**overrides), today=TODAY)
+    assert refused.value.field == field
+    assert not Posting.objects.exists(), "nothing half written"
+
+
+def test_a_top_level_category_is_refused(employer: User) -> None:
+    with pytest.raises(DomainError) as refused:
+        services.posting_save(
+            acting_user=employer, fields=fields(category=ServiceCategory.objects.get(code="ito")), today=TODAY
+        )
+    assert refused.value.field == "category"
+
+
+def test_a_suspended_enterprise_cannot_post(employer: User) -> None:
+    enterprise = employer.enterprise
+    enterprise.status, enterprise.status_reason = "suspended", "违规"
+    enterprise.save()
+    with pytest.raises(DomainError) as refused:
+        services.posting_save(acting_user=employer, fields=fields(), today=TODAY)
+    assert refused.value.code == "enterprise_status"
+
+
+# --- expiry and reminders ---------------------------------------------------------------------------------
+
+
+def test_the_daily_run_closes_postings_past_their_closing_date(make_posting: Any) -> None:
+    closing = TODAY + datetime.timedelta(days=5)
+    posting = make_posting("published", closing_date=closing)
+    later = make_posting("published", closing_date=closing + datetime.timedelta(days=1))
+    draft = make_posting("draft", closing_date=closing)
+    assert services.postings_expire(today=closing) == 0, "open until the end of its closing date"
+    assert services.postings_expire(today=closing + datetime.timedelta(days=1)) == 1
+    posting.refresh_from_db()
+    later.refresh_from_db()
+    draft.refresh_from_db()
+    assert (posting.status, later.status, draft.status) == (P.EXPIRED, P.PUBLISHED, P.DRAFT)
+    assert services.postings_expire(today=closing + datetime.timedelta(days=1)) == 0, "idempotent"
+    event = AuditEvent.objects.get(action="posting.expired", object_id=str(posting.pk))
+    assert event.actor_id is None and event.actor_label == "system"
+
+
+def test_the_task_and_the_command_run_the_daily_work(make_posting: Any) -> None:
+    posting = make_posting("published", closing_date=TODAY + datetime.timedelta(days=2))
+    result = recruitment_daily.call((TODAY + datetime.timedelta(days=1)).isoformat())
+    assert result == {"expired": 0, "reminded": 1}
+    call_command("recruitment", "daily", "--today", (TODAY + datetime.timedelta(days=3)).isoformat(), verbosity=0)
+    posting.refresh_from_db()
+    assert posting.status == P.EXPIRED
+
+
+def test_the_reminder_goes_once_in_each_users_language(
+    make_posting: Any, employer: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    from tests.factories import make_user
+    from waibao.accounts.models import Role
+
+    colleague = make_user(Role.ENTERPRISE, enterprise=employer.enterprise, email="en@example.com", language="en")
+    employer.language = "zh-hans"
+    employer.save(update_fields=["language"])
+    posting = make_posting("published", closing_date=TODAY + datetime.timedelta(days=10))
+    mail.outbox.clear()
+    assert services.posting_reminders_send(today=TODAY) == 0, "not yet: more than three days left"
+    day = posting.closing_date - datetime.timedelta(days=3)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.posting_reminders_send(today=day) == 1
+    by_address = {m.to[0]: m for m in mail.outbox}
+    assert set(by_address) == {"hr@example.com", colleague.email}
+    assert "截止" in by_address["hr@example.com"].subject
+    assert "closes on" in by_address[colleague.email].subject
+    assert posting.closing_date.isoformat() in by_address[colleague.email].subject
+    mail.outbox.clear()
+    assert services.posting_reminders_send(today=day + datetime.timedelta(days=1)) == 0, "one reminder per date"
+    assert not mail.outbox
+
+
+def test_a_closed_posting_stays_readable_and_says_so(make_posting: Any, client_for: ClientFor) -> None:
+    posting = make_posting("expired")
+    assert posting.status == P.EXPIRED
+    page = client_for(None).get(f"/careers/{posting.pk}/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert 'id="closed-notice"' in text and posting.closing_date.isoformat() in text
+    assert "application/ld+json" not in text, "a closed job is not offered to search engines"
+    listing = client_for(None).get("/careers/").content.decode()
+    assert f"posting-{posting.pk}" not in listing, "closed jobs are left out of the list by default"
+    assert f"posting-{posting.pk}" in client_for(None).get("/careers/?closed=on").content.decode()
+
+
+# --- search -------------------------------------------------------------------------------------------------
+
+
+def test_search_filters_by_category_zone_language_and_salary(make_posting: Any) -> None:
+    java = make_posting("published")  # ito-software-dev, zh+ja, 9,000–15,000, the enterprise's zone (htz)
+    calls = make_posting(
+        "published",
+        title="英语客服",
+        category=ServiceCategory.objects.get(code="bpo-business-operation"),
+        zone=Zone.objects.get(code="etdz"),
+        languages=["en"],
+        salary_min_cny=Decimal("5000"),
+        salary_max_cny=Decimal("7000"),
+    )
+    open_salary = make_posting(
+        "published", title="项目经理", languages=["zh"], salary_min_cny=None, salary_max_cny=None
+    )
+    make_posting("draft", title="草稿")
+
+    def found(**kw: Any) -> set[int]:
+        return set(public_postings(PostingFilters(**kw)).values_list("pk", flat=True))
+
+    assert found() == {java.pk, calls.pk, open_salary.pk}
+    assert found(category="ito") == {java.pk, open_salary.pk}, "a top level takes in its categories"
+    assert found(category="bpo-business-operation") == {calls.pk}
+    assert found(zone="etdz") == {calls.pk}
+    assert found(language="ja") == {java.pk}
+    assert found(language="en") == {calls.pk}
+    assert found(salary_band="5000-8000") == {calls.pk}
+    assert found(salary_band="12000-20000") == {java.pk}
+    assert found(salary_band="20000-plus") == set()
+    assert found(query="客服") == {calls.pk}
+
+
+def test_the_list_is_paginated_and_bad_filters_are_ignored(make_posting: Any, client_for: ClientFor) -> None:
+    for n in range(23):
+        make_posting("published", title=f"职位 {n}")
+    client = client_for(None)
+    first = client.get("/careers/").content.decode()
+    second = client.get("/careers/?page=2").content.decode()
+    assert first.count('class="card job-card"') == 20 and second.count('class="card job-card"') == 3
+    bad = client.get("/careers/?salary=nonsense&category=%3Cx%3E&page=zzz")
+    assert bad.status_code == 200
+
+
+# --- JSON-LD and feed -----------------------------------------------------------------------------------
+
+
+def _jsonld(html: str) -> dict[str, Any]:
+    match = re.search(r'<script type="application/ld\+json" id="jobposting-jsonld">(.*?)</script>', html, re.S)
+    assert match, "no JSON-LD on the page"
+    data: dict[str, Any] = json.loads(match.group(1))
+    return data
+
+
+def test_a_published_posting_carries_jobposting_jsonld(make_posting: Any, client_for: ClientFor) -> None:
+    posting = make_posting("published", title="Java </script><script>alert(1)</script> 工程师")
+    html = client_for(None).get(f"/careers/{posting.pk}/").content.decode()
+    assert "<script>alert(1)" not in html, "the title cannot close the JSON-LD element"
+    data = _jsonld(html)
+    assert data["@context"] == "https://schema.org/" and data["@type"] == "JobPosting"
+    assert data["title"] == posting.title
+    assert data["validThrough"] == f"{posting.closing_date.isoformat()}T23:59:59+08:00"
+    assert data["datePosted"] == posting.published_at.date().isoformat()  # type: ignore[union-attr]
+    organisation = data["hiringOrganization"]
+    assert organisation["@type"] == "Organization" and organisation["name"] == posting.enterprise.name_zh
+    address = data["jobLocation"]["address"]
+    assert address["addressCountry"] == "CN" and address["streetAddress"] == "文三路 90 号"
+    salary = data["baseSalary"]
+    assert salary["currency"] == "CNY"
+    assert salary["value"] == {
+        "@type": "QuantitativeValue",
+        "unitText": "MONTH",
+        "minValue": 9000.0,
+        "maxValue": 15000.0,
+    }
+    assert data["url"].endswith(f"/careers/{posting.pk}/")
+
+
+def test_no_salary_no_base_salary(make_posting: Any, client_for: ClientFor) -> None:
+    posting = make_posting("published", salary_min_cny=None, salary_max_cny=None)
+    data = _jsonld(client_for(None).get(f"/careers/{posting.pk}/").content.decode())
+    assert "baseSalary" not in data
+
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def test_the_feed_is_atom_with_the_published_postings(make_posting: Any, client_for: ClientFor) -> None:
+    published = make_posting("published")
+    draft = make_posting("draft", title="草稿职位")
+    response = client_for(None).get("/careers/feed/", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200 and "atom" in response["Content-Type"]
+    root = ET.fromstring(response.content)  # noqa: S314 - our own feed, parsed to check its shape
+    assert root.tag == f"{ATOM}feed"
+    entries = root.findall(f"{ATOM}entry")
+    assert len(entries) == 1
+    link = entries[0].find(f"{ATOM}link").get("href")  # type: ignore[union-attr]
+    assert link.endswith(f"/careers/{published.pk}/")  # type: ignore[union-attr]
+    assert published.title in entries[0].findtext(f"{ATOM}title", "")
+    assert draft.title.encode() not in response.content
+    page = client_for(None).get("/careers/").content.decode()
+    assert 'type="application/atom+xml"' in page, "the list announces its feed"
