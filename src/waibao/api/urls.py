@@ -18,8 +18,8 @@ from waibao.common.middleware import domain_error_response
 from waibao.governance.api import router as governance_router
 from waibao.recruitment.api import router as recruitment_router
 from waibao.statistics.api import router as statistics_router
-from waibao.topten.api import router as topten_router
 from waibao.talent.api import router as talent_router
+from waibao.topten.api import router as topten_router
 
 
 class VendoredSwagger(Swagger):
