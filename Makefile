@@ -38,6 +38,7 @@ setup-data:
 	$(WAIBAO) demo_accounts --quiet
 	$(WAIBAO) applications demo
 	$(WAIBAO) governance demo
+	$(WAIBAO) topten demo
 	$(WAIBAO) talent demo
 	$(WAIBAO) recruitment demo
 	$(WAIBAO) promotion demo

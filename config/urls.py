@@ -26,6 +26,7 @@ urlpatterns = [
     path("talent/", include("waibao.talent.urls")),
     path("careers/", include("waibao.recruitment.urls")),
     path("ledger/", include("waibao.ledger.urls")),
+    path("topten/", include("waibao.topten.urls")),
     path("", include("waibao.applications.urls")),  # /applications/… and the public notice /notice/
     path("statistics/", include("waibao.statistics.urls")),
     path("jobs/", include("waibao.jobs.urls")),

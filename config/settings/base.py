@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "waibao.ledger",
     "waibao.promotion",
     "waibao.casework",
+    "waibao.topten",
     "waibao.portal",
     "waibao.api",
     # The outsourcing website (issue 15): Wagtail edits and serves /site/, its admin is /cms/.

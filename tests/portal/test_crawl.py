@@ -51,6 +51,7 @@ def city(django_db_setup: Any, django_db_blocker: Any) -> Any:
         call_command("stats", "demo", seed=2007, verbosity=0)
         call_command("demo_accounts", quiet=True, verbosity=0)
         call_command("applications", "demo", verbosity=0)
+        call_command("topten", "demo", verbosity=0)
         call_command("talent", "demo", verbosity=0)
         call_command("recruitment", "demo", verbosity=0)
         call_command("promotion", "demo", verbosity=0)
@@ -130,6 +131,11 @@ def _data_names() -> list[str]:
     names.update(ClaimLine.objects.values_list("reason", flat=True))
     names.update(DuplicateRefusal.objects.values_list("reason", flat=True))
     names.update(AuditEvent.objects.exclude(summary="").values_list("summary", flat=True))
+    from waibao.topten.models import RunDecision, Violation
+
+    names.update(RunDecision.objects.values_list("reason", flat=True))
+    names.update(Violation.objects.values_list("description", flat=True))
+    names.update(Violation.objects.values_list("closed_reason", flat=True))
     # The recruitment site: what enterprises and job seekers wrote, in the language they wrote it.
     from waibao.recruitment.models import Candidacy, JobSeeker, Posting
 
@@ -158,7 +164,7 @@ def _crawl(username: str | None, language: str) -> Crawl:
         client.force_login(User.objects.get(username=username), backend="django.contrib.auth.backends.ModelBackend")
     crawl = Crawl(client, language, per_route=2, data_names=_data_names())
     starts = ["/", "/accounts/home/", "/policy/", "/notice/", "/talent/programmes/", "/careers/", "/site/", "/cases/"]
-    return crawl.run([*starts, "/promotion/"], limit=320)
+    return crawl.run([*starts, "/promotion/", "/topten/"], limit=340)
 
 
 @pytest.mark.slow

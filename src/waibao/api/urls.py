@@ -21,6 +21,7 @@ from waibao.promotion.api import router as promotion_router
 from waibao.recruitment.api import router as recruitment_router
 from waibao.statistics.api import router as statistics_router
 from waibao.talent.api import router as talent_router
+from waibao.topten.api import router as topten_router
 
 
 class VendoredSwagger(Swagger):
@@ -56,6 +57,7 @@ api.add_router("/registry", registry_router)
 api.add_router("/applications", applications_router)
 api.add_router("/statistics", statistics_router)
 api.add_router("/governance", governance_router)
+api.add_router("/topten", topten_router)
 api.add_router("/talent", talent_router)
 api.add_router("/careers", recruitment_router)
 api.add_router("/promotion", promotion_router)

@@ -16,7 +16,7 @@ from ninja import Router, Schema
 from waibao.applications import selectors
 from waibao.applications.access import access_application
 from waibao.applications.models import Application, ApplicationStatus
-from waibao.applications.policy import rule_form
+from waibao.applications.policy import rule_title
 from waibao.applications.verification import public_verification, recorded_verification
 from waibao.common.errors import PermissionDeniedError
 
@@ -148,7 +148,7 @@ def public_notice(request: HttpRequest) -> list[dict[str, Any]]:
             "id": a.pk,
             "applicant": a.applicant_name,
             "rule": a.rule_id,
-            "rule_title": rule_form(a.rule_id).title,
+            "rule_title": rule_title(a.rule_id),
             "item": a.public_item,
             "persons": a.persons,
             "year": a.year,

@@ -19,6 +19,7 @@ class ApplicationsConfig(AppConfig):
         labels.update(
             {
                 "application.created": _("Application created"),
+                "application.award_notice": _("Selected for an award and published for public notice"),
                 "application.updated": _("Facts changed"),
                 "application.evidence_added": _("Evidence attached"),
                 "application.objection_lodged": _("Objection lodged (contact confirmed)"),

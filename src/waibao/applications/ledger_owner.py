@@ -76,9 +76,11 @@ def status_disagreements() -> list[str]:
         by_application.setdefault(application_id, []).append((status, paid))
     problems: list[str] = []
     statuses = dict(
-        Application.objects.filter(Q(pk__in=by_application.keys()) | Q(status__in=(S.COMMITTED, S.PAID))).values_list(
-            "pk", "status"
-        )
+        Application.objects.filter(
+            Q(pk__in=by_application.keys())
+            # a commendation without money (approved amount 0) is finally approved with nothing to commit
+            | (Q(status__in=(S.COMMITTED, S.PAID)) & ~Q(approved_amount_cny=0))
+        ).values_list("pk", "status")
     )
     for application_id, status in sorted(statuses.items()):
         expected = expected_status(by_application.get(application_id, []))

@@ -68,6 +68,22 @@ def package() -> Package:
     return default_package()
 
 
+def rule_facts(rule_id: str) -> list[FactSpec]:
+    """The declared facts of a rule; none for an award decided outside the package (HZ-24's top ten is selected
+    by the office from verified figures, not applied for with declared facts)."""
+    pkg = package()
+    return rule_form(rule_id, pkg=pkg).facts if rule_id in pkg.rule_ids else []
+
+
+def rule_title(rule_id: str) -> str:
+    """The rule in words: the package's title, or for an award decided outside it, its article's title."""
+    pkg = package()
+    if rule_id in pkg.rule_ids:
+        return rule_form(rule_id, pkg=pkg).title
+    article = pkg.articles.get(rule_id)
+    return localized(article.title.zh, article.title.en) if article is not None else ""
+
+
 def rule_form(rule_id: str, *, pkg: Package | None = None) -> RuleForm:
     pkg = pkg or package()
     try:

@@ -34,7 +34,7 @@ from waibao.applications.models import (
     ObjectionStatus,
     RuleRouting,
 )
-from waibao.applications.policy import PERSON_LISTS, Verdict, cash_rule_ids, judge, rule_form
+from waibao.applications.policy import PERSON_LISTS, Verdict, cash_rule_ids, judge, package, rule_form
 from waibao.applications.verification import unexplained, verified_facts
 from waibao.applications.workflow import APPLICATION_WORKFLOW, LEDGER_TRANSITIONS, SPECIAL_TRANSITIONS
 from waibao.audit.services import audit_record
@@ -164,7 +164,8 @@ class Person:
 
 def is_person_rule(rule_id: str) -> bool:
     """Rules applied for per trainee: the item is a natural person, recorded as structured data."""
-    return rule_form(rule_id).list_name in PERSON_LISTS
+    pkg = package()
+    return rule_id in pkg.rule_ids and rule_form(rule_id, pkg=pkg).list_name in PERSON_LISTS
 
 
 def _trainee_for(
@@ -848,6 +849,8 @@ def _final_approve(*, acting_user: User, application: Application) -> None:
     if application.objections.filter(status__in=UNDECIDED_OBJECTIONS).exists():
         raise DomainError(_("An objection is still open or waits to be examined."), code="objection_open")
     assert application.approved_amount_cny is not None
+    if application.approved_amount_cny == 0:
+        return  # a commendation without money (HZ-24 where the city has set no award): nothing to commit
     ledger_services.commitment_create(
         acting_user=acting_user,
         application=application,
@@ -906,6 +909,58 @@ def application_transition(
         data=data,
     )
     _notify_step(application, transition.target, reason, back=action == "send_back")
+    return application
+
+
+@transaction.atomic
+def application_open_award_notice(
+    *,
+    acting_user: User,
+    enterprise: Enterprise,
+    rule_id: str,
+    year: int,
+    amount: Decimal,
+    fund_code: str,
+    reason: str,
+    facts: dict[str, Any],
+) -> Application:
+    """An award decided by a selection instead of applied for (HZ-24's top ten): the application is created
+    approved and in public notice, so the notice, objections, final approval and payment are the same as for
+    any application. `amount` 0 is a commendation without money (final approval then commits nothing)."""
+    if acting_user.role != Role.PROGRAMME_OFFICE:
+        raise PermissionDeniedError()
+    routing = routing_for(rule_id)
+    reason = clean_text(reason, field="reason", multiline=True)
+    days = routing.notice_days
+    now = timezone.now()
+    application = Application.objects.create(
+        enterprise=enterprise,
+        created_by=acting_user,
+        rule_id=rule_id,
+        year=year,
+        status=S.IN_NOTICE,
+        status_reason=reason,
+        status_changed_at=now,
+        submitted_at=now,
+        fund_code=fund_code,
+        department=routing.department,
+        facts=facts,
+        recommended_amount_cny=amount,
+        recommendation_reason=reason,
+        approved_amount_cny=amount,
+        notice_starts_on=today(),
+        notice_ends_on=today() + datetime.timedelta(days=days - 1),
+    )
+    public_cache.changed(public_cache.APPLICATIONS)
+    _record(
+        actor=acting_user,
+        application=application,
+        action="award_notice",
+        before="",
+        reason=reason,
+        extra_changes={"approved_amount_cny": [None, amount]},
+        data={"notice_starts_on": application.notice_starts_on, "notice_ends_on": application.notice_ends_on, **facts},
+    )
     return application
 
 

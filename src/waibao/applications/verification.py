@@ -15,7 +15,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from waibao.applications.models import Application, RuleRouting
-from waibao.applications.policy import rule_form
+from waibao.applications.policy import rule_facts
 from waibao.common.i18n import localized
 from waibao.registry.models import EnterpriseStatus
 
@@ -102,7 +102,7 @@ def verified_facts(application: Application) -> list[VerifiedFact]:
     if enterprise is None:
         return []
     declared: dict[str, Any] = application.facts.get("facts", {})
-    labels = {f.name: localized(f.title.zh, f.title.en) for f in rule_form(application.rule_id).facts}
+    labels = {f.name: localized(f.title.zh, f.title.en) for f in rule_facts(application.rule_id)}
     tolerance = tolerance_for(application.rule_id)
     explanations: dict[str, str] = application.facts.get("explanations", {})
     registry_date = enterprise.updated_at.date().isoformat() if enterprise.updated_at else ""
@@ -184,7 +184,7 @@ def unexplained(application: Application) -> list[VerifiedFact]:
 
 def recorded_verification(application: Application) -> list[dict[str, Any]]:
     """The facts checked when the application was recommended (its award record), with the facts' titles."""
-    labels = {f.name: localized(f.title.zh, f.title.en) for f in rule_form(application.rule_id).facts}
+    labels = {f.name: localized(f.title.zh, f.title.en) for f in rule_facts(application.rule_id)}
     labels["recognition"] = _("Recognised service-outsourcing enterprise")
     rows = []
     for record in application.verification or []:

@@ -31,13 +31,9 @@ def money(value: Decimal | str | None) -> str:
 @register.simple_tag
 def rule_title(rule_id: str) -> str:
     """The rule in words (the policy package's title in the current language)."""
-    from waibao.applications.policy import rule_form
-    from waibao.common.errors import DomainError
+    from waibao.applications.policy import rule_title as title_of
 
-    try:
-        return rule_form(rule_id).title
-    except DomainError:
-        return ""
+    return title_of(rule_id)
 
 
 @register.simple_tag

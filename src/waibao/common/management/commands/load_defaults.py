@@ -20,6 +20,7 @@ LOADERS = (
     "waibao.governance.dataset.load_group_dataset",
     "waibao.ledger.dataset.load_ledger_dataset",
     "waibao.applications.dataset.load_routing_dataset",
+    "waibao.topten.dataset.load_topten_dataset",
     "waibao.recruitment.dataset.load_scarce_talent_dataset",
     "waibao.website.dataset.load_website_dataset",
     "waibao.casework.dataset.load_casework_dataset",

@@ -1,0 +1,1 @@
+"""HZ-24: the annual selection of the ten advanced service-outsourcing enterprises from verified figures."""
