@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("waibao.applications.urls")),  # /applications/… and the public notice /notice/
     path("statistics/", include("waibao.statistics.urls")),
     path("jobs/", include("waibao.jobs.urls")),
+    path("open-data/", include("waibao.opendata.urls")),
     path("governance/calendar/", include("waibao.workdays.urls")),
     path("governance/", include("waibao.governance.urls")),
     path("", include("waibao.portal.urls")),

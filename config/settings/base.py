@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "waibao.applications",
     "waibao.ledger",
     "waibao.portal",
+    "waibao.opendata",
     "waibao.api",
 ]
 
