@@ -19,7 +19,9 @@ from waibao.statistics.services import contract_save, execution_save, record_tra
 def recorder(rates: None, office: User) -> Callable[..., Any]:  # noqa: F811
     """Approve a contract (and optionally an execution) of `enterprise` as the office would."""
 
-    def record(enterprise: Enterprise, amount: str, *, executed: str | None = None, no: str = "C1", **extra: Any) -> None:
+    def record(
+        enterprise: Enterprise, amount: str, *, executed: str | None = None, no: str = "C1", **extra: Any
+    ) -> None:
         fields = contract_fields(contract_no=no, amount=amount, **extra)
         day = extra.get("signed_date", date(2007, 3, 10))
         today = date(day.year, 6, 15)
@@ -37,8 +39,8 @@ def recorder(rates: None, office: User) -> Callable[..., Any]:  # noqa: F811
 
 @pytest.fixture
 def city(recorder: Callable[..., Any]) -> dict[str, Enterprise]:
-    """Four enterprises in htz and three in a park (publishable), and one lone enterprise in etdz with a large, distinctive figure
-    and its own market (JP): its figures must never appear in a public dataset."""
+    """Four enterprises in htz and three in a park (publishable), and one lone enterprise in etdz with a large,
+    distinctive figure and its own market (JP): its figures must never appear in a public dataset."""
     htz, etdz = Zone.objects.get(code="htz"), Zone.objects.get(code="etdz")
     park = Zone.objects.get(code="digital-entertainment-park")
     for n in range(4):

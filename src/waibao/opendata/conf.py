@@ -18,11 +18,18 @@ class Licence:
     title: Any
 
 
+CC_BY_TITLE = _("Creative Commons Attribution 4.0 International")
+
+
 def licence() -> Licence:
     name, url, title = getattr(
         settings,
         "WAIBAO_OPEN_DATA_LICENCE",
-        ("CC-BY-4.0", "https://creativecommons.org/licenses/by/4.0/", _("Creative Commons Attribution 4.0 International")),
+        (
+            "CC-BY-4.0",
+            "https://creativecommons.org/licenses/by/4.0/",
+            _("Creative Commons Attribution 4.0 International"),
+        ),
     )
     return Licence(name=name, url=url, title=title)
 

@@ -76,9 +76,7 @@ def indicator_rows() -> Built:
 
     rule = disclosure.office_rule()
     zones = {z.code: (z.name_zh, z.name_en) for z in Zone.objects.all()}
-    categories = {
-        c.top_level: (c.name_zh, c.name_en) for c in ServiceCategory.objects.filter(parent__isnull=True)
-    }
+    categories = {c.top_level: (c.name_zh, c.name_en) for c in ServiceCategory.objects.filter(parent__isnull=True)}
     outside = both(_("Outside the zones"))
     rows: list[dict[str, Any]] = []
     years = sorted(disclosure.closed_years())
@@ -93,9 +91,19 @@ def indicator_rows() -> Built:
             table.add(f"market:{key}", by_market[key])
         table.relate("total:executed_amount_offshore_usd", [f"market:{k}" for k in market_keys])
         table.protect(rule)  # again, with the markets: withheld cells stay withheld, more may join them
+        cells = table.cells
 
-        def add(dimension: str, code: str, names: tuple[str, str], measure: str, cell_key: str) -> None:
-            shown = table.cells[cell_key].shown
+        def add(
+            dimension: str,
+            code: str,
+            names: tuple[str, str],
+            measure: str,
+            cell_key: str,
+            *,
+            year: int = year,
+            cells: Any = cells,
+        ) -> None:
+            shown = cells[cell_key].shown
             measure_zh, measure_en = both(MEASURES[measure])
             dimension_zh, dimension_en = both(DIMENSIONS[dimension])
             rows.append(
@@ -331,7 +339,12 @@ POLICY_FIELDS = (
     Field("type", "string", _("Type")),
     Field("unit", "string", _("Unit")),
     Field("effective_from", "date", _("In force from")),
-    Field("value", "string", _("Value"), _("Amounts in CNY, rates as fractions, lists as JSON; empty where the text leaves it open")),
+    Field(
+        "value",
+        "string",
+        _("Value"),
+        _("Amounts in CNY, rates as fractions, lists as JSON; empty where the text leaves it open"),
+    ),
     Field("article", "string", _("Article")),
     Field("citation", "string", _("Citation"), _("The words of the policy text the value comes from")),
 )

@@ -155,7 +155,15 @@ def datapackage(release: Any, files: dict[str, Any], *, paths: dict[str, str], p
             "hash": f"sha256:{stored.sha256}",
         }
         if fmt == "csv":
-            resource.update({"profile": "tabular-data-resource", "encoding": "utf-8", "schema": schema})
+            resource.update(
+                {"type": "table", "profile": "tabular-data-resource", "encoding": "utf-8", "schema": schema}
+            )
+        elif fmt == "xlsx":
+            resource.update(
+                {"type": "table", "profile": "tabular-data-resource", "dialect": {"sheet": "data"}, "schema": schema}
+            )
+        else:  # the JSON file: the rows with the release's metadata (and, for the policy, the package)
+            resource.update({"type": "json", "encoding": "utf-8"})
         resources.append(resource)
     return {
         "profile": "data-package",

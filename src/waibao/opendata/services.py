@@ -140,7 +140,7 @@ def file_content(stored: ReleaseFile) -> bytes:
     data = bytes(stored.content)
     if sha256(data) != stored.sha256:
         raise ReleaseIntegrityError(
-            _("This file no longer matches the hash it was published with and is not served. The office has been told."),
+            _("This file no longer matches the hash it was published with, so it is not served."),
             code="release_integrity",
         )
     return data

@@ -59,7 +59,12 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "opendata/catalogue.html",
-        {"entries": entries, "licence": licence(), "contact": contact_email(), "can_publish": can_publish(request.user)},
+        {
+            "entries": entries,
+            "licence": licence(),
+            "contact": contact_email(),
+            "can_publish": can_publish(request.user),
+        },
     )
 
 
@@ -72,7 +77,10 @@ def _dataset_data(code: str) -> dict[str, Any]:
         "title": str(spec.title),
         "description": str(spec.description),
         "source_note": str(spec.source_note),
-        "fields": [{"name": f.name, "type": f.type, "title": str(f.title), "description": str(f.description)} for f in spec.fields],
+        "fields": [
+            {"name": f.name, "type": f.type, "title": str(f.title), "description": str(f.description)}
+            for f in spec.fields
+        ],
         "releases": [
             {
                 "version": r.version,
@@ -80,8 +88,7 @@ def _dataset_data(code: str) -> dict[str, Any]:
                 "rows": r.row_count,
                 "sha256": r.content_sha256,
                 "files": [
-                    {"format": f.format, "size": f.size, "sha256": f.sha256}
-                    for f in files.get(r.pk, {}).values()
+                    {"format": f.format, "size": f.size, "sha256": f.sha256} for f in files.get(r.pk, {}).values()
                 ],
             }
             for r in releases
@@ -91,7 +98,9 @@ def _dataset_data(code: str) -> dict[str, Any]:
 
 @require_GET
 def dataset(request: HttpRequest, code: str) -> HttpResponse:
-    data = public_cache.cached("opendata-dataset", areas=(OPENDATA_AREA,), params=code, compute=lambda: _dataset_data(code))
+    data = public_cache.cached(
+        "opendata-dataset", areas=(OPENDATA_AREA,), params=code, compute=lambda: _dataset_data(code)
+    )
     return render(
         request,
         "opendata/dataset.html",
