@@ -8,9 +8,11 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, ValidationError
 
+from waibao.api import views as token_views
 from waibao.api.registry import router as registry_router
 from waibao.applications.api import router as applications_router
 from waibao.common.errors import DomainError
@@ -33,6 +35,14 @@ api = NinjaAPI(title="waibao API", version="1", urls_namespace="api-v1", docs=Ve
 
 @api.exception_handler(DomainError)
 def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    if exc.status_code == 403 and not request.user.is_authenticated:
+        # Refused because nobody is signed in: 401, so a client knows to send a token (or sign in).
+        response = domain_error_response(
+            request, DomainError(_("Sign in or send an API token."), code="unauthenticated")
+        )
+        response.status_code = 401
+        response["WWW-Authenticate"] = "Bearer"
+        return response
     return domain_error_response(request, exc)
 
 
@@ -45,7 +55,8 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespo
 
 @api.exception_handler(AuthenticationError)
 def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return api.create_response(request, {"error": {"code": "unauthenticated", "message": "sign in"}}, status=401)
+    body = {"error": {"code": "unauthenticated", "message": _("Sign in or send an API token."), "field": None}}
+    return api.create_response(request, body, status=401)
 
 
 api.add_router("/registry", registry_router)
@@ -53,4 +64,8 @@ api.add_router("/applications", applications_router)
 api.add_router("/statistics", statistics_router)
 api.add_router("/governance", governance_router)
 
-urlpatterns = [path("v1/", api.urls)]
+urlpatterns = [
+    path("v1/", api.urls),
+    path("tokens/", token_views.tokens, name="api_tokens"),
+    path("tokens/<int:token_id>/revoke/", token_views.revoke, name="api_token_revoke"),
+]
