@@ -45,7 +45,10 @@ class ApiTokenMiddleware:
         scheme, _sep, raw = request.headers["Authorization"].partition(" ")
         if scheme.lower() != "bearer" or not raw.strip():
             return error(
-                401, "unauthenticated", _("Send the token as: Authorization: Bearer <token>."), WWW_Authenticate="Bearer"
+                401,
+                "unauthenticated",
+                _("Send the token as: Authorization: Bearer <token>."),
+                WWW_Authenticate="Bearer",
             )
         token = authenticate(raw.strip())
         if token is None:

@@ -51,7 +51,7 @@ def allows(scopes: list[str], *, area: str, write: bool) -> bool:
 
 
 def scope_label(scope: str) -> str | None:
-    """"statistics:write" → "Statistics (…): read and change" in the active language."""
+    """ "statistics:write" → "Statistics (…): read and change" in the active language."""
     code, _sep, level = scope.partition(":")
     area = _AREAS.get(code)
     if area is None or level not in ("read", "write"):

@@ -26,7 +26,7 @@ from waibao.api.scopes import all_scopes
 from waibao.audit.services import audit_record
 from waibao.common.errors import DomainError, PermissionDeniedError
 
-TOKEN_PREFIX = "wbt_"
+TOKEN_PREFIX = "wbt_"  # noqa: S105  (a marker every token starts with, not a secret)
 MAX_DAYS = 365
 STAFF_MAX_DAYS = 90
 MAX_ACTIVE = 20

@@ -18,7 +18,12 @@ from waibao.applications.api import router as applications_router
 from waibao.common.errors import DomainError
 from waibao.common.middleware import domain_error_response
 from waibao.governance.api import router as governance_router
+from waibao.jobs.api import router as jobs_router
+from waibao.ledger.api import router as ledger_router
+from waibao.opendata.api import router as opendata_router
+from waibao.policy.api import router as policy_router
 from waibao.statistics.api import router as statistics_router
+from waibao.workdays.api import router as workdays_router
 
 
 class VendoredSwagger(Swagger):
@@ -63,6 +68,18 @@ api.add_router("/registry", registry_router)
 api.add_router("/applications", applications_router)
 api.add_router("/statistics", statistics_router)
 api.add_router("/governance", governance_router)
+api.add_router("/policy", policy_router)
+api.add_router("/ledger", ledger_router)
+api.add_router("/workdays", workdays_router)
+api.add_router("/jobs", jobs_router)
+api.add_router("/opendata", opendata_router)
+
+
+@api.exception_handler(OverflowError)
+def on_overflow(request: HttpRequest, exc: OverflowError) -> HttpResponse:
+    body = {"error": {"code": "out_of_range", "message": _("A number is out of range."), "field": None}}
+    return api.create_response(request, body, status=422)
+
 
 urlpatterns = [
     path("v1/", api.urls),
