@@ -6,6 +6,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from waibao.accounts.views import set_language
+from waibao.api.urls import token_urlpatterns
 
 # The admin's headings in the platform's words (its section headings are the apps' verbose names).
 admin.site.site_header = _("Service Outsourcing Programme: administration")
@@ -16,6 +17,7 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),  # also remembers a signed-in user's language
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("accounts/api-tokens/", include(token_urlpatterns)),  # personal API tokens (waibao.api)
     path("accounts/", include("waibao.accounts.urls")),
     path("registry/", include("waibao.registry.urls")),
     path("api/", include("waibao.api.urls")),

@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, ValidationError
 
-from waibao.api import views as token_views
 from waibao.api.registry import router as registry_router
 from waibao.applications.api import router as applications_router
 from waibao.common.errors import DomainError
@@ -81,8 +80,12 @@ def on_overflow(request: HttpRequest, exc: OverflowError) -> HttpResponse:
     return api.create_response(request, body, status=422)
 
 
-urlpatterns = [
-    path("v1/", api.urls),
-    path("tokens/", token_views.tokens, name="api_tokens"),
-    path("tokens/<int:token_id>/revoke/", token_views.revoke, name="api_token_revoke"),
+from waibao.api import views as token_views  # noqa: E402
+
+urlpatterns = [path("v1/", api.urls)]
+
+# The account page for personal tokens, mounted at /accounts/api-tokens/ (config/urls.py): a page, not the API.
+token_urlpatterns = [
+    path("", token_views.tokens, name="api_tokens"),
+    path("<int:token_id>/revoke/", token_views.revoke, name="api_token_revoke"),
 ]
