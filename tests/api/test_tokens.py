@@ -44,9 +44,7 @@ def test_the_page_shows_a_new_token_once_and_stores_only_its_hash(enterprise_use
     assert AuditEvent.objects.filter(action="api_token.created").exists()
     again = client.get("/accounts/api-tokens/").content.decode()
     assert raw not in again and token.prefix in again  # listed by its beginning, never shown again
-    assert (
-        client.get("/api/v1/registry/enterprises/%d" % enterprise_user.enterprise_id, **bearer(raw)).status_code == 200
-    )
+    assert client.get(f"/api/v1/registry/enterprises/{enterprise_user.enterprise_id}", **bearer(raw)).status_code == 200
     token.refresh_from_db()
     assert token.last_used_at is not None
     assert "从未使用" not in client.get("/accounts/api-tokens/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
