@@ -65,8 +65,8 @@ def test_every_operation_answers_within_its_schema(
     finance: User,
 ) -> None:
     import schemathesis
-    from schemathesis.specs.openapi.checks import response_schema_conformance
     from schemathesis.checks import not_a_server_error
+    from schemathesis.specs.openapi.checks import response_schema_conformance
 
     from config.wsgi import application
 
