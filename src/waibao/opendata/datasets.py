@@ -138,7 +138,12 @@ def indicator_rows() -> Built:
 
 INDICATOR_FIELDS = (
     Field("year", "integer", _("Year")),
-    Field("dimension", "string", _("Dimension (code)"), _("total, zone, category or market")),
+    Field(
+        "dimension",
+        "string",
+        _("Dimension (code)"),
+        _("The breakdown the row belongs to: the city total, a zone, a service category or a client market"),
+    ),
     Field("dimension_name_zh", "string", _("Dimension (Chinese)")),
     Field("dimension_name_en", "string", _("Dimension (English)")),
     Field(
@@ -265,7 +270,12 @@ AWARD_FIELDS = (
     Field("rule", "string", _("Rule"), _("The article of the policy package the award is made under")),
     Field("rule_title_zh", "string", _("Rule (Chinese)")),
     Field("rule_title_en", "string", _("Rule (English)")),
-    Field("recipient_kind", "string", _("Recipient kind"), _("enterprise or training_institution")),
+    Field(
+        "recipient_kind",
+        "string",
+        _("Recipient kind"),
+        _("Whether the recipient is an enterprise or a training institution"),
+    ),
     Field("recipient_credit_code", "string", _("Unified social credit code")),
     Field("recipient_name_zh", "string", _("Recipient (Chinese)")),
     Field("recipient_name_en", "string", _("Recipient (English)")),
