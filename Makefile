@@ -38,6 +38,7 @@ setup-data:
 	$(WAIBAO) demo_accounts --quiet
 	$(WAIBAO) applications demo
 	$(WAIBAO) governance demo
+	$(WAIBAO) opendata release
 	$(WAIBAO) demo_accounts
 
 # The background worker (imports, exports) runs beside the web server; Ctrl-C or the server ending stops both.
