@@ -61,6 +61,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         "opendata/catalogue.html",
         {
             "entries": entries,
+            "publisher": PUBLISHER,
             "licence": licence(),
             "contact": contact_email(),
             "can_publish": can_publish(request.user),
