@@ -44,6 +44,7 @@ setup-data:
 	$(WAIBAO) promotion demo
 	$(WAIBAO) website demo
 	$(WAIBAO) casework demo
+	$(WAIBAO) opendata release
 	$(WAIBAO) demo_accounts
 
 # The background worker (imports, exports) runs beside the web server; Ctrl-C or the server ending stops both.

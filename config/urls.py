@@ -8,6 +8,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from waibao.accounts.views import set_language
+from waibao.api.urls import token_urlpatterns
 from waibao.website.cms import cms_urlpatterns
 
 # The admin's headings in the platform's words (its section headings are the apps' verbose names).
@@ -19,6 +20,7 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),  # also remembers a signed-in user's language
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("accounts/api-tokens/", include(token_urlpatterns)),  # personal API tokens (waibao.api)
     path("accounts/", include("waibao.accounts.urls")),
     path("registry/", include("waibao.registry.urls")),
     path("api/", include("waibao.api.urls")),
@@ -31,6 +33,7 @@ urlpatterns = [
     path("statistics/", include("waibao.statistics.urls")),
     path("jobs/", include("waibao.jobs.urls")),
     path("cases/", include("waibao.casework.urls")),
+    path("open-data/", include("waibao.opendata.urls")),
     path("governance/calendar/", include("waibao.workdays.urls")),
     path("governance/", include("waibao.governance.urls")),
     path("promotion/", include("waibao.promotion.urls")),

@@ -34,6 +34,7 @@ FILE_TOKEN = re.compile(r"[\w.-]+\.(?:pdf|png|jpe?g|docx?|xlsx?|csv|zip|ofd)\b",
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 SKIP_PATHS = ("/accounts/logout/", "/i18n/", "/admin/", "/api/", "/static/", "/media/", "/cms/")
 SKIP_SUFFIXES = ("/download/", "/file/")
+OPEN_DATA_FILES = re.compile(r"^/open-data/.+(?:\.(?:csv|xlsx|json|jsonld)|/datapackage\.json)$")
 
 TEXT_ATTRIBUTES = ("title", "placeholder", "aria-label", "alt")
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
@@ -174,6 +175,8 @@ class Crawl:
         if parts.scheme or parts.netloc or not parts.path.startswith("/"):
             return None
         if parts.path.startswith(SKIP_PATHS) or parts.path.endswith(SKIP_SUFFIXES):
+            return None
+        if OPEN_DATA_FILES.match(parts.path):  # machine-readable files: their column names are codes by design
             return None
         try:
             match = resolve(parts.path)

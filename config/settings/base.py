@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "waibao.casework",
     "waibao.topten",
     "waibao.portal",
+    "waibao.opendata",
     "waibao.api",
     # The outsourcing website (issue 15): Wagtail edits and serves /site/, its admin is /cms/.
     "waibao.website",
@@ -80,6 +81,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "waibao.api.middleware.ApiTokenMiddleware",
     "waibao.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -1,7 +1,7 @@
 """Every role against every page and endpoint of the registry: what each may and may not do.
 
 Expected outcomes: 200 (allowed), 302 (anonymous sent to sign in, or a successful POST redirect),
-403 (signed in, role not allowed), 404 (another enterprise's record: ids cannot be probed).
+403 (signed in, role not allowed; the API answers anonymous callers 401), 404 (another enterprise's record: ids cannot be probed).
 """
 
 from __future__ import annotations
@@ -145,15 +145,15 @@ GET_MATRIX: list[tuple[str, dict[str, int]]] = [
     ("/api/v1/registry/departments", dict.fromkeys(ROLES, 200)),
     (
         "/api/v1/registry/enterprises",
-        {"anonymous": 403, "office": 200, "reviewer": 200, "finance": 200, "enterprise": 403, "training": 403},
+        {"anonymous": 401, "office": 200, "reviewer": 200, "finance": 200, "enterprise": 403, "training": 403},
     ),
     (
         "/api/v1/registry/enterprises/{own}",
-        {"anonymous": 403, "office": 200, "reviewer": 200, "finance": 200, "enterprise": 200, "training": 403},
+        {"anonymous": 401, "office": 200, "reviewer": 200, "finance": 200, "enterprise": 200, "training": 403},
     ),
     (
         "/api/v1/registry/enterprises/{other}",
-        {"anonymous": 403, "office": 200, "reviewer": 200, "finance": 200, "enterprise": 404, "training": 403},
+        {"anonymous": 401, "office": 200, "reviewer": 200, "finance": 200, "enterprise": 404, "training": 403},
     ),
 ]
 
@@ -176,7 +176,7 @@ STATS_STAFF = {
     "training": 403,
     "zone": 200,
 }
-STATS_API = {**STATS_STAFF, "anonymous": 403}
+STATS_API = {**STATS_STAFF, "anonymous": 401}  # the API answers an anonymous caller 401 (send a token)
 RANGE = "date_from=2007-01-01&date_to=2007-12-31"
 
 # Statistics: zone staff see their zone's figures only; the city-wide goal is not theirs.

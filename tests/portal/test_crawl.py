@@ -6,6 +6,7 @@ either language; it is taken from the database and set aside before the language
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 import pytest
@@ -64,6 +65,7 @@ def city(django_db_setup: Any, django_db_blocker: Any) -> Any:
         application_record_payment(
             acting_user=finance, application=award, amount=award.approved_amount_cny, idempotency_key="crawl-pay"
         )
+        call_command("opendata", "release", verbosity=0, stdout=io.StringIO())  # the open-data pages with releases
         yield
         _flush()
 

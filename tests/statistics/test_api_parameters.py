@@ -133,7 +133,7 @@ def test_every_endpoint_refuses_parameters_it_does_not_read(
         assert response.status_code == 422, url
         assert "Supported" in response.json()["error"]["message"] or "支持" in response.json()["error"]["message"]
     # Signing in comes first: an anonymous caller learns nothing about the parameters of a staff endpoint.
-    assert client_for(None).get("/api/v1/statistics/goal?year=2007").status_code == 403
+    assert client_for(None).get("/api/v1/statistics/goal?year=2007").status_code == 401
 
 
 def test_an_all_digit_credit_code_is_read_as_a_credit_code(

@@ -27,6 +27,7 @@ class SecondFactorMiddleware:
             and needs_second_factor(user)
             and not user.is_verified()
             and not request.path.startswith(OPEN_PREFIXES)
+            and getattr(request, "api_token", None) is None  # created in a verified session: api.services
         ):
             if wants_json(request):
                 body = {"error": {"code": "second_factor", "message": "sign in with your one-time code first"}}

@@ -38,7 +38,17 @@ def enterprise_out(e: Enterprise) -> dict[str, Any]:
 
 
 @router.get("/enterprises", response=EnterprisePage)
-def list_enterprises(request: HttpRequest, page: int = 1, page_size: int = 50) -> dict[str, Any]:
+def list_enterprises(
+    request: HttpRequest,
+    q: str = "",
+    zone: str = "",
+    category: str = "",
+    status: str = "",
+    ownership: str = "",
+    sort: str = "",
+    page: int = 1,
+    page_size: int = 50,
+) -> dict[str, Any]:
     """Staff: the enterprise list with the same filters as the page (q, zone, category, status, ownership, sort).
 
     Zone staff get their zone's enterprises only."""

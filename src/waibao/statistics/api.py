@@ -3,24 +3,34 @@
 from __future__ import annotations
 
 from datetime import date
+from datetime import datetime as _datetime
+from decimal import Decimal as _Decimal
 from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Router
+from ninja import Router, Schema
 
-from waibao.accounts.access import STAFF, require_role
+from waibao.accounts.access import STAFF, current_user, require_role
 from waibao.accounts.models import Role
+from waibao.api.common import ERRORS, WRITE_ERRORS, Page, paginate
 from waibao.common import public_cache
 from waibao.common.dates import date_window
 from waibao.common.errors import NotFoundError, PermissionDeniedError, UnprocessableError
 from waibao.registry.access import access_enterprise
 from waibao.registry.models import Enterprise, OwnershipType, ServiceCategory, Zone
-from waibao.statistics.access import check_figures_zone, figures_zone
+from waibao.statistics.access import (
+    access_contract,
+    access_execution,
+    check_figures_zone,
+    figures_zone,
+    records_readable,
+)
 from waibao.statistics.conf import check_year_in_range
 from waibao.statistics.countries import normalise_country
 from waibao.statistics.disclosure import COUNT_MEASURES, public_figures, withheld_note
+from waibao.statistics.models import Contract, Execution, RecordStatus
 from waibao.statistics.selectors import (
     BY_CHOICES,
     IndicatorFilters,
@@ -252,3 +262,233 @@ def facts(request: HttpRequest, enterprise_id: int, year: int) -> dict[str, Any]
     check_year_in_range(year)
     values = approved_facts(enterprise_id=enterprise_id, year=year)
     return {k: (_money(v) if hasattr(v, "quantize") else v) for k, v in values.items()}
+
+
+# --- statistics records: what an enterprise's own systems file ---------------------------------------
+# Contracts and execution records: list (paged, filtered), read, create, change (a draft or returned one)
+# and submit, with the same access checks as the pages (`statistics.access`). Amounts are decimal strings.
+
+
+class ContractIn(Schema):
+    enterprise_id: int | None = None  # the office files for any enterprise; an enterprise user for its own
+    contract_no: str
+    client_name: str
+    client_country: str
+    category: str
+    client_industry: str = ""
+    currency: str
+    amount: str
+    signed_date: str
+    start_date: str = ""
+    end_date: str = ""
+
+
+class ContractOut(Schema):
+    id: int
+    enterprise_id: int
+    contract_no: str
+    client_name: str
+    client_country: str
+    category: str
+    client_industry: str
+    currency: str
+    amount: str
+    signed_date: date
+    start_date: date | None
+    end_date: date | None
+    status: str
+    return_reason: str
+    submitted_at: _datetime | None
+
+
+class ExecutionIn(Schema):
+    contract_id: int
+    date: str
+    currency: str
+    amount: str
+    receipt_ref: str = ""
+    over_reason: str = ""
+
+
+class ExecutionChange(Schema):
+    date: str
+    currency: str
+    amount: str
+    receipt_ref: str = ""
+    over_reason: str = ""
+
+
+class ExecutionOut(Schema):
+    id: int
+    contract_id: int
+    enterprise_id: int
+    date: date
+    currency: str
+    amount: str
+    receipt_ref: str
+    status: str
+    return_reason: str
+    submitted_at: _datetime | None
+
+
+def _amount(value: _Decimal) -> str:
+    return f"{value:.2f}"
+
+
+def contract_out(c: Contract) -> dict[str, Any]:
+    return {
+        "id": c.pk,
+        "enterprise_id": c.enterprise_id,
+        "contract_no": c.contract_no,
+        "client_name": c.client_name,
+        "client_country": c.client_country,
+        "category": c.category.code,
+        "client_industry": c.client_industry,
+        "currency": c.currency,
+        "amount": _amount(c.amount),
+        "signed_date": c.signed_date,
+        "start_date": c.start_date,
+        "end_date": c.end_date,
+        "status": c.status,
+        "return_reason": c.return_reason,
+        "submitted_at": c.submitted_at,
+    }
+
+
+def execution_out(e: Execution) -> dict[str, Any]:
+    return {
+        "id": e.pk,
+        "contract_id": e.contract_id,
+        "enterprise_id": e.enterprise_id,
+        "date": e.date,
+        "currency": e.currency,
+        "amount": _amount(e.amount),
+        "receipt_ref": e.receipt_ref,
+        "status": e.status,
+        "return_reason": e.return_reason,
+        "submitted_at": e.submitted_at,
+    }
+
+
+def _status_filter(status: str) -> str:
+    if status and status not in RecordStatus.values:
+        raise UnprocessableError(
+            _("status must be one of: %(choices)s") % {"choices": ", ".join(RecordStatus.values)},
+            code="unknown_value",
+            field="status",
+        )
+    return status
+
+
+def _records_reader(request: HttpRequest) -> None:
+    require_role(request.user, (*STAFF, Role.ENTERPRISE))
+
+
+@router.get("/contracts", response={200: Page[ContractOut], **ERRORS})
+def contracts(
+    request: HttpRequest, status: str = "", year: int | None = None, page: int = 1, page_size: int = 50
+) -> dict[str, Any]:
+    """The contracts the user may read (an enterprise its own; zone staff their zone's), newest first."""
+    _records_reader(request)
+    qs = Contract.objects.filter(records_readable(request.user)).select_related("category").order_by("-pk")
+    if status := _status_filter(status):
+        qs = qs.filter(status=status)
+    if year is not None:
+        check_year_in_range(year)
+        qs = qs.filter(signed_date__year=year)
+    return paginate(qs, page, page_size, contract_out)
+
+
+@router.get("/contracts/{contract_id}", response={200: ContractOut, **ERRORS})
+def contract(request: HttpRequest, contract_id: int) -> dict[str, Any]:
+    return contract_out(access_contract(request.user, contract_id))
+
+
+def _enterprise_for_filing(request: HttpRequest, enterprise_id: int | None) -> Enterprise:
+    user = current_user(request) if request.user.is_authenticated else None
+    if user is None:
+        raise PermissionDeniedError()
+    if user.role == Role.ENTERPRISE:
+        if enterprise_id not in (None, user.enterprise_id):
+            raise NotFoundError()
+        enterprise_id = user.enterprise_id
+    if enterprise_id is None:
+        raise UnprocessableError(_("Name the enterprise (enterprise_id)."), field="enterprise_id")
+    return access_enterprise(user, enterprise_id)
+
+
+@router.post("/contracts", response={201: ContractOut, **WRITE_ERRORS})
+def contract_create(request: HttpRequest, body: ContractIn) -> tuple[int, dict[str, Any]]:
+    """A new draft contract (submit it with POST /contracts/{id}/submit)."""
+    from waibao.statistics.services import contract_save
+
+    _records_reader(request)
+    enterprise = _enterprise_for_filing(request, body.enterprise_id)
+    fields = body.dict(exclude={"enterprise_id"})
+    saved = contract_save(acting_user=current_user(request), enterprise=enterprise, fields=fields)
+    return 201, contract_out(saved)
+
+
+@router.put("/contracts/{contract_id}", response={200: ContractOut, **WRITE_ERRORS})
+def contract_change(request: HttpRequest, contract_id: int, body: ContractIn) -> dict[str, Any]:
+    """Change a draft or returned contract."""
+    from waibao.statistics.services import contract_save
+
+    found = access_contract(request.user, contract_id, write=True)
+    fields = body.dict(exclude={"enterprise_id"})
+    saved = contract_save(acting_user=current_user(request), enterprise=found.enterprise, fields=fields, contract=found)
+    return contract_out(saved)
+
+
+@router.post("/contracts/{contract_id}/submit", response={200: ContractOut, **WRITE_ERRORS})
+def contract_submit(request: HttpRequest, contract_id: int) -> dict[str, Any]:
+    from waibao.statistics.services import record_transition
+
+    found = access_contract(request.user, contract_id, write=True)
+    return contract_out(record_transition(acting_user=current_user(request), record=found, action="submit"))  # type: ignore[arg-type]
+
+
+@router.get("/executions", response={200: Page[ExecutionOut], **ERRORS})
+def executions(
+    request: HttpRequest, status: str = "", contract: int | None = None, page: int = 1, page_size: int = 50
+) -> dict[str, Any]:
+    _records_reader(request)
+    qs = Execution.objects.filter(records_readable(request.user)).order_by("-pk")
+    if status := _status_filter(status):
+        qs = qs.filter(status=status)
+    if contract is not None:
+        qs = qs.filter(contract_id=contract)
+    return paginate(qs, page, page_size, execution_out)
+
+
+@router.get("/executions/{execution_id}", response={200: ExecutionOut, **ERRORS})
+def execution(request: HttpRequest, execution_id: int) -> dict[str, Any]:
+    return execution_out(access_execution(request.user, execution_id))
+
+
+@router.post("/executions", response={201: ExecutionOut, **WRITE_ERRORS})
+def execution_create(request: HttpRequest, body: ExecutionIn) -> tuple[int, dict[str, Any]]:
+    from waibao.statistics.services import execution_save
+
+    found = access_contract(request.user, body.contract_id, write=True)
+    saved = execution_save(acting_user=current_user(request), contract=found, fields=body.dict(exclude={"contract_id"}))
+    return 201, execution_out(saved)
+
+
+@router.put("/executions/{execution_id}", response={200: ExecutionOut, **WRITE_ERRORS})
+def execution_change(request: HttpRequest, execution_id: int, body: ExecutionChange) -> dict[str, Any]:
+    from waibao.statistics.services import execution_save
+
+    found = access_execution(request.user, execution_id, write=True)
+    saved = execution_save(
+        acting_user=current_user(request), contract=found.contract, fields=body.dict(), execution=found
+    )
+    return execution_out(saved)
+
+
+@router.post("/executions/{execution_id}/submit", response={200: ExecutionOut, **WRITE_ERRORS})
+def execution_submit(request: HttpRequest, execution_id: int) -> dict[str, Any]:
+    from waibao.statistics.services import record_transition
+
+    found = access_execution(request.user, execution_id, write=True)
+    return execution_out(record_transition(acting_user=current_user(request), record=found, action="submit"))  # type: ignore[arg-type]

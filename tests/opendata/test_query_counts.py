@@ -1,0 +1,59 @@
+"""The open-data pages run a pinned number of queries, whatever the number of releases; cached, none."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from waibao.accounts.models import User
+from waibao.opendata.models import Release, ReleaseFile
+from waibao.opendata.services import release_publish
+
+pytestmark = pytest.mark.django_db
+
+# page → (queries with the cache empty, queries with the cache filled)
+PAGES = {
+    "/open-data/": (1, 0),
+    "/open-data/indicators/": (2, 0),
+    "/open-data/catalogue.jsonld": (6, 0),  # per dataset: its releases, and the latest one's files
+    "/api/v1/opendata/datasets": (1, 1),
+    "/open-data/indicators/v1.csv": (2, 2),
+}
+
+
+def counts(client: Client) -> dict[str, tuple[int, int]]:
+    found = {}
+    for path in PAGES:
+        cache.clear()
+        with CaptureQueriesContext(connection) as computing:
+            assert client.get(path).status_code == 200, path
+        with CaptureQueriesContext(connection) as cached:
+            assert client.get(path).status_code == 200, path
+        found[path] = (len(computing), len(cached))
+    return found
+
+
+def test_open_data_pages_query_counts_do_not_grow_with_releases(
+    office: User, client_for: Callable[[User | None], Client]
+) -> None:
+    release_publish(dataset="indicators", acting_user=office)
+    release_publish(dataset="policy-package", acting_user=office)
+    public = client_for(None)
+    first = counts(public)
+    assert first == PAGES, first
+    # More releases (forged as new versions of the same content: the pages list them all).
+    latest = Release.objects.get(dataset="indicators")
+    for version in range(2, 6):
+        fields = {f.name: getattr(latest, f.name) for f in Release._meta.concrete_fields if f.name not in ("id",)}
+        fields["version"] = version
+        clone = Release.objects.create(**fields)
+        ReleaseFile.objects.bulk_create(
+            ReleaseFile(release=clone, format=f.format, content=f.content, size=f.size, sha256=f.sha256)
+            for f in ReleaseFile.objects.filter(release=latest)
+        )
+    assert counts(public) == first
