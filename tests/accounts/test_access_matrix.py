@@ -1,7 +1,8 @@
 """Every role against every page and endpoint of the registry: what each may and may not do.
 
 Expected outcomes: 200 (allowed), 302 (anonymous sent to sign in, or a successful POST redirect),
-403 (signed in, role not allowed; the API answers anonymous callers 401), 404 (another enterprise's record: ids cannot be probed).
+403 (signed in, role not allowed; the API answers anonymous callers 401), 404 (another enterprise's record:
+ids cannot be probed).
 """
 
 from __future__ import annotations
