@@ -104,5 +104,7 @@ def test_every_operation_answers_within_its_schema(
 
         check()
     assert operations > 30
-    assert sum(n for status, n in statuses.items() if status < 300) >= operations // 4, statuses
+    # The examples reach the endpoints' work, not only their refusals (the public may call few operations).
+    reached = sum(n for status, n in statuses.items() if status < 300)
+    assert reached >= operations // (8 if role == "public" else 4), statuses
     assert not failures, "\n".join(failures[:20])

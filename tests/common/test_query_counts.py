@@ -38,7 +38,7 @@ from waibao.statistics.services import contracts_import
 # set of aggregate queries for the page's tables and their complementary suppression, once per cache fill (one
 # aggregate a year for the headline, category and zone tables). The cockpit caches its statistics figures.
 PAGES: dict[str, tuple[str, int, int]] = {
-    "/": ("public", 2, 0),
+    "/": ("public", 8, 0),  # with the latest news and notices of the website
     "/statistics/figures/": ("public", 18, 0),
     "/notice/": ("public", 2, 0),
     "/api/v1/statistics/headline": ("public", 18, 0),
@@ -52,7 +52,7 @@ PAGES: dict[str, tuple[str, int, int]] = {
     "/registry/my/": ("enterprise", 7, 7),
     "/governance/duties/": ("office", 8, 8),
     "/governance/meetings/": ("office", 5, 5),
-    "/governance/cockpit/": ("office", 19, 12),
+    "/governance/cockpit/": ("office", 21, 14),  # with the casework indicators (SZ-4.6, SZ-5.2)
 }
 
 

@@ -13,6 +13,7 @@ class WebsiteConfig(AppConfig):
         from waibao.website import hooks  # noqa: F401 - Wagtail's publish/unpublish signals keep the search index
         from waibao.website.models import EventKind, GuideService, SectionKind
 
+        _leave_the_data_admin()
         register_choices("website_section", SectionKind)
         register_choices("event_kind", EventKind)
         register_choices("guide_service", GuideService)
@@ -33,3 +34,18 @@ class WebsiteConfig(AppConfig):
                 "website.editors_synced": _("Website editors updated"),
             }
         )
+
+
+def _leave_the_data_admin() -> None:
+    """Wagtail registers its images, documents and tags in Django's admin, which here is a read-only data viewer:
+    they are edited in the website's own admin (/cms/), so they are taken out of /admin/ (which autodiscovers
+    before this app is ready)."""
+    import contextlib
+
+    from django.apps import apps
+    from django.contrib import admin
+    from django.contrib.admin.exceptions import NotRegistered
+
+    for label in ("wagtailimages.Image", "wagtaildocs.Document", "taggit.Tag"):
+        with contextlib.suppress(NotRegistered, LookupError):
+            admin.site.unregister(apps.get_model(label))

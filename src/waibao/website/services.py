@@ -70,11 +70,23 @@ def _permission(dotted: str) -> Permission:
     return Permission.objects.get(content_type__app_label=app_label, codename=codename)
 
 
+def _ensure_locale() -> None:
+    from wagtail.coreutils import get_supported_content_language_variant
+    from wagtail.models import Locale
+
+    if not Locale.objects.exists():
+        Locale.objects.create(language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE))
+
+
 @transaction.atomic
 def ensure_site() -> SiteHomePage:
     """The site's home at /site/ with its five sections, the default Wagtail site pointing at it, the editors'
-    groups and their permissions, and the review workflow on the tree. Idempotent."""
+    groups and their permissions, and the review workflow on the tree. Idempotent; also on a database emptied
+    by `flush`, which removes the root page and locale Wagtail's migrations created."""
+    _ensure_locale()
     root = Page.get_first_root_node()
+    if root is None:
+        root = Page.add_root(instance=Page(title="Root", slug="root"))
     home = SiteHomePage.objects.first()
     if home is None:
         home = SiteHomePage(
