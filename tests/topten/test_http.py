@@ -172,7 +172,7 @@ def test_access_matrix(city, office, reviewer, finance, leader, enterprise_user,
     }
     # role → (run page, run export, run list, own report, report list, violations, API runs)
     expected = {
-        "anonymous": (302, 403, 302, 302, 302, 302, 403),
+        "anonymous": (302, 403, 302, 302, 302, 302, 401),  # the API asks an anonymous caller to sign in
         "office": (200, 200, 200, 200, 200, 200, 200),
         "reviewer": (403, 403, 403, 403, 200, 403, 403),  # no zone: no report in scope
         "finance": (403, 403, 403, 403, 403, 403, 403),

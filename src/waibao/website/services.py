@@ -70,6 +70,17 @@ def _permission(dotted: str) -> Permission:
     return Permission.objects.get(content_type__app_label=app_label, codename=codename)
 
 
+def _moderation_workflow() -> Workflow:
+    """The review step Wagtail's migrations create (moderators approve), made again where it is missing."""
+    from wagtail.models import GroupApprovalTask, WorkflowTask
+
+    workflow = Workflow.objects.create(name="Moderators approval", active=True)
+    task = GroupApprovalTask.objects.create(name="Moderators approval")
+    task.groups.set(Group.objects.filter(name=MODERATORS))
+    WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
+    return workflow
+
+
 def _ensure_locale() -> None:
     from wagtail.coreutils import get_supported_content_language_variant
     from wagtail.models import Locale
@@ -128,9 +139,8 @@ def ensure_site() -> SiteHomePage:
             )
         group.permissions.add(*[_permission(p) for p in GROUP_PERMISSIONS[name]])
     if not WorkflowPage.objects.filter(page__in=[root, home]).exists():
-        workflow = Workflow.objects.filter(active=True).order_by("pk").first()
-        if workflow is not None:
-            WorkflowPage.objects.create(page=root, workflow=workflow)
+        workflow = Workflow.objects.filter(active=True).order_by("pk").first() or _moderation_workflow()
+        WorkflowPage.objects.create(page=root, workflow=workflow)
     return home
 
 
