@@ -95,6 +95,10 @@ def ensure_site() -> SiteHomePage:
     groups and their permissions, and the review workflow on the tree. Idempotent; also on a database emptied
     by `flush`, which removes the root page and locale Wagtail's migrations created."""
     _ensure_locale()
+    from wagtail.models import Collection
+
+    if Collection.get_first_root_node() is None:  # images and documents live in the root collection
+        Collection.add_root(name="Root")
     root = Page.get_first_root_node()
     if root is None:
         root = Page.add_root(instance=Page(title="Root", slug="root"))
