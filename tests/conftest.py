@@ -218,3 +218,37 @@ def postgres_url() -> Iterator[str]:
     finally:
         with psycopg.connect(server, autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+# The database-free tests (oracles, parsers, property tests of pure functions) give the same answer on every
+# database: on PostgreSQL (`make pytest`'s second run) they are left out, since the SQLite run has just run them.
+# A test reaches the database through pytest-django's fixtures or marker, or through a subprocess or a command
+# given the settings' database; a module that starts one stays in both runs. `sqlite_only` marks a test that
+# builds its own SQLite database whatever the settings say.
+DATABASE_FIXTURES = {
+    "db",
+    "transactional_db",
+    "django_db_reset_sequences",
+    "django_db_serialized_rollback",
+    "live_server",
+}
+
+
+def _reaches_the_database(item: pytest.Item) -> bool:
+    names = set(getattr(item, "fixturenames", ()))
+    if names & DATABASE_FIXTURES or item.get_closest_marker("django_db") or item.get_closest_marker("postgres"):
+        return True
+    source = Path(str(item.fspath)).read_text(encoding="utf-8")
+    return "subprocess" in source or "call_command" in source or "connection" in source
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        return
+    kept, left = [], []
+    for item in items:
+        database_free = not _reaches_the_database(item)
+        (left if database_free or item.get_closest_marker("sqlite_only") else kept).append(item)
+    if left:
+        config.hook.pytest_deselected(items=left)
+        items[:] = kept

@@ -14,6 +14,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from tests.crawl import Crawl, Finding, check_text
+from tests.shared_data import flush_database
 from waibao.accounts.models import User
 from waibao.applications.models import Application, ApplicationStatus
 from waibao.applications.services import application_record_payment, application_transition
@@ -67,34 +68,7 @@ def city(django_db_setup: Any, django_db_blocker: Any) -> Any:
         )
         call_command("opendata", "release", verbosity=0, stdout=io.StringIO())  # the open-data pages with releases
         yield
-        _flush()
-
-
-def _flush() -> None:
-    """Empty the database for the modules after this one (the append-only triggers step aside meanwhile)."""
-    from django.db import connection
-
-    triggers: list[str] = []
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND sql LIKE '%append-only%'")
-            rows = cursor.fetchall()
-            for name, sql in rows:
-                cursor.execute(f'DROP TRIGGER IF EXISTS "{name}"')
-                triggers.append(sql)
-    truncate_guards: list[tuple[str, str]] = []
-    if connection.vendor == "postgresql":  # BEFORE TRUNCATE triggers refuse Django's flush: step aside for it
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT tgrelid::regclass::text, tgname FROM pg_trigger WHERE tgname LIKE '%%no_truncate'")
-            truncate_guards = list(cursor.fetchall())
-            for table, name in truncate_guards:
-                cursor.execute(f'ALTER TABLE {table} DISABLE TRIGGER "{name}"')
-    call_command("flush", interactive=False, verbosity=0)
-    with connection.cursor() as cursor:
-        for sql in triggers:
-            cursor.execute(sql)
-        for table, name in truncate_guards:
-            cursor.execute(f'ALTER TABLE {table} ENABLE TRIGGER "{name}"')
+        flush_database()
 
 
 def _data_names() -> list[str]:

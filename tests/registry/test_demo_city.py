@@ -5,25 +5,36 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
+from typing import Any
 
 import pytest
 from django.core.management import call_command
 from django.db.models import Max, Min, OuterRef, Subquery
 
+from tests.shared_data import flush_database
 from waibao.accounts.models import User
 from waibao.applications.models import Application
 from waibao.registry.models import Enterprise, InfrastructureItem, Zone, ZoneInfrastructure, ZoneKind
 from waibao.statistics.models import Contract, Execution, StaffingReport
 
+pytestmark = pytest.mark.django_db
 
-@pytest.fixture
-def demo_city(db: None) -> Iterator[None]:
+
+@pytest.fixture(scope="module")
+def demo_city(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
+    """Built once for the module (the tests only read it), removed after it."""
+    with django_db_blocker.unblock():
+        _build()
+        yield
+        flush_database()
+
+
+def _build() -> None:
     call_command("load_defaults", verbosity=0)
     call_command("demo", enterprises=60, seed=2007, verbosity=0)
     call_command("stats", "demo", seed=2007, verbosity=0)
     call_command("demo_accounts", quiet=True, verbosity=0)
     call_command("applications", "demo", verbosity=0)
-    yield
 
 
 def test_nothing_happens_before_an_enterprise_is_founded(demo_city: None) -> None:

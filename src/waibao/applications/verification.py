@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from waibao.applications.models import Application, RuleRouting
@@ -105,7 +106,7 @@ def verified_facts(application: Application) -> list[VerifiedFact]:
     labels = {f.name: localized(f.title.zh, f.title.en) for f in rule_facts(application.rule_id)}
     tolerance = tolerance_for(application.rule_id)
     explanations: dict[str, str] = application.facts.get("explanations", {})
-    registry_date = enterprise.updated_at.date().isoformat() if enterprise.updated_at else ""
+    registry_date = timezone.localdate(enterprise.updated_at).isoformat() if enterprise.updated_at else ""
     out: list[VerifiedFact] = [
         VerifiedFact(
             name="recognition",
@@ -114,7 +115,11 @@ def verified_facts(application: Application) -> list[VerifiedFact]:
             verified=enterprise.get_status_display(),
             verified_code=enterprise.status,
             source=_("Registry"),
-            as_of=enterprise.status_changed_at.date().isoformat() if enterprise.status_changed_at else registry_date,
+            as_of=(
+                timezone.localdate(enterprise.status_changed_at).isoformat()
+                if enterprise.status_changed_at
+                else registry_date
+            ),
             flagged=enterprise.status != EnterpriseStatus.RECOGNISED,
         )
     ]

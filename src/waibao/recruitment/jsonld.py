@@ -41,9 +41,7 @@ def posting_data(posting: Posting, *, request: HttpRequest | None = None) -> dic
         "title": posting.title,
         "description": strip_tags(posting.description),
         "identifier": {"@type": "PropertyValue", "name": enterprise.name_zh, "value": str(posting.pk)},
-        "datePosted": timezone.localtime(posting.published_at).date().isoformat()
-        if posting.published_at
-        else posting.created_at.date().isoformat(),
+        "datePosted": timezone.localdate(posting.published_at or posting.created_at).isoformat(),
         "validThrough": _end_of_day(posting.closing_date),
         "employmentType": "FULL_TIME",
         "hiringOrganization": {"@type": "Organization", "name": enterprise.name},
