@@ -21,9 +21,7 @@ S = ApplicationStatus
 
 
 def bearer(user: User, scopes: list[str] | None = None) -> dict[str, str]:
-    raw = token_create(
-        acting_user=user, name="erp", scopes=scopes or all_scopes(), days=30, verified_session=True
-    ).raw
+    raw = token_create(acting_user=user, name="erp", scopes=scopes or all_scopes(), days=30, verified_session=True).raw
     return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
 
 
@@ -42,9 +40,11 @@ def test_an_enterprise_system_drafts_submits_and_follows_an_application(
     assert created.status_code == 201, created.content
     body = created.json()
     application_id = body["id"]
-    assert body["status"] == S.DRAFT and body["rule"] == "HZ-12a" and body["facts"]["facts"] == {
-        "software_export_usd": "600000.00"
-    }
+    assert (
+        body["status"] == S.DRAFT
+        and body["rule"] == "HZ-12a"
+        and body["facts"]["facts"] == {"software_export_usd": "600000.00"}
+    )
 
     # Submitting without the required contract evidence is refused, nothing changes.
     refused = post(client, f"/api/v1/applications/{application_id}/submit", {}, auth)

@@ -102,9 +102,7 @@ def test_the_cms_keeps_real_documents(site: SiteHomePage, office: User, client_f
 
 def test_the_multiple_upload_applies_the_same_checks(site: SiteHomePage, office: User, client_for: Any) -> None:
     client = client_for(office)
-    refused = client.post(
-        "/cms/images/multiple/add/", {"files[]": SimpleUploadedFile("photo.jpg", png_bytes())}
-    ).json()
+    refused = client.post("/cms/images/multiple/add/", {"files[]": SimpleUploadedFile("photo.jpg", png_bytes())}).json()
     assert refused["success"] is False and Image.objects.count() == 0
     kept = client.post("/cms/images/multiple/add/", {"files[]": SimpleUploadedFile("photo.png", png_bytes())}).json()
     assert kept["success"] is True and Image.objects.count() == 1

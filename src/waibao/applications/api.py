@@ -15,12 +15,12 @@ from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
 
+from waibao.api.common import ERRORS, WRITE_ERRORS
 from waibao.applications import selectors
 from waibao.applications.access import access_application
 from waibao.applications.models import Application, ApplicationStatus
 from waibao.applications.policy import rule_title
 from waibao.applications.verification import public_verification, recorded_verification
-from waibao.api.common import ERRORS, WRITE_ERRORS
 from waibao.common.errors import PermissionDeniedError, UnprocessableError
 
 router = Router(tags=["applications"])
@@ -228,7 +228,7 @@ def _applicant(request: HttpRequest) -> Any:
         raise PermissionDeniedError()
     user = current_user(request)
     if user.role not in (Role.ENTERPRISE, Role.TRAINING_INSTITUTION):
-        raise PermissionDeniedError(_("Only an enterprise or a training institution applies."))
+        raise PermissionDeniedError(_("Only enterprises and training institutions apply for rewards."))
     return user
 
 
@@ -278,10 +278,8 @@ def _applicant_sees(status: str) -> str:
     from waibao.applications.services import APPLICANT_TOLD
     from waibao.applications.workflow import APPLICATION_WORKFLOW
 
-    told = APPLICANT_TOLD.get(status) or next(
-        (t.applicant_sees for t in APPLICATION_WORKFLOW.transitions.values() if t.target == status and t.applicant_sees),
-        "",
-    )
+    reaching = (t for t in APPLICATION_WORKFLOW.transitions.values() if t.target == status and t.applicant_sees)
+    told = APPLICANT_TOLD.get(status) or next((t.applicant_sees for t in reaching), "")
     return str(told)
 
 
@@ -328,9 +326,8 @@ def application_create_endpoint(request: HttpRequest, body: ApplicationIn) -> tu
 @router.put("/{int:application_id}", response={200: ApplicationDetailOut, **WRITE_ERRORS})
 def application_change_endpoint(request: HttpRequest, application_id: int, body: ApplicationChange) -> dict[str, Any]:
     """Change the facts of a draft or returned application."""
-    from waibao.applications.services import application_update
-
     from waibao.applications.access import is_applicant
+    from waibao.applications.services import application_update
     from waibao.common.errors import DomainError
 
     user = _applicant(request)
