@@ -23,7 +23,7 @@ def test_the_public_reads_live_pages_in_both_languages(site: SiteHomePage) -> No
         body="<p>中文正文</p>",
         body_en="<p>English text</p>",
     )
-    draft = NewsPage(title="未发布的草稿", slug="draft-news", body="<p>秘密</p>")
+    draft = NewsPage(title="未发布的草稿", slug="draft-news", body="<p>秘密</p>", live=False)
     section(SectionKind.NEWS).add_child(instance=draft)
     draft.save_revision()
     forum = event("api-forum", capacity=2)

@@ -74,6 +74,6 @@ def register_builtin_areas() -> None:
     register_area("cases", _("Cases (consultations, complaints, service requests)"))
     register_area("talent", _("Training programmes and subsidies"))
     register_area("careers", _("Recruitment site"))
-    register_area("topten", _("Top-ten selection"))
+    register_area("topten", _("Top-ten selection"), writable=True)
     register_area("promotion", _("Investment promotion"))
     register_area("website", _("Website (news, notices, events, guides)"))
