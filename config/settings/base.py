@@ -266,12 +266,16 @@ WAGTAILEMBEDS_FINDERS: list[dict[str, object]] = []  # no oEmbed calls to other 
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 # Images: checked by type (Willow), size and pixel count; shown only as renditions (resized for the web),
 # written under var/site-media/ and served from /site/media/ (uploads elsewhere in MEDIA_ROOT stay private).
-WAGTAILIMAGES_EXTENSIONS = ["jpg", "jpeg", "png", "webp"]
+# Every upload also passes the evidence checks (type from the content, matching extension, size cap):
+# waibao.website.uploads.
+WAGTAILIMAGES_EXTENSIONS = ["jpg", "jpeg", "png"]
+WAGTAILIMAGES_IMAGE_FORM_BASE = "waibao.website.uploads.CheckedImageForm"
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
 WAGTAILIMAGES_RENDITION_STORAGE = "waibao.website.storage.RenditionStorage"
 # Documents attached to pages (PDF and office files without macros' formats), served through Wagtail's view.
-WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "odt", "ods", "txt"]
+WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "png", "jpg", "jpeg"]
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "waibao.website.uploads.CheckedDocumentForm"
 WEBSITE_MEDIA_ROOT = DATA_DIR / "site-media"
 WEBSITE_MEDIA_URL = "/site/media/"
 # --- end of the outsourcing website ----------------------------------------------------------------------------

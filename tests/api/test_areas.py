@@ -35,6 +35,10 @@ MATRIX = {
     "/api/v1/ledger/commitments": {"office", "finance"},
     "/api/v1/statistics/contracts": {"enterprise", "office", "reviewer", "finance"},
     "/api/v1/statistics/executions": {"enterprise", "office", "reviewer", "finance"},
+    "/api/v1/statistics/staffing-reports": {"enterprise", "office", "reviewer", "finance"},
+    "/api/v1/website/sections": {"public", "enterprise", "office", "reviewer", "finance", "leader"},
+    "/api/v1/website/pages?section=news": {"public", "enterprise", "office", "reviewer", "finance", "leader"},
+    "/api/v1/topten/lists": {"public", "enterprise", "office", "reviewer", "finance", "leader"},
     "/api/v1/governance/duties": {"office", "reviewer", "finance", "leader"},
     "/api/v1/registry/enterprises": {"office", "reviewer", "finance"},
     "/api/v1/applications": {"enterprise", "office", "reviewer", "finance", "leader"},
@@ -134,3 +138,62 @@ def test_lists_page_and_refuse_unknown_parameters(office: User) -> None:
     assert page == {"count": 0, "page": 1, "pages": 1, "results": []}
     assert client.get("/api/v1/jobs/99999999999999999999999", **auth).status_code in (404, 422)
     assert client.get("/api/v1/no-such-area", **auth).status_code == 404
+
+
+def test_an_enterprise_system_files_and_submits_a_staffing_report(
+    enterprise_user: User, other_enterprise_user: User, office: User
+) -> None:
+    from datetime import date
+
+    from waibao.statistics.models import StaffingReport
+
+    client, auth = Client(), as_token(enterprise_user)
+    this_year = date.today().year
+    body = {"period_start": f"{this_year}-01-10", "employees": 120, "new_employees": 10, "new_graduates": 4}
+    created = client.post("/api/v1/statistics/staffing-reports", body, content_type="application/json", **auth)
+    assert created.status_code == 201, created.content
+    report = created.json()
+    assert report["status"] == RecordStatus.DRAFT and report["period_start"] == f"{this_year}-01-01"
+    assert report["enterprise_id"] == enterprise_user.enterprise_id
+    # More graduates than new employees, a second report for the same period, a negative count: refused.
+    bad = client.post(
+        "/api/v1/statistics/staffing-reports",
+        {**body, "new_graduates": 11},
+        content_type="application/json",
+        **auth,
+    )
+    assert bad.status_code == 400 and bad.json()["error"]["field"] == "new_graduates"
+    twice = client.post("/api/v1/statistics/staffing-reports", body, content_type="application/json", **auth)
+    assert twice.status_code == 400 and twice.json()["error"]["code"] == "duplicate"
+    negative = client.post(
+        "/api/v1/statistics/staffing-reports", {**body, "employees": -1}, content_type="application/json", **auth
+    )
+    assert negative.status_code == 422
+    assert StaffingReport.objects.count() == 1
+    changed = client.put(
+        f"/api/v1/statistics/staffing-reports/{report['id']}",
+        {**body, "employees": 125},
+        content_type="application/json",
+        **auth,
+    )
+    assert changed.status_code == 200 and changed.json()["employees"] == 125
+    submitted = client.post(f"/api/v1/statistics/staffing-reports/{report['id']}/submit", **auth)
+    assert submitted.status_code == 200 and submitted.json()["status"] == RecordStatus.SUBMITTED
+    # Submitted: no longer changed; another enterprise cannot see it; a read-only token cannot file.
+    frozen = client.put(
+        f"/api/v1/statistics/staffing-reports/{report['id']}", body, content_type="application/json", **auth
+    )
+    assert frozen.status_code == 400 and frozen.json()["error"]["code"] == "not_editable"
+    other = as_token(other_enterprise_user)
+    assert client.get(f"/api/v1/statistics/staffing-reports/{report['id']}", **other).status_code == 404
+    assert client.get("/api/v1/statistics/staffing-reports", **other).json()["count"] == 0
+    raw = token_create(
+        acting_user=enterprise_user, name="ro", scopes=["statistics:read"], days=30, verified_session=True
+    ).raw
+    reader = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    next_body = {**body, "period_start": f"{this_year}-02-10"}
+    refused = client.post("/api/v1/statistics/staffing-reports", next_body, content_type="application/json", **reader)
+    assert refused.status_code == 403
+    listed = client.get("/api/v1/statistics/staffing-reports?status=submitted", **auth).json()
+    assert [r["id"] for r in listed["results"]] == [report["id"]]
+    assert client.get("/api/v1/statistics/staffing-reports", **as_token(office)).json()["count"] == 1

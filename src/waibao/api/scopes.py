@@ -64,7 +64,7 @@ def scope_label(scope: str) -> str | None:
 def register_builtin_areas() -> None:
     register_area("registry", _("Registry (enterprises, zones, departments)"))
     register_area("statistics", _("Statistics (records, submissions, indicators)"), writable=True)
-    register_area("applications", _("Applications"))
+    register_area("applications", _("Applications"), writable=True)
     register_area("policy", _("Policy package"))
     register_area("ledger", _("Special fund ledger"))
     register_area("governance", _("Duties and decisions"))
@@ -74,5 +74,6 @@ def register_builtin_areas() -> None:
     register_area("cases", _("Cases (consultations, complaints, service requests)"))
     register_area("talent", _("Training programmes and subsidies"))
     register_area("careers", _("Recruitment site"))
-    register_area("topten", _("Top-ten selection"))
+    register_area("topten", _("Top-ten selection"), writable=True)
     register_area("promotion", _("Investment promotion"))
+    register_area("website", _("Website (news, notices, events, guides)"))

@@ -27,6 +27,7 @@ from waibao.recruitment.api import router as recruitment_router
 from waibao.statistics.api import router as statistics_router
 from waibao.talent.api import router as talent_router
 from waibao.topten.api import router as topten_router
+from waibao.website.api import router as website_router
 from waibao.workdays.api import router as workdays_router
 
 
@@ -82,6 +83,7 @@ api.add_router("/ledger", ledger_router)
 api.add_router("/workdays", workdays_router)
 api.add_router("/jobs", jobs_router)
 api.add_router("/opendata", opendata_router)
+api.add_router("/website", website_router)
 
 
 @api.exception_handler(OverflowError)

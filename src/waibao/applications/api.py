@@ -11,14 +11,17 @@ from typing import Any
 
 from django.core.paginator import Paginator
 from django.http import HttpRequest
-from ninja import Router, Schema
+from django.utils.translation import gettext as _
+from ninja import File, Form, Router, Schema
+from ninja.files import UploadedFile
 
+from waibao.api.common import ERRORS, WRITE_ERRORS
 from waibao.applications import selectors
 from waibao.applications.access import access_application
 from waibao.applications.models import Application, ApplicationStatus
 from waibao.applications.policy import rule_title
 from waibao.applications.verification import public_verification, recorded_verification
-from waibao.common.errors import PermissionDeniedError
+from waibao.common.errors import PermissionDeniedError, UnprocessableError
 
 router = Router(tags=["applications"])
 
@@ -159,3 +162,241 @@ def public_notice(request: HttpRequest) -> list[dict[str, Any]]:
         }
         for a in selectors.notice_list()[:500]
     ]
+
+
+# --- what an enterprise's own systems do: draft, change, attach evidence, submit, withdraw, follow ------------
+# The same services and access checks as the pages; the facts are checked by the page's own form (built from
+# the rule's declared facts), so a value the page would refuse is refused here with the field at fault.
+
+
+class PersonIn(Schema):
+    """The trainee of a per-person rule (the identity number is checked, stored protected, never published)."""
+
+    name: str
+    id_type: str = "resident_id"
+    id_number: str = ""
+
+
+class ApplicationChange(Schema):
+    facts: dict[str, Any] = {}
+    item: dict[str, Any] = {}
+    item_key: str = ""
+    explanations: dict[str, str] = {}
+    commitment_signed: bool = False
+    hire_employer: str = ""
+    hire_recorded_on: str = ""
+    person: PersonIn | None = None
+
+
+class ApplicationIn(ApplicationChange):
+    rule: str
+    year: int
+
+
+class SubmitIn(Schema):
+    commitment_signed: bool = False
+
+
+class WithdrawIn(Schema):
+    reason: str
+
+
+class StatusOut(Schema):
+    id: int
+    status: str
+    status_label: str
+    applicant_sees: str
+    reason: str
+    changed_at: datetime | None
+    notice_ends_on: date | None
+    actions: list[str]
+
+
+class EvidenceOut(Schema):
+    id: int
+    kind: str
+    name: str
+    sha256: str
+    size: int
+
+
+def _applicant(request: HttpRequest) -> Any:
+    from waibao.accounts.access import current_user
+    from waibao.accounts.models import Role
+
+    if not request.user.is_authenticated:
+        raise PermissionDeniedError()
+    user = current_user(request)
+    if user.role not in (Role.ENTERPRISE, Role.TRAINING_INSTITUTION):
+        raise PermissionDeniedError(_("Only enterprises and training institutions apply for rewards."))
+    return user
+
+
+def _checked_form(rule_id: str, body: ApplicationChange, *, editing: bool) -> Any:
+    """The page's form filled from the JSON body; the first refused field becomes a 422 naming it."""
+    from waibao.applications.forms import EXPLAIN_PREFIX, FACT_PREFIX, ITEM_PREFIX, ApplicationForm
+    from waibao.applications.models import RuleRouting
+    from waibao.applications.policy import rule_form
+
+    rule = rule_form(rule_id)
+    data: dict[str, Any] = {}
+    for prefix, values in ((FACT_PREFIX, body.facts), (ITEM_PREFIX, body.item), (EXPLAIN_PREFIX, body.explanations)):
+        for name, value in values.items():
+            if isinstance(value, bool):
+                if value:
+                    data[prefix + name] = "on"
+            elif value is not None:
+                data[prefix + name] = str(value)
+    data["item_key"] = body.item_key
+    data["hire_employer"] = body.hire_employer
+    data["hire_recorded_on"] = body.hire_recorded_on
+    if body.person is not None:
+        data.update(
+            {
+                "trainee_name": body.person.name,
+                "trainee_id_type": body.person.id_type,
+                "trainee_id_number": body.person.id_number,
+            }
+        )
+    routing = RuleRouting.objects.filter(rule_id=rule_id).first()
+    form = ApplicationForm(data, rule=rule, routing=routing, with_files=False, editing=editing)
+    if not form.is_valid():
+        name, messages = next(iter(form.errors.items()))
+        for prefix, field in ((FACT_PREFIX, "facts."), (ITEM_PREFIX, "item."), (EXPLAIN_PREFIX, "explanations.")):
+            if name.startswith(prefix):
+                name = field + name[len(prefix) :]
+                break
+        else:
+            name = {"trainee_name": "person.name", "trainee_id_type": "person.id_type"}.get(name, name)
+            name = "person.id_number" if name == "trainee_id_number" else name
+        raise UnprocessableError(f"{name}: {messages[0]}", code="invalid", field=name)
+    return form
+
+
+def _applicant_sees(status: str) -> str:
+    """What the applicant is told about this status (as in the notification of reaching it)."""
+    from waibao.applications.services import APPLICANT_TOLD
+    from waibao.applications.workflow import APPLICATION_WORKFLOW
+
+    reaching = (t for t in APPLICATION_WORKFLOW.transitions.values() if t.target == status and t.applicant_sees)
+    told = APPLICANT_TOLD.get(status) or next((t.applicant_sees for t in reaching), "")
+    return str(told)
+
+
+def _status_out(application: Application, user: Any) -> dict[str, Any]:
+    """The status in words; the reason given for it; the workflow actions the caller's role may take next."""
+    from waibao.applications.workflow import APPLICATION_WORKFLOW
+    from waibao.common.labels import label
+
+    return {
+        "id": application.pk,
+        "status": application.status,
+        "status_label": label("application_status", application.status),
+        "applicant_sees": _applicant_sees(application.status),
+        "reason": application.status_reason,
+        "changed_at": application.status_changed_at,
+        "notice_ends_on": application.notice_ends_on,
+        "actions": [t.name for t in APPLICATION_WORKFLOW.available(state=application.status, role=user.role)],
+    }
+
+
+@router.post("", response={201: ApplicationDetailOut, **WRITE_ERRORS})
+def application_create_endpoint(request: HttpRequest, body: ApplicationIn) -> tuple[int, dict[str, Any]]:
+    """A draft application for a rule and year with its facts (submit it with POST /{id}/submit)."""
+    from waibao.applications.services import application_create
+
+    user = _applicant(request)
+    form = _checked_form(body.rule, body, editing=False)
+    created = application_create(
+        acting_user=user,
+        rule_id=body.rule,
+        year=body.year,
+        facts=form.facts(),
+        item=form.item(),
+        item_key=form.cleaned_data.get("item_key", ""),
+        commitment_signed=body.commitment_signed,
+        hire_employer=form.cleaned_data.get("hire_employer", ""),
+        hire_recorded_on=form.cleaned_data.get("hire_recorded_on"),
+        person=form.person(),
+        explanations=form.explanations(),
+    )
+    return 201, get_application(request, created.pk)
+
+
+@router.put("/{int:application_id}", response={200: ApplicationDetailOut, **WRITE_ERRORS})
+def application_change_endpoint(request: HttpRequest, application_id: int, body: ApplicationChange) -> dict[str, Any]:
+    """Change the facts of a draft or returned application."""
+    from waibao.applications.access import is_applicant
+    from waibao.applications.services import application_update
+    from waibao.common.errors import DomainError
+
+    user = _applicant(request)
+    found = access_application(user, application_id)
+    if not is_applicant(user, found) or found.status not in (ApplicationStatus.DRAFT, ApplicationStatus.RETURNED):
+        # As the page: the state is refused before the input is read.
+        raise DomainError(_("Only a draft or a returned application can be changed."), code="not_editable")
+    form = _checked_form(found.rule_id, body, editing=True)
+    application_update(
+        acting_user=user,
+        application=found,
+        facts=form.facts(),
+        item=form.item(),
+        item_key=form.cleaned_data.get("item_key", ""),
+        commitment_signed=body.commitment_signed,
+        hire_employer=form.cleaned_data.get("hire_employer") if "hire_employer" in form.fields else None,
+        hire_recorded_on=form.cleaned_data.get("hire_recorded_on"),
+        person=form.person(),
+        explanations=form.explanations(),
+    )
+    return get_application(request, application_id)
+
+
+@router.post("/{int:application_id}/evidence", response={201: list[EvidenceOut], **WRITE_ERRORS})
+def application_evidence_endpoint(
+    request: HttpRequest, application_id: int, kind: Form[str], file: File[UploadedFile]
+) -> tuple[int, list[dict[str, Any]]]:
+    """Attach one evidence file (multipart: `kind`, `file`) to a draft or returned application: the same checks as
+    the page (type read from the content, extension matching it, no macro, size cap)."""
+    from waibao.applications.services import Upload, evidence_add
+
+    user = _applicant(request)
+    found = access_application(user, application_id)
+    rows = evidence_add(
+        acting_user=user,
+        application=found,
+        uploads=[Upload(kind=kind, stream=file, name=file.name or "upload")],
+    )
+    return 201, [
+        {"id": r.pk, "kind": r.kind, "name": r.original_name, "sha256": r.sha256, "size": r.size} for r in rows
+    ]
+
+
+@router.post("/{int:application_id}/submit", response={200: StatusOut, **WRITE_ERRORS})
+def application_submit_endpoint(request: HttpRequest, application_id: int, body: SubmitIn) -> dict[str, Any]:
+    """Submit a draft (or resubmit a returned application); the engine's verdict is stored with it."""
+    from waibao.applications.services import application_submit
+
+    user = _applicant(request)
+    found = access_application(user, application_id, action="submit")
+    done = application_submit(acting_user=user, application=found, commitment_signed=body.commitment_signed)
+    return _status_out(done, user)
+
+
+@router.post("/{int:application_id}/withdraw", response={200: StatusOut, **WRITE_ERRORS})
+def application_withdraw_endpoint(request: HttpRequest, application_id: int, body: WithdrawIn) -> dict[str, Any]:
+    """Withdraw an application (a reason is required)."""
+    from waibao.applications.services import application_transition
+
+    user = _applicant(request)
+    found = access_application(user, application_id, action="withdraw")
+    done = application_transition(acting_user=user, application=found, action="withdraw", reason=body.reason)
+    return _status_out(done, user)
+
+
+@router.get("/{int:application_id}/status", response={200: StatusOut, **ERRORS})
+def application_status_endpoint(request: HttpRequest, application_id: int) -> dict[str, Any]:
+    """The status in words, what the applicant is told, the steps so far and the caller's next actions."""
+    from waibao.accounts.access import current_user
+
+    found = access_application(request.user, application_id)
+    return _status_out(found, current_user(request))

@@ -10,7 +10,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from waibao.accounts.access import STAFF, current_user, require_role
 from waibao.accounts.models import Role
@@ -23,6 +23,7 @@ from waibao.registry.models import Enterprise, OwnershipType, ServiceCategory, Z
 from waibao.statistics.access import (
     access_contract,
     access_execution,
+    access_staffing_report,
     check_figures_zone,
     figures_zone,
     records_readable,
@@ -30,7 +31,7 @@ from waibao.statistics.access import (
 from waibao.statistics.conf import check_year_in_range
 from waibao.statistics.countries import normalise_country
 from waibao.statistics.disclosure import COUNT_MEASURES, public_figures, withheld_note
-from waibao.statistics.models import Contract, Execution, RecordStatus
+from waibao.statistics.models import Contract, Execution, RecordStatus, StaffingReport
 from waibao.statistics.selectors import (
     BY_CHOICES,
     IndicatorFilters,
@@ -492,3 +493,104 @@ def execution_submit(request: HttpRequest, execution_id: int) -> dict[str, Any]:
 
     found = access_execution(request.user, execution_id, write=True)
     return execution_out(record_transition(acting_user=current_user(request), record=found, action="submit"))  # type: ignore[arg-type]
+
+
+# --- staffing reports: employees at period end, new employees, of whom graduates (one per period) ----------
+
+COUNT_MAX = 2_147_483_647  # the column's range (a larger number is a 422, not a database error)
+
+
+class StaffingIn(Schema):
+    enterprise_id: int | None = None  # the office files for any enterprise; an enterprise user for its own
+    period_start: str  # any day of the period: the period (of the configured length) containing it is reported
+    employees: int = Field(ge=0, le=COUNT_MAX)
+    new_employees: int = Field(ge=0, le=COUNT_MAX)
+    new_graduates: int = Field(ge=0, le=COUNT_MAX)
+
+
+class StaffingChange(Schema):
+    period_start: str
+    employees: int = Field(ge=0, le=COUNT_MAX)
+    new_employees: int = Field(ge=0, le=COUNT_MAX)
+    new_graduates: int = Field(ge=0, le=COUNT_MAX)
+
+
+class StaffingOut(Schema):
+    id: int
+    enterprise_id: int
+    period_start: date
+    period_end: date
+    employees: int
+    new_employees: int
+    new_graduates: int
+    status: str
+    return_reason: str
+    submitted_at: _datetime | None
+
+
+def staffing_out(r: StaffingReport) -> dict[str, Any]:
+    return {
+        "id": r.pk,
+        "enterprise_id": r.enterprise_id,
+        "period_start": r.period_start,
+        "period_end": r.period_end,
+        "employees": r.employees,
+        "new_employees": r.new_employees,
+        "new_graduates": r.new_graduates,
+        "status": r.status,
+        "return_reason": r.return_reason,
+        "submitted_at": r.submitted_at,
+    }
+
+
+@router.get("/staffing-reports", response={200: Page[StaffingOut], **ERRORS})
+def staffing_reports(
+    request: HttpRequest, status: str = "", year: int | None = None, page: int = 1, page_size: int = 50
+) -> dict[str, Any]:
+    """The staffing reports the user may read (an enterprise its own; zone staff their zone's), newest first."""
+    _records_reader(request)
+    qs = StaffingReport.objects.filter(records_readable(request.user)).order_by("-period_start", "-pk")
+    if status := _status_filter(status):
+        qs = qs.filter(status=status)
+    if year is not None:
+        check_year_in_range(year)
+        qs = qs.filter(period_end__year=year)
+    return paginate(qs, page, page_size, staffing_out)
+
+
+@router.get("/staffing-reports/{report_id}", response={200: StaffingOut, **ERRORS})
+def staffing_report(request: HttpRequest, report_id: int) -> dict[str, Any]:
+    return staffing_out(access_staffing_report(request.user, report_id))
+
+
+@router.post("/staffing-reports", response={201: StaffingOut, **WRITE_ERRORS})
+def staffing_report_create(request: HttpRequest, body: StaffingIn) -> tuple[int, dict[str, Any]]:
+    """A new draft staffing report for the period containing `period_start` (submit it with …/submit)."""
+    from waibao.statistics.services import staffing_report_save
+
+    _records_reader(request)
+    enterprise = _enterprise_for_filing(request, body.enterprise_id)
+    saved = staffing_report_save(
+        acting_user=current_user(request), enterprise=enterprise, fields=body.dict(exclude={"enterprise_id"})
+    )
+    return 201, staffing_out(saved)
+
+
+@router.put("/staffing-reports/{report_id}", response={200: StaffingOut, **WRITE_ERRORS})
+def staffing_report_change(request: HttpRequest, report_id: int, body: StaffingChange) -> dict[str, Any]:
+    """Change a draft or returned staffing report."""
+    from waibao.statistics.services import staffing_report_save
+
+    found = access_staffing_report(request.user, report_id, write=True)
+    saved = staffing_report_save(
+        acting_user=current_user(request), enterprise=found.enterprise, fields=body.dict(), report=found
+    )
+    return staffing_out(saved)
+
+
+@router.post("/staffing-reports/{report_id}/submit", response={200: StaffingOut, **WRITE_ERRORS})
+def staffing_report_submit(request: HttpRequest, report_id: int) -> dict[str, Any]:
+    from waibao.statistics.services import record_transition
+
+    found = access_staffing_report(request.user, report_id, write=True)
+    return staffing_out(record_transition(acting_user=current_user(request), record=found, action="submit"))  # type: ignore[arg-type]

@@ -6,14 +6,16 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Router, Schema
 
+from waibao.accounts.models import Role
+from waibao.api.common import ERRORS, WRITE_ERRORS
 from waibao.common.errors import PermissionDeniedError
 from waibao.common.labels import label
 from waibao.topten import selectors
-from waibao.topten.access import access_published_run, access_run, can_read_runs, visible_reports
+from waibao.topten.access import access_published_run, access_report, access_run, can_read_runs, visible_reports
 from waibao.topten.method import INDICATORS, Method
-from waibao.topten.models import SelectionRun
+from waibao.topten.models import AnnualReport, SelectionRun
 
 router = Router(tags=["topten"])
 
@@ -149,3 +151,74 @@ def reports(request: HttpRequest, year: int | None = None) -> dict[str, Any]:
         for r in qs.order_by("-year", "pk")[:1000]
     ]
     return {"count": len(rows), "results": rows}
+
+
+# --- annual reports filed by an enterprise's own systems (as the report page: the enterprise's users) ---------
+
+
+class ReportIn(Schema):
+    year: int
+    taxes_paid_cny: str
+    rd_expense_cny: str
+    patents: int
+    graduate_employees: int
+
+
+class ReportOut(Schema):
+    id: int
+    enterprise: str
+    year: int
+    taxes_paid_cny: str
+    rd_expense_cny: str
+    patents: int
+    graduate_employees: int
+    status: str
+    return_reason: str
+
+
+def report_out(r: AnnualReport) -> dict[str, Any]:
+    return {
+        "id": r.pk,
+        "enterprise": r.enterprise.credit_code,
+        "year": r.year,
+        "taxes_paid_cny": f"{r.taxes_paid_cny:.2f}",
+        "rd_expense_cny": f"{r.rd_expense_cny:.2f}",
+        "patents": r.patents,
+        "graduate_employees": r.graduate_employees,
+        "status": r.status,
+        "return_reason": r.return_reason,
+    }
+
+
+@router.get("/reports/{report_id}", response={200: ReportOut, **ERRORS})
+def report(request: HttpRequest, report_id: int) -> dict[str, Any]:
+    """One annual report, as the report access check allows."""
+    return report_out(access_report(request.user, report_id))
+
+
+@router.post("/reports", response={200: ReportOut, **WRITE_ERRORS})
+def report_save(request: HttpRequest, body: ReportIn) -> dict[str, Any]:
+    """An enterprise's draft annual report for a past year: created, or changed while a draft or returned."""
+    from waibao.accounts.access import current_user
+    from waibao.registry.models import Enterprise
+    from waibao.topten.services import annual_report_save
+
+    if not request.user.is_authenticated:
+        raise PermissionDeniedError()
+    user = current_user(request)
+    if user.role != Role.ENTERPRISE or not user.enterprise_id:
+        raise PermissionDeniedError()
+    enterprise = Enterprise.objects.get(pk=user.enterprise_id)
+    saved = annual_report_save(acting_user=user, enterprise=enterprise, year=body.year, data=body.dict())
+    return report_out(saved)
+
+
+@router.post("/reports/{report_id}/submit", response={200: ReportOut, **WRITE_ERRORS})
+def report_submit(request: HttpRequest, report_id: int) -> dict[str, Any]:
+    """Submit a draft or returned annual report for review."""
+    from waibao.accounts.access import current_user
+    from waibao.topten.services import annual_report_transition
+
+    found = access_report(request.user, report_id, write=True)
+    done = annual_report_transition(acting_user=current_user(request), report=found, action="submit")
+    return report_out(done)

@@ -12,6 +12,7 @@ class ToptenConfig(AppConfig):
         from waibao.common.labels import register, register_choices
         from waibao.statistics.workflow import RECORD_WORKFLOW
         from waibao.topten.models import DecisionKind, RunStatus
+        from waibao.topten.opendata import register_topten_dataset
 
         register_choices("topten_run_status", RunStatus)
         register_choices("topten_decision", DecisionKind)
@@ -37,6 +38,7 @@ class ToptenConfig(AppConfig):
             }
         )
         register_action_labels(labels)
+        register_topten_dataset()
 
 
 CRITERIA = {
