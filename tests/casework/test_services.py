@@ -172,8 +172,11 @@ def test_the_full_life_with_a_stopped_clock(casework, office, hitech, enterprise
     with pytest.raises(DomainError):
         appeal_ask(case=case, party=DEPARTMENT, actor=hitech, reason="again")
     appeal_decide(case=case, party=OFFICE, actor=office, uphold=False)
-    rating = rectification_done(case=case, party=DEPARTMENT, actor=hitech, callback="已回访")
+    rating = rectification_done(
+        case=case, party=DEPARTMENT, actor=hitech, channel="phone", satisfied=True, note="已回访"
+    )
     assert rating.rectification == RectificationStatus.DONE and rating.appeal == AppealStatus.REJECTED
+    assert (rating.callback.channel, rating.callback.satisfied, rating.callback.called_by) == ("phone", True, hitech)
 
 
 def test_an_upheld_appeal_waives_the_rectification(casework, office, hitech, enterprise_user):

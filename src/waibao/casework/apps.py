@@ -11,6 +11,7 @@ class CaseworkConfig(AppConfig):
         from waibao.audit.labels import register_action_labels
         from waibao.casework.models import (
             AppealStatus,
+            CallbackChannel,
             CaseStatus,
             ExtensionStatus,
             Filer,
@@ -27,6 +28,15 @@ class CaseworkConfig(AppConfig):
         register_choices("case_rectification", RectificationStatus)
         register_choices("case_appeal", AppealStatus)
         register_choices("right_type", RightType)
+        register_choices("callback_channel", CallbackChannel)
+        register(
+            "case_limit",
+            {
+                "acceptance": _("Acceptance"),
+                "first_response": _("First response"),
+                "resolution": _("Resolution"),
+            },
+        )
         register(
             "case_badge",
             {
@@ -34,8 +44,8 @@ class CaseworkConfig(AppConfig):
                 "due": _("Due"),
                 "overdue": _("Overdue"),
                 "stopped": _("Clock stopped"),
-                "met": _("Answered in time"),
-                "late": _("Answered late"),
+                "met": _("Met in time"),
+                "late": _("Met late"),
             },
         )
         register(
@@ -63,6 +73,7 @@ class CaseworkConfig(AppConfig):
             "case_field",
             {
                 "person_name": _("Name of the person concerned"),
+                "scarce_talent": _("Scarce talent (HZ-18 catalogue)"),
                 "right_type": _("Right type"),
                 "right_holder": _("Right holder"),
                 "registration_number": _("Registration number"),
@@ -87,6 +98,9 @@ class CaseworkConfig(AppConfig):
                 "case.confirm": _("Answer confirmed"),
                 "case.auto_close": _("Case closed automatically"),
                 "case.reopen": _("Case reopened"),
+                "case.reply": _("Reply to the requester"),
+                "case.requester_message": _("Message from the requester"),
+                "case.supervise": _("Case supervised"),
                 "case.note": _("Internal note"),
                 "case.handler": _("Handler assigned"),
                 "case.extension_requested": _("Extension requested"),

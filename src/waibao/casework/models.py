@@ -62,6 +62,14 @@ class AppealStatus(models.TextChoices):
     REJECTED = "rejected", _("Rejected")
 
 
+class CallbackChannel(models.TextChoices):
+    PHONE = "phone", _("Telephone")
+    SMS = "sms", _("Text message")
+    EMAIL = "email", _("E-mail")
+    VISIT = "visit", _("Visit")
+    OTHER = "other", _("Other")
+
+
 class RightType(models.TextChoices):
     PATENT = "patent", _("Patent")
     COPYRIGHT = "copyright", _("Copyright")
@@ -142,6 +150,20 @@ class CaseType(models.Model):
     def name(self) -> str:
         return localized(self.name_zh, self.name_en)
 
+    def department_code_for(self, category: str) -> str | None:
+        """The department a category routes to (the loader resolves inheritance); None: the type's own."""
+
+        def walk(nodes: list[dict[str, object]]) -> str | None:
+            for node in nodes:
+                if node.get("code") == category:
+                    return str(node["department"]) if node.get("department") else None
+                found = walk(list(node.get("children") or []))  # type: ignore[call-overload]
+                if found is not None:
+                    return found
+            return None
+
+        return walk(self.categories) if category else None
+
     def category_choices(self) -> list[tuple[str, str]]:
         out: list[tuple[str, str]] = []
 
@@ -187,6 +209,14 @@ class Case(models.Model):
     outcome = models.CharField(_("outcome"), max_length=32, blank=True)
     extension_days = models.PositiveSmallIntegerField(_("approved extension (working days)"), default=0)
     filed_at = models.DateTimeField(_("filed at"))
+    scarce_talent = models.ForeignKey(
+        "recruitment.ScarceTalent",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+        verbose_name=_("scarce talent (HZ-18 catalogue)"),
+    )
     # IP infringement complaints
     right_type = models.CharField(_("right type"), max_length=16, choices=RightType.choices, blank=True)
     right_holder = models.CharField(_("right holder"), max_length=200, blank=True)
@@ -303,12 +333,45 @@ class Rating(models.Model):
         max_length=16, choices=RectificationStatus.choices, default=RectificationStatus.NONE
     )
     rectified_on = models.DateField(null=True, blank=True)
-    callback_note = models.TextField(_("callback"), blank=True)
     appeal = models.CharField(max_length=16, choices=AppealStatus.choices, default=AppealStatus.NONE)
     appeal_reason = models.TextField(_("appeal reason"), blank=True)
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.grade}"
+
+
+class Callback(models.Model):
+    """The call back to the requester that closes a rectification: who called, when, how, and the answer."""
+
+    rating = models.OneToOneField(Rating, on_delete=models.CASCADE, related_name="callback")
+    called_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    called_at = models.DateTimeField(_("called at"))
+    channel = models.CharField(_("channel"), max_length=16, choices=CallbackChannel.choices)
+    # None only for callbacks carried over from the free-text note of the first version.
+    satisfied = models.BooleanField(_("requester satisfied now"), null=True)
+    note = models.TextField(_("note"), blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.rating_id} {self.channel}"
+
+
+class Supervision(models.Model):
+    """督办: the office presses a department on an overdue or at-risk case (also a step of its history)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="supervisions")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField()
+    limit = models.CharField(max_length=16)  # acceptance, first_response or resolution
+    badge = models.CharField(max_length=16)  # its state when supervised: overdue or due
+    reason = models.TextField(_("reason"))
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} supervised"
 
 
 class Reminder(models.Model):

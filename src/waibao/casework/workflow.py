@@ -33,6 +33,7 @@ CASE_WORKFLOW = Workflow(
         _t("assign", {S.FILED, S.ACCEPTED, S.RETURNED}, S.ASSIGNED, {OFFICE}, _("Assign to a department")),
         _t("transfer", {S.ASSIGNED}, S.ASSIGNED, {OFFICE}, _("Transfer to another department"), reason=True),
         _t("return_misroute", {S.ASSIGNED}, S.RETURNED, {DEPARTMENT}, _("Return as misrouted"), reason=True),
+        _t("reply", {S.ASSIGNED}, S.ASSIGNED, {DEPARTMENT}, _("Reply to the requester"), reason=True),
         _t("ask_requester", {S.ASSIGNED}, S.WAITING, {DEPARTMENT}, _("Ask the requester"), reason=True),
         _t("requester_answer", {S.WAITING}, S.ASSIGNED, {REQUESTER}, _("Answer the department"), reason=True),
         _t("answer", {S.ASSIGNED}, S.ANSWERED, {DEPARTMENT}, _("Reply and mark answered"), reason=True),
