@@ -19,7 +19,10 @@ class CaseworkConfig(AppConfig):
             RectificationStatus,
             RightType,
         )
+        from waibao.casework.opendata import register as register_open_dataset
         from waibao.common.labels import register, register_choices
+
+        register_open_dataset()
 
         register_choices("case_status", CaseStatus)
         register_choices("case_filer", Filer)
