@@ -123,7 +123,8 @@ class CaseClocks:
     resolution: CaseClock | None
 
     def get(self, kind: str) -> CaseClock | None:
-        return getattr(self, kind)  # type: ignore[no-any-return]
+        clock: CaseClock | None = getattr(self, kind)
+        return clock
 
     @property
     def current(self) -> tuple[str, CaseClock] | None:
@@ -219,7 +220,4 @@ def case_limit_clocks(
             if found is not None:
                 entries.append(((case_id, kind), limits[kind], found[0], found[1]))
     clocks = _many(entries, today=today, calendar=calendar)
-    return {
-        case_id: CaseClocks(*(clocks.get((case_id, kind)) for kind in LIMIT_KINDS))  # type: ignore[arg-type]
-        for case_id in ids
-    }
+    return {case_id: CaseClocks(*(clocks.get((case_id, kind)) for kind in LIMIT_KINDS)) for case_id in ids}

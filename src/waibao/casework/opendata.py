@@ -54,7 +54,7 @@ def case_handling_rows() -> Built:
     cells: dict[tuple[int, str, str], dict[str, Any]] = {}
     for case in cases:
         clock = clocks.get(case.pk)
-        if clock is None or clock.state.done_on is None:
+        if clock is None or clock.state.done_on is None or case.department is None:
             continue
         confidential = case.case_type.confidential or case.confidential
         department = "" if confidential else case.department.code

@@ -120,7 +120,7 @@ def my_cases(user: Any) -> QuerySet[Case]:
 def open_case_clocks(*, today: datetime.date) -> list[tuple[Case, str, CaseClock]]:
     """Open cases with the limit each works towards now (acceptance, first response or resolution)."""
     rows = queue(Case.objects.filter(status__in=OPEN_STATUSES), today=today)
-    return [(r.case, *r.current) for r in rows if r.current is not None]  # type: ignore[misc]
+    return [(r.case, *r.current) for r in rows if r.current is not None]
 
 
 @dataclass

@@ -434,7 +434,7 @@ def case_supervise(
         )
         _record(case, status=case.status, action="supervise", actor=actor, at=at, note=reason.strip())
         heads = list(
-            DepartmentHead.objects.filter(department_id=case.department_id)
+            DepartmentHead.objects.filter(department=case.department)
             .exclude(user__email="")
             .values_list("user__email", flat=True)
         )
