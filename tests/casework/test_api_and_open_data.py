@@ -140,7 +140,7 @@ def _finished(user: User, *, office: User, hitech: User, day: datetime.date, gra
         case, _ = case_file(
             case_type=__import__("waibao.casework.models", fromlist=["CaseType"]).CaseType.objects.get(code=code),
             filer_kind="enterprise",
-            title="侵权",
+            title="秘密标题ABC",
             body="仿冒软件",
             contact_name="联系人",
             contact_email=f"{user.username}@example.com",

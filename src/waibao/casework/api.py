@@ -179,6 +179,8 @@ def case_reply(request: HttpRequest, number: str, body: ReplyIn) -> tuple[int, d
     from waibao.casework.services import requester_message
     from waibao.casework.workflow import REQUESTER
 
+    if not request.user.is_authenticated:
+        raise PermissionDeniedError()
     _refuse_nul(body.dict())
     found = access_case(request.user, number)
     party = party_of(request.user, found)

@@ -37,7 +37,12 @@ Step = tuple[datetime.date, str, str]  # (day, status, action)
 DUE_SOON_DAYS = 1  # the badge turns "due" when this many working days or fewer are left
 LIMIT_KINDS = ("acceptance", "first_response", "resolution")
 REPLY_ACTIONS = frozenset({"reply", "ask_requester", "answer"})
-ACCEPTED_STATUSES = frozenset({CaseStatus.ACCEPTED, CaseStatus.ASSIGNED})
+ACCEPTED_STATUSES = frozenset({CaseStatus.ACCEPTED.value, CaseStatus.ASSIGNED.value})
+# Plain strings: set lookups on the hot path of the board (100,000 cases) avoid the enum's comparisons.
+_STOPPED = frozenset(str(s.value) for s in STOPPED_STATUSES)
+_DONE = frozenset(str(s.value) for s in DONE_STATUSES)
+_FILED = CaseStatus.FILED.value
+_ANSWERED = CaseStatus.ANSWERED.value
 
 
 def _segment(rows: Sequence[Sequence[Any]]) -> list[Change]:
@@ -45,7 +50,7 @@ def _segment(rows: Sequence[Sequence[Any]]) -> list[Change]:
     history: list[Change] = []
     last_on = None
     for row in rows:
-        on, running = row[0], row[1] not in STOPPED_STATUSES
+        on, running = row[0], row[1] not in _STOPPED
         if on == last_on:
             history[-1] = (on, running)
         else:
@@ -63,19 +68,23 @@ def clock_history(changes: Sequence[Sequence[Any]]) -> tuple[list[Change], datet
     """The resolution clock's (date, running) changes of a status history, and the day it was finished."""
     rows = _ordered(changes)
     final_status = rows[-1][1]
-    return _segment(rows), (rows[-1][0] if final_status in DONE_STATUSES else None)
+    return _segment(rows), (rows[-1][0] if final_status in _DONE else None)
 
 
 def limit_history(kind: str, steps: Sequence[Step]) -> tuple[list[Change], datetime.date | None] | None:
     """The clock of one limit (see the module's docstring), or None when that clock never started."""
     if not steps:
         return None
-    rows = _ordered(steps)
+    return _limit_history(kind, _ordered(steps))
+
+
+def _limit_history(kind: str, rows: Sequence[Sequence[Any]]) -> tuple[list[Change], datetime.date | None] | None:
+    """`limit_history` of steps already in order."""
     if kind == "resolution":
-        return clock_history(rows)
+        return _segment(rows), (rows[-1][0] if rows[-1][1] in _DONE else None)
     if kind == "acceptance":
         start = 0
-        end = next((i for i, row in enumerate(rows) if row[1] != CaseStatus.FILED), None)
+        end = next((i for i, row in enumerate(rows) if row[1] != _FILED), None)
     elif kind == "first_response":
         found = next((i for i, row in enumerate(rows) if row[1] in ACCEPTED_STATUSES), None)
         if found is None:
@@ -87,7 +96,7 @@ def limit_history(kind: str, steps: Sequence[Step]) -> tuple[list[Change], datet
     if end is None:
         return _segment(rows[start:]), None
     # The end stops the clock on its day, as an answer stops the resolution clock.
-    return _segment([*rows[start:end], (rows[end][0], CaseStatus.ANSWERED)]), rows[end][0]
+    return _segment([*rows[start:end], (rows[end][0], _ANSWERED)]), rows[end][0]
 
 
 @dataclass(frozen=True)
@@ -215,8 +224,11 @@ def case_limit_clocks(
     ids = []
     for case_id, limits, steps in cases:
         ids.append(case_id)
+        if not steps:
+            continue
+        rows = _ordered(steps)
         for kind in LIMIT_KINDS:
-            found = limit_history(kind, steps)
+            found = _limit_history(kind, rows)
             if found is not None:
                 entries.append(((case_id, kind), limits[kind], found[0], found[1]))
     clocks = _many(entries, today=today, calendar=calendar)

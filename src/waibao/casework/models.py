@@ -378,12 +378,15 @@ class Reminder(models.Model):
     """A reminder sent (so a limit is reminded once per lead day)."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="reminders")
+    limit = models.CharField(max_length=16, default="resolution")  # acceptance, first_response, resolution
     lead = models.SmallIntegerField()  # working days before the limit; -1: overdue (supervision)
     due = models.DateField()
     sent_at = models.DateTimeField()
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["case", "lead", "due"], name="case_reminder_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "limit", "lead", "due"], name="case_reminder_once_per_limit")
+        ]
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.lead}"

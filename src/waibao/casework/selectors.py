@@ -118,9 +118,14 @@ def my_cases(user: Any) -> QuerySet[Case]:
 
 
 def open_case_clocks(*, today: datetime.date) -> list[tuple[Case, str, CaseClock]]:
-    """Open cases with the limit each works towards now (acceptance, first response or resolution)."""
+    """Open cases with each of their limits not yet met (acceptance, first response, resolution)."""
     rows = queue(Case.objects.filter(status__in=OPEN_STATUSES), today=today)
-    return [(r.case, *r.current) for r in rows if r.current is not None]
+    out = []
+    for row in rows:
+        for kind, clock in row.clocks.items() if row.clocks else []:
+            if clock is not None and not clock.done:
+                out.append((row.case, kind, clock))
+    return out
 
 
 @dataclass

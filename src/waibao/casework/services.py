@@ -667,7 +667,7 @@ def send_reminders(*, today: datetime.date | None = None) -> int:
         .exclude(email="")
         .values_list("email", flat=True)
     )
-    for case, _kind, clock in open_case_clocks(today=today):
+    for case, kind, clock in open_case_clocks(today=today):
         due = clock.state.due
         if due is None:
             continue
@@ -676,7 +676,7 @@ def send_reminders(*, today: datetime.date | None = None) -> int:
             continue
         with transaction.atomic():
             _reminder, created = Reminder.objects.get_or_create(
-                case=case, lead=lead, due=due, defaults={"sent_at": timezone.now()}
+                case=case, limit=kind, lead=lead, due=due, defaults={"sent_at": timezone.now()}
             )
             if not created:
                 continue
@@ -685,8 +685,11 @@ def send_reminders(*, today: datetime.date | None = None) -> int:
             )
             handler = [case.handler.email] if case.handler and case.handler.email else []
             to = office if lead == -1 else handler + heads or _department_recipients(case)
+            from waibao.common.labels import label
+
             send_on_commit(
-                _("Case %(number)s is due on %(date)s") % {"number": case.number, "date": due.isoformat()},
+                _("Case %(number)s: %(limit)s due on %(date)s")
+                % {"number": case.number, "limit": label("case_limit", kind), "date": due.isoformat()},
                 case.title,
                 [e for e in to if e],
             )
