@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class CaseworkConfig(AppConfig):
@@ -35,41 +36,41 @@ class CaseworkConfig(AppConfig):
         register(
             "case_limit",
             {
-                "acceptance": _("Acceptance"),
-                "first_response": _("First response"),
-                "resolution": _("Resolution"),
+                "acceptance": pgettext_lazy("casework", "Acceptance"),
+                "first_response": pgettext_lazy("casework", "First response"),
+                "resolution": pgettext_lazy("casework", "Resolution"),
             },
         )
         register(
             "case_badge",
             {
-                "on_track": _("On track"),
-                "due": _("Due"),
-                "overdue": _("Overdue"),
-                "stopped": _("Clock stopped"),
-                "met": _("Met in time"),
-                "late": _("Met late"),
+                "on_track": pgettext_lazy("casework", "On track"),
+                "due": pgettext_lazy("casework", "Due"),
+                "overdue": pgettext_lazy("casework", "Overdue"),
+                "stopped": pgettext_lazy("casework", "Clock stopped"),
+                "met": pgettext_lazy("casework", "Met in time"),
+                "late": pgettext_lazy("casework", "Met late"),
             },
         )
         register(
             "case_outcome",
             {
-                "answered": _("Answered"),
-                "referred": _("Referred"),
-                "not_accepted": _("Not accepted"),
-                "upheld": _("Upheld"),
-                "partly_upheld": _("Partly upheld"),
-                "not_upheld": _("Not upheld"),
-                "solved": _("Solved"),
-                "partly_solved": _("Partly solved"),
-                "not_solved": _("Not solved"),
-                "mediated": _("Mediated"),
-                "referred_to_enforcement": _("Referred to enforcement"),
-                "rejected": _("Rejected"),
-                "granted": _("Granted"),
-                "refused": _("Refused"),
-                "approved": _("Approved"),
-                "registered": _("Registered"),
+                "answered": pgettext_lazy("casework", "Answered"),
+                "referred": pgettext_lazy("casework", "Referred"),
+                "not_accepted": pgettext_lazy("casework", "Not accepted"),
+                "upheld": pgettext_lazy("casework", "Upheld"),
+                "partly_upheld": pgettext_lazy("casework", "Partly upheld"),
+                "not_upheld": pgettext_lazy("casework", "Not upheld"),
+                "solved": pgettext_lazy("casework", "Solved"),
+                "partly_solved": pgettext_lazy("casework", "Partly solved"),
+                "not_solved": pgettext_lazy("casework", "Not solved"),
+                "mediated": pgettext_lazy("casework", "Mediated"),
+                "referred_to_enforcement": pgettext_lazy("casework", "Referred to enforcement"),
+                "rejected": pgettext_lazy("casework", "Rejected"),
+                "granted": pgettext_lazy("casework", "Granted"),
+                "refused": pgettext_lazy("casework", "Refused"),
+                "approved": pgettext_lazy("casework", "Approved"),
+                "registered": pgettext_lazy("casework", "Registered"),
             },
         )
         register(

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from waibao.casework.models import CallbackChannel, CaseType, RightType
 from waibao.common.i18n import localized
@@ -14,7 +15,9 @@ from waibao.common.i18n import localized
 class FileForm(forms.Form):
     category = forms.ChoiceField(label=_("Category"), required=False)
     title = forms.CharField(label=_("Subject"), max_length=200)
-    body = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 5}), max_length=5000)
+    body = forms.CharField(
+        label=pgettext_lazy("casework", "Description"), widget=forms.Textarea(attrs={"rows": 5}), max_length=5000
+    )
     contact_name = forms.CharField(label=_("Contact name"), max_length=100)
     contact_email = forms.EmailField(label=_("Contact e-mail"))
     contact_phone = forms.CharField(label=_("Contact phone"), max_length=32, required=False)

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from waibao.common.i18n import localized
 
@@ -22,13 +23,13 @@ class Filer(models.TextChoices):
 
 
 class CaseStatus(models.TextChoices):
-    FILED = "filed", _("Filed")
-    ACCEPTED = "accepted", _("Accepted")
-    ASSIGNED = "assigned", _("With the department")
-    RETURNED = "returned", _("Returned as misrouted")
-    WAITING = "waiting", _("Waiting on the requester")
-    ANSWERED = "answered", _("Answered")
-    CLOSED = "closed", _("Closed")
+    FILED = "filed", pgettext_lazy("casework", "Filed")
+    ACCEPTED = "accepted", pgettext_lazy("casework", "Accepted")
+    ASSIGNED = "assigned", pgettext_lazy("casework", "With the department")
+    RETURNED = "returned", pgettext_lazy("casework", "Returned as misrouted")
+    WAITING = "waiting", pgettext_lazy("casework", "Waiting on the requester")
+    ANSWERED = "answered", pgettext_lazy("casework", "Answered")
+    CLOSED = "closed", pgettext_lazy("casework", "Closed")
 
 
 # The resolution clock stops while the case waits on the requester, and once it is answered or closed.
@@ -50,7 +51,7 @@ class ExtensionStatus(models.TextChoices):
 
 class RectificationStatus(models.TextChoices):
     NONE = "none", _("None")
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("casework", "Open")
     DONE = "done", _("Done")
     WAIVED = "waived", _("Waived on appeal")
 

@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from waibao.accounts.models import Role, User
@@ -518,7 +519,7 @@ def export(request: HttpRequest) -> HttpResponse:
         _("Filed at"),
         _("Subject"),
         _("Requester"),
-        _("Contact"),
+        pgettext("casework", "Contact"),
         _("Contact e-mail"),
         _("Contact phone"),
         _("Time limit"),

@@ -8,6 +8,7 @@ of the case's department), `requester` (the enterprise that filed it, or a perso
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from waibao.casework.models import CaseStatus as S
 from waibao.common.workflow import Transition, Workflow
@@ -39,6 +40,6 @@ CASE_WORKFLOW = Workflow(
         _t("answer", {S.ASSIGNED}, S.ANSWERED, {DEPARTMENT}, _("Reply and mark answered"), reason=True),
         _t("confirm", {S.ANSWERED}, S.CLOSED, {REQUESTER}, _("Confirm and close")),
         _t("auto_close", {S.ANSWERED}, S.CLOSED, {SYSTEM}, _("Closed automatically")),
-        _t("reopen", {S.ANSWERED, S.CLOSED}, S.ASSIGNED, {REQUESTER}, _("Reopen"), reason=True),
+        _t("reopen", {S.ANSWERED, S.CLOSED}, S.ASSIGNED, {REQUESTER}, pgettext_lazy("casework", "Reopen"), reason=True),
     ]
 )
