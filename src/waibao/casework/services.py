@@ -419,7 +419,11 @@ def case_supervise(
         raise DomainError(_("Please give a reason."), code="reason_required", field="reason")
     at = _now(at)
     with transaction.atomic():
-        case = Case.objects.select_for_update().select_related("case_type", "department", "handler").get(pk=case.pk)
+        case = (
+            Case.objects.select_for_update(of=("self",))
+            .select_related("case_type", "department", "handler")
+            .get(pk=case.pk)
+        )
         if case.status not in OPEN_STATUSES:
             raise DomainError(_("Only an open case can be supervised."), code="not_open")
         clocks = limit_clocks_for([case], today=timezone.localtime(at).date()).get(case.pk)
