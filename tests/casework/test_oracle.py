@@ -1,9 +1,12 @@
 """The time-limit state of cases held against a naive day-by-day oracle over thousands of random histories.
 
-Histories follow the case workflow (filed, assigned, waiting on the requester, answered, reopened …), with
-approved extensions, over the shipped calendar (holidays and make-up working days included, 2020–2026), and
-also over a small synthetic calendar dense with holidays and make-up days. Both casework paths (one case,
-many cases through numpy) must agree with the oracle on elapsed days, the due date, the badge.
+Histories follow the case workflow (filed, accepted, assigned, replies, waiting on the requester, answered,
+reopened …), with approved extensions, over the shipped calendar (holidays and make-up working days included,
+2020–2026), and also over a small synthetic calendar dense with holidays and make-up days. Both casework paths
+(one case, many cases through numpy) must agree with the oracle on elapsed days, the due date, the badge, for
+each of the three limits: acceptance, first response, resolution.
+
+The oracle is written from the definitions in issue 12, not from the code: it walks the calendar day by day.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ import random
 import pytest
 
 from tests.workdays.test_calendar import shipped_calendar
-from waibao.casework.clocks import DUE_SOON_DAYS, case_clock, case_clocks
+from waibao.casework.clocks import DUE_SOON_DAYS, case_clock, case_clocks, case_limit_clocks, limit_clock
 from waibao.workdays.calendar import WorkCalendar, build_calendar
 
 SHIPPED = shipped_calendar()
@@ -93,15 +96,68 @@ def naive(
 
 
 def random_case(rng: random.Random, first: datetime.date, span: int) -> tuple[list[tuple[datetime.date, str]], int]:
+    steps, limit = random_steps(rng, first, span)
+    return [(on, status) for on, status, _action in steps], limit
+
+
+# The action that leads into each status (from a given status), as the workflow records it.
+ACTIONS = {
+    ("filed", "accepted"): ["accept"],
+    ("filed", "assigned"): ["assign"],
+    ("filed", "closed"): ["reject"],
+    ("accepted", "assigned"): ["assign"],
+    ("assigned", "waiting"): ["ask_requester"],
+    ("assigned", "answered"): ["answer"],
+    ("assigned", "returned"): ["return_misroute"],
+    ("assigned", "assigned"): ["transfer", "reply", "reply", "supervise"],
+    ("returned", "assigned"): ["assign"],
+    ("waiting", "assigned"): ["requester_answer"],
+    ("answered", "closed"): ["confirm", "auto_close"],
+    ("answered", "assigned"): ["reopen"],
+    ("closed", "assigned"): ["reopen"],
+}
+
+
+def random_steps(
+    rng: random.Random, first: datetime.date, span: int
+) -> tuple[list[tuple[datetime.date, str, str]], int]:
     day = first + datetime.timedelta(days=rng.randint(0, span))
-    history = [(day, "filed")]
+    steps = [(day, "filed", "filed")]
     status = "filed"
     for _ in range(rng.randint(0, 9)):
         day += datetime.timedelta(days=rng.choice([0, 0, 1, 1, 2, 3, 4, 6, 9, 12]))
-        status = rng.choice(NEXT[status])
-        history.append((day, status))
+        new = rng.choice(NEXT[status])
+        steps.append((day, new, rng.choice(ACTIONS[(status, new)])))
+        status = new
     limit = rng.choice([1, 2, 5, 10]) + rng.choice([0, 0, 0, 3, 10])  # with an approved extension sometimes
-    return history, limit
+    return steps, limit
+
+
+def naive_limit(
+    kind: str, steps: list[tuple[datetime.date, str, str]], limit: int, today: datetime.date, calendar: WorkCalendar
+) -> tuple[int, datetime.date | None, str] | None:
+    """Acceptance runs from filing to the first step that leaves "filed"; first response from the first
+    accepted/assigned step to the first reply, question or answer to the requester. Day by day, as `naive`."""
+    if kind == "acceptance":
+        start_at = 0
+        ends = [i for i, (_on, status, _a) in enumerate(steps) if status != "filed"]
+    else:
+        starts = [i for i, (_on, status, _a) in enumerate(steps) if status in ("accepted", "assigned")]
+        if not starts:
+            return None
+        start_at = starts[0]
+        ends = [i for i, (_on, _s, action) in enumerate(steps) if i > start_at and action in REPLIES]
+    end_at = ends[0] if ends else None
+    window = steps[start_at:end_at]
+    history = [(on, status) for on, status, _a in window]
+    if end_at is not None:
+        # finished on the end step's day: the same day-by-day count, to that day, with a "done" badge
+        history.append((steps[end_at][0], "answered"))
+        # the window's own states govern the days up to the end (the end's status is only the stop)
+    return naive(history, limit, today, calendar)
+
+
+REPLIES = {"reply", "ask_requester", "answer"}
 
 
 @pytest.mark.parametrize(
@@ -134,6 +190,75 @@ def test_case_clocks_match_the_day_by_day_oracle(calendar: WorkCalendar, first: 
         for i, limit, history in group:
             single = case_clock(history, limit=limit, today=today, calendar=calendar)
             assert many[i] == single, (history, limit, today)
+
+
+@pytest.mark.parametrize(
+    ("calendar", "first", "span", "seed"),
+    [
+        (SHIPPED, datetime.date(2020, 1, 1), 6 * 365 - 200, 2007),
+        (SYNTHETIC, datetime.date(2024, 1, 1), 365, 129),
+    ],
+    ids=["shipped", "synthetic"],
+)
+def test_acceptance_and_first_response_match_the_day_by_day_oracle(
+    calendar: WorkCalendar, first: datetime.date, span: int, seed: int
+):
+    rng = random.Random(seed)
+    cases = []
+    for i in range(2500):
+        steps, limit = random_steps(rng, first, span)
+        limits = {"acceptance": rng.choice([1, 2, 3]), "first_response": rng.choice([1, 2, 3, 5]), "resolution": limit}
+        today = steps[-1][0] + datetime.timedelta(days=rng.randint(0, 40))
+        cases.append((i, limits, steps, today))
+    mismatches = []
+    started = {"acceptance": 0, "first_response": 0}
+    finished = {"acceptance": 0, "first_response": 0}
+    by_today: dict[datetime.date, list[tuple[int, dict[str, int], list[tuple[datetime.date, str, str]]]]] = {}
+    for i, limits, steps, today in cases:
+        for kind in ("acceptance", "first_response"):
+            expected = naive_limit(kind, steps, limits[kind], today, calendar)
+            clock = limit_clock(kind, steps, limit=limits[kind], today=today, calendar=calendar)
+            got = None if clock is None else (clock.state.elapsed, clock.state.due, clock.badge)
+            if got != expected:
+                mismatches.append((kind, steps, limits[kind], today, got, expected))
+            if expected is not None:
+                started[kind] += 1
+                finished[kind] += expected[2] in ("met", "late")
+        by_today.setdefault(today, []).append((i, limits, steps))
+    assert not mismatches[:5], mismatches[:5]
+    # the random histories exercise both limits, finished and open, met and late
+    for kind in started:
+        assert started[kind] > 1000 and 300 < finished[kind] < started[kind], (kind, started, finished)
+    for today, group in by_today.items():
+        many = case_limit_clocks(group, today=today, calendar=calendar)
+        for i, limits, steps in group:
+            for kind in ("acceptance", "first_response", "resolution"):
+                single = limit_clock(kind, steps, limit=limits[kind], today=today, calendar=calendar)
+                assert many[i].get(kind) == single, (kind, steps, limits, today)
+            resolution = naive([(on, status) for on, status, _a in steps], limits["resolution"], today, calendar)
+            clock = many[i].resolution
+            assert clock is not None
+            assert (clock.state.elapsed, clock.state.due, clock.badge) == resolution
+
+
+def test_the_first_response_stops_at_the_first_reply_not_at_a_note_or_transfer():
+    mon = datetime.date(2025, 3, 3)
+    steps = [
+        (mon, "filed", "filed"),
+        (mon + datetime.timedelta(days=1), "accepted", "accept"),
+        (mon + datetime.timedelta(days=1), "assigned", "assign"),
+        (mon + datetime.timedelta(days=2), "assigned", "transfer"),
+        (mon + datetime.timedelta(days=4), "assigned", "reply"),
+    ]
+    today = mon + datetime.timedelta(days=14)
+    acceptance = limit_clock("acceptance", steps, limit=1, today=today, calendar=SHIPPED)
+    assert acceptance is not None and (acceptance.state.elapsed, acceptance.badge) == (1, "met")
+    first = limit_clock("first_response", steps, limit=2, today=today, calendar=SHIPPED)
+    assert first is not None and (first.state.elapsed, first.badge) == (3, "late")  # Wed, Thu, Fri
+    rejected = [(mon, "filed", "filed"), (mon + datetime.timedelta(days=3), "closed", "reject")]
+    assert limit_clock("first_response", rejected, limit=2, today=today, calendar=SHIPPED) is None
+    late = limit_clock("acceptance", rejected, limit=1, today=today, calendar=SHIPPED)
+    assert late is not None and (late.state.elapsed, late.badge) == (3, "late")
 
 
 def test_a_same_day_wait_and_resume_costs_nothing():

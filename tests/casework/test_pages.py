@@ -17,7 +17,7 @@ from django.utils import timezone
 from tests.casework.conftest import at, dept_user
 from tests.factories import EnterpriseFactory, make_user
 from waibao.accounts.models import Role
-from waibao.casework.models import Case, CaseChange, CaseStatus, CaseType, Rating
+from waibao.casework.models import Case, CaseChange, CaseStatus, CaseType, Extension, Rating, Supervision
 from waibao.casework.services import case_act, case_file
 from waibao.casework.workflow import DEPARTMENT, OFFICE
 
@@ -214,6 +214,19 @@ def test_board_answers_with_a_fixed_number_of_queries(casework, client_for, ente
             changes.append(CaseChange(case=c, status="filed", on=day, at=c.filed_at, action="filed"))
             changes.append(CaseChange(case=c, status=c.status, on=day, at=c.filed_at, action="x"))
         CaseChange.objects.bulk_create(changes)
+        # bad ratings, supervisions and extension requests on some of them: each is read in one query
+        day = timezone.localdate()
+        Rating.objects.bulk_create(
+            Rating(case=c, grade="dissatisfied", bad=True, on=day, rectification="open")
+            for c in made
+            if c.status == CaseStatus.ANSWERED
+        )
+        Supervision.objects.bulk_create(
+            Supervision(case=c, by=office, at=now, limit="resolution", badge="overdue", reason="r") for c in made[1::3]
+        )
+        Extension.objects.bulk_create(
+            Extension(case=c, days=3, reason="r", requested_by=None, requested_at=now) for c in made[2::3]
+        )
 
     grow(10)
     client.get("/cases/board/")

@@ -172,8 +172,11 @@ def test_the_full_life_with_a_stopped_clock(casework, office, hitech, enterprise
     with pytest.raises(DomainError):
         appeal_ask(case=case, party=DEPARTMENT, actor=hitech, reason="again")
     appeal_decide(case=case, party=OFFICE, actor=office, uphold=False)
-    rating = rectification_done(case=case, party=DEPARTMENT, actor=hitech, callback="已回访")
+    rating = rectification_done(
+        case=case, party=DEPARTMENT, actor=hitech, channel="phone", satisfied=True, note="已回访"
+    )
     assert rating.rectification == RectificationStatus.DONE and rating.appeal == AppealStatus.REJECTED
+    assert (rating.callback.channel, rating.callback.satisfied, rating.callback.called_by) == ("phone", True, hitech)
 
 
 def test_an_upheld_appeal_waives_the_rectification(casework, office, hitech, enterprise_user):
@@ -190,7 +193,7 @@ def test_misroute_is_counted_against_the_router(casework, office, enterprise_use
     from tests.casework.conftest import dept_user
 
     labour = dept_user("labour", "labour")
-    case, _ = file(enterprise_user)
+    case, _ = file(enterprise_user, category="power")  # a category routed to the type's department
     case_act(
         case=case,
         action="assign",
@@ -294,11 +297,16 @@ def test_reminders_once_before_the_limit_and_supervision_when_overdue(casework, 
 
     Case.objects.filter(pk=case.pk).update(handler=hitech)
     mail.outbox.clear()
-    # limit 5 from Monday: due next Monday; on Thursday 2 are left, Friday 1
+    # resolution 5 from Monday: due next Monday; on Thursday 2 are left, Friday 1. The first response (2 working
+    # days from the assignment on Monday) is overdue on Thursday: the office is told.
     with_capture = send_reminders(today=MON + datetime.timedelta(days=3))
-    assert with_capture == 1 and send_reminders(today=MON + datetime.timedelta(days=3)) == 0
-    assert send_reminders(today=MON + datetime.timedelta(days=9)) == 1  # overdue: the office
-    assert Reminder.objects.filter(case=case).count() == 2
+    assert with_capture == 2 and send_reminders(today=MON + datetime.timedelta(days=3)) == 0
+    assert send_reminders(today=MON + datetime.timedelta(days=9)) == 1  # resolution overdue: the office
+    assert sorted(Reminder.objects.filter(case=case).values_list("limit", "lead")) == [
+        ("first_response", -1),
+        ("resolution", -1),
+        ("resolution", 2),
+    ]
 
 
 def test_indicators_read_the_casework_figures(casework, office, hitech, enterprise_user):

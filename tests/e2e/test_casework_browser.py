@@ -75,7 +75,10 @@ def test_difficulty_from_filing_to_rectification(
     dep.click(f"#case-queue a:has-text('{case.number}')")
     dep.wait_for_load_state()
     act(dep, "ask_requester", "请提供供电合同。")
-    assert dep.locator(".badge.case-stopped").inner_text() == "计时暂停"  # the clock stops
+    resolution = dep.locator("#case-limits tr[data-limit=resolution] .badge")
+    assert resolution.inner_text() == "计时暂停"  # the clock stops
+    # asking the requester is the first response: met on the same day
+    assert dep.locator("#case-limits tr[data-limit=first_response] .badge").inner_text() == "按时完成"
 
     ent.goto(f"{ent.base_url}/cases/{case.number}/")
     assert "请提供供电合同。" in ent.locator("#case-thread").inner_text()
@@ -92,3 +95,15 @@ def test_difficulty_from_filing_to_rectification(
     assert ent.locator("#rectification").get_attribute("data-state") == "open"
     rating = Rating.objects.get()
     assert rating.bad and rating.rectification == "open"
+
+    # the department calls the requester back and records the callback: the rectification closes
+    dep.goto(f"{dep.base_url}/cases/{case.number}/")
+    dep.select_option("#callback-form select[name=channel]", "phone")
+    dep.select_option("#callback-form select[name=satisfied]", "yes")
+    dep.fill("#callback-form textarea[name=note]", "已增设备用线路，企业表示满意。")
+    dep.click("#callback-form button[type=submit]")
+    dep.wait_for_load_state()
+    assert dep.locator("#rectification").get_attribute("data-state") == "done"
+    assert "已增设备用线路" in dep.locator("#case-callback").inner_text()
+    rating.refresh_from_db()
+    assert rating.rectification == "done" and rating.callback.satisfied is True

@@ -20,7 +20,8 @@ pytestmark = pytest.mark.django_db
 PAGES = {
     "/open-data/": (1, 0),
     "/open-data/indicators/": (2, 0),
-    "/open-data/catalogue.jsonld": (7, 0),  # per dataset (5): its releases, and the latest one's files (2 released)
+    # per registered dataset (six: top ten and case handling added): its releases, and the latest one's files
+    "/open-data/catalogue.jsonld": (8, 0),
     "/api/v1/opendata/datasets": (1, 1),
     "/open-data/indicators/v1.csv": (2, 2),
 }

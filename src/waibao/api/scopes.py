@@ -71,7 +71,7 @@ def register_builtin_areas() -> None:
     register_area("workdays", _("Working-day calendar"))
     register_area("jobs", _("Background jobs"))
     register_area("opendata", _("Open data"))
-    register_area("cases", _("Cases (consultations, complaints, service requests)"))
+    register_area("cases", _("Cases (consultations, complaints, service requests)"), writable=True)
     register_area("talent", _("Training programmes and subsidies"))
     register_area("careers", _("Recruitment site"))
     register_area("topten", _("Top-ten selection"), writable=True)

@@ -1,45 +1,102 @@
-"""The time-limit state of cases, computed from their status history whenever it is read.
+"""The three time limits of cases, computed from their status history whenever they are read.
 
-A case's resolution clock starts when it is filed and runs except while it waits on the requester or stands
-answered/closed (`STOPPED_STATUSES`); a reopened case runs again. Its limit is the type's resolution days plus
-an approved extension. Changes on the same day collapse to the last one (the calendar's convention: a change
-on day t governs the days after t, so only the day's final state matters).
+A status history is a list of steps `(day, status, action)` in the order they happened. Each limit is a clock
+that runs between two events of that history, stops while the case waits on the requester or stands
+answered/closed (`STOPPED_STATUSES`), and counts working days (`waibao.workdays`):
 
-`case_clock` answers for one case (detail pages); `case_clocks` for many at once through the numpy path of
-`workdays.timelimits.clock_states` (workbench, supervision board, figures).
+- **acceptance**: from filing to the first step out of "filed" (accepted, assigned, or not accepted);
+- **first response**: from the first acceptance or assignment to the first reply to the requester (a step
+  whose action is in `REPLY_ACTIONS`: a reply, a question to the requester, the answer); none for a case that
+  was never accepted;
+- **resolution**: from filing to the answer or closing, running again when the case is reopened; its limit is
+  the type's resolution days plus an approved extension.
+
+Changes on the same day collapse to the last one (the calendar's convention: a change on day t governs the
+days after t, so only the day's final state matters).
+
+`case_clock` answers one resolution clock; `case_clocks` many through the numpy path of
+`workdays.timelimits.clock_states`; `case_limit_clocks` all three limits of many cases in one numpy pass
+(workbench, supervision board, case page, figures).
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
-from waibao.casework.models import DONE_STATUSES, STOPPED_STATUSES
+from waibao.casework.models import DONE_STATUSES, STOPPED_STATUSES, CaseStatus
 from waibao.workdays.calendar import WorkCalendar
 from waibao.workdays.timelimits import Change, ClockState, clock_state, clock_states
 
 StatusChange = tuple[datetime.date, str]
+Step = tuple[datetime.date, str, str]  # (day, status, action)
 DUE_SOON_DAYS = 1  # the badge turns "due" when this many working days or fewer are left
+LIMIT_KINDS = ("acceptance", "first_response", "resolution")
+REPLY_ACTIONS = frozenset({"reply", "ask_requester", "answer"})
+ACCEPTED_STATUSES = frozenset({CaseStatus.ACCEPTED.value, CaseStatus.ASSIGNED.value})
+# Plain strings: set lookups on the hot path of the board (100,000 cases) avoid the enum's comparisons.
+_STOPPED = frozenset(str(s.value) for s in STOPPED_STATUSES)
+_DONE = frozenset(str(s.value) for s in DONE_STATUSES)
+_FILED = CaseStatus.FILED.value
+_ANSWERED = CaseStatus.ANSWERED.value
 
 
-def clock_history(changes: Sequence[StatusChange]) -> tuple[list[Change], datetime.date | None]:
-    """The clock's (date, running) changes of a status history, and the day the matter was finished (or None)."""
-    ordered = all(changes[i][0] <= changes[i + 1][0] for i in range(len(changes) - 1))
-    rows = changes if ordered else sorted(changes, key=lambda c: c[0])  # stable: same-day order kept
+def _segment(rows: Sequence[Sequence[Any]]) -> list[Change]:
+    """(date, running) changes of consecutive steps, same-day steps collapsed to the day's last."""
     history: list[Change] = []
     last_on = None
-    for on, status in rows:
-        running = status not in STOPPED_STATUSES
+    for row in rows:
+        on, running = row[0], row[1] not in _STOPPED
         if on == last_on:
             history[-1] = (on, running)
         else:
             history.append((on, running))
             last_on = on
+    return history
+
+
+def _ordered(changes: Sequence[Sequence[Any]]) -> Sequence[Sequence[Any]]:
+    ordered = all(changes[i][0] <= changes[i + 1][0] for i in range(len(changes) - 1))
+    return changes if ordered else sorted(changes, key=lambda c: c[0])  # stable: same-day order kept
+
+
+def clock_history(changes: Sequence[Sequence[Any]]) -> tuple[list[Change], datetime.date | None]:
+    """The resolution clock's (date, running) changes of a status history, and the day it was finished."""
+    rows = _ordered(changes)
     final_status = rows[-1][1]
-    return history, (rows[-1][0] if final_status in DONE_STATUSES else None)
+    return _segment(rows), (rows[-1][0] if final_status in _DONE else None)
+
+
+def limit_history(kind: str, steps: Sequence[Step]) -> tuple[list[Change], datetime.date | None] | None:
+    """The clock of one limit (see the module's docstring), or None when that clock never started."""
+    if not steps:
+        return None
+    return _limit_history(kind, _ordered(steps))
+
+
+def _limit_history(kind: str, rows: Sequence[Sequence[Any]]) -> tuple[list[Change], datetime.date | None] | None:
+    """`limit_history` of steps already in order."""
+    if kind == "resolution":
+        return _segment(rows), (rows[-1][0] if rows[-1][1] in _DONE else None)
+    if kind == "acceptance":
+        start = 0
+        end = next((i for i, row in enumerate(rows) if row[1] != _FILED), None)
+    elif kind == "first_response":
+        found = next((i for i, row in enumerate(rows) if row[1] in ACCEPTED_STATUSES), None)
+        if found is None:
+            return None
+        start = found
+        end = next((i for i in range(start + 1, len(rows)) if rows[i][2] in REPLY_ACTIONS), None)
+    else:
+        raise ValueError(f"unknown time limit {kind!r}")
+    if end is None:
+        return _segment(rows[start:]), None
+    # The end stops the clock on its day, as an answer stops the resolution clock.
+    return _segment([*rows[start:end], (rows[end][0], _ANSWERED)]), rows[end][0]
 
 
 @dataclass(frozen=True)
@@ -61,37 +118,75 @@ class CaseClock:
     def remaining(self) -> int:
         return self.state.remaining
 
+    @property
+    def done(self) -> bool:
+        return self.state.done_on is not None
+
+
+@dataclass(frozen=True)
+class CaseClocks:
+    """The three limits of one case (a limit whose clock never started is None)."""
+
+    acceptance: CaseClock | None
+    first_response: CaseClock | None
+    resolution: CaseClock | None
+
+    def get(self, kind: str) -> CaseClock | None:
+        clock: CaseClock | None = getattr(self, kind)
+        return clock
+
+    @property
+    def current(self) -> tuple[str, CaseClock] | None:
+        """The limit the case works towards now: the first one not yet met, else the resolution."""
+        for kind in LIMIT_KINDS:
+            clock = self.get(kind)
+            if clock is not None and not clock.done:
+                return kind, clock
+        return ("resolution", self.resolution) if self.resolution is not None else None
+
+    def items(self) -> list[tuple[str, CaseClock | None]]:
+        return [(kind, self.get(kind)) for kind in LIMIT_KINDS]
+
 
 def case_clock(
-    changes: Sequence[StatusChange], *, limit: int, today: datetime.date, calendar: WorkCalendar
+    changes: Sequence[Sequence[Any]], *, limit: int, today: datetime.date, calendar: WorkCalendar
 ) -> CaseClock:
     history, done_on = clock_history(changes)
     return CaseClock(clock_state(history, limit=limit, today=today, calendar=calendar, done_on=done_on))
 
 
-def case_clocks(
-    cases: Iterable[tuple[int, int, Sequence[StatusChange]]], *, today: datetime.date, calendar: WorkCalendar
-) -> dict[int, CaseClock]:
-    """Clocks of many cases: `cases` yields (case id, limit, status history)."""
-    ids: list[int] = []
-    limits: list[int] = []
-    ends: list[int] = []
-    done: list[datetime.date | None] = []
+def limit_clock(
+    kind: str, steps: Sequence[Step], *, limit: int, today: datetime.date, calendar: WorkCalendar
+) -> CaseClock | None:
+    """One limit of one case, through the plain (one history) path."""
+    found = limit_history(kind, steps)
+    if found is None:
+        return None
+    history, done_on = found
+    return CaseClock(clock_state(history, limit=limit, today=today, calendar=calendar, done_on=done_on))
+
+
+def _many(
+    entries: Sequence[tuple[Any, int, list[Change], datetime.date | None]],
+    *,
+    today: datetime.date,
+    calendar: WorkCalendar,
+) -> dict[Any, CaseClock]:
+    """Clocks of many (key, limit, history, done_on) entries in one numpy pass."""
+    if not entries:
+        return {}
     case_index: list[int] = []
     dates: list[int] = []
     running: list[bool] = []
-    for i, (case_id, limit, changes) in enumerate(cases):
-        history, done_on = clock_history(changes)
-        ids.append(case_id)
+    limits: list[int] = []
+    ends: list[int] = []
+    for i, (_key, limit, history, done_on) in enumerate(entries):
         limits.append(limit)
-        done.append(done_on)
         ends.append((done_on or today).toordinal())
         for on, run in history:
             case_index.append(i)
             dates.append(on.toordinal())
             running.append(run)
-    if not ids:
-        return {}
     epoch = datetime.date(1970, 1, 1).toordinal()
     arrays = clock_states(
         np.asarray(case_index, dtype=np.int64),
@@ -105,6 +200,36 @@ def case_clocks(
     elapsed = arrays.elapsed.tolist()
     running_list = arrays.running.tolist()
     return {
-        case_id: CaseClock(ClockState(elapsed[i], limits[i], due_list[i], running_list[i], done[i]))
-        for i, case_id in enumerate(ids)
+        key: CaseClock(ClockState(elapsed[i], limits[i], due_list[i], running_list[i], done_on))
+        for i, (key, _limit, _history, done_on) in enumerate(entries)
     }
+
+
+def case_clocks(
+    cases: Iterable[tuple[int, int, Sequence[Sequence[Any]]]], *, today: datetime.date, calendar: WorkCalendar
+) -> dict[int, CaseClock]:
+    """Resolution clocks of many cases: `cases` yields (case id, limit, status history)."""
+    entries = []
+    for case_id, limit, changes in cases:
+        history, done_on = clock_history(changes)
+        entries.append((case_id, limit, history, done_on))
+    return _many(entries, today=today, calendar=calendar)
+
+
+def case_limit_clocks(
+    cases: Iterable[tuple[int, Mapping[str, int], Sequence[Step]]], *, today: datetime.date, calendar: WorkCalendar
+) -> dict[int, CaseClocks]:
+    """All three limits of many cases: `cases` yields (case id, {limit kind: working days}, steps)."""
+    entries = []
+    ids = []
+    for case_id, limits, steps in cases:
+        ids.append(case_id)
+        if not steps:
+            continue
+        rows = _ordered(steps)
+        for kind in LIMIT_KINDS:
+            found = _limit_history(kind, rows)
+            if found is not None:
+                entries.append(((case_id, kind), limits[kind], found[0], found[1]))
+    clocks = _many(entries, today=today, calendar=calendar)
+    return {case_id: CaseClocks(*(clocks.get((case_id, kind)) for kind in LIMIT_KINDS)) for case_id in ids}

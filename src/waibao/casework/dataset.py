@@ -27,7 +27,11 @@ def _days(value: Any, where: str, *, minimum: int = 1) -> int:
     return value
 
 
-def _categories(nodes: Any, where: str, seen: set[str]) -> list[dict[str, Any]]:
+def _categories(
+    nodes: Any, where: str, seen: set[str], departments: set[str], inherited: str | None
+) -> list[dict[str, Any]]:
+    """The category tree; each node's `department` (a department code) is its own, else its parent's, else
+    None (the type's department, from its owning duty). An unknown department is refused by name."""
     if not isinstance(nodes, list):
         raise DatasetError(f"{where}: categories must be a list")
     out = []
@@ -37,12 +41,20 @@ def _categories(nodes: Any, where: str, seen: set[str]) -> list[dict[str, Any]]:
         if code in seen:
             raise DatasetError(f"{here}: category {code!r} is listed twice")
         seen.add(code)
+        department = node.get("department")
+        if department is not None and str(department) not in departments:
+            raise DatasetError(
+                f"{here}: category {code!r} names unknown department {department!r}; "
+                f"known: {', '.join(sorted(departments))}"
+            )
+        routed = str(department) if department is not None else inherited
         out.append(
             {
                 "code": code,
                 "name_zh": str(need(node, "name_zh", here)),
                 "name_en": str(node.get("name_en") or ""),
-                "children": _categories(node.get("children") or [], here, seen),
+                "department": routed,
+                "children": _categories(node.get("children") or [], here, seen, departments, routed),
             }
         )
     return out
@@ -93,7 +105,7 @@ def _load_rules(folder: Path) -> CaseRules:
 
 def load_casework_dataset(folder: Path) -> dict[str, int]:
     """Create or update the case types and rules (optional folder: a city without casework loads nothing)."""
-    from waibao.governance.models import Duty
+    from waibao.governance.models import Department, Duty
 
     if not (folder / "casework").is_dir():
         return {"case types": CaseType.objects.count()}
@@ -103,6 +115,7 @@ def load_casework_dataset(folder: Path) -> dict[str, int]:
     if not isinstance(doc, dict) or not isinstance(doc.get("types"), list):
         raise DatasetError(f"{path}: expected a mapping with a 'types' list")
     seen: set[str] = set()
+    departments = set(Department.objects.values_list("code", flat=True))
     for order, entry in enumerate(doc["types"]):
         where = f"{path}: types[{order}]"
         code = str(need(entry, "code", where))
@@ -133,7 +146,7 @@ def load_casework_dataset(folder: Path) -> dict[str, int]:
                 "filers": list(filers),
                 "fields": list(entry.get("fields") or []),
                 "attachments": list(entry.get("attachments") or []),
-                "categories": _categories(entry.get("categories") or [], where, set()),
+                "categories": _categories(entry.get("categories") or [], where, set(), departments, None),
                 "outcomes": [str(o) for o in outcomes],
                 "acceptance_days": _days(limits.get("acceptance", 1), f"{where}: limits.acceptance"),
                 "first_response_days": _days(limits.get("first_response", 2), f"{where}: limits.first_response"),

@@ -73,10 +73,12 @@ def ensure_demo_casework(*, today: datetime.date | None = None) -> int:
         DepartmentHead.objects.get_or_create(department=user.department, user=user)
     made = 0
     for i, case_type in enumerate(CaseType.objects.filter(is_active=True).select_related("department")):
+        category = case_type.category_choices()[0][0] if case_type.categories else ""
+        department = services.routed_department(case_type, category)  # routing per category, as data
         handler = (
-            handlers.get(case_type.department.code)
-            or User.objects.filter(role=Role.DEPARTMENT_REVIEWER, department=case_type.department).first()
-            or _reviewer(f"reviewer-{case_type.department.code}"[:150], case_type.department.code, "审核员")
+            handlers.get(department.code)
+            or User.objects.filter(role=Role.DEPARTMENT_REVIEWER, department=department).first()
+            or _reviewer(f"reviewer-{department.code}"[:150], department.code, "审核员")
         )
         title, body = SUBJECTS.get(case_type.code, (case_type.name_zh, case_type.name_zh))
         for variant in range(3):
@@ -105,7 +107,7 @@ def ensure_demo_casework(*, today: datetime.date | None = None) -> int:
                 body=body,
                 contact_name=enterprise.full_name or "联系人",
                 contact_email=enterprise.email,
-                category=case_type.category_choices()[0][0] if case_type.categories else "",
+                category=category,
                 enterprise=enterprise.enterprise,
                 user=enterprise,
                 details={f: "李明" for f in case_type.fields if f == "person_name"},

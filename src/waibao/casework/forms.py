@@ -6,15 +6,18 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from waibao.casework.models import CaseType, RightType
+from waibao.casework.models import CallbackChannel, CaseType, RightType
 from waibao.common.i18n import localized
 
 
 class FileForm(forms.Form):
     category = forms.ChoiceField(label=_("Category"), required=False)
     title = forms.CharField(label=_("Subject"), max_length=200)
-    body = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 5}), max_length=5000)
+    body = forms.CharField(
+        label=pgettext_lazy("casework", "Description"), widget=forms.Textarea(attrs={"rows": 5}), max_length=5000
+    )
     contact_name = forms.CharField(label=_("Contact name"), max_length=100)
     contact_email = forms.EmailField(label=_("Contact e-mail"))
     contact_phone = forms.CharField(label=_("Contact phone"), max_length=32, required=False)
@@ -32,6 +35,15 @@ class FileForm(forms.Form):
         for name in case_type.fields:
             if name == "right_type":
                 self.fields[name] = forms.ChoiceField(label=_("Right type"), choices=RightType.choices)
+            elif name == "scarce_talent":
+                from waibao.recruitment.models import ScarceTalent
+
+                self.fields[name] = forms.ChoiceField(
+                    label=_("Scarce talent (HZ-18 catalogue)"),
+                    required=False,
+                    choices=[("", "—"), *((t.code, t.name) for t in ScarceTalent.objects.all())],
+                    help_text=_("If the person is on the catalogue of scarce talent, choose the entry."),
+                )
             else:
                 self.fields[name] = forms.CharField(label=label("case_field", name), max_length=200)
         for kind in case_type.attachments:
@@ -83,3 +95,24 @@ class RatingForm(forms.Form):
             label=_("How satisfied are you?"),
             choices=[(g["code"], localized(g["name_zh"], g["name_en"])) for g in grades],
         )
+
+
+class SuperviseForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for supervision"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class CallbackForm(forms.Form):
+    channel = forms.ChoiceField(label=_("Channel"), choices=CallbackChannel.choices)
+    called_at = forms.DateTimeField(
+        label=_("Called at"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
+        help_text=_("Leave empty for now."),
+    )
+    satisfied = forms.TypedChoiceField(
+        label=_("Is the requester satisfied now?"),
+        choices=[("yes", _("Yes")), ("no", _("No"))],
+        coerce=lambda v: v == "yes",
+    )
+    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False)

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from waibao.common.i18n import localized
 
@@ -22,13 +23,13 @@ class Filer(models.TextChoices):
 
 
 class CaseStatus(models.TextChoices):
-    FILED = "filed", _("Filed")
-    ACCEPTED = "accepted", _("Accepted")
-    ASSIGNED = "assigned", _("With the department")
-    RETURNED = "returned", _("Returned as misrouted")
-    WAITING = "waiting", _("Waiting on the requester")
-    ANSWERED = "answered", _("Answered")
-    CLOSED = "closed", _("Closed")
+    FILED = "filed", pgettext_lazy("casework", "Filed")
+    ACCEPTED = "accepted", pgettext_lazy("casework", "Accepted")
+    ASSIGNED = "assigned", pgettext_lazy("casework", "With the department")
+    RETURNED = "returned", pgettext_lazy("casework", "Returned as misrouted")
+    WAITING = "waiting", pgettext_lazy("casework", "Waiting on the requester")
+    ANSWERED = "answered", pgettext_lazy("casework", "Answered")
+    CLOSED = "closed", pgettext_lazy("casework", "Closed")
 
 
 # The resolution clock stops while the case waits on the requester, and once it is answered or closed.
@@ -50,7 +51,7 @@ class ExtensionStatus(models.TextChoices):
 
 class RectificationStatus(models.TextChoices):
     NONE = "none", _("None")
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("casework", "Open")
     DONE = "done", _("Done")
     WAIVED = "waived", _("Waived on appeal")
 
@@ -60,6 +61,14 @@ class AppealStatus(models.TextChoices):
     ASKED = "asked", _("Asked")
     UPHELD = "upheld", _("Upheld")
     REJECTED = "rejected", _("Rejected")
+
+
+class CallbackChannel(models.TextChoices):
+    PHONE = "phone", _("Telephone")
+    SMS = "sms", _("Text message")
+    EMAIL = "email", _("E-mail")
+    VISIT = "visit", _("Visit")
+    OTHER = "other", _("Other")
 
 
 class RightType(models.TextChoices):
@@ -142,6 +151,20 @@ class CaseType(models.Model):
     def name(self) -> str:
         return localized(self.name_zh, self.name_en)
 
+    def department_code_for(self, category: str) -> str | None:
+        """The department a category routes to (the loader resolves inheritance); None: the type's own."""
+
+        def walk(nodes: list[dict[str, object]]) -> str | None:
+            for node in nodes:
+                if node.get("code") == category:
+                    return str(node["department"]) if node.get("department") else None
+                found = walk(list(node.get("children") or []))  # type: ignore[call-overload]
+                if found is not None:
+                    return found
+            return None
+
+        return walk(self.categories) if category else None
+
     def category_choices(self) -> list[tuple[str, str]]:
         out: list[tuple[str, str]] = []
 
@@ -187,6 +210,14 @@ class Case(models.Model):
     outcome = models.CharField(_("outcome"), max_length=32, blank=True)
     extension_days = models.PositiveSmallIntegerField(_("approved extension (working days)"), default=0)
     filed_at = models.DateTimeField(_("filed at"))
+    scarce_talent = models.ForeignKey(
+        "recruitment.ScarceTalent",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+        verbose_name=_("scarce talent (HZ-18 catalogue)"),
+    )
     # IP infringement complaints
     right_type = models.CharField(_("right type"), max_length=16, choices=RightType.choices, blank=True)
     right_holder = models.CharField(_("right holder"), max_length=200, blank=True)
@@ -303,7 +334,6 @@ class Rating(models.Model):
         max_length=16, choices=RectificationStatus.choices, default=RectificationStatus.NONE
     )
     rectified_on = models.DateField(null=True, blank=True)
-    callback_note = models.TextField(_("callback"), blank=True)
     appeal = models.CharField(max_length=16, choices=AppealStatus.choices, default=AppealStatus.NONE)
     appeal_reason = models.TextField(_("appeal reason"), blank=True)
 
@@ -311,16 +341,53 @@ class Rating(models.Model):
         return f"{self.case_id} {self.grade}"
 
 
+class Callback(models.Model):
+    """The call back to the requester that closes a rectification: who called, when, how, and the answer."""
+
+    rating = models.OneToOneField(Rating, on_delete=models.CASCADE, related_name="callback")
+    called_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    called_at = models.DateTimeField(_("called at"))
+    channel = models.CharField(_("channel"), max_length=16, choices=CallbackChannel.choices)
+    # None only for callbacks carried over from the free-text note of the first version.
+    satisfied = models.BooleanField(_("requester satisfied now"), null=True)
+    note = models.TextField(_("note"), blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.rating_id} {self.channel}"
+
+
+class Supervision(models.Model):
+    """督办: the office presses a department on an overdue or at-risk case (also a step of its history)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="supervisions")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField()
+    limit = models.CharField(max_length=16)  # acceptance, first_response or resolution
+    badge = models.CharField(max_length=16)  # its state when supervised: overdue or due
+    reason = models.TextField(_("reason"))
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} supervised"
+
+
 class Reminder(models.Model):
     """A reminder sent (so a limit is reminded once per lead day)."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="reminders")
+    limit = models.CharField(max_length=16, default="resolution")  # acceptance, first_response, resolution
     lead = models.SmallIntegerField()  # working days before the limit; -1: overdue (supervision)
     due = models.DateField()
     sent_at = models.DateTimeField()
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["case", "lead", "due"], name="case_reminder_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "limit", "lead", "due"], name="case_reminder_once_per_limit")
+        ]
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.lead}"

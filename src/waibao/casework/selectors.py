@@ -12,8 +12,17 @@ from typing import Any
 from django.db.models import QuerySet
 
 from waibao.casework.access import visible_cases
-from waibao.casework.clocks import CaseClock, StatusChange, case_clocks
-from waibao.casework.models import Case, CaseChange, CaseStatus, Extension, ExtensionStatus, Rating, Transfer
+from waibao.casework.clocks import LIMIT_KINDS, CaseClock, CaseClocks, Step, case_limit_clocks
+from waibao.casework.models import (
+    Case,
+    CaseChange,
+    CaseStatus,
+    Extension,
+    ExtensionStatus,
+    Rating,
+    Supervision,
+    Transfer,
+)
 from waibao.workdays.calendar import WorkCalendar
 from waibao.workdays.selectors import current_calendar
 
@@ -24,42 +33,75 @@ def case_limit(case: Case) -> int:
     return case.case_type.resolution_days + case.extension_days
 
 
-def histories(case_ids: Sequence[int]) -> dict[int, list[StatusChange]]:
+def case_limits(case: Case) -> dict[str, int]:
+    """The working days of each of the case's three limits (the extension adds to the resolution)."""
+    return {
+        "acceptance": case.case_type.acceptance_days,
+        "first_response": case.case_type.first_response_days,
+        "resolution": case_limit(case),
+    }
+
+
+def histories(case_ids: Sequence[int]) -> dict[int, list[Step]]:
     """The status histories of the cases, in one query."""
-    out: dict[int, list[StatusChange]] = defaultdict(list)
+    out: dict[int, list[Step]] = defaultdict(list)
     rows = CaseChange.objects.filter(case_id__in=case_ids).order_by("case_id", "at", "pk")
-    for case_id, on, status in rows.values_list("case_id", "on", "status").iterator(chunk_size=10_000):
-        out[case_id].append((on, status))
+    for case_id, on, status, action in rows.values_list("case_id", "on", "status", "action").iterator(
+        chunk_size=10_000
+    ):
+        out[case_id].append((on, status, action))
     return out
+
+
+def limit_clocks_for(
+    cases: Sequence[Case], *, today: datetime.date, calendar: WorkCalendar | None = None
+) -> dict[int, CaseClocks]:
+    """The three time limits of the cases (their types selected with them), from their histories."""
+    calendar = calendar or current_calendar()
+    by_id = histories([c.pk for c in cases])
+    return case_limit_clocks(
+        ((c.pk, case_limits(c), by_id[c.pk]) for c in cases if by_id.get(c.pk)), today=today, calendar=calendar
+    )
 
 
 def clocks_for(
     cases: Sequence[Case], *, today: datetime.date, calendar: WorkCalendar | None = None
 ) -> dict[int, CaseClock]:
-    """The clocks of the cases (their types selected with them), from their histories."""
-    calendar = calendar or current_calendar()
-    by_id = histories([c.pk for c in cases])
-    return case_clocks(
-        ((c.pk, case_limit(c), by_id[c.pk]) for c in cases if by_id.get(c.pk)), today=today, calendar=calendar
-    )
+    """The resolution clocks of the cases."""
+    out = {}
+    for case_id, clocks in limit_clocks_for(cases, today=today, calendar=calendar).items():
+        if clocks.resolution is not None:
+            out[case_id] = clocks.resolution
+    return out
 
 
 @dataclass
 class QueueRow:
     case: Case
-    clock: CaseClock | None
+    clocks: CaseClocks | None
+
+    @property
+    def clock(self) -> CaseClock | None:
+        """The resolution clock."""
+        return self.clocks.resolution if self.clocks else None
+
+    @property
+    def current(self) -> tuple[str, CaseClock] | None:
+        return self.clocks.current if self.clocks else None
 
 
 def queue(cases: QuerySet[Case], *, today: datetime.date) -> list[QueueRow]:
     """Cases with their clocks, the least time left first (stopped ones after the running ones)."""
     rows = list(cases.select_related("case_type", "department", "handler", "enterprise"))
-    clocks = clocks_for(rows, today=today)
+    clocks = limit_clocks_for(rows, today=today)
     out = [QueueRow(c, clocks.get(c.pk)) for c in rows]
 
     def key(row: QueueRow) -> tuple[int, int, str]:
-        if row.clock is None:
+        current = row.current
+        if current is None:
             return (2, 0, row.case.number)
-        return (0 if row.clock.state.running else 1, row.clock.remaining, row.case.number)
+        clock = current[1]
+        return (0 if clock.state.running else 1, clock.remaining, row.case.number)
 
     return sorted(out, key=key)
 
@@ -75,9 +117,37 @@ def my_cases(user: Any) -> QuerySet[Case]:
     return visible_cases(user).select_related("case_type", "department").order_by("-filed_at")
 
 
-def open_case_clocks(*, today: datetime.date) -> list[tuple[Case, CaseClock]]:
+def open_case_clocks(*, today: datetime.date) -> list[tuple[Case, str, CaseClock]]:
+    """Open cases with each of their limits not yet met (acceptance, first response, resolution)."""
     rows = queue(Case.objects.filter(status__in=OPEN_STATUSES), today=today)
-    return [(r.case, r.clock) for r in rows if r.clock is not None]
+    out = []
+    for row in rows:
+        for kind, clock in row.clocks.items() if row.clocks else []:
+            if clock is not None and not clock.done:
+                out.append((row.case, kind, clock))
+    return out
+
+
+@dataclass
+class Compliance:
+    """One limit's compliance: met in time, and counted (finished plus open overdue)."""
+
+    met: int = 0
+    counted: int = 0
+
+    @property
+    def share(self) -> Decimal | None:
+        return None if not self.counted else (Decimal(self.met) / self.counted).quantize(Decimal("0.0001"))
+
+    def add(self, clock: CaseClock | None) -> None:
+        if clock is None:
+            return
+        badge = clock.badge
+        if badge == "met":
+            self.met += 1
+            self.counted += 1
+        elif badge in ("late", "overdue"):
+            self.counted += 1
 
 
 @dataclass
@@ -93,11 +163,17 @@ class BoardRow:
     ratings: int = 0
     extensions_pending: int = 0
     misroutes_caused: int = 0
+    supervised: int = 0
+    compliance: dict[str, Compliance] = field(default_factory=lambda: {kind: Compliance() for kind in LIMIT_KINDS})
 
     @property
     def on_time_share(self) -> Decimal | None:
         counted = self.done + self.overdue
         return None if not counted else (Decimal(self.done_on_time) / counted).quantize(Decimal("0.0001"))
+
+    @property
+    def compliance_rows(self) -> list[tuple[str, Compliance]]:
+        return [(kind, self.compliance[kind]) for kind in LIMIT_KINDS]
 
 
 @dataclass
@@ -106,13 +182,16 @@ class Board:
     overdue_cases: list[QueueRow] = field(default_factory=list)
     extensions: list[Extension] = field(default_factory=list)
     bad: list[Rating] = field(default_factory=list)
+    at_risk: list[QueueRow] = field(default_factory=list)
+    supervisions: list[Supervision] = field(default_factory=list)
 
 
 def board(*, today: datetime.date) -> Board:
     """The office's supervision board: every department's open cases, compliance, bad ratings, extensions.
 
     A fixed number of queries whatever the number of cases: the cases (with types and departments), their
-    histories (one query), ratings, pending extensions and misroutes.
+    histories (one query), ratings, pending extensions, bad ratings and supervisions. Compliance is counted for
+    each of the three limits; "at risk" are open cases whose current limit is due (supervise before it runs out).
     """
     cases = list(
         Case.objects.select_related("case_type", "department").only(
@@ -125,28 +204,38 @@ def board(*, today: datetime.date) -> Board:
             "department__name_zh",
             "department__name_en",
             "department__section",
+            "case_type__acceptance_days",
+            "case_type__first_response_days",
             "case_type__resolution_days",
             "case_type__name_zh",
             "case_type__name_en",
         )
     )
-    clocks = clocks_for(cases, today=today)
+    all_clocks = limit_clocks_for(cases, today=today)
     rows: dict[int, BoardRow] = {}
     overdue: list[QueueRow] = []
+    at_risk: list[QueueRow] = []
     for case in cases:
         if case.department_id is None:
             continue
         row = rows.setdefault(case.department_id, BoardRow(case.department))
-        clock = clocks.get(case.pk)
-        if clock is None:
+        clocks = all_clocks.get(case.pk)
+        if clocks is None or clocks.resolution is None:
             continue
+        for kind in LIMIT_KINDS:
+            row.compliance[kind].add(clocks.get(kind))
+        clock = clocks.resolution
         badge = clock.badge
         if case.status in OPEN_STATUSES:
             row.open += 1
-            if badge == "overdue":
-                row.overdue += 1
-                overdue.append(QueueRow(case, clock))
-            elif badge == "stopped":
+            current = clocks.current
+            current_badge = current[1].badge if current else badge
+            if badge == "overdue" or current_badge == "overdue":
+                row.overdue += badge == "overdue"
+                overdue.append(QueueRow(case, clocks))
+            elif current_badge == "due":
+                at_risk.append(QueueRow(case, clocks))
+            if badge == "stopped":
                 row.stopped += 1
             elif badge == "due":
                 row.due += 1
@@ -164,9 +253,21 @@ def board(*, today: datetime.date) -> Board:
         if ext.case.department_id in rows:
             rows[ext.case.department_id].extensions_pending += 1
     bad_ratings = list(Rating.objects.filter(bad=True).select_related("case", "case__department").order_by("-on")[:50])
-    overdue.sort(key=lambda r: r.clock.remaining if r.clock else 0)
+    for department_id in Supervision.objects.values_list("case__department_id", flat=True):
+        if department_id in rows:
+            rows[department_id].supervised += 1
+    supervisions = list(Supervision.objects.select_related("case", "case__department", "by")[:50])
+    overdue.sort(key=lambda r: r.current[1].remaining if r.current else 0)
+    at_risk.sort(key=lambda r: r.current[1].remaining if r.current else 0)
     ordered = sorted(rows.values(), key=lambda r: (r.department.section, r.department.code))
-    return Board(rows=ordered, overdue_cases=overdue[:200], extensions=extensions, bad=bad_ratings)
+    return Board(
+        rows=ordered,
+        overdue_cases=overdue[:200],
+        extensions=extensions,
+        bad=bad_ratings,
+        at_risk=at_risk[:200],
+        supervisions=supervisions,
+    )
 
 
 def misroutes_by_router() -> dict[int, int]:
@@ -244,12 +345,7 @@ def indicator_figure(indicator: str, *, today: datetime.date, calendar: WorkCale
     cases = list(
         Case.objects.filter(case_type__duty__indicator=indicator, filed_at__date__gte=since).select_related("case_type")
     )
-    clocks = clocks_for(cases, today=today, calendar=calendar)
-    on_time = counted = 0
-    for clock in clocks.values():
-        if clock.badge == "met":
-            on_time += 1
-            counted += 1
-        elif clock.badge in ("late", "overdue"):
-            counted += 1
-    return on_time, counted
+    compliance = Compliance()
+    for clock in clocks_for(cases, today=today, calendar=calendar).values():
+        compliance.add(clock)
+    return compliance.met, compliance.counted

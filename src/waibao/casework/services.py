@@ -1,4 +1,5 @@
-"""Every write of casework: filing, the workflow actions, messages, extensions, ratings, the daily jobs.
+"""Every write of casework: filing, the workflow actions, messages, supervision, extensions, ratings and their
+callbacks, the daily jobs.
 
 Each function is one transaction that appends to the case's status history (`CaseChange`, the source of truth
 for its time limits) and writes its audit record; mail goes out on commit. Parties are named by
@@ -24,6 +25,8 @@ from waibao.applications.evidence import CheckedFile
 from waibao.audit.services import audit_record
 from waibao.casework.models import (
     AppealStatus,
+    Callback,
+    CallbackChannel,
     Case,
     CaseAttachment,
     CaseChange,
@@ -40,6 +43,7 @@ from waibao.casework.models import (
     RectificationStatus,
     Reminder,
     RightType,
+    Supervision,
     Transfer,
 )
 from waibao.casework.workflow import CASE_WORKFLOW, DEPARTMENT, OFFICE, REQUESTER, SYSTEM
@@ -113,6 +117,19 @@ def _department_recipients(case: Case) -> list[str]:
     return sorted({u.email for u in users})
 
 
+def routed_department(case_type: CaseType, category: str) -> Any:
+    """The department a case of this type and category goes to: the category's (as data), else the type's."""
+    from waibao.governance.models import Department
+
+    code = case_type.department_code_for(category)
+    if code is None:
+        return case_type.department
+    department = Department.objects.filter(code=code).first()
+    if department is None:  # the loader refuses unknown codes; a department deleted since falls back
+        return case_type.department
+    return department
+
+
 def _tell_requester(case: Case, text: str) -> None:
     send_on_commit(_("Your case %(number)s") % {"number": case.number}, text, [case.contact_email])
 
@@ -134,6 +151,7 @@ def case_file(
     right_holder: str = "",
     registration_number: str = "",
     infringer_name: str = "",
+    scarce_talent: str = "",
     files: Sequence[tuple[str, CheckedFile]] = (),
     documents_follow: bool = False,
     at: datetime.datetime | None = None,
@@ -159,7 +177,7 @@ def case_file(
         raise DomainError(_("Give a subject and a description."), code="empty", field="body")
     details = {k: str(v).strip() for k, v in (details or {}).items() if k in case_type.fields}
     for name in case_type.fields:
-        if name in ("right_type", "right_holder", "registration_number", "infringer_name"):
+        if name in ("right_type", "right_holder", "registration_number", "infringer_name", "scarce_talent"):
             continue
         if not details.get(name):
             raise DomainError(_("Fill in every field of this case type."), code="field_missing", field=name)
@@ -178,6 +196,21 @@ def case_file(
         infringer = Enterprise.objects.filter(
             Q(name_zh=infringer_name.strip()) | Q(credit_code=infringer_name.strip().upper())
         ).first()
+    talent = None
+    if scarce_talent:
+        from waibao.recruitment.models import ScarceTalent
+
+        if "scarce_talent" not in case_type.fields:
+            raise DomainError(
+                _("This case type does not take an entry of the scarce-talent catalogue."),
+                code="scarce_talent",
+                field="scarce_talent",
+            )
+        talent = ScarceTalent.objects.filter(code=scarce_talent).first()
+        if talent is None:
+            raise DomainError(
+                _("Choose an entry of the scarce-talent catalogue."), code="scarce_talent", field="scarce_talent"
+            )
     kinds = {kind for kind, _f in files}
     missing = [k for k in case_type.attachments if k not in kinds]
     if missing and not documents_follow:
@@ -199,9 +232,10 @@ def case_file(
             contact_name=contact_name.strip(),
             contact_email=contact_email.strip(),
             contact_phone=contact_phone.strip(),
-            department=case_type.department,
+            department=routed_department(case_type, category),
             confidential=case_type.confidential,
             filed_at=at,
+            scarce_talent=talent,
             right_type=right_type,
             right_holder=right_holder.strip(),
             registration_number=registration_number.strip(),
@@ -249,7 +283,7 @@ def case_act(
         if action == "assign" and case.status == CaseStatus.FILED:
             _record(case, status=CaseStatus.ACCEPTED, action="accept", actor=actor, at=at)  # first receiver
         if action in ("assign", "transfer"):
-            target = department or case.case_type.department
+            target = department or routed_department(case.case_type, case.category)
             if action == "transfer" and target.pk == case.department_id:
                 raise DomainError(_("Choose another department."), code="same_department", field="department")
             Transfer.objects.create(
@@ -295,7 +329,7 @@ def case_act(
         if action == "reject":
             case.outcome = "not_accepted"
             fields.append("outcome")
-        if action in ("ask_requester", "answer", "reject"):
+        if action in ("reply", "ask_requester", "answer", "reject"):
             CaseMessage.objects.create(case=case, kind=MessageKind.REPLY, author=actor, body=text.strip(), at=at)
             _tell_requester(case, text.strip())
         elif action in ("requester_answer", "reopen"):
@@ -332,6 +366,90 @@ def case_note(*, case: Case, party: str | None, actor: Any, body: str, at: datet
     with transaction.atomic():
         CaseMessage.objects.create(case=case, kind=MessageKind.NOTE, author=actor, body=body.strip(), at=_now(at))
         audit_record(actor=actor, action="case.note", obj=case, summary=f"{case.number}: note")
+
+
+def requester_message(
+    *, case: Case, party: str | None, actor: Any, body: str, at: datetime.datetime | None = None
+) -> Case:
+    """The requester writes to its case: an answer when the department asked (the clock runs again), else a
+    message on the open case. An answered or closed case is reopened instead (`reopen`)."""
+    if party != REQUESTER:
+        raise PermissionDeniedError()
+    if not body.strip():
+        raise DomainError(_("Write the message."), code="empty", field="body")
+    case.refresh_from_db(fields=["status"])
+    if case.status == CaseStatus.WAITING:
+        return case_act(case=case, action="requester_answer", party=party, actor=actor, text=body, at=at)
+    if case.status not in (CaseStatus.FILED, CaseStatus.ACCEPTED, CaseStatus.ASSIGNED, CaseStatus.RETURNED):
+        raise DomainError(_("This case is answered: reopen it to write again."), code="not_open", field="body")
+    with transaction.atomic():
+        CaseMessage.objects.create(
+            case=case,
+            kind=MessageKind.REQUESTER,
+            author=actor if getattr(actor, "is_authenticated", False) else None,
+            body=body.strip(),
+            at=_now(at),
+        )
+        audit_record(
+            actor=actor if getattr(actor, "is_authenticated", False) else None,
+            action="case.requester_message",
+            obj=case,
+            summary=f"{case.number}: message",
+        )
+        send_on_commit(
+            _("Case %(number)s: a message from the requester") % {"number": case.number},
+            body.strip(),
+            _department_recipients(case),
+        )
+    return case
+
+
+def case_supervise(
+    *, case: Case, party: str | None, actor: Any, reason: str, at: datetime.datetime | None = None
+) -> Supervision:
+    """督办: the office presses the department on an open case whose current limit is overdue or due.
+
+    Recorded in the case's history (its status unchanged, so no clock moves) with the reason, audited; the
+    handler and the department head are told (the department's reviewers when it has neither)."""
+    from waibao.casework.selectors import OPEN_STATUSES, limit_clocks_for
+
+    if party != OFFICE:
+        raise PermissionDeniedError()
+    if not reason.strip():
+        raise DomainError(_("Please give a reason."), code="reason_required", field="reason")
+    at = _now(at)
+    with transaction.atomic():
+        case = (
+            Case.objects.select_for_update(of=("self",))
+            .select_related("case_type", "department", "handler")
+            .get(pk=case.pk)
+        )
+        if case.status not in OPEN_STATUSES:
+            raise DomainError(_("Only an open case can be supervised."), code="not_open")
+        clocks = limit_clocks_for([case], today=timezone.localtime(at).date()).get(case.pk)
+        current = clocks.current if clocks else None
+        if current is None or current[1].badge not in ("overdue", "due"):
+            raise DomainError(
+                _("A case is supervised when a time limit is overdue or about to run out."), code="not_at_risk"
+            )
+        kind, clock = current
+        supervision = Supervision.objects.create(
+            case=case, by=actor, at=at, limit=kind, badge=clock.badge, reason=reason.strip()
+        )
+        _record(case, status=case.status, action="supervise", actor=actor, at=at, note=reason.strip())
+        heads = list(
+            DepartmentHead.objects.filter(department=case.department)
+            .exclude(user__email="")
+            .values_list("user__email", flat=True)
+        )
+        handler = [case.handler.email] if case.handler and case.handler.email else []
+        to = sorted(set(handler + heads)) or _department_recipients(case)
+        send_on_commit(
+            _("Case %(number)s is supervised by the office") % {"number": case.number},
+            reason.strip(),
+            to,
+        )
+    return supervision
 
 
 def case_assign_handler(*, cases: Sequence[Case], handler: Any, party: str | None, actor: Any) -> int:
@@ -437,21 +555,52 @@ def rating_give(
 
 
 def rectification_done(
-    *, case: Case, party: str | None, actor: Any, callback: str, at: datetime.datetime | None = None
+    *,
+    case: Case,
+    party: str | None,
+    actor: Any,
+    channel: str,
+    satisfied: bool | None,
+    called_at: datetime.datetime | None = None,
+    note: str = "",
+    at: datetime.datetime | None = None,
 ) -> Rating:
+    """Close a rectification with its callback: who called (the actor), when, by which channel, whether the
+    requester is satisfied now, a note. A rectification closes only with a callback."""
     if party not in (DEPARTMENT, OFFICE):
         raise PermissionDeniedError()
-    if not callback.strip():
-        raise DomainError(_("Record the callback to the requester."), code="callback", field="callback")
+    at = _now(at)
+    called_at = called_at or at
+    if channel not in CallbackChannel.values:
+        raise DomainError(_("Choose how the requester was called back."), code="callback", field="channel")
+    if satisfied is None:
+        raise DomainError(_("Record whether the requester is satisfied now."), code="callback", field="satisfied")
+    if called_at > at:
+        raise DomainError(_("The callback cannot be in the future."), code="callback", field="called_at")
     with transaction.atomic():
-        rating = Rating.objects.select_for_update().get(case=case)
-        if rating.rectification != RectificationStatus.OPEN:
+        rating = Rating.objects.select_for_update().filter(case=case).first()
+        if rating is None or rating.rectification != RectificationStatus.OPEN:
             raise DomainError(_("There is no open rectification."), code="no_rectification")
+        if timezone.localtime(called_at).date() < rating.on:
+            raise DomainError(_("The callback comes after the rating it answers."), code="callback", field="called_at")
+        Callback.objects.create(
+            rating=rating,
+            called_by=actor if getattr(actor, "is_authenticated", False) else None,
+            called_at=called_at,
+            channel=channel,
+            satisfied=satisfied,
+            note=note.strip(),
+        )
         rating.rectification = RectificationStatus.DONE
-        rating.rectified_on = timezone.localtime(_now(at)).date()
-        rating.callback_note = callback.strip()
-        rating.save(update_fields=["rectification", "rectified_on", "callback_note"])
-        audit_record(actor=actor, action="case.rectified", obj=case, summary=case.number)
+        rating.rectified_on = timezone.localtime(at).date()
+        rating.save(update_fields=["rectification", "rectified_on"])
+        audit_record(
+            actor=actor,
+            action="case.rectified",
+            obj=case,
+            summary=case.number,
+            changes={"channel": channel, "satisfied": satisfied},
+        )
     return rating
 
 
@@ -522,7 +671,7 @@ def send_reminders(*, today: datetime.date | None = None) -> int:
         .exclude(email="")
         .values_list("email", flat=True)
     )
-    for case, clock in open_case_clocks(today=today):
+    for case, kind, clock in open_case_clocks(today=today):
         due = clock.state.due
         if due is None:
             continue
@@ -531,7 +680,7 @@ def send_reminders(*, today: datetime.date | None = None) -> int:
             continue
         with transaction.atomic():
             _reminder, created = Reminder.objects.get_or_create(
-                case=case, lead=lead, due=due, defaults={"sent_at": timezone.now()}
+                case=case, limit=kind, lead=lead, due=due, defaults={"sent_at": timezone.now()}
             )
             if not created:
                 continue
@@ -540,8 +689,11 @@ def send_reminders(*, today: datetime.date | None = None) -> int:
             )
             handler = [case.handler.email] if case.handler and case.handler.email else []
             to = office if lead == -1 else handler + heads or _department_recipients(case)
+            from waibao.common.labels import label
+
             send_on_commit(
-                _("Case %(number)s is due on %(date)s") % {"number": case.number, "date": due.isoformat()},
+                _("Case %(number)s: %(limit)s due on %(date)s")
+                % {"number": case.number, "limit": label("case_limit", kind), "date": due.isoformat()},
                 case.title,
                 [e for e in to if e],
             )

@@ -21,4 +21,5 @@ urlpatterns = [
     path("<str:number>/extension/", views.extension, name="extension"),
     path("<str:number>/rate/", views.rate, name="rate"),
     path("<str:number>/rectify/", views.rectify, name="rectify"),
+    path("<str:number>/supervise/", views.supervise, name="supervise"),
 ]

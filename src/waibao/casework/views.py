@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from waibao.accounts.models import Role, User
@@ -20,15 +21,27 @@ from waibao.casework import services
 from waibao.casework.access import SESSION_KEY, access_case, party_of, sees_personal_data, visible_cases
 from waibao.casework.forms import (
     ActionForm,
+    CallbackForm,
     CodeForm,
     ExtensionForm,
     FileForm,
     RatingForm,
+    SuperviseForm,
     TrackForm,
     TypeChoiceForm,
 )
 from waibao.casework.models import Case, CaseStatus, CaseType, Extension, Filer, MessageKind, Rating
-from waibao.casework.selectors import board, case_limit, clocks_for, figures, my_cases, workbench
+from waibao.casework.selectors import (
+    OPEN_STATUSES,
+    board,
+    case_limit,
+    case_limits,
+    clocks_for,
+    figures,
+    limit_clocks_for,
+    my_cases,
+    workbench,
+)
 from waibao.casework.workflow import CASE_WORKFLOW, DEPARTMENT, OFFICE, REQUESTER
 from waibao.common.errors import DomainError, NotFoundError, PermissionDeniedError
 from waibao.common.forms import add_domain_error
@@ -100,7 +113,10 @@ def _files(request: HttpRequest, case_type: CaseType) -> list[tuple[str, Any]]:
 
 
 def _ip_and_details(data: dict[str, Any], case_type: CaseType) -> dict[str, Any]:
-    ip = {k: data.get(k, "") or "" for k in ("right_type", "right_holder", "registration_number", "infringer_name")}
+    ip = {
+        k: data.get(k, "") or ""
+        for k in ("right_type", "right_holder", "registration_number", "infringer_name", "scarce_talent")
+    }
     details = {k: data[k] for k in case_type.fields if k not in ip and k in data}
     return {**ip, "details": details}
 
@@ -109,10 +125,17 @@ def file_case(request: HttpRequest, code: str) -> HttpResponse:
     """Filing by a signed-in enterprise or training institution."""
     filer = _filer(request)
     if filer == Filer.PUBLIC:
+        case_type = CaseType.objects.filter(code=code, is_active=True).first()
+        if not request.user.is_authenticated and case_type is not None and Filer.PUBLIC not in case_type.filers:
+            from django.contrib.auth.views import redirect_to_login
+
+            return redirect_to_login(request.get_full_path())  # an enterprise's type: sign in first
         return redirect("casework:public_file", code=code)
     case_type = _case_type(code, filer)
     user: User = request.user  # type: ignore[assignment]
     initial = {"contact_name": user.get_full_name() or user.username, "contact_email": user.email}
+    if "scarce_talent" in case_type.fields:  # linked from the HZ-18 catalogue with its entry preselected
+        initial["scarce_talent"] = request.GET.get("scarce_talent", "")
     form = FileForm(request.POST or None, request.FILES or None, case_type=case_type, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -219,7 +242,9 @@ def detail(request: HttpRequest, number: str) -> HttpResponse:
     case = access_case(request.user, number, public_ids=_public_ids(request))
     party = _party(request, case)
     today = timezone.localdate()
-    clock = clocks_for([case], today=today).get(case.pk)
+    clocks = limit_clocks_for([case], today=today).get(case.pk)
+    clock = clocks.resolution if clocks else None
+    current = clocks.current if clocks else None
     message_qs = case.messages.select_related("author")
     if party not in (OFFICE, DEPARTMENT):
         message_qs = message_qs.exclude(kind=MessageKind.NOTE)
@@ -229,7 +254,18 @@ def detail(request: HttpRequest, number: str) -> HttpResponse:
         "case": case,
         "party": party,
         "clock": clock,
+        "clocks": clocks,
+        "limits": case_limits(case),
         "limit": case_limit(case),
+        "routed": services.routed_department(case.case_type, case.category),
+        "supervisions": list(case.supervisions.select_related("by")),
+        "can_supervise": party == OFFICE
+        and case.status in OPEN_STATUSES
+        and current is not None
+        and current[1].badge in ("overdue", "due"),
+        "supervise_form": SuperviseForm(),
+        "callback_form": CallbackForm(),
+        "callback": getattr(rating, "callback", None) if rating else None,
         "history": case.changes.select_related("actor", "department"),
         "case_messages": list(message_qs),
         "actions": CASE_WORKFLOW.available(state=case.status, role=party),
@@ -372,11 +408,44 @@ def rectify(request: HttpRequest, number: str) -> HttpResponse:
         elif kind in ("uphold", "reject"):
             services.appeal_decide(case=case, party=party, actor=request.user, uphold=kind == "uphold")
         else:
+            form = CallbackForm(request.POST)
+            if not form.is_valid():
+                raise DomainError(
+                    _("Record the callback: the channel and whether the requester is satisfied now."),
+                    code="callback",
+                    field="channel",
+                )
+            called_at = form.cleaned_data["called_at"]
+            if called_at is not None and timezone.is_naive(called_at):
+                called_at = timezone.make_aware(called_at)
             services.rectification_done(
-                case=case, party=party, actor=request.user, callback=request.POST.get("text", "")
+                case=case,
+                party=party,
+                actor=request.user,
+                channel=form.cleaned_data["channel"],
+                satisfied=form.cleaned_data["satisfied"],
+                called_at=called_at,
+                note=form.cleaned_data["note"],
             )
     except DomainError as exc:
         messages.error(request, str(exc.message))
+    return _back(case)
+
+
+@require_POST
+def supervise(request: HttpRequest, number: str) -> HttpResponse:
+    case = access_case(request.user, number)
+    form = SuperviseForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise DomainError(_("Please give a reason."), code="reason_required", field="reason")
+        services.case_supervise(
+            case=case, party=_party(request, case), actor=request.user, reason=form.cleaned_data["reason"]
+        )
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("Supervision recorded; the handler and the department head are told."))
     return _back(case)
 
 
@@ -419,6 +488,8 @@ def board_page(request: HttpRequest) -> HttpResponse:
     if _role(request) == Role.CITY_LEADER:  # the leader sees figures, not confidential cases
         data.overdue_cases = [r for r in data.overdue_cases if not r.case.confidential]
         data.bad = [b for b in data.bad if not b.case.confidential]
+        data.at_risk = [r for r in data.at_risk if not r.case.confidential]
+        data.supervisions = [s for s in data.supervisions if not s.case.confidential]
         data.extensions = []
     return render(request, "casework/board.html", {"board": data})
 
@@ -448,7 +519,7 @@ def export(request: HttpRequest) -> HttpResponse:
         _("Filed at"),
         _("Subject"),
         _("Requester"),
-        _("Contact"),
+        pgettext("casework", "Contact"),
         _("Contact e-mail"),
         _("Contact phone"),
         _("Time limit"),

@@ -8,6 +8,7 @@ of the case's department), `requester` (the enterprise that filed it, or a perso
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from waibao.casework.models import CaseStatus as S
 from waibao.common.workflow import Transition, Workflow
@@ -33,11 +34,12 @@ CASE_WORKFLOW = Workflow(
         _t("assign", {S.FILED, S.ACCEPTED, S.RETURNED}, S.ASSIGNED, {OFFICE}, _("Assign to a department")),
         _t("transfer", {S.ASSIGNED}, S.ASSIGNED, {OFFICE}, _("Transfer to another department"), reason=True),
         _t("return_misroute", {S.ASSIGNED}, S.RETURNED, {DEPARTMENT}, _("Return as misrouted"), reason=True),
+        _t("reply", {S.ASSIGNED}, S.ASSIGNED, {DEPARTMENT}, _("Reply to the requester"), reason=True),
         _t("ask_requester", {S.ASSIGNED}, S.WAITING, {DEPARTMENT}, _("Ask the requester"), reason=True),
         _t("requester_answer", {S.WAITING}, S.ASSIGNED, {REQUESTER}, _("Answer the department"), reason=True),
         _t("answer", {S.ASSIGNED}, S.ANSWERED, {DEPARTMENT}, _("Reply and mark answered"), reason=True),
         _t("confirm", {S.ANSWERED}, S.CLOSED, {REQUESTER}, _("Confirm and close")),
         _t("auto_close", {S.ANSWERED}, S.CLOSED, {SYSTEM}, _("Closed automatically")),
-        _t("reopen", {S.ANSWERED, S.CLOSED}, S.ASSIGNED, {REQUESTER}, _("Reopen"), reason=True),
+        _t("reopen", {S.ANSWERED, S.CLOSED}, S.ASSIGNED, {REQUESTER}, pgettext_lazy("casework", "Reopen"), reason=True),
     ]
 )

@@ -132,7 +132,11 @@ def catalogue_page(request: HttpRequest) -> HttpResponse:
     codes = {t.category_id for t in talents if t.category_id}
     counts = selectors.open_postings_in(codes, today=timezone.localdate())
     rows = [(t, counts.get(t.category_id or "", 0)) for t in talents]
-    return render(request, "recruitment/catalogue.html", {"rows": rows, "benefits": benefits})
+    from waibao.casework.models import CaseType
+
+    # the case types that take a catalogue entry (talent residence permit, high-level talent benefits)
+    case_types = [t for t in CaseType.objects.filter(is_active=True) if "scarce_talent" in t.fields]
+    return render(request, "recruitment/catalogue.html", {"rows": rows, "benefits": benefits, "case_types": case_types})
 
 
 # --- the enterprise ----------------------------------------------------------------------------------------
