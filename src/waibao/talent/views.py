@@ -473,12 +473,19 @@ def enrolment_action(request: HttpRequest, enrolment_id: int, action: str) -> Ht
         elif action == "complete":
             form = CompletionForm(request.POST, request.FILES)
             if form.is_valid():
-                data = dict(form.cleaned_data)
-                files = {
-                    name: services.ProofFile(stream=upload, name=upload.name) if upload else None
-                    for name, upload in ((n, data.pop(n, None)) for n in ("certificate", "pass_certificate"))
-                }
-                services.completion_record(acting_user=user, enrolment=enrolment, **data, **files)
+                data = form.cleaned_data
+                certificate, pass_certificate = (
+                    services.ProofFile(stream=data[n], name=data[n].name) if data.get(n) else None
+                    for n in ("certificate", "pass_certificate")
+                )
+                services.completion_record(
+                    acting_user=user,
+                    enrolment=enrolment,
+                    completed_on=data["completed_on"],
+                    passed=data["passed"],
+                    certificate=certificate,
+                    pass_certificate=pass_certificate,
+                )
         elif action == "proof":
             form = ProofForm(request.POST, request.FILES)
             if form.is_valid():
