@@ -118,3 +118,42 @@ def test_the_institution_sees_each_trainees_subsidy_state(
     client_for(employer_user).post(f"/talent/programmes/{programme.pk}/claim_hire/", {"commitment": "on"})
     hires = client_for(employer_user).get("/talent/hires/").content.decode()
     assert 'id="no-refunds"' in hires
+
+
+def test_the_employer_attaches_a_missing_proof_of_hire_on_its_page(
+    routing: Any,
+    institution: Any,
+    trainer: User,
+    employer_user: User,
+    client_for: Callable[[User | None], Client],
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    programme = make_programme(institution, starts_on=START, ends_on=START + datetime.timedelta(days=30))
+    enrolment = completed(trainer, programme, IDS[0])
+    services.confirm_hire_by_person(  # as the recruitment site may record it: no file yet
+        person_id_hash=enrolment.trainee.id_hash,
+        employer=employer_user.enterprise,
+        contract_date=datetime.date(2009, 6, 1),
+        actor=employer_user,
+    )
+    client = client_for(employer_user)
+    page = client.get("/talent/hires/").content.decode()
+    assert 'class="proof-missing"' in page
+    client.post(f"/talent/programmes/{programme.pk}/claim_hire/", {"commitment": "on"})
+    assert not employer_user.enterprise.applications.exists()  # not claimable without the proof
+    response = client.post(
+        f"/talent/enrolments/{enrolment.pk}/proof/",
+        {
+            "next": "hires",
+            "kind": "hire",
+            "hire_proof_kind": "social_insurance",
+            "proof": SimpleUploadedFile("社保.pdf", PDF, content_type="application/pdf"),
+        },
+    )
+    assert response.status_code == 302 and response["Location"] == "/talent/hires/"
+    enrolment.refresh_from_db()
+    assert enrolment.hire_proof_kind == "social_insurance" and enrolment.hire_proof_name == "社保.pdf"
+    assert 'class="proof-missing"' not in client.get("/talent/hires/").content.decode()
+    client.post(f"/talent/programmes/{programme.pk}/claim_hire/", {"commitment": "on"})
+    assert employer_user.enterprise.applications.get(rule_id="HZ-17b-hire").talent_lines.count() == 1
