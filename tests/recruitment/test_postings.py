@@ -15,6 +15,7 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.test import Client
+from django.utils import timezone
 
 from tests.recruitment.conftest import TODAY, fields
 from waibao.accounts.models import User
@@ -237,7 +238,8 @@ def test_a_published_posting_carries_jobposting_jsonld(make_posting: Any, client
     assert data["@context"] == "https://schema.org/" and data["@type"] == "JobPosting"
     assert data["title"] == posting.title
     assert data["validThrough"] == f"{posting.closing_date.isoformat()}T23:59:59+08:00"
-    assert data["datePosted"] == posting.published_at.date().isoformat()  # type: ignore[union-attr]
+    # The day it was published in the city's time (after 16:00 UTC that is already the next day).
+    assert data["datePosted"] == timezone.localdate(posting.published_at).isoformat()
     organisation = data["hiringOrganization"]
     assert organisation["@type"] == "Organization" and organisation["name"] == posting.enterprise.name_zh
     address = data["jobLocation"]["address"]
