@@ -1,5 +1,6 @@
 """In a real browser at phone width: a job seeker registers, uploads a CV, finds a job and applies; the
-enterprise shortlists and records the hire with its proof; the job seeker sees that they were hired."""
+enterprise shortlists and records the hire with its proof; the job seeker sees that they were hired; the job seeker
+was a trainee awaiting a hire, so the hire on the site makes the 15 % refund claimable by the employer."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from tests.recruitment.conftest import PDF, fields
 from waibao.accounts.models import User
 from waibao.recruitment import services
 from waibao.recruitment.models import Candidacy, CandidacyStatus
+from waibao.talent import claims
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -25,6 +27,53 @@ def _fits(page: Any) -> None:
     assert width <= PHONE["width"], f"{page.url} is {width}px wide at phone width"
 
 
+TRAINEE_ID = "110101199003078515"  # valid check character, fictitious person
+
+
+def _a_trainee_awaiting_hire(number: str, name: str) -> tuple[Any, Any]:
+    """A graduate who completed a recognised programme (with the certificate) and waits for a hire."""
+    import io
+    from decimal import Decimal
+
+    from tests.factories import TrainingInstitutionFactory, make_user
+    from waibao.accounts.models import Role
+    from waibao.talent import services as talent
+    from waibao.talent.models import Programme, Recognition
+
+    institution = TrainingInstitutionFactory(approved=True)
+    trainer = make_user(Role.TRAINING_INSTITUTION, username="trainer", training_institution=institution)
+    start = datetime.date.today() - datetime.timedelta(days=60)
+    programme = Programme.objects.create(
+        institution=institution,
+        name_zh="Java 岗前培训",
+        kind="pre_job",
+        fee_cny=Decimal("6000.00"),
+        capacity=10,
+        starts_on=start,
+        ends_on=start + datetime.timedelta(days=30),
+        hours=200,
+        recognition=Recognition.RECOGNISED,
+    )
+    enrolment = talent.enrol(
+        acting_user=trainer,
+        programme=programme,
+        name=name,
+        id_type="resident_id",
+        id_number=number,
+        category="fresh_graduate",
+        graduation_date=start - datetime.timedelta(days=30),
+        enrolled_on=start,
+    )
+    enrolment = talent.completion_record(
+        acting_user=trainer,
+        enrolment=enrolment,
+        completed_on=programme.ends_on,
+        passed=True,
+        certificate=talent.ProofFile(stream=io.BytesIO(PDF), name="结业证书.pdf"),
+    )
+    return programme, enrolment
+
+
 def test_a_job_seeker_applies_and_is_hired(
     browser: Any, live_server: Any, dataset: Any, office: User, settings: Any, tmp_path: Path
 ) -> None:
@@ -33,6 +82,10 @@ def test_a_job_seeker_applies_and_is_hired(
     from waibao.registry.models import Zone
 
     settings.MEDIA_ROOT = str(tmp_path / "media")
+    from waibao.applications.dataset import load_routing_dataset
+
+    load_routing_dataset(dataset)
+    trainee_programme, enrolment = _a_trainee_awaiting_hire(TRAINEE_ID, "王小明")
     employer = make_user(
         Role.ENTERPRISE,
         username="hr",
@@ -63,6 +116,10 @@ def test_a_job_seeker_applies_and_is_hired(
     page.click("#seeker-register button[type=submit]")
     page.wait_for_url("**/careers/me/")
     _fits(page)
+    # The seeker gives the identity number in the profile, so a hire can be matched to the trainee they were.
+    page.fill("input[name=id_number]", TRAINEE_ID)
+    page.click("#save-profile")
+    page.wait_for_load_state()
     page.set_input_files("input[name=cv]", str(cv))
     page.click("#upload-cv")
     page.wait_for_load_state()
@@ -115,5 +172,14 @@ def test_a_job_seeker_applies_and_is_hired(
     # The job seeker sees it.
     page.goto(f"{live_server.url}/careers/me/")
     assert "已录用" in page.locator("#my-candidacies").inner_text()
+
+    # The hire on the site is the trainee's hire: the 15 % refund (HZ-17b-hire) is now claimable by the employer.
+    enrolment.refresh_from_db()
+    assert enrolment.hired and enrolment.employer_id == employer.enterprise_id
+    assert enrolment.hire_proof_name == "劳动合同.pdf"
+    [refund] = claims.claims_generate(
+        acting_user=employer, programme=trainee_programme, rule_id="HZ-17b-hire", commitment_signed=True
+    )
+    assert refund.calculated_amount_cny == trainee_programme.fee_cny * 15 / 100
     seeker_context.close()
     employer_context.close()

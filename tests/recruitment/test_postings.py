@@ -238,7 +238,7 @@ def test_a_published_posting_carries_jobposting_jsonld(make_posting: Any, client
     assert data["@context"] == "https://schema.org/" and data["@type"] == "JobPosting"
     assert data["title"] == posting.title
     assert data["validThrough"] == f"{posting.closing_date.isoformat()}T23:59:59+08:00"
-    # The day in the city's time zone (Asia/Shanghai), also when UTC is still on the day before.
+    # The day it was published in the city's time (after 16:00 UTC that is already the next day).
     assert data["datePosted"] == timezone.localdate(posting.published_at).isoformat()
     organisation = data["hiringOrganization"]
     assert organisation["@type"] == "Organization" and organisation["name"] == posting.enterprise.name_zh

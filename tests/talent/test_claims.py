@@ -38,7 +38,18 @@ def programme_2009(routing: Any, institution: Any) -> Any:
     return make_programme(institution, starts_on=START, ends_on=START + datetime.timedelta(days=60))
 
 
-def completed(trainer: User, programme: Any, number: str, category: str = "fresh_graduate", name: str = "李四") -> Any:
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def completed(
+    trainer: User,
+    programme: Any,
+    number: str,
+    category: str = "fresh_graduate",
+    name: str = "李四",
+    *,
+    certificate: bool = True,
+) -> Any:
     enrolment = services.enrol(
         acting_user=trainer,
         programme=programme,
@@ -51,7 +62,11 @@ def completed(trainer: User, programme: Any, number: str, category: str = "fresh
     )
     services.attendance_record(acting_user=trainer, enrolment=enrolment, hours=programme.hours)
     return services.completion_record(
-        acting_user=trainer, enrolment=enrolment, completed_on=programme.ends_on, passed=True
+        acting_user=trainer,
+        enrolment=enrolment,
+        completed_on=programme.ends_on,
+        passed=True,
+        certificate=services.ProofFile(stream=io.BytesIO(PDF), name="结业证书.pdf") if certificate else None,
     )
 
 

@@ -34,7 +34,13 @@ def world(routing: Any, institution: Any, trainer: User, employer_user: User) ->
         graduation_date=datetime.date(2008, 6, 30),
         enrolled_on=START,
     )
-    services.completion_record(acting_user=trainer, enrolment=enrolment, completed_on=programme.ends_on, passed=True)
+    services.completion_record(
+        acting_user=trainer,
+        enrolment=enrolment,
+        completed_on=programme.ends_on,
+        passed=True,
+        certificate=services.ProofFile(stream=io.BytesIO(b"%PDF-1.4\n%%EOF\n"), name="done.pdf"),
+    )
     services.hire_record(
         acting_user=trainer,
         enrolment=enrolment,

@@ -38,7 +38,13 @@ def add_trainees(programme: Any, trainer: User, employer_user: User, start: int,
             graduation_date=datetime.date(2008, 6, 30),
             enrolled_on=START,
         )
-        services.completion_record(acting_user=trainer, enrolment=e, completed_on=programme.ends_on, passed=True)
+        services.completion_record(
+            acting_user=trainer,
+            enrolment=e,
+            completed_on=programme.ends_on,
+            passed=True,
+            certificate=services.ProofFile(stream=io.BytesIO(b"%PDF-1.4\n%%EOF\n"), name="done.pdf"),
+        )
         services.confirm_hire_by_person(
             person_id_hash=e.trainee.id_hash,
             employer=employer_user.enterprise,

@@ -140,7 +140,13 @@ def ensure_demo_talent() -> list[str]:
             )
         for enrolment in enrolments[:6] + enrolments[7:]:
             services.attendance_record(acting_user=trainer, enrolment=enrolment, hours=java.hours)
-            services.completion_record(acting_user=trainer, enrolment=enrolment, completed_on=java.ends_on, passed=True)
+            services.completion_record(
+                acting_user=trainer,
+                enrolment=enrolment,
+                completed_on=java.ends_on,
+                passed=True,
+                certificate=services.ProofFile(stream=io.BytesIO(DEMO_PDF), name="结业证书.pdf"),
+            )
         services.attendance_record(acting_user=trainer, enrolment=enrolments[6], hours=120)
         assert employer_user.enterprise_id is not None
         employer = Enterprise.objects.get(pk=employer_user.enterprise_id)

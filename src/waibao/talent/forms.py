@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from waibao.common.forms import MoneyFormField
 from waibao.common.personal_id import IdType
 from waibao.registry.models import Enterprise, Zone
-from waibao.talent.models import HireProofKind, ProgrammeKind, TraineeCategory, TrainingInstitution
+from waibao.talent.models import HireProofKind, ProgrammeKind, ProofKind, TraineeCategory, TrainingInstitution
 
 
 class TrainingInstitutionForm(forms.Form):
@@ -64,6 +64,31 @@ class EnrolForm(forms.Form):
 class CompletionForm(forms.Form):
     completed_on = forms.DateField(label=_("Completed on"), widget=DateInput)
     passed = forms.BooleanField(label=_("Passed"), required=False)
+    certificate = forms.FileField(label=_("Certificate of completion"), required=False)
+    pass_certificate = forms.FileField(label=_("Pass certificate"), required=False)
+
+
+class ProofForm(forms.Form):
+    """One proof of a trainee's path attached after the step was recorded."""
+
+    kind = forms.ChoiceField(label=_("Kind of proof"), choices=ProofKind.choices)
+    hire_proof_kind = forms.ChoiceField(
+        label=_("Proof of hire"), choices=[("", "—"), *HireProofKind.choices], required=False
+    )
+    proof = forms.FileField(label=_("Proof file"))
+
+
+class HireProofForm(forms.Form):
+    hire_proof_kind = forms.ChoiceField(label=_("Proof of hire"), choices=HireProofKind.choices)
+    proof = forms.FileField(label=_("Proof file"))
+
+
+class RewardForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=2007, max_value=2100)
+    commitment = forms.BooleanField(
+        label=_("I commit that these records are true and accept the department's verification and the public notice."),
+        required=False,
+    )
 
 
 class AttendanceForm(forms.Form):

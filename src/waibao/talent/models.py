@@ -254,6 +254,14 @@ class HireProofKind(models.TextChoices):
     SOCIAL_INSURANCE = "social_insurance", _("Social-insurance record")
 
 
+class ProofKind(models.TextChoices):
+    """The files that prove one step of a trainee's path; a claim's line needs those of its rule."""
+
+    COMPLETION = "completion", _("Certificate of completion")
+    PASS = "pass", _("Pass certificate")
+    HIRE = "hire", _("Proof of hire")
+
+
 class Enrolment(TimeStampedModel):
     """One trainee in one programme: attendance, completion, pass, and the hire that follows."""
 
@@ -270,6 +278,15 @@ class Enrolment(TimeStampedModel):
     attended_hours = models.PositiveIntegerField(_("hours attended"), default=0)
     completed_on = models.DateField(_("completed on"), null=True, blank=True)
     passed = models.BooleanField(_("passed"), null=True, blank=True)
+    # The proofs, each checked like evidence (detected type, size, no macros) and stored under a random name.
+    completion_proof_name = models.CharField(_("certificate of completion"), max_length=200, blank=True)
+    completion_proof_stored = models.CharField(max_length=64, blank=True)
+    completion_proof_sha256 = models.CharField(max_length=64, blank=True)
+    completion_proof_type = models.CharField(max_length=100, blank=True)
+    pass_proof_name = models.CharField(_("pass certificate"), max_length=200, blank=True)
+    pass_proof_stored = models.CharField(max_length=64, blank=True)
+    pass_proof_sha256 = models.CharField(max_length=64, blank=True)
+    pass_proof_type = models.CharField(max_length=100, blank=True)
     employer = models.ForeignKey(
         "registry.Enterprise",
         verbose_name=_("hired by"),
@@ -313,6 +330,17 @@ class Enrolment(TimeStampedModel):
     @property
     def hired(self) -> bool:
         return self.employer_id is not None and self.hire_confirmed_at is not None
+
+    def proof_file(self, kind: str) -> tuple[str, str, str]:
+        """(original name, stored name, content type) of the proof of `kind`; empty strings if none."""
+        if kind not in ProofKind.values:
+            return "", "", ""
+        prefix = f"{kind}_proof"
+        return (
+            getattr(self, f"{prefix}_name"),
+            getattr(self, f"{prefix}_stored"),
+            getattr(self, f"{prefix}_type"),
+        )
 
 
 class DuplicateRefusal(models.Model):

@@ -27,6 +27,7 @@ from waibao.talent.models import (
     HireProofKind,
     Programme,
     ProgrammeKind,
+    ProofKind,
     Recognition,
     Trainee,
     TraineeCategory,
@@ -268,30 +269,141 @@ def attendance_record(*, acting_user: User, enrolment: Enrolment, hours: int) ->
     return enrolment
 
 
-@transaction.atomic
+@dataclass(frozen=True)
+class ProofFile:
+    """A certificate of completion or a pass certificate as a view hands it over (a file)."""
+
+    stream: IO[bytes]
+    name: str
+
+
+def _store_file(enrolment: Enrolment, kind: str, proof: ProofFile) -> str:
+    """Check the file like evidence (detected type, size, macros), store it and note it on the enrolment."""
+    from waibao.applications import evidence as evidence_files
+
+    checked = evidence_files.check_upload(proof.stream, name=proof.name)
+    stored = evidence_files.store(checked)
+    setattr(enrolment, f"{kind}_proof_name", checked.original_name)
+    setattr(enrolment, f"{kind}_proof_stored", stored)
+    setattr(enrolment, f"{kind}_proof_sha256", checked.sha256)
+    setattr(enrolment, f"{kind}_proof_type", checked.content_type)
+    return stored
+
+
 def completion_record(
-    *, acting_user: User, enrolment: Enrolment, completed_on: datetime.date, passed: bool | None = None
+    *,
+    acting_user: User,
+    enrolment: Enrolment,
+    completed_on: datetime.date,
+    passed: bool | None = None,
+    certificate: ProofFile | None = None,
+    pass_certificate: ProofFile | None = None,
 ) -> Enrolment:
-    """The trainee completed the programme (and, where the programme tests, passed or not)."""
-    enrolment = _lock_enrolment(enrolment)
-    _check_runs(acting_user, enrolment.programme)
-    if enrolment.status != EnrolmentStatus.ENROLLED:
-        raise DomainError(_("Only an enrolled trainee can complete the programme."), code="not_enrolled")
-    if completed_on < enrolment.programme.starts_on:
-        raise DomainError(
-            _("The completion date cannot be before the programme starts."), code="date", field="completed_on"
-        )
-    enrolment.status = EnrolmentStatus.COMPLETED
-    enrolment.completed_on = completed_on
-    enrolment.passed = passed
-    enrolment.save(update_fields=["status", "completed_on", "passed", "updated_at"])
-    audit_record(
-        actor=acting_user,
-        action="talent.completed",
-        obj=enrolment,
-        changes={"status": [EnrolmentStatus.ENROLLED, EnrolmentStatus.COMPLETED]},
-        data={"passed": passed},
-    )
+    """The trainee completed the programme (and, where the programme tests, passed or not), with the certificate
+    of completion and the pass certificate where the institution has them (they may also be attached later:
+    `enrolment_proof_attach`); a claim's line needs its proof."""
+    stored: list[str] = []
+    try:
+        with transaction.atomic():
+            enrolment = _lock_enrolment(enrolment)
+            _check_runs(acting_user, enrolment.programme)
+            if enrolment.status != EnrolmentStatus.ENROLLED:
+                raise DomainError(_("Only an enrolled trainee can complete the programme."), code="not_enrolled")
+            if completed_on < enrolment.programme.starts_on:
+                raise DomainError(
+                    _("The completion date cannot be before the programme starts."), code="date", field="completed_on"
+                )
+            if pass_certificate is not None and not passed:
+                raise DomainError(
+                    _("A pass certificate is attached only for a trainee who passed."),
+                    code="proof_not_passed",
+                    field="pass_certificate",
+                )
+            enrolment.status = EnrolmentStatus.COMPLETED
+            enrolment.completed_on = completed_on
+            enrolment.passed = passed
+            if certificate is not None:
+                stored.append(_store_file(enrolment, ProofKind.COMPLETION, certificate))
+            if pass_certificate is not None:
+                stored.append(_store_file(enrolment, ProofKind.PASS, pass_certificate))
+            enrolment.save()
+            audit_record(
+                actor=acting_user,
+                action="talent.completed",
+                obj=enrolment,
+                changes={"status": [EnrolmentStatus.ENROLLED, EnrolmentStatus.COMPLETED]},
+                data={
+                    "passed": passed,
+                    "certificate": enrolment.completion_proof_sha256,
+                    "pass_certificate": enrolment.pass_proof_sha256,
+                },
+            )
+    except BaseException:
+        _discarding(stored)
+        raise
+    return enrolment
+
+
+def enrolment_proof_attach(
+    *, acting_user: User, enrolment: Enrolment, kind: str, proof: ProofFile, hire_proof_kind: str = ""
+) -> Enrolment:
+    """Attach (or replace) one proof of a trainee's path: the certificate of completion or the pass certificate
+    (the institution running the programme), the proof of hire (the institution or the hiring enterprise).
+
+    Refused while the person is on a claim that is still open: the reviewer decides on the proof it was claimed
+    with."""
+    from waibao.applications.models import CLOSED_STATUSES
+    from waibao.talent.models import ClaimLine
+
+    if kind not in ProofKind.values:
+        raise DomainError(_("Choose the kind of proof."), code="proof_kind", field="kind")
+    stored: list[str] = []
+    try:
+        with transaction.atomic():
+            enrolment = _lock_enrolment(enrolment)
+            if kind == ProofKind.HIRE:
+                employer = enrolment.employer
+                if employer is None:
+                    raise DomainError(_("No hire is recorded for this trainee."), code="hire_missing")
+                if not (runs(acting_user, enrolment.programme) or _employer_may_act(acting_user, employer)):
+                    raise PermissionDeniedError()
+            else:
+                _check_runs(acting_user, enrolment.programme)
+            if enrolment.status != EnrolmentStatus.COMPLETED:
+                raise DomainError(
+                    _("Proofs are attached once the trainee has completed the programme."), code="not_completed"
+                )
+            if kind == ProofKind.PASS and not enrolment.passed:
+                raise DomainError(
+                    _("A pass certificate is attached only for a trainee who passed."),
+                    code="proof_not_passed",
+                    field="pass_certificate",
+                )
+            on_claim = (
+                ClaimLine.objects.filter(enrolment=enrolment).exclude(application__status__in=CLOSED_STATUSES).exists()
+            )
+            if on_claim and getattr(enrolment, f"{kind}_proof_stored"):
+                raise DomainError(
+                    _("This person is on an open claim: its proof can no longer be replaced."), code="on_claim"
+                )
+            before = getattr(enrolment, f"{kind}_proof_sha256")
+            if kind == ProofKind.HIRE:
+                stored.append(
+                    _store_proof(enrolment, HireProof(kind=hire_proof_kind, stream=proof.stream, name=proof.name))
+                )
+            else:
+                stored.append(_store_file(enrolment, kind, proof))
+            enrolment.save()
+            audit_record(
+                actor=acting_user,
+                action="talent.proof_attached",
+                obj=enrolment,
+                summary=f"{enrolment.trainee.id_masked} {kind}",
+                changes={f"{kind}_proof_sha256": [before, getattr(enrolment, f"{kind}_proof_sha256")]},
+            )
+    except BaseException:
+        _discarding(stored)
+        raise
     return enrolment
 
 

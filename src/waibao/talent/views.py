@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from waibao.accounts.access import OFFICE, current_user, role_required
@@ -40,10 +41,13 @@ from waibao.talent.forms import (
     CompletionForm,
     EnrolForm,
     HireForm,
+    HireProofForm,
     ImportForm,
     PlanTargetForm,
     ProgrammeForm,
+    ProofForm,
     ReasonForm,
+    RewardForm,
     TrainingBaseForm,
     TrainingInstitutionForm,
 )
@@ -54,6 +58,7 @@ from waibao.talent.models import (
     DuplicateRefusal,
     Enrolment,
     InstitutionApproval,
+    ProofKind,
     Recognition,
     TrainingBase,
     TrainingInstitution,
@@ -266,7 +271,12 @@ def programme_list(request: HttpRequest) -> HttpResponse:
             return redirect("talent:programme", programme_id=programme.pk)
     rows = selectors.programmes_with_counts(visible_programmes(user)).order_by("-starts_on", "name_zh")[:300]
     waiting = visible_programmes(user).filter(recognition=Recognition.REQUESTED).count() if decides(user) else 0
-    return render(request, "talent/programmes.html", {"form": form, "programmes": rows, "waiting": waiting})
+    reward_form = RewardForm(initial={"year": timezone.localdate().year}) if may_create else None
+    return render(
+        request,
+        "talent/programmes.html",
+        {"form": form, "programmes": rows, "waiting": waiting, "reward_form": reward_form},
+    )
 
 
 @login_required
@@ -323,8 +333,14 @@ def programme_detail(request: HttpRequest, programme_id: int) -> HttpResponse:
         "attendance_form": AttendanceForm(),
         "hire_form": HireForm(),
         "reason_form": ReasonForm(),
+        "proof_form": ProofForm(),
         "claimable": [
-            (rule, action, claims.eligible_enrolments(programme, rule).count())
+            (
+                rule,
+                action,
+                claims.eligible_enrolments(programme, rule).count(),
+                claims.lacking_proof(programme, rule).count(),
+            )
             for rule, action in (("HZ-17b", "claim_17b"), ("HZ-17c", "claim_17c"), ("HZ-17d", "claim_17d"))
         ]
         if manage and user.role == Role.TRAINING_INSTITUTION
@@ -387,6 +403,17 @@ def programme_action(request: HttpRequest, programme_id: int, action: str) -> Ht
                 rule_id=rule_id,
                 commitment_signed=request.POST.get("commitment") == "on",
             )
+            waiting = claims.lacking_proof(programme, rule_id).count()
+            if waiting:
+                messages.warning(
+                    request,
+                    ngettext(
+                        "%(n)s person is not claimed: their proof is missing.",
+                        "%(n)s persons are not claimed: their proofs are missing.",
+                        waiting,
+                    )
+                    % {"n": waiting},
+                )
             if created:
                 messages.success(request, _("Claim submitted for review."))
             else:
@@ -444,9 +471,33 @@ def enrolment_action(request: HttpRequest, enrolment_id: int, action: str) -> Ht
             if form.is_valid():
                 services.attendance_record(acting_user=user, enrolment=enrolment, hours=form.cleaned_data["hours"])
         elif action == "complete":
-            form = CompletionForm(request.POST)
+            form = CompletionForm(request.POST, request.FILES)
             if form.is_valid():
-                services.completion_record(acting_user=user, enrolment=enrolment, **form.cleaned_data)
+                data = form.cleaned_data
+                certificate, pass_certificate = (
+                    services.ProofFile(stream=data[n], name=data[n].name) if data.get(n) else None
+                    for n in ("certificate", "pass_certificate")
+                )
+                services.completion_record(
+                    acting_user=user,
+                    enrolment=enrolment,
+                    completed_on=data["completed_on"],
+                    passed=data["passed"],
+                    certificate=certificate,
+                    pass_certificate=pass_certificate,
+                )
+        elif action == "proof":
+            form = ProofForm(request.POST, request.FILES)
+            if form.is_valid():
+                upload = form.cleaned_data["proof"]
+                services.enrolment_proof_attach(
+                    acting_user=user,
+                    enrolment=enrolment,
+                    kind=form.cleaned_data["kind"],
+                    proof=services.ProofFile(stream=upload, name=upload.name),
+                    hire_proof_kind=form.cleaned_data.get("hire_proof_kind") or "",
+                )
+                messages.success(request, _("Proof attached."))
         elif action == "withdraw":
             form = ReasonForm(request.POST)
             form.is_valid()
@@ -504,6 +555,7 @@ def hires(request: HttpRequest) -> HttpResponse:
         "talent/hires.html",
         {
             "to_confirm": to_confirm,
+            "hire_proof_form": HireProofForm(),
             "due": [
                 (rows[0].programme, rows, sum(r.programme.fee_cny for r in rows) * rate)
                 for rows in by_programme.values()
@@ -535,6 +587,12 @@ def claim_detail(request: HttpRequest, application_id: int) -> HttpResponse:
     if application.talent_claim is None:
         raise NotFoundError()
     lines = claims.claim_lines([application]).get(application.pk, [])
+    for line in lines:
+        line.missing_proofs = [  # type: ignore[attr-defined]
+            (kind, ProofKind(kind).label)
+            for kind in claims.PROOFS_BY_RULE.get(line.rule_id, ())
+            if not line.enrolment.proof_file(kind)[1]
+        ]
     may_refuse = user.role == Role.DEPARTMENT_REVIEWER and application.status in claims.LINE_DECISION_STATES
     from waibao.applications.access import reviews
 
@@ -565,6 +623,46 @@ def claim_line_refuse(request: HttpRequest, application_id: int, line_id: int) -
     except DomainError as exc:
         messages.error(request, str(exc.message))
     return redirect("talent:claim", application_id=application.pk)
+
+
+@login_required
+@require_http_methods(["GET"])
+def enrolment_proof(request: HttpRequest, enrolment_id: int, kind: str) -> HttpResponse:
+    """One proof of a trainee's path, for whoever may see the enrolment (its institution, the employer, the
+    office, the training reviewers who decide the claim's lines); served like every checked upload."""
+    from waibao.applications import evidence as evidence_files
+
+    user = current_user(request)
+    enrolment = access_enrolment(user, enrolment_id)
+    if kind not in ProofKind.values:
+        raise NotFoundError()
+    name, stored, content_type = enrolment.proof_file(kind)
+    if not stored:
+        raise NotFoundError()
+    return evidence_files.download_response(stored_name=stored, original_name=name, content_type=content_type)
+
+
+@role_required(Role.TRAINING_INSTITUTION)
+@require_POST
+def reward_claim(request: HttpRequest) -> HttpResponse:
+    """The institution claims its HZ-17a reward for a year, generated from its records."""
+    user = current_user(request)
+    form = RewardForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(str(e) for e in errors))
+        return redirect("talent:programmes")
+    try:
+        application = claims.institution_reward_generate(
+            acting_user=user,
+            year=form.cleaned_data["year"],
+            commitment_signed=bool(form.cleaned_data.get("commitment")),
+        )
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+        return redirect("talent:programmes")
+    messages.success(request, _("Reward claim submitted for review."))
+    return redirect("applications:detail", application.pk)
 
 
 # --- the office: refused duplicates -------------------------------------------------------------------------
