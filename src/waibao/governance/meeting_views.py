@@ -28,6 +28,8 @@ from waibao.governance.forms import (
 from waibao.governance.meetings_selectors import ical, meeting_decisions, members
 from waibao.governance.models import GroupMember, Meeting, MeetingStatus
 from waibao.governance.workflow import COMMENTS_OPEN, MEETING_WORKFLOW, MINUTES_EDITABLE
+from waibao.ledger.access import READ_ROLES as LEDGER_READERS
+from waibao.statistics.access import figures_zone
 
 
 def _reader(request: HttpRequest) -> User | None:
@@ -72,6 +74,10 @@ def cockpit_page(request: HttpRequest) -> HttpResponse:
             "c": data,
             "chart": chart_data(data),
             "links": user.role != Role.CITY_LEADER,
+            # Each heading links its page only for a reader that page lets in (zone staff and reviewers are not
+            # shown the city-wide goal or the fund).
+            "goal_link": user.role != Role.CITY_LEADER and not figures_zone(user),
+            "fund_link": user.role in LEDGER_READERS,
             "required_pct": data.goal.required_growth * 100,
         },
     )
