@@ -29,7 +29,8 @@ CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 # An English word outside data: three or more letters with a lower-case letter (acronyms such as CMMI are kept).
 ENGLISH_WORD = re.compile(r"(?<![A-Za-z0-9/@.-])[A-Za-z]*[a-z][A-Za-z]{2,}(?![A-Za-z0-9@-])")
 # Words that are the same in Chinese text: units, brands, standards, product names.
-ENGLISH_ALLOWED = {"e.g", "Excel", "iCalendar", "ECharts", "JSON", "API", "Word", "Chromium", "PDF", "ofd", "Inc", "Ltd"}
+ENGLISH_ALLOWED = {"e.g", "Excel", "ECharts", "JSON", "API", "Word", "Chromium", "PDF", "ofd", "Inc", "Ltd"}
+ENGLISH_ALLOWED |= {"iCalendar"}
 FILE_TOKEN = re.compile(r"[\w.-]+\.(?:pdf|png|jpe?g|docx?|xlsx?|csv|zip|ofd)\b", re.IGNORECASE)
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 SKIP_PATHS = ("/accounts/logout/", "/i18n/", "/admin/", "/api/", "/static/", "/media/", "/cms/")
