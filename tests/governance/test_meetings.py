@@ -76,6 +76,10 @@ def test_a_meeting_from_agenda_to_published_minutes(
     assert 'href="/statistics/goal/"' in c.get(f"/governance/meetings/{meeting.pk}/").content.decode()
     as_leader = client_for(leader).get(f"/governance/meetings/{meeting.pk}/").content.decode()
     assert "统计工作进展" in as_leader and 'href="/statistics/goal/"' not in as_leader
+    c.post(url, {"do": "agenda", "title": "专项资金使用情况", "minutes": "10", "link": "/ledger/"})
+    as_reviewer = client_for(reviewer).get(f"/governance/meetings/{meeting.pk}/").content.decode()
+    assert 'href="/statistics/goal/"' in as_reviewer and 'href="/ledger/"' not in as_reviewer  # refused the fund
+    assert 'href="/ledger/"' in c.get(f"/governance/meetings/{meeting.pk}/").content.decode()
     ics = c.get(f"/governance/meetings/{meeting.pk}/invitation.ics")
     assert ics["Content-Type"].startswith("text/calendar")
     body = ics.content.decode()
