@@ -30,6 +30,7 @@ CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 ENGLISH_WORD = re.compile(r"(?<![A-Za-z0-9/@.-])[A-Za-z]*[a-z][A-Za-z]{2,}(?![A-Za-z0-9@-])")
 # Words that are the same in Chinese text: units, brands, standards, product names.
 ENGLISH_ALLOWED = {"e.g", "Excel", "ECharts", "JSON", "API", "Word", "Chromium", "PDF", "ofd", "Inc", "Ltd"}
+ENGLISH_ALLOWED |= {"iCalendar"}
 FILE_TOKEN = re.compile(r"[\w.-]+\.(?:pdf|png|jpe?g|docx?|xlsx?|csv|zip|ofd)\b", re.IGNORECASE)
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 SKIP_PATHS = ("/accounts/logout/", "/i18n/", "/admin/", "/api/", "/static/", "/media/", "/cms/")
@@ -163,6 +164,8 @@ class Crawl:
     errors: list[str] = field(default_factory=list)
     pages: int = 0
     data_names: list[str] = field(default_factory=list)
+    # Links the crawl followed from a page to another that then refused the reader (403): (from, to).
+    refused: list[tuple[str, str]] = field(default_factory=list)
 
     def _without_data(self, text: str) -> str:
         for name in self.data_names:
@@ -187,9 +190,10 @@ class Crawl:
         return f"{match.view_name}?{query_keys}"
 
     def run(self, start: Iterable[str], *, limit: int = 400) -> Crawl:
-        queue = list(start)
+        queue: list[tuple[str, str | None]] = [(url, None) for url in start]  # (url, the page that linked it)
         while queue and self.pages < limit:
-            url = urldefrag(queue.pop(0))[0]
+            url, referrer = queue.pop(0)
+            url = urldefrag(url)[0]
             if url in self.seen:
                 continue
             route = self._route(url)
@@ -202,11 +206,13 @@ class Crawl:
             response = self.client.get(url, HTTP_ACCEPT_LANGUAGE=self.language)
             self.pages += 1
             if response.status_code in (301, 302):
-                queue.append(response["Location"])
+                queue.append((response["Location"], referrer))
                 continue
             if response.status_code != 200:
                 if response.status_code >= 500:
                     self.errors.append(f"{url}: {response.status_code}")
+                elif response.status_code == 403 and referrer is not None:
+                    self.refused.append((referrer, url))
                 continue
             rows = _rows(response)
             if rows is not None:
@@ -220,7 +226,7 @@ class Crawl:
                 self.findings += check_codes(url, text)
                 if not data:  # data names (an enterprise's, a person's) may be in either language
                     self.findings += check_language(url, self._without_data(text), language=self.language)
-            queue += [link if link.startswith("/") else _join(url, link) for link in page.links]
+            queue += [(link if link.startswith("/") else _join(url, link), url) for link in page.links]
         return self
 
 

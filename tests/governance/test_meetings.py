@@ -72,6 +72,14 @@ def test_a_meeting_from_agenda_to_published_minutes(
     )
     c.post(url, {"do": "agenda", "title": "bad link", "minutes": "20", "link": "https://example.com/"})
     assert [i.title for i in meeting.agenda.all()] == ["统计工作进展"]
+    # The item links the statistics page for the staff; the leader, whom that page refuses, reads it unlinked.
+    assert 'href="/statistics/goal/"' in c.get(f"/governance/meetings/{meeting.pk}/").content.decode()
+    as_leader = client_for(leader).get(f"/governance/meetings/{meeting.pk}/").content.decode()
+    assert "统计工作进展" in as_leader and 'href="/statistics/goal/"' not in as_leader
+    c.post(url, {"do": "agenda", "title": "专项资金使用情况", "minutes": "10", "link": "/ledger/"})
+    as_reviewer = client_for(reviewer).get(f"/governance/meetings/{meeting.pk}/").content.decode()
+    assert 'href="/statistics/goal/"' in as_reviewer and 'href="/ledger/"' not in as_reviewer  # refused the fund
+    assert 'href="/ledger/"' in c.get(f"/governance/meetings/{meeting.pk}/").content.decode()
     ics = c.get(f"/governance/meetings/{meeting.pk}/invitation.ics")
     assert ics["Content-Type"].startswith("text/calendar")
     body = ics.content.decode()
@@ -140,5 +148,30 @@ def test_the_leader_lands_on_the_cockpit_and_cannot_reach_money_pages(
     page = c.get("/governance/cockpit/")
     assert page.status_code == 200
     assert 'id="cockpit-data"' in page.content.decode()
-    for url in ("/ledger/", "/applications/queue/", "/registry/enterprises/"):
+    for url in ("/ledger/", "/applications/queue/", "/registry/enterprises/", "/governance/calendar/"):
         assert c.get(url).status_code in (302, 403), url
+    # ... and is offered no link to them: not the calendar from the duties, nor the entitlements from home.
+    assert 'href="/governance/calendar/"' not in c.get("/governance/duties/").content.decode()
+    assert 'href="/policy/entitlements/"' not in c.get("/").content.decode()
+
+
+def test_the_cockpit_links_each_heading_only_for_readers_its_page_lets_in(
+    office: User, reviewer: User, finance: User, work_calendar: Path, client_for: Callable[[User | None], Client]
+) -> None:
+    from tests.factories import make_user
+    from waibao.accounts.models import Role
+    from waibao.registry.models import Zone
+
+    zone_staff = make_user(Role.DEPARTMENT_REVIEWER, username="zone", zone=Zone.objects.get(code="htz"))
+    expected = {  # reader: (goal linked, fund linked)
+        office: (True, True),
+        finance: (True, True),
+        reviewer: (True, False),
+        zone_staff: (False, False),
+    }
+    for reader, (goal, fund) in expected.items():
+        client = client_for(reader)
+        page = client.get("/governance/cockpit/").content.decode()
+        assert ('href="/statistics/goal/"' in page, 'href="/ledger/"' in page) == (goal, fund), reader.username
+        for url, linked in (("/statistics/goal/", goal), ("/ledger/", fund)):
+            assert (client.get(url).status_code == 200) == linked, (reader.username, url)

@@ -59,3 +59,17 @@ def test_home_counts_come_from_the_cache_and_follow_a_recognition(
     with django_capture_on_commit_callbacks(execute=True):
         enterprise_transition(acting_user=office, enterprise=enterprise, action="recognise")
     assert client.get("/").context["counts"]["recognised"] == before + 2
+
+
+def test_a_duty_written_only_in_chinese_is_marked_as_chinese_on_the_english_page(dataset: object) -> None:
+    """A duty decided at a meeting has no English text yet: the English page shows the Chinese, marked as such."""
+    from waibao.governance.models import Department, Duty
+
+    department = Department.objects.get(code="trade-industry")
+    Duty.objects.create(department=department, number=99, citation="M-1", text_zh="各园区配备统计人员", text_en="")
+    client = Client()
+    client.cookies["django_language"] = "en"
+    body = client.get("/departments/").content.decode()
+    assert '<td lang="zh-hans">各园区配备统计人员</td>' in body
+    client.cookies["django_language"] = "zh-hans"
+    assert "<td>各园区配备统计人员</td>" in client.get("/departments/").content.decode()

@@ -101,3 +101,14 @@ def test_registry_status_counts_follow_the_zone(two_zones: tuple[Enterprise, Ent
     zone_staff = make_user(Role.DEPARTMENT_REVIEWER, zone=Zone.objects.get(code="htz"))
     assert sum(status_counts(enterprises_readable(zone_staff)).values()) == 1
     assert sum(status_counts().values()) == 2
+
+
+def test_the_dashboard_links_the_review_only_for_those_who_review(
+    office: User, finance: User, client_for: Callable[[User | None], Client]
+) -> None:
+    """The finance officer reads the dashboard but does not review statistics: no link to a page that refuses them."""
+    assert 'href="/statistics/review/"' in client_for(office).get("/statistics/").content.decode()
+    as_finance = client_for(finance)
+    assert as_finance.get("/statistics/review/").status_code == 403
+    page = as_finance.get("/statistics/")
+    assert page.status_code == 200 and 'href="/statistics/review/"' not in page.content.decode()

@@ -107,6 +107,12 @@ def test_run_notice_objection_final_list_and_award_paid(
     run.refresh_from_db()
     assert run.status == RunStatus.PUBLISHED
     assert Commitment.objects.filter(rule_id="HZ-24").count() == 9
+    # The office follows each place to its application; the leader reads its status, unlinked (refused there).
+    awarded = next(place for place in places if place.application)
+    linked = f'href="/applications/{awarded.application.pk}/"'
+    assert linked in as_office.get(f"/topten/runs/{run.pk}/").content.decode()
+    as_leader_page = as_leader.get(f"/topten/runs/{run.pk}/").content.decode()
+    assert linked not in as_leader_page and awarded.name_zh in as_leader_page
 
     # The public page: scores per criterion, weights, sources, the exclusion's reason; not the rejected place.
     page = as_public.get(f"/topten/{run.pk}/").content.decode()

@@ -28,6 +28,8 @@ from waibao.governance.forms import (
 from waibao.governance.meetings_selectors import ical, meeting_decisions, members
 from waibao.governance.models import GroupMember, Meeting, MeetingStatus
 from waibao.governance.workflow import COMMENTS_OPEN, MEETING_WORKFLOW, MINUTES_EDITABLE
+from waibao.ledger.access import READ_ROLES as LEDGER_READERS
+from waibao.statistics.access import figures_zone
 
 
 def _reader(request: HttpRequest) -> User | None:
@@ -60,6 +62,32 @@ def _errors(request: HttpRequest, form: Any) -> None:
             messages.error(request, error)
 
 
+def _may_open(user: User, path: str) -> bool:
+    """Whether an agenda item's linked page lets the reader in (the leader's and members' copies show it unlinked
+    otherwise): the fund is the office's and finance's, the city-wide goal is not zone staff's, the statistics
+    review is the reviewers'; the rest (applications, cases) is the staff's."""
+    from urllib.parse import urlsplit
+
+    from django.urls import Resolver404, resolve
+
+    from waibao.accounts.models import STAFF_ROLES
+    from waibao.statistics.access import is_reviewer
+
+    if user.role not in STAFF_ROLES:
+        return False
+    try:
+        name = resolve(urlsplit(path).path).view_name
+    except Resolver404:
+        return False
+    if name.startswith("ledger:"):
+        return user.role in LEDGER_READERS
+    if name == "statistics:goal":
+        return not figures_zone(user)
+    if name.startswith("statistics:review"):
+        return is_reviewer(user)
+    return True
+
+
 def cockpit_page(request: HttpRequest) -> HttpResponse:
     user = _reader(request)
     if user is None:
@@ -72,6 +100,10 @@ def cockpit_page(request: HttpRequest) -> HttpResponse:
             "c": data,
             "chart": chart_data(data),
             "links": user.role != Role.CITY_LEADER,
+            # Each heading links its page only for a reader that page lets in (zone staff and reviewers are not
+            # shown the city-wide goal or the fund).
+            "goal_link": user.role != Role.CITY_LEADER and not figures_zone(user),
+            "fund_link": user.role in LEDGER_READERS,
             "required_pct": data.goal.required_growth * 100,
         },
     )
@@ -157,6 +189,7 @@ def meeting_page(request: HttpRequest, meeting_id: int) -> HttpResponse:
         {
             "meeting": meeting,
             "agenda": meeting.agenda.select_related("presenter", "duty"),
+            "linked": {item.pk for item in meeting.agenda.all() if item.link and _may_open(user, item.link)},
             "attendance": meeting.attendance.select_related("member__department").order_by("member__sort_order"),
             "decisions": meeting_decisions(meeting),
             "comments": meeting.comments.select_related("author"),

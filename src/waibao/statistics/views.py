@@ -576,6 +576,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "by_labels": _by_labels(),
             "zones": Zone.objects.filter(code=filters.zone) if figures_zone(request.user) else Zone.objects.all(),
             "zone_only": bool(figures_zone(request.user)),
+            "reviews": is_reviewer(request.user),
             "ownership_types": OwnershipType.objects.filter(parent__isnull=True),
             "categories": ServiceCategory.objects.filter(parent__isnull=False).order_by("sort_order", "code"),
             "query": query.urlencode(),
