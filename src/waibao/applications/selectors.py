@@ -6,6 +6,7 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import connection
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
@@ -355,7 +356,15 @@ def ledger_view(application: Application, *, staff: bool) -> list[Any]:
 def unread_notifications(user: Any) -> int:
     if not getattr(user, "is_authenticated", False):
         return 0
-    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+    # Every signed-in page shows this count: one plain COUNT on the (user, read_at) index, without the ORM's
+    # aggregation machinery, which cost more than the query itself.
+    meta, quote = Notification._meta, connection.ops.quote_name
+    table, owner, read_at = (quote(meta.db_table), quote(meta.get_field("user").column),
+                             quote(meta.get_field("read_at").column))  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM {table} WHERE {owner} = %s AND {read_at} IS NULL", [user.pk])  # noqa: S608 - names only
+        row = cursor.fetchone()
+    return int(row[0]) if row else 0
 
 
 def notifications_for(user: User, *, limit: int = 100) -> QuerySet[Notification]:
