@@ -52,7 +52,26 @@ PAGES: dict[str, tuple[str, int, int]] = {
     "/registry/my/": ("enterprise", 7, 7),
     "/governance/duties/": ("office", 8, 8),
     "/governance/meetings/": ("office", 5, 5),
-    "/governance/cockpit/": ("office", 21, 14),  # with the casework indicators (SZ-4.6, SZ-5.2)
+    "/governance/cockpit/": ("office", 23, 15),  # with the casework indicators, the next meeting and decisions
+    # Issues 12–15: casework, talent, careers, top ten, promotion, the website, open data, the public API.
+    "/cases/workbench/": ("office", 0, 0),
+    "/cases/board/": ("office", 0, 0),
+    "/talent/programmes/": ("office", 0, 0),
+    "/careers/": ("public", 0, 0),
+    "/topten/": ("public", 0, 0),
+    "/topten/runs/": ("office", 0, 0),
+    "/promotion/": ("office", 0, 0),
+    "/promotion/list/": ("office", 0, 0),
+    "/site/news/2026-forum-review/": ("public", 0, 0),
+    "/site/library/": ("public", 0, 0),
+    "/open-data/": ("public", 0, 0),
+    "/open-data/catalogue.jsonld": ("public", 0, 0),
+    "/api/v1/registry/departments": ("public", 0, 0),
+    "/api/v1/applications/notice": ("public", 0, 0),
+    "/api/v1/careers/postings": ("public", 0, 0),
+    "/api/v1/opendata/datasets": ("public", 0, 0),
+    "/api/v1/policy/rules": ("public", 0, 0),
+    "/api/v1/workdays/years": ("public", 0, 0),
 }
 
 
@@ -110,6 +129,9 @@ def test_page_query_counts_are_pinned_and_do_not_grow_with_the_data(db: None, se
     create_demo_statistics(seed=2007)
     ensure_demo_accounts()
     ensure_demo_applications()
+    for area in ("governance", "topten", "talent", "recruitment", "promotion", "website", "casework"):
+        call_command(area, "demo", verbosity=0)  # the later areas' pages, as `make setup-data` builds them
+    call_command("opendata", "release", verbosity=0)
     clients = {"public": Client(HTTP_ACCEPT_LANGUAGE="zh-hans")}
     for who in ("office", "enterprise"):
         clients[who] = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
@@ -128,4 +150,4 @@ def test_page_query_counts_are_pinned_and_do_not_grow_with_the_data(db: None, se
         for path, found in small.items()
         if found[0] > PAGES[path][1] or found[1] > PAGES[path][2]
     }
-    assert not over, f"more queries than pinned (found, pinned): {over}"
+    assert not over, f"more queries than pinned (found, pinned): {over}; every page (cache empty, filled): {small}"

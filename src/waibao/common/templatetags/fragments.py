@@ -76,7 +76,7 @@ class MemoNode(template.Node):
 def memo(parser: Parser, token: Token) -> MemoNode:
     bits = token.split_contents()
     if len(bits) < 2:
-        raise template.TemplateSyntaxError("{% memo %} needs a name: {% memo \"nav\" value … %}")
+        raise template.TemplateSyntaxError('{% memo %} needs a name: {% memo "nav" value … %}')
     nodelist = parser.parse(("endmemo",))
     parser.delete_first_token()
     return MemoNode(parser.compile_filter(bits[1]), [parser.compile_filter(b) for b in bits[2:]], nodelist)
