@@ -7,8 +7,8 @@ the same production settings). Each path is requested as `--who` (a demo account
 marked verified; `public` for no session) through Django's test client: once to warm the caches, then `--repeat`
 times timed in CPU time (the median and the minimum are printed beside the baseline, the sign-in page, measured
 the same way), once with the queries captured, and `--repeat` times under cProfile, whose top functions by own
-time and by cumulative time are printed. A companion of the load table: it says where a slow page spends its time, the load
-table says whether it is fast enough.
+time and by cumulative time are printed. A companion of the load table: it says where a slow page spends its
+time, the load table says whether it is fast enough.
 """
 
 from __future__ import annotations
