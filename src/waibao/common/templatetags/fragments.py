@@ -40,7 +40,7 @@ def _hashable(value: Any) -> Hashable:
         hash(value)
     except TypeError:
         return repr(value)
-    return value  # type: ignore[no-any-return]
+    return value
 
 
 class MemoNode(template.Node):
