@@ -249,8 +249,6 @@ CACHES = {"default": cache_config(DATA_DIR / "cache")}
 # A session is written when it changes, and its expiry refreshed at most once a minute
 # (waibao.common.middleware.SessionRefreshMiddleware), not on every request.
 SESSION_SAVE_EVERY_REQUEST = False
-# Sessions are read from the cache and written through to the database: a signed-in page costs no session query.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_REFRESH_SECONDS = 60
 
 # --- The outsourcing website (issue 15 §1) ---------------------------------------------------------------------
