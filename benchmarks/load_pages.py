@@ -68,6 +68,28 @@ PAGES: list[tuple[str, str]] = [
     ("/governance/meetings/", "office"),
     ("/governance/cockpit/", "office"),
     ("/governance/cockpit/", "leader"),
+    # Issues 12–14: casework, talent, careers, top ten, investment promotion.
+    ("/cases/workbench/", "office"),
+    ("/cases/board/", "office"),
+    ("/talent/programmes/", "office"),
+    ("/careers/", "public"),
+    ("/careers/", "enterprise"),
+    ("/topten/", "public"),
+    ("/topten/runs/", "office"),
+    ("/promotion/", "office"),
+    ("/promotion/list/", "office"),
+    # Issue 15 §4's public set: the website (a news page, the policy library), the open data catalogue and the
+    # API endpoints anonymous callers may read.
+    ("/site/news/2026-forum-review/", "public"),
+    ("/site/library/", "public"),
+    ("/open-data/", "public"),
+    ("/open-data/catalogue.jsonld", "public"),
+    ("/api/v1/registry/departments", "public"),
+    ("/api/v1/applications/notice", "public"),
+    ("/api/v1/careers/postings", "public"),
+    ("/api/v1/opendata/datasets", "public"),
+    ("/api/v1/policy/rules", "public"),
+    ("/api/v1/workdays/years", "public"),
 ]
 
 WRK_SCRIPT = """
@@ -154,6 +176,9 @@ def build_database(args: argparse.Namespace, env: dict[str, str]) -> None:
     waibao(env, "demo_accounts", "--quiet")
     waibao(env, "applications", "demo")
     waibao(env, "governance", "demo")
+    for area in ("topten", "talent", "recruitment", "promotion", "website", "casework"):  # as `make setup-data`
+        waibao(env, area, "demo")
+    waibao(env, "opendata", "release")
     if args.records:
         subprocess.run(
             [sys.executable, str(ROOT / "benchmarks" / "_bulk_records.py"), str(args.records)],

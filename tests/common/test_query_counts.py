@@ -34,16 +34,18 @@ from waibao.statistics.demo import create_demo_statistics
 from waibao.statistics.services import contracts_import
 
 # page → (who, most queries computing the page with the cache empty, most queries with the cache filled).
-# Staff pages: +1 for the two-factor device check; public figures: disclosure control (issue 8 §2) runs a fixed
-# set of aggregate queries for the page's tables and their complementary suppression, once per cache fill (one
-# aggregate a year for the headline, category and zone tables). The cockpit caches its statistics figures.
+# The enterprise list's filter options come from the cache (the registry's version). Staff pages: +1 for the two-factor
+# device check; public figures: disclosure control (issue 8 §2) runs a fixed set of aggregate queries for the
+# page's tables and their complementary suppression, once per cache fill (one aggregate a year for the headline,
+# category and zone tables). The cockpit caches its statistics figures. The website's pages, the careers list and
+# the public API's lists other than the headline and zones are not cached: their counts are pinned as they are.
 PAGES: dict[str, tuple[str, int, int]] = {
     "/": ("public", 8, 0),  # with the latest news and notices of the website
     "/statistics/figures/": ("public", 18, 0),
     "/notice/": ("public", 2, 0),
     "/api/v1/statistics/headline": ("public", 18, 0),
     "/api/v1/registry/zones": ("public", 1, 0),
-    "/registry/enterprises/": ("office", 10, 10),
+    "/registry/enterprises/": ("office", 10, 7),
     "/applications/queue/": ("office", 8, 8),
     "/ledger/": ("office", 8, 8),
     "/statistics/": ("office", 13, 7),
@@ -52,7 +54,26 @@ PAGES: dict[str, tuple[str, int, int]] = {
     "/registry/my/": ("enterprise", 7, 7),
     "/governance/duties/": ("office", 8, 8),
     "/governance/meetings/": ("office", 5, 5),
-    "/governance/cockpit/": ("office", 21, 14),  # with the casework indicators (SZ-4.6, SZ-5.2)
+    "/governance/cockpit/": ("office", 23, 16),  # with the casework indicators, the next meeting and decisions
+    # Issues 12–15: casework, talent, careers, top ten, promotion, the website, open data, the public API.
+    "/cases/workbench/": ("office", 8, 8),
+    "/cases/board/": ("office", 10, 10),
+    "/talent/programmes/": ("office", 6, 6),
+    "/careers/": ("public", 4, 4),
+    "/topten/": ("public", 1, 1),
+    "/topten/runs/": ("office", 5, 5),
+    "/promotion/": ("office", 8, 8),
+    "/promotion/list/": ("office", 9, 9),
+    "/site/news/2026-forum-review/": ("public", 12, 11),
+    "/site/library/": ("public", 4, 3),
+    "/open-data/": ("public", 1, 0),
+    "/open-data/catalogue.jsonld": ("public", 8, 0),
+    "/api/v1/registry/departments": ("public", 3, 3),
+    "/api/v1/applications/notice": ("public", 1, 1),
+    "/api/v1/careers/postings": ("public", 2, 2),
+    "/api/v1/opendata/datasets": ("public", 1, 1),
+    "/api/v1/policy/rules": ("public", 0, 0),
+    "/api/v1/workdays/years": ("public", 1, 1),
 }
 
 
@@ -110,6 +131,9 @@ def test_page_query_counts_are_pinned_and_do_not_grow_with_the_data(db: None, se
     create_demo_statistics(seed=2007)
     ensure_demo_accounts()
     ensure_demo_applications()
+    for area in ("governance", "topten", "talent", "recruitment", "promotion", "website", "casework"):
+        call_command(area, "demo", verbosity=0)  # the later areas' pages, as `make setup-data` builds them
+    call_command("opendata", "release", verbosity=0)
     clients = {"public": Client(HTTP_ACCEPT_LANGUAGE="zh-hans")}
     for who in ("office", "enterprise"):
         clients[who] = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
@@ -128,4 +152,4 @@ def test_page_query_counts_are_pinned_and_do_not_grow_with_the_data(db: None, se
         for path, found in small.items()
         if found[0] > PAGES[path][1] or found[1] > PAGES[path][2]
     }
-    assert not over, f"more queries than pinned (found, pinned): {over}"
+    assert not over, f"more queries than pinned (found, pinned): {over}; every page (cache empty, filled): {small}"

@@ -6,10 +6,12 @@ groups, one click away. The URLs are named, never imported from the areas, so th
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.functional import Promise
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from waibao.accounts.models import STAFF_ROLES, Role
@@ -128,6 +130,18 @@ def _current_url(urls: list[str], path: str) -> str | None:
     """The link the page at `path` belongs to: the longest link that is the path or a folder above it."""
     matching = [url for url in urls if path == url or (url != "/" and url.endswith("/") and path.startswith(url))]
     return max(matching, key=len) if matching else None
+
+
+@functools.lru_cache(maxsize=256)
+def _menu_urls(role: str | None, signed_in: bool, prefix: str, language: str | None) -> tuple[str, ...]:
+    menu = main_menu(role, signed_in=signed_in)
+    urls = [menu.home.url, *(link.url for group in menu.groups for link in group.links)]
+    return tuple([*urls, menu.notifications.url] if menu.notifications else urls)
+
+
+def current_link(role: str | None, *, signed_in: bool, path: str) -> str | None:
+    """The menu link the page at `path` belongs to, from the role's links (reversed once per process)."""
+    return _current_url(list(_menu_urls(role, signed_in, get_script_prefix(), get_language())), path)
 
 
 def main_menu(role: str | None, *, signed_in: bool, path: str = "") -> Menu:

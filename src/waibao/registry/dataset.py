@@ -98,6 +98,9 @@ def load_registry_dataset(folder: Path) -> dict[str, int]:
             if created and item.code in in_place:
                 row.available = True
                 row.save(update_fields=["available"])
+    from waibao.common import public_cache
+
+    public_cache.changed(public_cache.REGISTRY)  # zones and categories are cached with the registry's version
     return {
         "categories": ServiceCategory.objects.count(),
         "ownership_types": OwnershipType.objects.count(),

@@ -77,10 +77,18 @@ class FilterOptions:
 
 
 def filter_options() -> FilterOptions:
-    return FilterOptions(
-        zones=list(Zone.objects.all()),
-        categories=list(ServiceCategory.objects.order_by("sort_order")),
-        ownership_types=list(OwnershipType.objects.all()),
+    """From the cache, with the registry's version (zones and categories change when the data set is loaded or a
+    zone is saved): every list page of enterprises needs them, and they are the same for every reader."""
+    from waibao.common import public_cache
+
+    return public_cache.cached(
+        "registry-filter-options",
+        areas=(public_cache.REGISTRY,),
+        compute=lambda: FilterOptions(
+            zones=list(Zone.objects.all()),
+            categories=list(ServiceCategory.objects.order_by("sort_order")),
+            ownership_types=list(OwnershipType.objects.all()),
+        ),
     )
 
 
