@@ -21,7 +21,7 @@ from waibao.common.templatetags import fragments
 
 pytestmark = pytest.mark.django_db
 
-MENU = re.compile(r'<nav class="main-nav".*?</nav>', re.DOTALL)
+MENU = re.compile(r'<nav id="main-nav" class="main-nav".*?</nav>', re.DOTALL)
 
 
 def menu(client: Client, path: str = "/policy/") -> str:
