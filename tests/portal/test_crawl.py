@@ -31,7 +31,7 @@ KNOWN_REPR_PAGES: tuple[str, ...] = ()
 # Links in other areas to a page that refuses the reader (from, to), left to their owners and reported: the
 # website's policy library offers "what am I entitled to" to every reader (the city leader is refused it); the
 # casework board links the workbench for the city leader, whom the workbench refuses.
-KNOWN_REFUSED_ELSEWHERE = {("/site/library/", "/policy/entitlements/"), ("/cases/board/", "/cases/workbench/")}
+KNOWN_REFUSED_ELSEWHERE: set[tuple[str, str]] = set()
 
 ROLES = [
     None,
