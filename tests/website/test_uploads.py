@@ -17,6 +17,7 @@ from tests.applications.conftest import PDF, docx_bytes
 from tests.applications.test_evidence import POLYGLOT, macro_document, macro_workbook
 from waibao.accounts.models import User
 from waibao.website.models import SiteHomePage
+from waibao.website.services import ensure_site
 
 pytestmark = pytest.mark.django_db
 
@@ -110,3 +111,19 @@ def test_the_multiple_upload_applies_the_same_checks(site: SiteHomePage, office:
         "/cms/documents/multiple/add/", {"files[]": SimpleUploadedFile("budget.xlsx", macro_workbook())}
     ).json()
     assert refused_doc["success"] is False and Document.objects.count() == 0
+
+
+def test_an_emptied_database_gets_the_editors_collection_rights_back(
+    site: SiteHomePage, office: User, client_for: Any
+) -> None:
+    """`flush` (the crawl and the demo-city modules empty the database) removes the image and document rights Wagtail's
+    migrations grant on the root collection; `ensure_site` grants them again, or every CMS upload is refused."""
+    from wagtail.models import GroupCollectionPermission
+
+    GroupCollectionPermission.objects.all().delete()
+    ensure_site()
+    rights = set(GroupCollectionPermission.objects.values_list("group__name", "permission__codename"))
+    for group in ("Moderators", "Editors"):
+        assert {(group, "add_image"), (group, "add_document"), (group, "choose_document")} <= rights
+    assert add_image(client_for(office), "photo.png", png_bytes()).status_code == 302
+    assert Image.objects.count() == 1

@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from wagtail.models import GroupPagePermission, Page, Site, Workflow, WorkflowPage
+from wagtail.models import GroupCollectionPermission, GroupPagePermission, Page, Site, Workflow, WorkflowPage
 
 from waibao.accounts.models import User
 from waibao.audit.services import audit_record
@@ -65,6 +65,30 @@ GROUP_PERMISSIONS = {
 }
 
 
+# What each group may do with images and documents, granted on the root collection (Wagtail checks these through
+# the collection; its migrations grant them, and `flush` removes them with everything else).
+COLLECTION_PERMISSIONS = {
+    MODERATORS: (
+        "wagtailimages.add_image",
+        "wagtailimages.change_image",
+        "wagtailimages.choose_image",
+        "wagtailimages.delete_image",
+        "wagtaildocs.add_document",
+        "wagtaildocs.change_document",
+        "wagtaildocs.choose_document",
+        "wagtaildocs.delete_document",
+    ),
+    EDITORS: (
+        "wagtailimages.add_image",
+        "wagtailimages.change_image",
+        "wagtailimages.choose_image",
+        "wagtaildocs.add_document",
+        "wagtaildocs.change_document",
+        "wagtaildocs.choose_document",
+    ),
+}
+
+
 def _permission(dotted: str) -> Permission:
     app_label, codename = dotted.split(".")
     return Permission.objects.get(content_type__app_label=app_label, codename=codename)
@@ -97,8 +121,9 @@ def ensure_site() -> SiteHomePage:
     _ensure_locale()
     from wagtail.models import Collection
 
-    if Collection.get_first_root_node() is None:  # images and documents live in the root collection
-        Collection.add_root(name="Root")
+    collection = Collection.get_first_root_node()
+    if collection is None:  # images and documents live in the root collection
+        collection = Collection.add_root(name="Root")
     root = Page.get_first_root_node()
     if root is None:
         root = Page.add_root(instance=Page(title="Root", slug="root"))
@@ -142,6 +167,10 @@ def ensure_site() -> SiteHomePage:
                 group=group, page=root, permission=_permission(f"wagtailcore.{codename}")
             )
         group.permissions.add(*[_permission(p) for p in GROUP_PERMISSIONS[name]])
+        for dotted in COLLECTION_PERMISSIONS[name]:
+            GroupCollectionPermission.objects.get_or_create(
+                group=group, collection=collection, permission=_permission(dotted)
+            )
     if not WorkflowPage.objects.filter(page__in=[root, home]).exists():
         workflow = Workflow.objects.filter(active=True).order_by("pk").first() or _moderation_workflow()
         WorkflowPage.objects.create(page=root, workflow=workflow)
