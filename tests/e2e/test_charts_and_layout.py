@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import login
 from waibao.accounts.models import User
@@ -182,12 +183,12 @@ def test_the_menu_works_from_the_keyboard(browser: Any, live_server: Any, city: 
         first = page.locator("#main-nav summary").first
         first.focus()
         page.keyboard.press("Enter")
-        assert first.get_attribute("aria-expanded") == "true"
+        expect(first).to_have_attribute("aria-expanded", "true")  # set on the toggle event, after the key
         page.keyboard.press("Tab")
         assert page.evaluate("document.activeElement.closest('details') !== null")
         assert page.evaluate("document.activeElement.getAttribute('href')") == "/policy/"
         page.keyboard.press("Escape")
-        assert first.get_attribute("aria-expanded") == "false"
+        expect(first).to_have_attribute("aria-expanded", "false")  # set on the toggle event, after the key
         assert page.evaluate("document.activeElement.tagName") == "SUMMARY"
         page.keyboard.press("Enter")
         page.locator("#main-nav summary").nth(1).click()
