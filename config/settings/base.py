@@ -106,6 +106,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "waibao.accounts.context_processors.role",
+                "waibao.common.public_cache.csrf_context",  # last: a cached public page's forms get a placeholder
             ],
         },
     },

@@ -279,3 +279,22 @@ def test_the_feed_is_atom_with_the_published_postings(make_posting: Any, client_
     assert draft.title.encode() not in response.content
     page = client_for(None).get("/careers/").content.decode()
     assert 'type="application/atom+xml"' in page, "the list announces its feed"
+
+
+def test_the_public_board_is_served_from_the_cache_and_follows_every_change_at_once(
+    make_posting: Any, employer: User, office: User
+) -> None:
+    """Anonymous readers get the board from the public cache; publishing, closing and expiring change it at once."""
+    first = make_posting("published", title="日语测试工程师")
+    reader = Client()
+    assert "日语测试工程师" in reader.get("/careers/").content.decode()
+    second = make_posting("published", title="数据标注主管")
+    board = reader.get("/careers/").content.decode()
+    assert "日语测试工程师" in board and "数据标注主管" in board
+    services.posting_transition(acting_user=office, posting=first, action="close", reason="已招满")
+    board = reader.get("/careers/").content.decode()
+    assert "日语测试工程师" not in board and "数据标注主管" in board
+    services.postings_expire(today=second.closing_date + datetime.timedelta(days=1))
+    assert "数据标注主管" not in reader.get("/careers/").content.decode()
+    closed = reader.get("/careers/?closed=on").content.decode()
+    assert "日语测试工程师" in closed and "数据标注主管" in closed

@@ -100,3 +100,31 @@ def test_crawl_of_the_site(site: SiteHomePage, language: str, who: str | None, r
     assert not crawl.errors, crawl.errors
     findings = [f for f in crawl.findings if f.url.startswith("/site/")]
     assert not findings, "\n".join(map(str, findings))
+
+
+def test_anonymous_readers_get_pages_from_the_cache_and_every_publication_at_once(site: SiteHomePage) -> None:
+    """The public cache (`public_cache.public_page`) keeps a page until a page is published, unpublished or deleted;
+    an event's page, whose places change with each registration, is never kept."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from waibao.website.services import event_register
+
+    page = news("第一版标题", "cached-news")
+    reader = Client()
+    assert "第一版标题" in reader.get(page.url).content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        assert "第一版标题" in reader.get(page.url).content.decode()
+    assert len(queries) == 0, "served from the cache"
+    assert "第一版标题" in reader.get("/site/news/").content.decode()
+    page.title = "第二版标题"
+    page.save_revision().publish()
+    assert "第二版标题" in reader.get(page.url).content.decode()
+    assert "第二版标题" in reader.get("/site/news/").content.decode()
+    page.delete()
+    assert reader.get(page.url).status_code == 404
+    assert "第二版标题" not in reader.get("/site/news/").content.decode()
+    forum = event("cached-forum", capacity=2)
+    assert reader.get(forum.url).context["places_left"] == 2
+    event_register(event=forum, language="zh-hans", name="张三", email="zhang@example.com", organisation="", phone="")
+    assert reader.get(forum.url).context["places_left"] == 1

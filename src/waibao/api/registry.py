@@ -7,6 +7,7 @@ from typing import Any
 from django.core.paginator import Paginator
 from django.http import HttpRequest
 from ninja import Router
+from ninja.decorators import decorate_view
 
 from waibao.accounts.access import STAFF, require_role
 from waibao.api.schemas import DepartmentOut, EnterpriseOut, EnterprisePage, ZoneOut
@@ -79,5 +80,6 @@ def list_zones(request: HttpRequest) -> list[Zone]:
 
 
 @router.get("/departments", response=list[DepartmentOut], auth=None)
+@decorate_view(public_cache.public_page(public_cache.GOVERNANCE))
 def list_departments(request: HttpRequest) -> list[Any]:
     return list(departments_with_duties())

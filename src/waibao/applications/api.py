@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema
+from ninja.decorators import decorate_view
 from ninja.files import UploadedFile
 
 from waibao.api.common import ERRORS, WRITE_ERRORS
@@ -21,6 +22,7 @@ from waibao.applications.access import access_application
 from waibao.applications.models import Application, ApplicationStatus
 from waibao.applications.policy import rule_title
 from waibao.applications.verification import public_verification, recorded_verification
+from waibao.common import public_cache
 from waibao.common.errors import PermissionDeniedError, UnprocessableError
 
 router = Router(tags=["applications"])
@@ -144,6 +146,7 @@ router.add_api_operation(
 
 
 @router.get("/notice", response=list[NoticeOut], auth=None)
+@decorate_view(public_cache.public_page(public_cache.APPLICATIONS, public_cache.REGISTRY, moment=public_cache.today))
 def public_notice(request: HttpRequest) -> list[dict[str, Any]]:
     """Public: the applications in their notice period."""
     return [

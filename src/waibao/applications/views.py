@@ -533,6 +533,11 @@ def application_index(request: HttpRequest) -> HttpResponse:
 # --- public notice ----------------------------------------------------------------------------------
 
 
+# Anonymous readers get the page from the public cache: applications enter, are held in and leave the notice only
+# through the services (APPLICATIONS), names come from the registry (REGISTRY), and the notice period follows the day.
+@public_cache.public_page(
+    public_cache.APPLICATIONS, public_cache.REGISTRY, params=("page", "object"), moment=public_cache.today
+)
 @require_http_methods(["GET", "POST"])
 def notice(request: HttpRequest) -> HttpResponse:
     """The public notice (公示): no sign-in; anyone may object while an application is in its notice period.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from pathlib import Path
 
+from waibao.common import public_cache
 from waibao.common.dataset import DatasetError, need, read_yaml
 from waibao.governance.indicators import INDICATORS
 from waibao.governance.models import Department, Duty, GroupMember, GroupRole
@@ -81,6 +82,7 @@ def load_governance_dataset(folder: Path) -> dict[str, int]:
         if len(found) != len(set(codes)):
             raise DatasetError(f"departments.yaml: {duty.citation}: unknown department in 'with': {codes}")
         duty.partners.set(found)
+    public_cache.changed(public_cache.GOVERNANCE)  # the public list of departments and duties
     return {"departments": Department.objects.count(), "duties": Duty.objects.count()}
 
 

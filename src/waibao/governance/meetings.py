@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from waibao.accounts.models import Role, User
 from waibao.audit.services import audit_record
+from waibao.common import public_cache
 from waibao.common.errors import DomainError, PermissionDeniedError
 from waibao.governance.models import (
     AgendaItem,
@@ -258,6 +259,7 @@ def decision_record(
             meeting=meeting,
             reminder_days=[10, 3],
         )
+        public_cache.changed(public_cache.GOVERNANCE)  # the public list of departments and duties
         audit_record(
             actor=acting_user,
             action="meeting.decision",

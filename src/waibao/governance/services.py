@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from waibao.accounts.models import Role, User
 from waibao.audit.services import audit_record
+from waibao.common import public_cache
 from waibao.common.errors import DomainError, PermissionDeniedError
 from waibao.governance.access import is_duty_department
 from waibao.governance.indicators import INDICATORS
@@ -62,6 +63,7 @@ def duty_assign(
         for name, value in fields.items():
             setattr(locked, name, value)
         locked.save(update_fields=list(fields))
+        public_cache.changed(public_cache.GOVERNANCE)  # the public list shows each duty's deadline
         after = {k: getattr(locked, k if k != "responsible" else "responsible_id") for k in fields}
         audit_record(
             actor=acting_user,

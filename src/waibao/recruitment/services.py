@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 from waibao.accounts.models import Role, User
 from waibao.applications import evidence
 from waibao.audit.services import audit_record
-from waibao.common import personal_id
+from waibao.common import personal_id, public_cache
 from waibao.common.errors import DomainError, PermissionDeniedError
 from waibao.common.mail import absolute_url, send_on_commit
 from waibao.common.text import clean_text
@@ -157,6 +157,7 @@ def posting_save(
     posting.description = checked.description
     posting.closing_date = checked.closing_date
     posting.save()
+    public_cache.changed(public_cache.RECRUITMENT)
     audit_record(actor=acting_user, action=action, obj=posting, summary=posting.title)
     return posting
 
@@ -189,6 +190,7 @@ def posting_transition(
         posting.published_at = timezone.now()
         update.append("published_at")
     posting.save(update_fields=update)
+    public_cache.changed(public_cache.RECRUITMENT)  # the job board shows published postings
     audit_record(
         actor=acting_user,
         action=f"posting.{action}",
@@ -231,6 +233,7 @@ def postings_expire(*, today: datetime.date) -> int:
                 continue  # closed or changed meanwhile
             posting.status = PostingStatus.EXPIRED
             posting.save(update_fields=["status", "updated_at"])
+            public_cache.changed(public_cache.RECRUITMENT)
             audit_record(
                 actor=None,
                 action="posting.expired",

@@ -25,6 +25,7 @@ from waibao.accounts.models import Role
 from waibao.accounts.services import user_set_language
 from waibao.accounts.throttle import throttle
 from waibao.applications import evidence
+from waibao.common import public_cache
 from waibao.common.clientip import client_ip
 from waibao.common.errors import DomainError, NotFoundError
 from waibao.common.forms import add_domain_error
@@ -83,6 +84,14 @@ def _seeker_or_none(request: HttpRequest) -> JobSeeker | None:
 # --- public -------------------------------------------------------------------------------------------
 
 
+# Anonymous readers get the board from the public cache: published postings change only through the services
+# (RECRUITMENT), enterprises' names, zones and categories through the registry's; "closing soon" follows the day.
+@public_cache.public_page(
+    public_cache.RECRUITMENT,
+    public_cache.REGISTRY,
+    params=("q", "category", "zone", "language", "salary", "closed", "page"),
+    moment=public_cache.today,
+)
 def posting_list(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET or None)
     filters = _filters(form)

@@ -7,11 +7,11 @@ from typing import Any
 
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
-from wagtail.signals import page_published, page_unpublished
+from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from waibao.common import public_cache
 
-WEBSITE_AREA = "website"  # the public cache's area of what the platform's home page shows from the site
+WEBSITE_AREA = public_cache.WEBSITE  # the public cache's area of the site's pages and what the home page shows of them
 
 
 @receiver(page_published)
@@ -28,6 +28,11 @@ def _page_unpublished(sender: Any, instance: Any, **kwargs: Any) -> None:
 
     search.remove([f"page:{instance.pk}"])
     public_cache.changed(WEBSITE_AREA)
+
+
+@receiver(post_page_move)
+def _page_moved(sender: Any, instance: Any, **kwargs: Any) -> None:
+    public_cache.changed(WEBSITE_AREA)  # its address, its section's list and the menus change
 
 
 @receiver(user_logged_in)

@@ -23,4 +23,6 @@ urlpatterns = [
     path("events/<int:page_id>/registrations/", views.registrations, name="registrations"),
     path("sitemap.xml", sitemap, {"sitemaps": {"pages": PageSitemap, "library": LibrarySitemap}}, name="sitemap"),
     re_path(r"^media/(?P<path>.+)$", views.rendition, name="rendition"),
+    # The pages (Wagtail's serve pattern but its own `_util/` routes, after every route above): see `views.serve_page`.
+    re_path(r"^(?!_util/)((?:[\w\-]+/)*)$", views.serve_page, name="page"),
 ]

@@ -16,8 +16,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.static import serve
+from wagtail import views as wagtail_views
 
 from waibao.accounts.access import current_user
+from waibao.common import public_cache
 from waibao.common.errors import DomainError, NotFoundError
 from waibao.common.tabular import xlsx_response
 from waibao.website import ical, search, selectors, services
@@ -25,9 +27,17 @@ from waibao.website.access import access_event_registrations, can_edit_website
 from waibao.website.forms import RegistrationForm, SearchForm
 from waibao.website.models import EventPage, site_root
 
+# Wagtail's page view (mounted at /site/ before Wagtail's own pattern, which still names the pages' URLs): anonymous
+# readers get the page from the public cache, rendered again when a page is published, unpublished, moved or
+# deleted (`hooks`), and at most once a minute for the coming events the home and events pages list.
+serve_page = public_cache.public_page(public_cache.WEBSITE, params=("page",), moment=public_cache.minute)(
+    wagtail_views.serve
+)
+
 
 def event_page(request: HttpRequest, event: EventPage) -> HttpResponse:
     """The event, and its registration form (POST registers; the page's URL is the form's)."""
+    public_cache.do_not_store(request)  # the places left change with every registration
     if request.method not in ("GET", "HEAD", "POST"):
         return HttpResponse(status=405, headers={"Allow": "GET, HEAD, POST"})
     form = RegistrationForm(request.POST if request.method == "POST" else None)
@@ -54,6 +64,8 @@ def event_page(request: HttpRequest, event: EventPage) -> HttpResponse:
     return render(request, event.get_template(request), context, status=status)
 
 
+# The library reads the policy package (amounts in force today) and the live interpretations (WEBSITE).
+@public_cache.public_page(public_cache.WEBSITE, moment=public_cache.today)
 @require_GET
 def library(request: HttpRequest) -> HttpResponse:
     context = selectors.policy_library()
@@ -61,6 +73,7 @@ def library(request: HttpRequest) -> HttpResponse:
     return render(request, "website/library.html", context)
 
 
+@public_cache.public_page(public_cache.WEBSITE, moment=public_cache.today)
 @require_GET
 def library_article(request: HttpRequest, article_id: str) -> HttpResponse:
     found = selectors.policy_article(article_id)
