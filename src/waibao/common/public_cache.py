@@ -32,6 +32,7 @@ from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.middleware.csrf import get_token
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 
 STATISTICS = "statistics"  # approved statistics records, staffing reports, statistics parameters
@@ -214,4 +215,5 @@ def _serve(request: HttpRequest, entry: tuple[bytes, list[tuple[str, str]]]) -> 
     response = HttpResponse(content)
     for name, value in headers:
         response[name] = value
+    patch_vary_headers(response, ("Cookie",))  # the language cookie chooses the page: no shared cache may mix them
     return response
