@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime
 from pathlib import Path
 
+from waibao.common import public_cache
 from waibao.common.dataset import DatasetError, need, read_yaml
 from waibao.governance.indicators import INDICATORS
 from waibao.governance.models import Department, Duty, GroupMember, GroupRole
+from waibao.governance.selectors import DUTIES_AREA
 
 DUTY_KEYS = {
     "number",
@@ -81,6 +83,7 @@ def load_governance_dataset(folder: Path) -> dict[str, int]:
         if len(found) != len(set(codes)):
             raise DatasetError(f"departments.yaml: {duty.citation}: unknown department in 'with': {codes}")
         duty.partners.set(found)
+    public_cache.changed(DUTIES_AREA)  # departments' names, duties' texts and deadlines
     return {"departments": Department.objects.count(), "duties": Duty.objects.count()}
 
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from waibao.accounts.models import Role, User
 from waibao.audit.services import audit_record
+from waibao.common import public_cache
 from waibao.common.errors import DomainError, PermissionDeniedError
 from waibao.governance.models import (
     AgendaItem,
@@ -28,6 +29,7 @@ from waibao.governance.models import (
     MeetingStatus,
     MinutesComment,
 )
+from waibao.governance.selectors import DUTIES_AREA
 from waibao.governance.workflow import COMMENTS_OPEN, DECISIONS_OPEN, MEETING_WORKFLOW, MINUTES_EDITABLE
 
 
@@ -265,4 +267,5 @@ def decision_record(
             summary=duty.citation,
             data={"meeting": meeting.code, "owner": owner.code, "deadline": deadline.isoformat()},
         )
+        public_cache.changed(DUTIES_AREA)  # a new duty in the lists and the cockpit
     return duty
