@@ -156,3 +156,13 @@ def test_chinese_text_on_english_pages_is_marked_for_screen_readers(
     client.cookies["django_language"] = "zh-hans"
     assert 'lang="zh-hans">第五次' not in client.get("/governance/meetings/").content.decode()
     assert DutyReport.objects.count() == 0
+
+
+@pytest.mark.parametrize("query", [{}, {"department": "finance", "status": "overdue", "key_only": "on"}])
+def test_the_duty_filters_are_written_as_the_form_widgets_write_them(dataset: Path, query: dict[str, str]) -> None:
+    from waibao.governance.forms import DutyFilterForm
+    from waibao.governance.templatetags.governance_tags import filter_controls
+
+    form = DutyFilterForm(query or None)
+    django = "".join(f"<label>{field.label} {field}</label>" for field in form)
+    assert re.sub(r"\s+", "", filter_controls(form)) == re.sub(r"\s+", "", django)

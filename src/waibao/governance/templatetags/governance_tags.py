@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from django import template
+from django import forms, template
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
@@ -82,3 +82,26 @@ def matrix_cells(row: MatrixRow) -> SafeString:
             for status, n in row.cells
         ),
     )
+
+
+@register.simple_tag
+def filter_controls(form: forms.Form) -> SafeString:
+    """The duty list's filters, each labelled, written as Django's select and checkbox widgets write them (their
+    templates cost the page's four filters a millisecond)."""
+    parts = []
+    for bound in form:
+        field, value = bound.field, bound.value()
+        if isinstance(field, forms.BooleanField):
+            checked = " checked" if value else ""
+            checkbox = '<input type="checkbox" name="{}" id="{}"{}>'
+            control = format_html(checkbox, bound.html_name, bound.auto_id, checked)
+        else:
+            chosen = "" if value is None else str(value)
+            options = format_html_join(
+                "",
+                '<option value="{}"{}>{}</option>',
+                ((v, " selected" if str(v) == chosen else "", label) for v, label in field.choices),  # type: ignore[attr-defined]
+            )
+            control = format_html('<select name="{}" id="{}">{}</select>', bound.html_name, bound.auto_id, options)
+        parts.append(format_html("<label>{} {}</label>", bound.label, control))
+    return SafeString("".join(parts))
