@@ -168,8 +168,8 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("Meeting scheduled."))
                 return redirect("governance:meeting", meeting_id=meeting.pk)
     # The group meets every few months for as long as the programme runs: the list comes in pages, newest first,
-    # without the minutes (the list does not show them).
-    meetings = Meeting.objects.defer("minutes").order_by("-starts_at", "-pk")
+    # with only what it shows (not the minutes).
+    meetings = Meeting.objects.only("code", "title", "starts_at", "status").order_by("-starts_at", "-pk")
     return render(
         request,
         "governance/meeting_list.html",

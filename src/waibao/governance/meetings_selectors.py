@@ -47,6 +47,7 @@ def meeting_summary(*, today: datetime.date, rows: list[DutyLine] | None = None)
 
     upcoming = (
         Meeting.objects.filter(status=MeetingStatus.SCHEDULED, starts_at__gte=timezone.now())
+        .defer("minutes")
         .order_by("starts_at")
         .first()
     )
