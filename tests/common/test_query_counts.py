@@ -52,9 +52,9 @@ PAGES: dict[str, tuple[str, int, int]] = {
     "/statistics/goal/": ("office", 7, 4),
     "/applications/": ("enterprise", 5, 5),
     "/registry/my/": ("enterprise", 7, 7),
-    "/governance/duties/": ("office", 8, 8),
-    "/governance/meetings/": ("office", 5, 5),
-    "/governance/cockpit/": ("office", 23, 16),  # with the casework indicators, the next meeting and decisions
+    "/governance/duties/": ("office", 8, 7),  # the duties' derived lines cached; one query for the page's names
+    "/governance/meetings/": ("office", 6, 6),  # +1: the list comes in pages (the paginator's count)
+    "/governance/cockpit/": ("office", 22, 14),  # with the casework indicators, the next meeting and decisions
     # Issues 12–15: casework, talent, careers, top ten, promotion, the website, open data, the public API.
     "/cases/workbench/": ("office", 8, 8),
     "/cases/board/": ("office", 12, 12),  # with ratings, supervisions and extensions

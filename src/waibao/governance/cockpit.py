@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from waibao.governance.models import DutyStatus
-from waibao.governance.selectors import DutyRow, duty_matrix, duty_rows
+from waibao.governance.selectors import DutyLine, duty_lines, duty_matrix
 
 
 @dataclass
@@ -30,7 +30,7 @@ class Cockpit:
     fund_year: int | None
     fund: Any
     stages: list[StageRow] = field(default_factory=list)
-    duty_rows: list[DutyRow] = field(default_factory=list)
+    duty_rows: list[DutyLine] = field(default_factory=list)
     duty_matrix: list[Any] = field(default_factory=list)
     duty_totals: dict[str, int] = field(default_factory=dict)
     indicators: list[tuple[Any, Any]] = field(default_factory=list)
@@ -83,7 +83,7 @@ def cockpit(*, today: datetime.date | None = None) -> Cockpit:
     calendar = current_calendar()
     years = budget_years()
     fund_year = max((y for y in years if y <= today.year), default=years[-1] if years else None)
-    rows = duty_rows(today=today, calendar=calendar)  # derived once: the matrix and the open decisions use them
+    rows = duty_lines(today=today, calendar=calendar)  # derived once: the matrix and the open decisions use them
     matrix, totals = duty_matrix(rows)
     indicators = [(ind, ind.compute(today, calendar)) for ind in INDICATORS.values()]
     goal = public_cache.cached(  # as the goal page: approved figures and parameters, cached until either changes

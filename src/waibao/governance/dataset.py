@@ -9,6 +9,7 @@ from waibao.common import public_cache
 from waibao.common.dataset import DatasetError, need, read_yaml
 from waibao.governance.indicators import INDICATORS
 from waibao.governance.models import Department, Duty, GroupMember, GroupRole
+from waibao.governance.selectors import DUTIES_AREA
 
 DUTY_KEYS = {
     "number",
@@ -82,7 +83,7 @@ def load_governance_dataset(folder: Path) -> dict[str, int]:
         if len(found) != len(set(codes)):
             raise DatasetError(f"departments.yaml: {duty.citation}: unknown department in 'with': {codes}")
         duty.partners.set(found)
-    public_cache.changed(public_cache.GOVERNANCE)  # the public list of departments and duties
+    public_cache.changed(DUTIES_AREA)  # departments' names, duties' texts and deadlines
     return {"departments": Department.objects.count(), "duties": Duty.objects.count()}
 
 

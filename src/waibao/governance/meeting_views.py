@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -139,6 +140,9 @@ def member_replace(request: HttpRequest, member_id: int) -> HttpResponse:
     return redirect("governance:members")
 
 
+MEETING_PAGE_SIZE = 25
+
+
 def meeting_list(request: HttpRequest) -> HttpResponse:
     user = _reader(request)
     if user is None:
@@ -163,10 +167,13 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("Meeting scheduled."))
                 return redirect("governance:meeting", meeting_id=meeting.pk)
+    # The group meets every few months for as long as the programme runs: the list comes in pages, newest first,
+    # with only what it shows (not the minutes).
+    meetings = Meeting.objects.only("code", "title", "starts_at", "status").order_by("-starts_at", "-pk")
     return render(
         request,
         "governance/meeting_list.html",
-        {"meetings": Meeting.objects.order_by("-starts_at"), "form": form},
+        {"page": Paginator(meetings, MEETING_PAGE_SIZE).get_page(request.GET.get("page")), "query": "", "form": form},
     )
 
 

@@ -29,6 +29,7 @@ from waibao.governance.models import (
     MeetingStatus,
     MinutesComment,
 )
+from waibao.governance.selectors import DUTIES_AREA
 from waibao.governance.workflow import COMMENTS_OPEN, DECISIONS_OPEN, MEETING_WORKFLOW, MINUTES_EDITABLE
 
 
@@ -259,7 +260,6 @@ def decision_record(
             meeting=meeting,
             reminder_days=[10, 3],
         )
-        public_cache.changed(public_cache.GOVERNANCE)  # the public list of departments and duties
         audit_record(
             actor=acting_user,
             action="meeting.decision",
@@ -267,4 +267,5 @@ def decision_record(
             summary=duty.citation,
             data={"meeting": meeting.code, "owner": owner.code, "deadline": deadline.isoformat()},
         )
+        public_cache.changed(DUTIES_AREA)  # a new duty in the lists and the cockpit
     return duty

@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from waibao.governance.models import GroupMember, Meeting, MeetingStatus
-from waibao.governance.selectors import DutyRow, duties_annotated
+from waibao.governance.selectors import DutyFilters, DutyLine, DutyRow, duties_annotated, duty_lines
 from waibao.governance.status import duty_state
 from waibao.workdays.selectors import current_calendar
 
@@ -37,26 +37,23 @@ def meeting_decisions(meeting: Meeting, *, today: datetime.date | None = None) -
 @dataclass(frozen=True)
 class MeetingSummary:
     next_meeting: Meeting | None
-    open_decisions: list[DutyRow]
+    open_decisions: list[DutyLine]
 
 
-def meeting_summary(*, today: datetime.date, rows: list[DutyRow] | None = None) -> MeetingSummary:
-    """The next meeting and the decisions not yet accepted; `rows`, every duty's row already derived (the
+def meeting_summary(*, today: datetime.date, rows: list[DutyLine] | None = None) -> MeetingSummary:
+    """The next meeting and the decisions not yet accepted; `rows`, every duty's line already derived (the
     cockpit has them), saves deriving the decisions again."""
     from waibao.governance.models import DutySource, DutyStatus
 
     upcoming = (
         Meeting.objects.filter(status=MeetingStatus.SCHEDULED, starts_at__gte=timezone.now())
+        .defer("minutes")
         .order_by("starts_at")
         .first()
     )
     if rows is None:
-        calendar = current_calendar()
-        rows = [
-            DutyRow(d, duty_state(d, calendar=calendar, today=today))
-            for d in duties_annotated().filter(source=DutySource.DECISION)
-        ]
-    open_rows = [r for r in rows if r.duty.source == DutySource.DECISION and r.state.status != DutyStatus.ACCEPTED]
+        rows = duty_lines(DutyFilters(source=DutySource.DECISION), today=today)
+    open_rows = [r for r in rows if r.source == DutySource.DECISION and r.state.status != DutyStatus.ACCEPTED]
     return MeetingSummary(next_meeting=upcoming, open_decisions=open_rows)
 
 

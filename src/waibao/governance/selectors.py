@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import ngettext
 
+from waibao.common import public_cache
+from waibao.common.i18n import localized
 from waibao.governance.models import Department, Duty, DutyReport, DutyStatus, ReportKind
 from waibao.governance.status import DutyState, duty_state
 from waibao.workdays.calendar import WorkCalendar
@@ -21,18 +27,21 @@ def departments_with_duties() -> QuerySet[Department]:
     )
 
 
+def _with_report_facts(qs: QuerySet[Duty]) -> QuerySet[Duty]:
+    """What a duty's status is derived from besides its record: whether any report exists, the latest `done`
+    report's decision."""
+    latest_done = DutyReport.objects.filter(duty=OuterRef("pk"), kind=ReportKind.DONE).order_by("-created_at", "-pk")
+    return qs.annotate(
+        has_reports=Exists(DutyReport.objects.filter(duty=OuterRef("pk"))),
+        done_decision=Subquery(latest_done.values("decision")[:1]),
+    )
+
+
 def duties_annotated() -> QuerySet[Duty]:
     """Duties with what their status is derived from: whether any report exists, the latest `done` decision."""
-    latest_done = DutyReport.objects.filter(duty=OuterRef("pk"), kind=ReportKind.DONE).order_by("-created_at", "-pk")
-    return (
-        Duty.objects.select_related("department", "responsible")
-        .prefetch_related("partners")
-        .annotate(
-            has_reports=Exists(DutyReport.objects.filter(duty=OuterRef("pk"))),
-            done_decision=Subquery(latest_done.values("decision")[:1]),
-        )
-        .order_by("department__section", "number")
-    )
+    return _with_report_facts(
+        Duty.objects.select_related("department", "responsible").prefetch_related("partners")
+    ).order_by("department__section", "number")
 
 
 @dataclass(frozen=True)
@@ -68,20 +77,158 @@ def duty_rows(
     return rows
 
 
+# The public-cache area of every duty's derived line: the services that change a duty, its reports or the
+# departments (assignment, reports and decisions on them, the leadership group's decisions, the data set) mark it
+# changed in their transaction; the calendar and the day are part of the key.
+DUTIES_AREA = public_cache.GOVERNANCE  # also the public list of departments and duties (api.registry)
+
+
+@dataclass(frozen=True)
+class DutyLine:
+    """A duty as lists, the matrix and the cockpit show it: plain values read in one query, its derived state."""
+
+    pk: int
+    citation: str
+    text_zh: str
+    text_en: str
+    source: str
+    is_key: bool
+    department: Department
+    state: DutyState
+
+    @property
+    def text(self) -> str:
+        return localized(self.text_zh, self.text_en)
+
+
+class _Terms(NamedTuple):
+    deadline: datetime.date | None
+    after_working_days: int | None
+    event_name: str
+    event_date: datetime.date | None
+    has_reports: bool
+    done_decision: str | None
+
+
+_LINE_FIELDS = ("pk", "citation", "text_zh", "text_en", "source", "is_key")
+_TERM_FIELDS = ("deadline", "after_working_days", "event_name", "event_date", "has_reports", "done_decision")
+_DEPARTMENT_FIELDS = ("department_id", "department__code", "department__section", "department__name_zh")
+_DEPARTMENT_NAME_EN = "department__name_en"
+
+
+def _derive_lines(today: datetime.date, calendar: WorkCalendar) -> list[DutyLine]:
+    """Every duty's line, in one query whatever the number of duties (the duties as plain values with their
+    report facts and department)."""
+    qs = _with_report_facts(Duty.objects.all()).order_by("department__section", "number")
+    fields = (*_LINE_FIELDS, *_TERM_FIELDS, *_DEPARTMENT_FIELDS, _DEPARTMENT_NAME_EN)
+    n, t = len(_LINE_FIELDS), len(_LINE_FIELDS) + len(_TERM_FIELDS)
+    departments: dict[int, Department] = {}
+    lines = []
+    for v in qs.values_list(*fields):
+        department_id, code, section, name_zh, name_en = v[t:]
+        department = departments.get(department_id)
+        if department is None:
+            department = departments[department_id] = Department(
+                pk=department_id, code=code, section=section, name_zh=name_zh, name_en=name_en
+            )
+        pk, citation, text_zh, text_en, source, is_key = v[:n]
+        state = duty_state(_Terms(*v[n:t]), calendar=calendar, today=today)
+        lines.append(DutyLine(pk, citation, text_zh, text_en, source, is_key, department, state))
+    return lines
+
+
+def duty_lines(
+    filters: DutyFilters | None = None, *, today: datetime.date | None = None, calendar: WorkCalendar | None = None
+) -> list[DutyLine]:
+    """Every duty matching `filters` with its derived state: `duty_rows` without building a model per duty.
+
+    Derived once a day and calendar for every duty and kept in the cache until a service changes a duty
+    (`DUTIES_AREA`); the filters apply to the lines."""
+    filters = filters or DutyFilters()
+    today = today or timezone.localdate()
+    calendar = calendar or current_calendar()
+    every = public_cache.cached(
+        "governance-duty-lines",
+        areas=(DUTIES_AREA,),
+        params=(today.isoformat(), calendar.fingerprint),
+        compute=lambda: _derive_lines(today, calendar),
+    )
+    return [
+        line
+        for line in every
+        if (not filters.department or line.department.code == filters.department)
+        and (not filters.source or line.source == filters.source)
+        and (not filters.key_only or line.is_key)
+        and (not filters.status or line.state.status == filters.status)
+    ]
+
+
+@dataclass(frozen=True)
+class DutyPageRow:
+    """A line of the duty list as shown, every cell a plain value (the list's template does no work per row)."""
+
+    line: DutyLine
+    url: str
+    partners: str
+    responsible: str
+    deadline: str
+    days_left: str
+    status_label: str
+
+
+def duty_page_rows(lines: Sequence[DutyLine]) -> list[DutyPageRow]:
+    """What a page of the duty list shows besides its lines (co-departments, the responsible person), in one
+    query whatever the page's size."""
+    partners: dict[int, list[str]] = {}
+    responsible: dict[int, str] = {}
+    found = (
+        Duty.objects.filter(pk__in=[line.pk for line in lines])
+        .order_by("pk", "partners__section", "partners__code")
+        .values_list("pk", "responsible__full_name", "responsible__username", "partners__name_zh", "partners__name_en")
+    )
+    for pk, full_name, username, partner_zh, partner_en in found:
+        responsible[pk] = full_name or username or ""
+        if partner_zh is not None:
+            partners.setdefault(pk, []).append(localized(partner_zh, partner_en))
+    rows = []
+    for line in lines:
+        state = line.state
+        left = state.working_days_left
+        rows.append(
+            DutyPageRow(
+                line=line,
+                url=reverse("governance:duty", args=[line.pk]),
+                partners="、".join(partners.get(line.pk, [])),
+                responsible=responsible.get(line.pk, ""),
+                deadline=state.deadline.isoformat() if state.deadline else "",
+                days_left=ngettext("%(n)s working day left", "%(n)s working days left", left) % {"n": left}
+                if left is not None and left >= 0
+                else "",
+                status_label=str(DutyStatus(state.status).label),
+            )
+        )
+    return rows
+
+
 @dataclass(frozen=True)
 class MatrixRow:
     department: Department
     counts: dict[str, int]
     total: int
 
+    @property
+    def cells(self) -> list[tuple[str, int]]:
+        """(status, count) in the order of `DutyStatus`, as the matrix's columns."""
+        return list(self.counts.items())
 
-def duty_matrix(rows: list[DutyRow]) -> tuple[list[MatrixRow], dict[str, int]]:
-    """Departments × status counts, from rows already derived (no further queries)."""
+
+def duty_matrix(rows: Sequence[DutyLine]) -> tuple[list[MatrixRow], dict[str, int]]:
+    """Departments × status counts, from lines already derived (no further queries)."""
     by_department: dict[int, Counter[str]] = {}
     departments: dict[int, Department] = {}
     for row in rows:
-        departments[row.duty.department_id] = row.duty.department
-        by_department.setdefault(row.duty.department_id, Counter())[row.state.status] += 1
+        departments[row.department.pk] = row.department
+        by_department.setdefault(row.department.pk, Counter())[row.state.status] += 1
     matrix = [
         MatrixRow(
             departments[pk],

@@ -1,7 +1,9 @@
 """Writes to duties: the office assigns and accepts or returns; a department coordinator reports progress.
 
 Every change is one transaction with its audit event. A duty's status is never written: it is derived from
-its reports and deadline (`governance.status`), so "overdue" cannot be set or cleared by hand.
+its reports and deadline (`governance.status`), so "overdue" cannot be set or cleared by hand. The services
+that change what a duty's derived line shows (assignment, reports, decisions on them) mark the duties' cached
+lines changed in their transaction (`selectors.DUTIES_AREA`).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from waibao.common.errors import DomainError, PermissionDeniedError
 from waibao.governance.access import is_duty_department
 from waibao.governance.indicators import INDICATORS
 from waibao.governance.models import Duty, DutyReport, Milestone, ReportDecision, ReportKind
+from waibao.governance.selectors import DUTIES_AREA
 
 
 def duty_assign(
@@ -63,7 +66,6 @@ def duty_assign(
         for name, value in fields.items():
             setattr(locked, name, value)
         locked.save(update_fields=list(fields))
-        public_cache.changed(public_cache.GOVERNANCE)  # the public list shows each duty's deadline
         after = {k: getattr(locked, k if k != "responsible" else "responsible_id") for k in fields}
         audit_record(
             actor=acting_user,
@@ -72,6 +74,7 @@ def duty_assign(
             summary=locked.citation,
             changes={k: [before[k], after[k]] for k in fields if before[k] != after[k]},
         )
+        public_cache.changed(DUTIES_AREA)  # the deadline and its state
     return locked
 
 
@@ -170,6 +173,7 @@ def duty_report(
                 summary=locked.citation,
                 data={"report": report.pk, "percent": percent, "rules_number": rules_number},
             )
+            public_cache.changed(DUTIES_AREA)  # in progress, or submitted as done
     except BaseException:
         if stored:
             evidence.discard(stored)
@@ -199,4 +203,5 @@ def duty_report_decide(*, acting_user: User, report: DutyReport, accept: bool, r
             summary=locked.duty.citation,
             data={"report": locked.pk, "reason": locked.return_reason},
         )
+        public_cache.changed(DUTIES_AREA)  # accepted, or back in progress
     return locked

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import Protocol
 
-from waibao.governance.models import Duty, DutyStatus, ReportDecision
+from waibao.governance.models import DutyStatus, ReportDecision
 from waibao.workdays.calendar import CalendarYearMissingError, WorkCalendar
 
 
@@ -23,7 +24,23 @@ class DutyState:
         return -left if left is not None and left < 0 else None
 
 
-def duty_deadline(duty: Duty, calendar: WorkCalendar) -> tuple[datetime.date | None, str]:
+class DutyTerms(Protocol):
+    """What a duty's deadline is derived from: a `Duty`, or a `selectors.DutyLine` read as plain values."""
+
+    @property
+    def deadline(self) -> datetime.date | None: ...
+
+    @property
+    def after_working_days(self) -> int | None: ...
+
+    @property
+    def event_name(self) -> str: ...
+
+    @property
+    def event_date(self) -> datetime.date | None: ...
+
+
+def duty_deadline(duty: DutyTerms, calendar: WorkCalendar) -> tuple[datetime.date | None, str]:
     if duty.after_working_days is None:
         return duty.deadline, ""
     if duty.event_date is None:
@@ -46,8 +63,8 @@ def derive_status(
     return DutyStatus.IN_PROGRESS if has_reports else DutyStatus.NOT_STARTED
 
 
-def duty_state(duty: Duty, *, calendar: WorkCalendar, today: datetime.date) -> DutyState:
-    """`duty` annotated by `selectors.duties_annotated` (has_reports, done_decision)."""
+def duty_state(duty: DutyTerms, *, calendar: WorkCalendar, today: datetime.date) -> DutyState:
+    """`duty` annotated by `selectors.duties_annotated` (has_reports, done_decision), or a `DutyLine`."""
     deadline, note = duty_deadline(duty, calendar)
     status = derive_status(
         deadline=deadline,

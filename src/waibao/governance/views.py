@@ -22,7 +22,15 @@ from waibao.governance.access import DUTY_READERS, access_duty, can_read_duties,
 from waibao.governance.forms import DutyAssignForm, DutyDecisionForm, DutyFilterForm, DutyReportForm, MilestoneForm
 from waibao.governance.indicators import indicator_for
 from waibao.governance.models import DutyReport, DutyStatus, Milestone, ReportDecision
-from waibao.governance.selectors import DutyFilters, duty_detail, duty_matrix, duty_reports, duty_rows
+from waibao.governance.selectors import (
+    DutyFilters,
+    duty_detail,
+    duty_lines,
+    duty_matrix,
+    duty_page_rows,
+    duty_reports,
+    duty_rows,
+)
 from waibao.governance.status import duty_state
 from waibao.workdays.selectors import current_calendar
 
@@ -52,8 +60,9 @@ def duty_list(request: HttpRequest) -> HttpResponse:
         return redirect(f"/accounts/login/?next={request.path}")
     _require_reader(request)
     form, filters = _filters(request)
-    rows = duty_rows(filters)
-    matrix, totals = duty_matrix(rows)  # the matrix counts every duty; the list shows a page of them
+    lines = duty_lines(filters)
+    matrix, totals = duty_matrix(lines)  # the matrix counts every duty; the list shows a page of them
+    page = Paginator(lines, DUTY_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -61,8 +70,9 @@ def duty_list(request: HttpRequest) -> HttpResponse:
         "governance/duty_list.html",
         {
             "form": form,
-            "rows": rows,
-            "page": Paginator(rows, DUTY_PAGE_SIZE).get_page(request.GET.get("page")),
+            "count": len(lines),
+            "page": page,
+            "page_rows": duty_page_rows(list(page)),
             "matrix": matrix,
             "totals": totals,
             "statuses": list(DutyStatus),

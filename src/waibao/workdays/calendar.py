@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import bisect
 import datetime
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -58,6 +59,8 @@ class WorkCalendar:
     workdays: frozenset[datetime.date] = frozenset()
     _ordinals: list[int] = field(init=False, repr=False, compare=False)
     _days: np.ndarray = field(init=False, repr=False, compare=False)
+    # What the calendar holds, the same in every process: a key for figures derived from it.
+    fingerprint: str = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         ordinals: list[int] = []
@@ -71,6 +74,8 @@ class WorkCalendar:
         object.__setattr__(self, "_ordinals", ordinals)
         # Days since 1970-01-01, the unit of numpy's datetime64[D], for the vectorised path.
         object.__setattr__(self, "_days", np.asarray(ordinals, dtype=np.int64) - EPOCH_ORDINAL)
+        content = repr((sorted(self.years), sorted(self.holidays), sorted(self.workdays)))
+        object.__setattr__(self, "fingerprint", hashlib.sha256(content.encode()).hexdigest()[:16])
 
     # ----------------------------------------------------------------- checks
 
