@@ -56,9 +56,9 @@ LIST_FIELDS = ("name_zh", "name_en", "credit_code", "status", "zone_id", "regist
 
 def _filter_context(options: FilterOptions) -> dict[str, Any]:
     return {
-        "zones": options.zones,
-        "categories": options.categories,
-        "ownership_types": options.ownership_types,
+        "zone_choices": [(z.code, z.name) for z in options.zones],
+        "category_choices": [(c.code, f"— {c.name}" if c.parent_id else c.name) for c in options.categories],
+        "ownership_choices": [(o.code, str(o)) for o in options.ownership_types],
         "statuses": EnterpriseStatus.choices,
         "sorts": [
             ("name", _("Name")),
