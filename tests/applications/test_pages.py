@@ -168,9 +168,7 @@ def test_a_status_change_sets_the_next_steps_deadline(
     application.refresh_from_db()
     limits = RuleRouting.objects.get(rule_id="HZ-12a").time_limits
     assert application.status == ApplicationStatus.IN_REVIEW
-    assert application.step_due_at == application.status_changed_at + datetime.timedelta(
-        days=limits["in_review"] + 1
-    )
+    assert application.step_due_at == application.status_changed_at + datetime.timedelta(days=limits["in_review"] + 1)
     assert 'class="overdue"' not in client_for(reviewer).get("/applications/queue/").content.decode()
     # A step without a time limit has no deadline, and is never overdue.
     RuleRouting.objects.filter(rule_id="HZ-12a").update(time_limits={"submitted": 5})

@@ -110,7 +110,7 @@ def enterprise_index(request: HttpRequest) -> HttpResponse:
     zones = {z.pk: z for z in options.zones}
     enterprises = list(page.object_list)
     for enterprise in enterprises:
-        enterprise.zone = zones.get(enterprise.zone_id)  # type: ignore[assignment]
+        enterprise.zone = zones.get(enterprise.zone_id)
     rows = categories_of(enterprises, options.categories)
     query = request.GET.copy()
     query.pop("page", None)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from decimal import Decimal
-
 from typing import Any
 
 from django import template
