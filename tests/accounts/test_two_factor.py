@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.factories import totp_device
@@ -144,3 +145,34 @@ def test_office_resets_a_lost_device(office: User, finance: User, client_for: An
     client = Client()
     sign_in(client, "finance")
     assert client.get("/ledger/")["Location"].startswith("/accounts/2fa/setup/")
+
+
+def test_the_verifying_device_is_checked_on_every_request(office: User, finance: User) -> None:
+    """A verified session stays verified only while its device exists, is confirmed and is the user's own."""
+    device = totp_device(office)
+    client = Client()
+    sign_in(client, "office")
+    assert client.post("/accounts/2fa/verify/", {"token": current_code(device)}).status_code == 302
+    assert client.get("/registry/").status_code == 200
+    user = client.get("/registry/").wsgi_request.user
+    assert user.is_verified() and user.otp_device.pk == device.pk  # the device is there when read
+
+    TOTPDevice.objects.filter(pk=device.pk).update(confirmed=False)
+    assert client.get("/registry/")["Location"].startswith("/accounts/2fa/")
+    assert DEVICE_ID_SESSION_KEY not in client.session  # the session forgets the device
+
+    # Another user's device id in the session does not verify it.
+    other_device = totp_device(finance)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = other_device.persistent_id
+    session.save()
+    assert client.get("/registry/")["Location"].startswith("/accounts/2fa/")
+
+    # A removed device stops working at the next request.
+    TOTPDevice.objects.filter(pk=device.pk).update(confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    assert client.get("/registry/").status_code == 200
+    TOTPDevice.objects.filter(pk=device.pk).delete()
+    assert client.get("/registry/")["Location"].startswith("/accounts/2fa/")

@@ -22,7 +22,7 @@ from waibao.accounts.models import Role, User
 from waibao.applications.dataset import load_routing_dataset
 from waibao.applications.models import Application, ApplicationStatus, Notification, Objection, RuleRouting
 from waibao.applications.selectors import notice_list
-from waibao.applications.services import application_transition
+from waibao.applications.services import application_transition, step_deadlines_refresh
 from waibao.audit.models import AuditEvent
 from waibao.common.dataset import DatasetError
 from waibao.governance.models import Department
@@ -112,23 +112,69 @@ def test_engine_refusal_on_submit_keeps_the_draft(
     assert "5000000" in response.content.decode()
 
 
+def days_ago(application: Application, days: int) -> None:
+    """Move the application's current step `days` back in time, as if it had waited that long."""
+    shift = datetime.timedelta(days=days)
+    application.refresh_from_db()
+    assert application.status_changed_at is not None and application.step_due_at is not None
+    Application.objects.filter(pk=application.pk).update(
+        status_changed_at=application.status_changed_at - shift, step_due_at=application.step_due_at - shift
+    )
+
+
 def test_queue_shows_age_and_overdue(
-    routing: Any, enterprise_user: User, reviewer: User, reviewer_sti: User, client_for: Callable[[User | None], Client]
+    routing: Any,
+    enterprise_user: User,
+    reviewer: User,
+    reviewer_sti: User,
+    office: User,
+    client_for: Callable[[User | None], Client],
 ) -> None:
     apply(client_for(enterprise_user), "HZ-12a", 2008, {"fact__software_export_usd": "600000"}, files={"contract": PDF})
     application = latest(rule_id="HZ-12a")
-    Application.objects.filter(pk=application.pk).update(status_changed_at=timezone.now() - datetime.timedelta(days=9))
+    limit = RuleRouting.objects.get(rule_id="HZ-12a").time_limits["submitted"]
+    # The deadline is stored with the status change: the routing's limit, counted after the day of the change.
+    assert application.step_due_at == application.status_changed_at + datetime.timedelta(days=limit + 1)
+    days_ago(application, 9)
     body = client_for(reviewer).get("/applications/queue/").content.decode()
     assert f"/applications/{application.pk}/" in body and 'class="overdue"' in body
+    assert f'<td class="num">{limit}</td>' in body  # the step's time limit, read back from the deadline
     assert (
         f"/applications/{application.pk}/" not in client_for(reviewer_sti).get("/applications/queue/").content.decode()
     )
-    RuleRouting.objects.filter(rule_id="HZ-12a").update(time_limits={"submitted": 30})
+    # The office lengthens the limit: the waiting application's deadline follows, and it is no longer overdue.
+    department = RuleRouting.objects.get(rule_id="HZ-12a").department
+    response = client_for(office).post(
+        "/applications/routing/HZ-12a/",
+        {"department": department.pk, "notice_days": "7", "is_open": "on", "limit_submitted": "30"},
+    )
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert application.step_due_at == application.status_changed_at + datetime.timedelta(days=31)
     assert 'class="overdue"' not in client_for(reviewer).get("/applications/queue/").content.decode()
     export = exported(client_for(reviewer), "/applications/queue/")
     sheet = load_workbook(io.BytesIO(export)).active
     assert sheet is not None and sheet.max_row == 2
     assert client_for(enterprise_user).get("/applications/queue/").status_code == 403
+
+
+def test_a_status_change_sets_the_next_steps_deadline(
+    routing: Any, enterprise_user: User, reviewer: User, client_for: Callable[[User | None], Client]
+) -> None:
+    apply(client_for(enterprise_user), "HZ-12a", 2008, {"fact__software_export_usd": "600000"}, files={"contract": PDF})
+    application = latest(rule_id="HZ-12a")
+    days_ago(application, 9)
+    application_transition(acting_user=reviewer, application=application, action="start_review")
+    application.refresh_from_db()
+    limits = RuleRouting.objects.get(rule_id="HZ-12a").time_limits
+    assert application.status == ApplicationStatus.IN_REVIEW
+    assert application.step_due_at == application.status_changed_at + datetime.timedelta(days=limits["in_review"] + 1)
+    assert 'class="overdue"' not in client_for(reviewer).get("/applications/queue/").content.decode()
+    # A step without a time limit has no deadline, and is never overdue.
+    RuleRouting.objects.filter(rule_id="HZ-12a").update(time_limits={"submitted": 5})
+    step_deadlines_refresh(rule_id="HZ-12a")
+    application.refresh_from_db()
+    assert application.step_due_at is None
 
 
 def exported(client: Client, url: str) -> bytes:

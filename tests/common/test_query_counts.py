@@ -46,9 +46,9 @@ PAGES: dict[str, tuple[str, int, int]] = {
     "/api/v1/statistics/headline": ("public", 18, 0),
     "/api/v1/registry/zones": ("public", 1, 0),
     "/registry/enterprises/": ("office", 10, 7),
-    "/applications/queue/": ("office", 8, 8),
-    "/ledger/": ("office", 8, 8),
-    "/statistics/": ("office", 13, 7),
+    "/applications/queue/": ("office", 7, 7),  # overdue from the stored step deadline: no routing query
+    "/ledger/": ("office", 7, 7),  # the budget years from the by-year totals
+    "/statistics/": ("office", 13, 4),  # zones, categories, ownership from the registry's cached options
     "/statistics/goal/": ("office", 7, 4),
     "/applications/": ("enterprise", 5, 5),
     "/registry/my/": ("enterprise", 7, 7),

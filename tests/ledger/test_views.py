@@ -97,6 +97,20 @@ def test_overview_with_a_bad_year_falls_back(funds: Any, office: User, client_fo
         assert client_for(office).get(reverse("ledger:overview"), {"year": year}).status_code == 200
 
 
+def test_overview_offers_every_budget_year(funds: Any, office: User, client_for: ClientFor) -> None:
+    """The year choice lists every year with budget lines, whether or not a fund is chosen (the years come from
+    the by-year totals when no fund filters them)."""
+    from waibao.ledger.models import BudgetLine
+
+    years = sorted(set(BudgetLine.objects.values_list("year", flat=True)))
+    assert len(years) > 1
+    for params in ({}, {"fund": "special_fund"}):
+        page = client_for(office).get(reverse("ledger:overview"), params).content.decode()
+        select = page[page.index('<select name="year">') : page.index("</select>", page.index('<select name="year">'))]
+        assert re.findall(r'<option value="(\d+)"', select) == [str(y) for y in years]
+        assert f'<option value="{years[-1]}" selected>' in select  # the latest year with a budget
+
+
 def test_finance_records_a_payment_once_even_if_submitted_twice(
     commitment: Commitment, finance: User, client_for: ClientFor
 ) -> None:

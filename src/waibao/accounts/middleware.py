@@ -1,13 +1,21 @@
-"""Staff of the roles that need a second factor reach nothing but enrolment and verification until verified."""
+"""Staff of the roles that need a second factor reach nothing but enrolment and verification until verified;
+and the check, on every request, that the device which verified the session still exists and is confirmed."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlencode
 
+from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.middleware import OTPMiddleware
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from waibao.accounts.mfa import confirmed_device, needs_second_factor
 from waibao.common.middleware import wants_json
@@ -35,3 +43,53 @@ class SecondFactorMiddleware:
             step = "accounts:otp_verify" if confirmed_device(user) else "accounts:otp_setup"
             return redirect(f"{reverse(step)}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)
+
+
+class VerifiedDeviceMiddleware(OTPMiddleware):
+    """django-otp's middleware (`request.user.otp_device`, `is_verified()`), with the device of a verified session
+    checked by one plain query on every request instead of loading it through the ORM.
+
+    The session holds the device's persistent id. A TOTP device counts only if it still exists, belongs to the
+    signed-in user and is confirmed, the same conditions as django-otp's: a removed or reset device stops
+    working at the next request. The device itself is loaded only if something reads it (`otp_device` is then
+    the model instance); other device kinds go through django-otp's own lookup.
+    """
+
+    TOTP_LABEL = f"{TOTPDevice._meta.app_label}.{TOTPDevice._meta.model_name}"
+
+    def _verify_user_sync(self, request: HttpRequest, user: Any) -> Any:
+        self._init_user_fields(user)
+        if user.is_authenticated:
+            persistent_id = request.session.get(DEVICE_ID_SESSION_KEY)
+            device = self._session_device(persistent_id, user) if persistent_id else None
+            if device is None and DEVICE_ID_SESSION_KEY in request.session:
+                del request.session[DEVICE_ID_SESSION_KEY]
+            user.otp_device = device
+        return user
+
+    def _session_device(self, persistent_id: str, user: Any) -> Any:
+        label, _sep, pk = self._normalize_persistent_id(str(persistent_id)).rpartition("/")
+        if label != self.TOTP_LABEL:
+            device = self._device_from_persistent_id(persistent_id)
+            return device if device is not None and device.user_id == user.pk and device.confirmed else None
+        if not pk.isdigit() or not confirmed_totp_device_exists(device_id=int(pk), user_id=user.pk):
+            return None
+        return SimpleLazyObject(functools.partial(TOTPDevice.objects.get, pk=int(pk)))
+
+
+def confirmed_totp_device_exists(*, device_id: int, user_id: int) -> bool:
+    """Whether this TOTP device exists, belongs to this user and is confirmed: one indexed lookup, without the
+    ORM's query compilation (this runs on every signed-in staff request)."""
+    meta, quote = TOTPDevice._meta, connection.ops.quote_name
+    table, pk, owner, confirmed = (
+        quote(meta.db_table),
+        quote(meta.pk.column),
+        quote(meta.get_field("user").column),
+        quote(meta.get_field("confirmed").column),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT 1 FROM {table} WHERE {pk} = %s AND {owner} = %s AND {confirmed} = %s",  # noqa: S608 - names only
+            [device_id, user_id, True],
+        )
+        return cursor.fetchone() is not None

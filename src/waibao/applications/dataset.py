@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from waibao.applications.models import EvidenceKind, RuleRouting
+from waibao.applications.services import step_deadlines_refresh
 from waibao.common.dataset import DatasetError, need, read_yaml
 from waibao.governance.models import Department
 
@@ -91,4 +92,5 @@ def load_routing_dataset(folder: Path) -> dict[str, int]:
             },
         )
         routing.partners.set([departments[c] for c in partner_codes])
+        step_deadlines_refresh(rule_id=rule_id)  # the limits may have changed: waiting applications follow
     return {"routing": RuleRouting.objects.count()}

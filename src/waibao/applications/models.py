@@ -81,6 +81,15 @@ class Application(TimeStampedModel):
     )
     status_reason = models.TextField(_("reason"), blank=True)
     status_changed_at = models.DateTimeField(_("status changed at"), null=True, blank=True)
+    # Stored so the work queue's "overdue" is one indexed comparison: set with every status change from the
+    # routing's time limit for the new step, and set again for waiting applications when that limit changes
+    # (`services.step_deadlines_refresh`). Empty when the step has no time limit.
+    step_due_at = models.DateTimeField(
+        _("current step overdue from"),
+        null=True,
+        blank=True,
+        help_text=_("When the current step passes its time limit (from the rule's routing)."),
+    )
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     fund_code = models.CharField(_("fund"), max_length=32, blank=True)
     department = models.ForeignKey(
@@ -139,6 +148,7 @@ class Application(TimeStampedModel):
         indexes = [
             models.Index(fields=["status", "department"], name="application_queue_idx"),
             models.Index(fields=["rule_id", "year"], name="application_rule_year_idx"),
+            models.Index(fields=["status", "step_due_at"], name="application_step_due_idx"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Sum, Value, When
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
@@ -162,60 +162,60 @@ class Queue:
     pages: int
 
 
-def overdue_condition(now: datetime.datetime, limits: dict[str, dict[str, int]] | None = None) -> Q:
-    """Applications past the time limit of their current step (limits per rule and status, from routing).
+# What a queue row shows (the page and its export): the rest of the application is not loaded.
+QUEUE_FIELDS = (
+    "rule_id",
+    "year",
+    "status",
+    "status_changed_at",
+    "step_due_at",
+    "created_at",
+    "recommended_amount_cny",
+    "calculated_amount_cny",
+    "enterprise__name_zh",
+    "enterprise__name_en",
+    "training_institution__name_zh",
+    "training_institution__name_en",
+    "department__name_zh",
+    "department__name_en",
+)
 
-    Rules sharing a limit for a step are grouped into one term, so the condition stays small.
-    """
-    if limits is None:
-        limits = dict(RuleRouting.objects.values_list("rule_id", "time_limits"))
-    groups: dict[tuple[str, int], list[str]] = {}
-    for rule_id, rule_limits in limits.items():
-        for status, days in (rule_limits or {}).items():
-            groups.setdefault((status, int(days)), []).append(rule_id)
-    condition = Q(pk__in=[])
-    for (status, days), rule_ids in sorted(groups.items()):
-        since = now - datetime.timedelta(days=days + 1)
-        condition |= Q(status=status, rule_id__in=sorted(rule_ids), status_changed_at__lte=since)
-    return condition
+
+def step_limit_days(application: Application) -> int | None:
+    """The time limit of the application's current step in days, read back from its stored deadline."""
+    if application.step_due_at is None or application.status_changed_at is None:
+        return None
+    return (application.step_due_at - application.status_changed_at).days - 1
 
 
 def queue(user: User, *, now: datetime.datetime | None = None, page: int = 1, per_page: int | None = 50) -> Queue:
     """What waits on this user (their department for reviewers): overdue first, then oldest, with age and marks.
 
-    Overdue is decided in SQL (one condition per rule and step), so only the shown page is loaded.
+    Overdue is the stored deadline of the current step (`Application.step_due_at`) passed: one indexed
+    comparison, so counting and ordering stay cheap and only the shown page is loaded.
     """
     now = now or timezone.now()
-    limits = {
-        rule_id: time_limits or {} for rule_id, time_limits in RuleRouting.objects.values_list("rule_id", "time_limits")
-    }
-    late = overdue_condition(now, limits)
-    # The condition holds one clause per rule and step: resolved once here, then counted and ordered by name
-    # (resolving it again for a filtered Count cost more than both queries).
-    waiting = (
-        visible_applications(user)
-        .filter(status__in=_waiting_states(user))
-        .annotate(late=Case(When(late, then=Value(1)), default=Value(0), output_field=IntegerField()))
-    )
-    counts = waiting.aggregate(total=Count("pk"), overdue=Sum("late"))
-    total, overdue_total = counts["total"], counts["overdue"] or 0
+    late = Q(step_due_at__lte=now)
+    waiting = visible_applications(user).filter(status__in=_waiting_states(user))
+    counts = waiting.aggregate(total=Count("pk"), overdue=Count("pk", filter=late))
+    total, overdue_total = counts["total"], counts["overdue"]
     pages = max((total + per_page - 1) // per_page, 1) if per_page else 1
     page = min(max(page, 1), pages)
     ordered = (
         waiting.select_related("enterprise", "training_institution", "department")
-        .defer(*LIST_DEFERRED)
+        .only(*QUEUE_FIELDS)
+        .annotate(late=Case(When(late, then=Value(1)), default=Value(0), output_field=IntegerField()))
         .order_by("-late", "status_changed_at", "pk")
     )
     shown = ordered[(page - 1) * per_page : page * per_page] if per_page else ordered
     rows = []
     for application in shown:
         since = application.status_changed_at or application.created_at
-        limit_days = limits.get(application.rule_id, {}).get(application.status)
         rows.append(
             QueueRow(
                 application=application,
                 age_days=max((now - since).days, 0),
-                limit_days=limit_days,
+                limit_days=step_limit_days(application),
                 overdue=bool(application.late),
                 waiting_on=waiting_on(application.status),
             )
@@ -385,5 +385,14 @@ def objections_awaiting_triage() -> list[Any]:
     return list(
         Objection.objects.filter(status=ObjectionStatus.AWAITING_TRIAGE)
         .select_related("application", "application__enterprise", "application__training_institution")
+        .only(
+            "application_id",
+            "triage_due_at",
+            "application__rule_id",
+            "application__enterprise__name_zh",
+            "application__enterprise__name_en",
+            "application__training_institution__name_zh",
+            "application__training_institution__name_en",
+        )
         .order_by("triage_due_at", "pk")
     )

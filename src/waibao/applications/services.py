@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import IO, Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
@@ -141,6 +141,35 @@ def _set_status(application: Application, target: str, reason: str = "") -> None
     application.status = target
     application.status_reason = reason.strip()
     application.status_changed_at = timezone.now()
+    application.step_due_at = step_due_at(application.rule_id, target, application.status_changed_at)
+
+
+def step_due_at(
+    rule_id: str, status: str, since: datetime.datetime | None, limits: dict[str, Any] | None = None
+) -> datetime.datetime | None:
+    """When a step begun at `since` becomes overdue: `days` of the routing's time limit for it after the day it
+    began (overdue from `since` + days + 1). None when the step has no limit. `limits`: the rule's time limits,
+    read from its routing when not given."""
+    if limits is None:
+        found = RuleRouting.objects.filter(rule_id=rule_id).values_list("time_limits", flat=True).first()
+        limits = found or {}
+    days = limits.get(status)
+    if since is None or days is None:
+        return None
+    return since + datetime.timedelta(days=int(days) + 1)
+
+
+def step_deadlines_refresh(*, rule_id: str) -> int:
+    """Set the stored deadline of every application under `rule_id` again from its routing's time limits (after
+    the limits change), in one UPDATE per step. Returns how many applications were updated."""
+    limits = RuleRouting.objects.filter(rule_id=rule_id).values_list("time_limits", flat=True).first() or {}
+    under_rule = Application.objects.filter(rule_id=rule_id)
+    updated = under_rule.exclude(status__in=list(limits)).exclude(step_due_at=None).update(step_due_at=None)
+    for status, days in limits.items():
+        updated += under_rule.filter(status=status).update(
+            step_due_at=F("status_changed_at") + datetime.timedelta(days=int(days) + 1)
+        )
+    return updated
 
 
 def _clean_year(year: Any) -> int:
@@ -433,6 +462,7 @@ def application_create(
                 year=year_value,
                 status=S.DRAFT,
                 status_changed_at=timezone.now(),
+                step_due_at=step_due_at(rule_id, S.DRAFT, timezone.now(), routing.time_limits or {}),
                 department=routing.department,
                 fund_code=rule_form(rule_id).fund,
                 facts=stored_facts,
@@ -676,8 +706,10 @@ def _submit(*, acting_user: User, application: Application, action: str) -> Appl
 
 
 def application_notify_submitted(application: Application) -> None:
-    """Tell the reviewers a submitted application waits for them (for applications submitted by another area's
-    service, e.g. the talent claims generated from trainees' records)."""
+    """An application submitted by another area's service (e.g. the talent claims generated from trainees'
+    records) enters the review here: its step's deadline is set, and the reviewers are told it waits for them."""
+    application.step_due_at = step_due_at(application.rule_id, application.status, application.status_changed_at)
+    Application.objects.filter(pk=application.pk).update(step_due_at=application.step_due_at)
     _notify_step(application, S.SUBMITTED)
 
 
@@ -941,6 +973,7 @@ def application_open_award_notice(
         status=S.IN_NOTICE,
         status_reason=reason,
         status_changed_at=now,
+        step_due_at=step_due_at(rule_id, S.IN_NOTICE, now, routing.time_limits or {}),
         submitted_at=now,
         fund_code=fund_code,
         department=routing.department,
@@ -1408,6 +1441,8 @@ def routing_update(
     routing.time_limits = {k: int(v) for k, v in time_limits.items()}
     routing.is_open = is_open
     routing.save()
+    if routing.time_limits != before["time_limits"]:
+        step_deadlines_refresh(rule_id=routing.rule_id)
     routing.partners.set([p for p in partners if p.pk != department.pk])
     after = {
         "department": department.code,

@@ -116,8 +116,10 @@ def gettext_or_text(text: str) -> str:
     return _(text) if text else ""
 
 
-def _year(request: HttpRequest) -> tuple[int, list[int]]:
-    years = budget_years()
+def _year(request: HttpRequest, years: list[int] | None = None) -> tuple[int, list[int]]:
+    """The year asked for (this year, or the latest with a budget), and every year with budget lines (`years`
+    when the caller has them already)."""
+    years = budget_years() if years is None else years
     today = timezone.localdate().year
     default = today if today in years or not years else years[-1]
     try:
@@ -149,8 +151,10 @@ def _chart(overview: FundOverview) -> dict[str, Any]:
 
 @role_required(*READERS)
 def overview(request: HttpRequest) -> HttpResponse:
-    year, years = _year(request)
     fund_code = request.GET.get("fund") or None
+    by_year = totals_by_year(fund_code=fund_code)
+    # Without a fund filter, the years of the totals are every budget year: no second query for them.
+    year, years = _year(request, None if fund_code else [y for y, _totals in by_year])
     data = fund_overview(year=year, fund_code=fund_code)
     return render(
         request,
@@ -162,7 +166,7 @@ def overview(request: HttpRequest) -> HttpResponse:
             "funds": list(Fund.objects.all()),
             "fund_code": fund_code or "",
             "chart": _chart(data),
-            "by_year": totals_by_year(fund_code=fund_code),
+            "by_year": by_year,
         },
     )
 

@@ -24,7 +24,8 @@ from waibao.common.tabular import xlsx_bytes
 from waibao.jobs.services import job_submit
 from waibao.registry.access import access_enterprise
 from waibao.registry.forms import ImportForm
-from waibao.registry.models import Enterprise, OwnershipType, ServiceCategory, Zone
+from waibao.registry.models import Enterprise, ServiceCategory, Zone
+from waibao.registry.selectors import filter_options
 from waibao.statistics import jobs as statistics_jobs
 from waibao.statistics import services
 from waibao.statistics.access import (
@@ -560,6 +561,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "line": by in ("month", "quarter", "year"),
     }
     query = request.GET.copy()
+    options = filter_options()  # the registry's lists, cached until the registry changes
+    zone_only = bool(figures_zone(request.user))
     return render(
         request,
         "statistics/dashboard.html",
@@ -574,11 +577,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "enterprise_count": enterprise_count,
             "chart": chart,
             "by_labels": _by_labels(),
-            "zones": Zone.objects.filter(code=filters.zone) if figures_zone(request.user) else Zone.objects.all(),
-            "zone_only": bool(figures_zone(request.user)),
+            "zones": [z for z in options.zones if z.code == filters.zone] if zone_only else options.zones,
+            "zone_only": zone_only,
             "reviews": is_reviewer(request.user),
-            "ownership_types": OwnershipType.objects.filter(parent__isnull=True),
-            "categories": ServiceCategory.objects.filter(parent__isnull=False).order_by("sort_order", "code"),
+            "ownership_types": [o for o in options.ownership_types if o.parent_id is None],
+            "categories": sorted(
+                (c for c in options.categories if c.parent_id is not None), key=lambda c: (c.sort_order, c.code)
+            ),
             "query": query.urlencode(),
             "ytd_from": date(date_to.year, 1, 1).isoformat(),
         },

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import template
 
+from waibao.applications.models import ApplicationStatus
 from waibao.applications.selectors import unread_notifications
 from waibao.common.money import format_money
 
@@ -42,3 +43,13 @@ def verified_on_notice(application: Any) -> list[str]:
     from waibao.applications.verification import public_verification
 
     return public_verification(application)
+
+
+@register.filter
+def status_label(status: str) -> str:
+    """An application status's label, as `get_status_display` gives it, without hashing every choice's lazy label
+    on each call (the lists show one per row)."""
+    try:
+        return str(ApplicationStatus(status).label)
+    except ValueError:
+        return status
