@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -470,14 +471,20 @@ def workbench_page(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     if status and status not in CaseStatus.values:
         status = ""
-    rows = workbench(user, today=timezone.localdate(), status=status)
-    handlers = User.objects.filter(role=Role.DEPARTMENT_REVIEWER, is_active=True)
+    page = workbench(user, today=timezone.localdate(), status=status, page=request.GET.get("page"))
+    handlers = User.objects.filter(role=Role.DEPARTMENT_REVIEWER, is_active=True).only("pk", "first_name", "last_name", "username")
     if user.role == Role.DEPARTMENT_REVIEWER:
         handlers = handlers.filter(department=user.department)
     return render(
         request,
         "casework/workbench.html",
-        {"rows": rows, "handlers": handlers, "statuses": CaseStatus.choices, "status": status},
+        {
+            "page": page,
+            "query": urlencode({"status": status}) if status else "",
+            "handlers": handlers,
+            "statuses": CaseStatus.choices,
+            "status": status,
+        },
     )
 
 
