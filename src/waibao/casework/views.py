@@ -472,7 +472,8 @@ def workbench_page(request: HttpRequest) -> HttpResponse:
     if status and status not in CaseStatus.values:
         status = ""
     page = workbench(user, today=timezone.localdate(), status=status, page=request.GET.get("page"))
-    handlers = User.objects.filter(role=Role.DEPARTMENT_REVIEWER, is_active=True).only("pk", "first_name", "last_name", "username")
+    handlers = User.objects.filter(role=Role.DEPARTMENT_REVIEWER, is_active=True)
+    handlers = handlers.only("pk", "first_name", "last_name", "username")
     if user.role == Role.DEPARTMENT_REVIEWER:
         handlers = handlers.filter(department=user.department)
     return render(
@@ -493,10 +494,10 @@ def board_page(request: HttpRequest) -> HttpResponse:
         raise PermissionDeniedError()
     data = board(today=timezone.localdate())
     if _role(request) == Role.CITY_LEADER:  # the leader sees figures, not confidential cases
-        data.overdue_cases = [r for r in data.overdue_cases if not r.case.confidential]
-        data.bad = [b for b in data.bad if not b.case.confidential]
-        data.at_risk = [r for r in data.at_risk if not r.case.confidential]
-        data.supervisions = [s for s in data.supervisions if not s.case.confidential]
+        data.overdue_cases = [r for r in data.overdue_cases if not r["confidential"]]
+        data.bad = [b for b in data.bad if not b["confidential"]]
+        data.at_risk = [r for r in data.at_risk if not r["confidential"]]
+        data.supervisions = [s for s in data.supervisions if not s["confidential"]]
         data.extensions = []
     return render(request, "casework/board.html", {"board": data})
 
