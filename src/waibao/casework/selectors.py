@@ -216,8 +216,7 @@ def workbench(user: Any, *, today: datetime.date, status: str = "", page: Any = 
                 "due": due.isoformat() if due else "—",
             }
         )
-    found.object_list = lines
-    return found
+    return Page(lines, found.number, found.paginator)
 
 
 def my_cases(user: Any) -> QuerySet[Case]:
@@ -414,8 +413,8 @@ def board(*, today: datetime.date) -> Board:
     )
     for department in rated:
         if department.pk in department_ids:
-            row = BoardRow(department, ratings=department.rating_count, bad_ratings=department.bad_count)
-            rows[department.pk] = row
+            counts = {"ratings": department.rating_count, "bad_ratings": department.bad_count}
+            rows[department.pk] = BoardRow(department, **counts)
             names[department.pk] = department.name
     supervised = Supervision.objects.order_by().values_list("case__department_id").annotate(n=Count("pk"))
     for department_id, n in supervised:

@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -43,6 +43,7 @@ from waibao.promotion.selectors import (
     EVERY_RELATION,
     PAGE_RELATIONS,
     ProjectFilters,
+    ProjectLine,
     ProjectRow,
     assessment_figures,
     board_columns,
@@ -121,8 +122,9 @@ def project_list(request: HttpRequest) -> HttpResponse:
     _require_projects(request)
     form, filters = _filters(request)
     rows = _rows(request, filters)
-    page = Paginator(rows, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = project_lines(list(page.object_list))
+    found = Paginator(rows, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator: Any = found.paginator  # the page of rows, shown as lines
+    page: Page[ProjectLine] = Page(project_lines(list(found.object_list)), found.number, paginator)
     return render(
         request,
         "promotion/list.html",
