@@ -147,7 +147,8 @@ def test_supervision_of_an_overdue_case(casework, office, hitech, enterprise_use
     clocks = limit_clocks_for([case], today=MON + 10 * DAY)[case.pk]
     assert clocks.resolution is not None and clocks.resolution.state.elapsed == 8
     data = board(today=MON + 10 * DAY)
-    assert data.supervisions == [supervision]
+    assert [(s["number"], s["department"]) for s in data.supervisions] == [(case.number, hitech.department.name)]
+    assert supervision.case == case
     assert next(r for r in data.rows if r.department == hitech.department).supervised == 1
     answered = _overdue_case(enterprise_user, office, hitech)
     case_act(case=answered, action="answer", party=DEPARTMENT, actor=hitech, text="ok", outcome="solved", at=late)

@@ -349,3 +349,51 @@ def test_workbench_answers_with_a_fixed_number_of_queries(casework, client_for, 
     with CaptureQueriesContext(connection) as large:
         assert client.get("/cases/workbench/").status_code == 200
     assert len(large) == len(small)
+
+
+def _open_cases(n: int, *, enterprise, handler, filed_days_ago: int = 0) -> list[Case]:
+    """`n` assigned cases of the hi-tech office, each with its one history step, filed `filed_days_ago` days ago."""
+    case_type = CaseType.objects.get(code="consultation")
+    start = Case.objects.count()
+    filed = timezone.now() - datetime.timedelta(days=filed_days_ago)
+    made = Case.objects.bulk_create(
+        Case(
+            number=f"P{start + i:09d}",
+            case_type=case_type,
+            title=f"t{i}",
+            body="b",
+            filer_kind="enterprise",
+            enterprise=enterprise,
+            contact_name="n",
+            contact_email="e@example.com",
+            department=case_type.department,
+            handler=handler,
+            status=CaseStatus.ASSIGNED,
+            filed_at=filed,
+        )
+        for i in range(n)
+    )
+    CaseChange.objects.bulk_create(
+        CaseChange(case=c, status="assigned", on=timezone.localdate(filed), at=c.filed_at, action="assign")
+        for c in made
+    )
+    return made
+
+
+def test_the_workbench_shows_fifty_cases_a_page_least_time_left_first_with_the_filter_kept(
+    casework, client_for, enterprise_user, office
+):
+    hitech = dept_user("hi-tech-office", "hitech")
+    older = _open_cases(5, enterprise=enterprise_user.enterprise, handler=hitech, filed_days_ago=20)
+    newer = _open_cases(55, enterprise=enterprise_user.enterprise, handler=hitech)
+    client = client_for(office)
+    first = client.get("/cases/workbench/?status=assigned").content.decode()
+    assert first.count('name="case"') == 50
+    assert all(c.number in first for c in older)  # the least time left first: the older cases on page one
+    assert "?status=assigned&amp;page=2" in first
+    second = client.get("/cases/workbench/?status=assigned&page=2").content.decode()
+    assert second.count('name="case"') == 10
+    shown = {m for m in re.findall(r'name="case" value="([^"]+)"', first + second)}
+    assert shown == {c.number for c in older + newer}  # every case once, on one of the two pages
+    assert "?status=assigned&amp;page=1" in second
+    assert client.get("/cases/workbench/?status=answered").content.decode().count('name="case"') == 0

@@ -58,7 +58,7 @@ PAGES: dict[str, tuple[str, int, int]] = {
     # Issues 12–15: casework, talent, careers, top ten, promotion, the website, open data, the public API.
     "/cases/workbench/": ("office", 8, 8),
     "/cases/board/": ("office", 12, 12),  # with ratings, supervisions and extensions
-    "/talent/programmes/": ("office", 6, 6),
+    "/talent/programmes/": ("office", 7, 7),  # with the count of the paginated list
     "/careers/": ("public", 4, 0),
     "/topten/": ("public", 1, 1),
     "/topten/runs/": ("office", 5, 5),

@@ -402,3 +402,20 @@ def test_a_project_is_corrected_but_its_counted_figure_is_fixed_at_signing(
     assert response.status_code == 200 and "2007-02-01" in response.content.decode()
     assert Project.objects.get().amount == Decimal("15000000.00")
     assert client.post(f"/promotion/{project.pk}/edit/", {**data, "title": "二期"}).status_code == 302
+
+
+def test_the_list_shows_fifty_projects_a_page_with_the_filters_kept_and_totals_and_export_of_all(
+    office: User, make_project: Callable[..., Project], client_for: Callable[[User | None], Client], rates: None
+) -> None:
+    made = [make_project(title=f"项目{i:02d}") for i in range(55)]
+    client = client_for(office)
+    first = client.get("/promotion/list/?stage=lead").content.decode()
+    second = client.get("/promotion/list/?stage=lead&page=2").content.decode()
+    assert first.count('<td><a href="/promotion/') == 50 and second.count('<td><a href="/promotion/') == 5
+    assert "?stage=lead&amp;page=2" in first and "?stage=lead&amp;page=1" in second
+    shown = {p.title for p in made if f'href="/promotion/{p.pk}/"' in first + second}
+    assert len(shown) == 55  # every project on one of the two pages
+    totals = first.split('id="stage-totals"')[1].split("</table>")[0]
+    assert '<td class="num">55</td>' in totals  # the totals count every project, not the page's
+    workbook = openpyxl.load_workbook(io.BytesIO(client.get("/promotion/list/export/?stage=lead").content))
+    assert len(list(workbook.worksheets[0].iter_rows(min_row=2))) == 55

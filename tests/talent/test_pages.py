@@ -310,3 +310,21 @@ def test_reviewer_refuses_one_line_through_the_page(
     line.refresh_from_db()
     assert line.status == "refused" and line.reason == "出勤不足"
     assert isinstance(Programme.objects.first(), Programme)
+
+
+def test_the_programme_list_shows_fifty_programmes_a_page(
+    institution: Any, office: User, client_for: ClientFor
+) -> None:
+    made = [
+        make_programme(institution, name_zh=f"项目{i:02d}", starts_on=START + datetime.timedelta(days=i))
+        for i in range(55)
+    ]
+    client = client_for(office)
+    first = client.get("/talent/programmes/").content.decode()
+    second = client.get("/talent/programmes/?page=2").content.decode()
+    assert (
+        first.count('<td><a href="/talent/programmes/') == 50 and second.count('<td><a href="/talent/programmes/') == 5
+    )
+    assert "项目54" in first and "项目00" in second  # the latest start first
+    assert "?page=2" in first and "?page=1" in second
+    assert {p.pk for p in made} == {p.pk for p in made if f'href="/talent/programmes/{p.pk}/"' in first + second}

@@ -7,12 +7,17 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypedDict
+from urllib.parse import quote
 
+from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import ngettext
 
 from waibao.casework.access import visible_cases
-from waibao.casework.clocks import LIMIT_KINDS, CaseClock, CaseClocks, Step, case_limit_clocks
+from waibao.casework.clocks import LIMIT_KINDS, CaseClock, CaseClocks, Step, case_clocks, case_limit_clocks
 from waibao.casework.models import (
     Case,
     CaseChange,
@@ -23,6 +28,8 @@ from waibao.casework.models import (
     Supervision,
     Transfer,
 )
+from waibao.common.i18n import localized
+from waibao.common.labels import label
 from waibao.workdays.calendar import WorkCalendar
 from waibao.workdays.selectors import current_calendar
 
@@ -106,11 +113,110 @@ def queue(cases: QuerySet[Case], *, today: datetime.date) -> list[QueueRow]:
     return sorted(out, key=key)
 
 
-def workbench(user: Any, *, today: datetime.date, status: str = "") -> list[QueueRow]:
+WORKBENCH_PAGE_SIZE = 50
+_WORKBENCH_FIELDS = (
+    "pk",
+    "number",
+    "title",
+    "confidential",
+    "status",
+    "extension_days",
+    "case_type__name_zh",
+    "case_type__name_en",
+    "case_type__acceptance_days",
+    "case_type__first_response_days",
+    "case_type__resolution_days",
+    "handler__full_name",
+    "handler__username",
+)
+
+
+class WorkbenchLine(TypedDict):
+    """One open case as the workbench shows it: plain values, so the template looks nothing up (a dict, which
+    the template language reads at its first try, where an object's attribute costs it a caught exception)."""
+
+    number: str
+    url: str
+    title: str
+    confidential: bool
+    type_name: str
+    status_label: str
+    handler: str
+    limit: str  # the limit the case works towards now ("" when no clock runs yet)
+    limit_label: str
+    badge: str
+    badge_label: str
+    time_left: str
+    due: str
+
+
+def workbench(user: Any, *, today: datetime.date, status: str = "", page: Any = 1) -> Page:
+    """The reader's open cases, the least time left first (stopped ones after the running ones), one page of
+    `WORKBENCH_PAGE_SIZE` lines.
+
+    The order needs every open case's clock, so all of them are read, as plain values (no model instances),
+    with their histories in one query; labels and links are made for the page's lines only.
+    """
     cases = visible_cases(user).filter(status__in=OPEN_STATUSES)
     if status:
         cases = cases.filter(status=status)
-    return queue(cases, today=today)
+    rows = list(cases.values_list(*_WORKBENCH_FIELDS))
+    steps = histories([r[0] for r in rows])
+    clocks = case_limit_clocks(
+        (
+            (r[0], {"acceptance": r[8], "first_response": r[9], "resolution": r[10] + r[5]}, steps[r[0]])
+            for r in rows
+            if steps.get(r[0])
+        ),
+        today=today,
+        calendar=current_calendar(),
+    )
+    ordered = []
+    for r in rows:
+        case_clocks = clocks.get(r[0])
+        current = case_clocks.current if case_clocks else None
+        if current is None:
+            key: tuple[int, int, str] = (2, 0, r[1])
+        else:
+            key = (0 if current[1].state.running else 1, current[1].remaining, r[1])
+        ordered.append((key, r, current))
+    ordered.sort(key=lambda entry: entry[0])
+    found = Paginator(ordered, WORKBENCH_PAGE_SIZE).get_page(page)
+    detail = reverse("casework:detail", args=["0"])[:-2]  # the link of a case is this and its (quoted) number
+    labels: dict[tuple[str, str], str] = {}
+
+    def label_of(namespace: str, code: str) -> str:
+        if (namespace, code) not in labels:
+            labels[namespace, code] = label(namespace, code)
+        return labels[namespace, code]
+
+    lines: list[WorkbenchLine] = []
+    for _key, r, current in found.object_list:
+        kind, clock = current if current is not None else ("", None)
+        badge = clock.badge if clock is not None else ""
+        due = clock.state.due if clock is not None else None
+        lines.append(
+            {
+                "number": r[1],
+                "url": f"{detail}{quote(r[1])}/",
+                "title": r[2],
+                "confidential": r[3],
+                "type_name": localized(r[6], r[7]),
+                "status_label": label_of("case_status", r[4]),
+                "handler": (r[11] or r[12]) if r[12] else "—",
+                "limit": kind,
+                "limit_label": label_of("case_limit", kind) if kind else "—",
+                "badge": badge,
+                "badge_label": label_of("case_badge", badge) if badge else "",
+                "time_left": (
+                    ngettext("%(n)s working day", "%(n)s working days", clock.remaining) % {"n": clock.remaining}
+                    if clock is not None
+                    else ""
+                ),
+                "due": due.isoformat() if due else "—",
+            }
+        )
+    return Page(lines, found.number, found.paginator)
 
 
 def my_cases(user: Any) -> QuerySet[Case]:
@@ -176,65 +282,164 @@ class BoardRow:
         return [(kind, self.compliance[kind]) for kind in LIMIT_KINDS]
 
 
+class BoardLine(TypedDict):
+    """An overdue or at-risk case on the board, as plain values (see `WorkbenchLine`)."""
+
+    number: str
+    url: str
+    confidential: bool
+    department: str
+    title: str
+    limit: str
+    limit_label: str
+    badge: str
+    badge_label: str
+    used: str  # working days used of the current limit, in words
+
+
+class BoardItem(TypedDict):
+    """A pending extension, a bad rating or a supervision on the board, as plain values."""
+
+    number: str
+    url: str
+    confidential: bool
+    department: str
+    text: str  # the extension's days, the rating's rectification, the supervision's limit and badge
+    note: str  # the extension's reason (as written, not translated)
+    at: str  # when the case was supervised
+
+
+class BoardCells(TypedDict):
+    """A department's line of the board's table, every cell as the page shows it."""
+
+    department: str
+    open: int
+    due: int
+    overdue: int
+    stopped: int
+    done: int
+    on_time: str
+    acceptance: str
+    first_response: str
+    ratings: str
+    extensions: int
+    supervised: int
+
+
+def _percent(share: Decimal | None) -> str:
+    return "—" if share is None else f"{round(float(share) * 100)}%"  # as {% widthratio share 1 100 %}%
+
+
+def _compliance_cell(compliance: Compliance) -> str:
+    if compliance.share is None:
+        return "—"
+    return f"{_percent(compliance.share)} ({compliance.met}/{compliance.counted})"
+
+
+def board_cells(row: BoardRow) -> BoardCells:
+    return {
+        "department": row.department.name,
+        "open": row.open,
+        "due": row.due,
+        "overdue": row.overdue,
+        "stopped": row.stopped,
+        "done": row.done,
+        "on_time": _percent(row.on_time_share),
+        "acceptance": _compliance_cell(row.compliance["acceptance"]),
+        "first_response": _compliance_cell(row.compliance["first_response"]),
+        "ratings": f"{row.bad_ratings} / {row.ratings}",
+        "extensions": row.extensions_pending,
+        "supervised": row.supervised,
+    }
+
+
 @dataclass
 class Board:
     rows: list[BoardRow]
-    overdue_cases: list[QueueRow] = field(default_factory=list)
-    extensions: list[Extension] = field(default_factory=list)
-    bad: list[Rating] = field(default_factory=list)
-    at_risk: list[QueueRow] = field(default_factory=list)
-    supervisions: list[Supervision] = field(default_factory=list)
+    overdue_cases: list[BoardLine] = field(default_factory=list)
+    extensions: list[BoardItem] = field(default_factory=list)
+    bad: list[BoardItem] = field(default_factory=list)
+    at_risk: list[BoardLine] = field(default_factory=list)
+    supervisions: list[BoardItem] = field(default_factory=list)
+
+    @property
+    def table(self) -> list[BoardCells]:
+        return [board_cells(row) for row in self.rows]
+
+
+_BOARD_FIELDS = (
+    "pk",
+    "number",
+    "title",
+    "status",
+    "confidential",
+    "extension_days",
+    "department_id",
+    "case_type__acceptance_days",
+    "case_type__first_response_days",
+    "case_type__resolution_days",
+)
 
 
 def board(*, today: datetime.date) -> Board:
     """The office's supervision board: every department's open cases, compliance, bad ratings, extensions.
 
-    A fixed number of queries whatever the number of cases: the cases (with types and departments), their
-    histories (one query), ratings, pending extensions, bad ratings and supervisions. Compliance is counted for
-    each of the three limits; "at risk" are open cases whose current limit is due (supervise before it runs out).
+    A fixed number of queries whatever the number of cases: the cases as plain values (with their types' limits),
+    their histories (one query), the departments with their ratings, bad ratings and supervisions counted by the
+    database, pending extensions, the latest bad ratings and supervisions. Compliance is counted for each of the
+    three limits; "at risk" are open cases whose current limit is due (supervise before it runs out).
     """
-    cases = list(
-        Case.objects.select_related("case_type", "department").only(
-            "pk",
-            "number",
-            "title",
-            "status",
-            "extension_days",
-            "department__code",
-            "department__name_zh",
-            "department__name_en",
-            "department__section",
-            "case_type__acceptance_days",
-            "case_type__first_response_days",
-            "case_type__resolution_days",
-            "case_type__name_zh",
-            "case_type__name_en",
-        )
+    from django.db.models import Count, Q
+
+    from waibao.governance.models import Department
+
+    cases = list(Case.objects.values_list(*_BOARD_FIELDS))
+    steps = histories([c[0] for c in cases])
+    all_clocks = case_limit_clocks(
+        (
+            (c[0], {"acceptance": c[7], "first_response": c[8], "resolution": c[9] + c[5]}, steps[c[0]])
+            for c in cases
+            if steps.get(c[0])
+        ),
+        today=today,
+        calendar=current_calendar(),
     )
-    all_clocks = limit_clocks_for(cases, today=today)
+
+    department_ids = {c[6] for c in cases if c[6] is not None}
     rows: dict[int, BoardRow] = {}
-    overdue: list[QueueRow] = []
-    at_risk: list[QueueRow] = []
+    names: dict[int, str] = {}
+    rated = Department.objects.annotate(
+        rating_count=Count("cases__rating"), bad_count=Count("cases__rating", filter=Q(cases__rating__bad=True))
+    )
+    for department in rated:
+        if department.pk in department_ids:
+            counts = {"ratings": department.rating_count, "bad_ratings": department.bad_count}
+            rows[department.pk] = BoardRow(department, **counts)
+            names[department.pk] = department.name
+    supervised = Supervision.objects.order_by().values_list("case__department_id").annotate(n=Count("pk"))
+    for department_id, n in supervised:
+        if department_id in rows:
+            rows[department_id].supervised = n
+    overdue: list[tuple[int, tuple[Any, ...], tuple[str, CaseClock]]] = []
+    at_risk: list[tuple[int, tuple[Any, ...], tuple[str, CaseClock]]] = []
     for case in cases:
-        if case.department_id is None:
-            continue
-        row = rows.setdefault(case.department_id, BoardRow(case.department))
-        clocks = all_clocks.get(case.pk)
-        if clocks is None or clocks.resolution is None:
+        row = rows.get(case[6]) if case[6] is not None else None
+        clocks = all_clocks.get(case[0])
+        if row is None or clocks is None or clocks.resolution is None:
             continue
         for kind in LIMIT_KINDS:
             row.compliance[kind].add(clocks.get(kind))
         clock = clocks.resolution
         badge = clock.badge
-        if case.status in OPEN_STATUSES:
+        if case[3] in OPEN_STATUSES:
             row.open += 1
-            current = clocks.current
-            current_badge = current[1].badge if current else badge
+            current = clocks.current or ("resolution", clock)
+            current_badge = current[1].badge
             if badge == "overdue" or current_badge == "overdue":
                 row.overdue += badge == "overdue"
-                overdue.append(QueueRow(case, clocks))
+                overdue.append((current[1].remaining, case, current))
             elif current_badge == "due":
-                at_risk.append(QueueRow(case, clocks))
+                at_risk.append((current[1].remaining, case, current))
             if badge == "stopped":
                 row.stopped += 1
             elif badge == "due":
@@ -242,32 +447,92 @@ def board(*, today: datetime.date) -> Board:
         else:
             row.done += 1
             row.done_on_time += badge == "met"
-    for department_id, bad in Rating.objects.values_list("case__department_id", "bad"):
-        if department_id in rows:
-            rows[department_id].ratings += 1
-            rows[department_id].bad_ratings += bad
-    extensions = list(
-        Extension.objects.filter(status=ExtensionStatus.REQUESTED).select_related("case", "case__department")
+    detail = reverse("casework:detail", args=["0"])[:-2]  # the link of a case is this and its (quoted) number
+    extensions: list[BoardItem] = []
+    pending = Extension.objects.filter(status=ExtensionStatus.REQUESTED).values_list(
+        "case__number", "case__confidential", "case__department_id", "days", "reason"
     )
-    for ext in extensions:
-        if ext.case.department_id in rows:
-            rows[ext.case.department_id].extensions_pending += 1
-    bad_ratings = list(Rating.objects.filter(bad=True).select_related("case", "case__department").order_by("-on")[:50])
-    for department_id in Supervision.objects.values_list("case__department_id", flat=True):
+    for number, confidential, department_id, days, reason in pending:
         if department_id in rows:
-            rows[department_id].supervised += 1
-    supervisions = list(Supervision.objects.select_related("case", "case__department", "by")[:50])
-    overdue.sort(key=lambda r: r.current[1].remaining if r.current else 0)
-    at_risk.sort(key=lambda r: r.current[1].remaining if r.current else 0)
+            rows[department_id].extensions_pending += 1
+        item = _board_item(detail, number, confidential, names.get(department_id, ""), f"+{days}", note=reason)
+        extensions.append(item)
+    bad_ratings = [
+        _board_item(detail, number, confidential, names.get(department_id, ""), label("case_rectification", status))
+        for number, confidential, department_id, status in Rating.objects.filter(bad=True)
+        .order_by("-on")
+        .values_list("case__number", "case__confidential", "case__department_id", "rectification")[:50]
+    ]
+    supervisions = [
+        _board_item(
+            detail,
+            number,
+            confidential,
+            names.get(department_id, ""),
+            f"{label('case_limit', limit)} {label('case_badge', badge)}",
+            at=f"{timezone.localtime(at):%Y-%m-%d %H:%M}",
+        )
+        for at, number, confidential, department_id, limit, badge in Supervision.objects.values_list(
+            "at", "case__number", "case__confidential", "case__department_id", "limit", "badge"
+        )[:50]
+    ]
+    overdue.sort(key=lambda entry: entry[0])
+    at_risk.sort(key=lambda entry: entry[0])
     ordered = sorted(rows.values(), key=lambda r: (r.department.section, r.department.code))
+    lines = _board_lines(overdue[:200] + at_risk[:200], names)
     return Board(
         rows=ordered,
-        overdue_cases=overdue[:200],
+        overdue_cases=lines[: min(len(overdue), 200)],
         extensions=extensions,
         bad=bad_ratings,
-        at_risk=at_risk[:200],
+        at_risk=lines[min(len(overdue), 200) :],
         supervisions=supervisions,
     )
+
+
+def _board_item(
+    detail: str, number: str, confidential: bool, department: str, text: str, *, note: str = "", at: str = ""
+) -> BoardItem:
+    return {
+        "number": number,
+        "url": f"{detail}{quote(number)}/",
+        "confidential": confidential,
+        "department": department,
+        "text": text,
+        "note": note,
+        "at": at,
+    }
+
+
+def _board_lines(
+    entries: list[tuple[int, tuple[Any, ...], tuple[str, CaseClock]]], departments: dict[int, str]
+) -> list[BoardLine]:
+    detail = reverse("casework:detail", args=["0"])[:-2]  # the link of a case is this and its (quoted) number
+    labels: dict[tuple[str, str], str] = {}
+
+    def label_of(namespace: str, code: str) -> str:
+        if (namespace, code) not in labels:
+            labels[namespace, code] = label(namespace, code)
+        return labels[namespace, code]
+
+    lines: list[BoardLine] = []
+    for _remaining, case, (kind, clock) in entries:
+        elapsed = clock.state.elapsed
+        lines.append(
+            {
+                "number": case[1],
+                "url": f"{detail}{quote(case[1])}/",
+                "confidential": case[4],
+                "department": departments[case[6]],
+                "title": case[2],
+                "limit": kind,
+                "limit_label": label_of("case_limit", kind),
+                "badge": clock.badge,
+                "badge_label": label_of("case_badge", clock.badge),
+                "used": ngettext("%(n)s working day used", "%(n)s working days used", elapsed) % {"n": elapsed},
+            }
+        )
+    return lines
 
 
 def misroutes_by_router() -> dict[int, int]:
@@ -340,12 +605,18 @@ def figures(*, today: datetime.date, public: bool = False, cases: Iterable[Case]
 
 def indicator_figure(indicator: str, *, today: datetime.date, calendar: WorkCalendar) -> tuple[int, int]:
     """For a duty's live indicator: (finished on time, finished + open overdue) over the last 12 months of the
-    case types whose owning duty names `indicator`."""
+    case types whose owning duty names `indicator`. Only the resolution clock counts, so only it is computed, from
+    the cases read as plain values."""
     since = today - datetime.timedelta(days=365)
-    cases = list(
-        Case.objects.filter(case_type__duty__indicator=indicator, filed_at__date__gte=since).select_related("case_type")
+    cases = Case.objects.filter(case_type__duty__indicator=indicator, filed_at__date__gte=since).values_list(
+        "pk", "case_type__resolution_days", "extension_days"
     )
+    limits = {pk: resolution_days + extension_days for pk, resolution_days, extension_days in cases}
+    steps = histories(list(limits))
     compliance = Compliance()
-    for clock in clocks_for(cases, today=today, calendar=calendar).values():
+    found = case_clocks(
+        ((pk, limit, steps[pk]) for pk, limit in limits.items() if steps.get(pk)), today=today, calendar=calendar
+    )
+    for clock in found.values():
         compliance.add(clock)
     return compliance.met, compliance.counted

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -470,14 +471,21 @@ def workbench_page(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     if status and status not in CaseStatus.values:
         status = ""
-    rows = workbench(user, today=timezone.localdate(), status=status)
+    page = workbench(user, today=timezone.localdate(), status=status, page=request.GET.get("page"))
     handlers = User.objects.filter(role=Role.DEPARTMENT_REVIEWER, is_active=True)
+    handlers = handlers.only("pk", "first_name", "last_name", "username")
     if user.role == Role.DEPARTMENT_REVIEWER:
         handlers = handlers.filter(department=user.department)
     return render(
         request,
         "casework/workbench.html",
-        {"rows": rows, "handlers": handlers, "statuses": CaseStatus.choices, "status": status},
+        {
+            "page": page,
+            "query": urlencode({"status": status}) if status else "",
+            "handlers": handlers,
+            "statuses": CaseStatus.choices,
+            "status": status,
+        },
     )
 
 
@@ -486,10 +494,10 @@ def board_page(request: HttpRequest) -> HttpResponse:
         raise PermissionDeniedError()
     data = board(today=timezone.localdate())
     if _role(request) == Role.CITY_LEADER:  # the leader sees figures, not confidential cases
-        data.overdue_cases = [r for r in data.overdue_cases if not r.case.confidential]
-        data.bad = [b for b in data.bad if not b.case.confidential]
-        data.at_risk = [r for r in data.at_risk if not r.case.confidential]
-        data.supervisions = [s for s in data.supervisions if not s.case.confidential]
+        data.overdue_cases = [r for r in data.overdue_cases if not r["confidential"]]
+        data.bad = [b for b in data.bad if not b["confidential"]]
+        data.at_risk = [r for r in data.at_risk if not r["confidential"]]
+        data.supervisions = [s for s in data.supervisions if not s["confidential"]]
         data.extensions = []
     return render(request, "casework/board.html", {"board": data})
 

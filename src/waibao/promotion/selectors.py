@@ -7,10 +7,12 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypedDict
 
 from django.db.models import F, Max, OuterRef, Q, QuerySet, Subquery
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from waibao.common.errors import DomainError
 from waibao.promotion.models import STAGE_ORDER, Project, ProjectType, Stage, StageChange
@@ -30,13 +32,20 @@ class ProjectFilters:
     overdue_only: bool = False
 
 
-def projects(scope: Q, filters: ProjectFilters | None = None) -> QuerySet[Project]:
-    """Projects in `scope` (from `access.project_scope`), with when they entered their current stage."""
+EVERY_RELATION = ("zone", "department", "responsible", "enterprise", "event")
+PAGE_RELATIONS = ("zone", "department")  # what the board and the list show of a project's relations
+
+
+def projects(
+    scope: Q, filters: ProjectFilters | None = None, *, related: tuple[str, ...] = EVERY_RELATION
+) -> QuerySet[Project]:
+    """Projects in `scope` (from `access.project_scope`), with when they entered their current stage, and the
+    `related` records selected with them."""
     filters = filters or ProjectFilters()
     entered = StageChange.objects.filter(project=OuterRef("pk")).order_by("-at", "-pk").values("on")[:1]
     qs = (
         Project.objects.filter(scope)
-        .select_related("zone", "department", "responsible", "enterprise", "event")
+        .select_related(*related)
         .annotate(stage_since=Subquery(entered))
         .order_by(F("next_action_due").asc(nulls_last=True), "-updated_at", "pk")
     )
@@ -143,6 +152,42 @@ def stage_totals(rows: list[ProjectRow], *, today: datetime.date | None = None) 
     return [totals[s] for s in STAGE_ORDER]
 
 
+class StageTotalLine(TypedDict):
+    """A stage's totals as the list shows them."""
+
+    stage_label: str
+    count: int
+    amounts: list[str]  # currency and amount, one a currency
+    usd: str
+    unconverted: str  # "n without a rate", or ""
+    weighted_usd: str
+    average_days: str
+    overdue: int
+
+
+def stage_total_lines(totals: list[StageTotal]) -> list[StageTotalLine]:
+    from waibao.common.labels import label
+    from waibao.common.templatetags.money import money
+
+    return [
+        {
+            "stage_label": label("promotion_stage", t.stage),
+            "count": t.count,
+            "amounts": [f"{currency} {money(amount)}" for currency, amount in t.currencies],
+            "usd": money(t.total_usd),
+            "unconverted": (
+                ngettext("%(n)s without a rate", "%(n)s without a rate", t.unconverted) % {"n": t.unconverted}
+                if t.unconverted
+                else ""
+            ),
+            "weighted_usd": money(t.weighted_usd),
+            "average_days": "—" if t.average_days is None else str(t.average_days),
+            "overdue": t.overdue,
+        }
+        for t in totals
+    ]
+
+
 @dataclass
 class FigureLine:
     """One line of the assessment: projects first signed in the year, counted amounts."""
@@ -221,8 +266,79 @@ def history(project: Project) -> list[StageChange]:
     return list(project.history.select_related("by").order_by("at", "pk"))
 
 
-def board_columns(rows: list[ProjectRow]) -> list[tuple[str, list[ProjectRow]]]:
-    columns: dict[str, list[ProjectRow]] = defaultdict(list)
+class ProjectLine(TypedDict):
+    """A project as the board's card and the list's line show it: plain values, so the template looks nothing
+    up (a dict, which the template language reads at its first try)."""
+
+    pk: int
+    url: str
+    title: str
+    investor: str
+    country: str
+    type_label: str
+    amount: str  # currency and amount
+    department: str
+    zone: str
+    stage_label: str
+    lost_reason: str  # only for a lost project
+    days: str  # working days in the stage ("—" once closed)
+    days_text: str  # the same in words, for the board ("" once closed)
+    next_action: str
+    due: str
+    overdue: bool
+    moves: list[tuple[str, str]]  # the one-click moves the reader may take: (name, label)
+
+
+def project_lines(rows: list[ProjectRow]) -> list[ProjectLine]:
+    from waibao.common.labels import label
+    from waibao.common.templatetags.money import money
+
+    base = reverse("promotion:project", args=[0])[:-2]  # a project's page is this and its id
+    labels: dict[tuple[str, str], str] = {}
+
+    def label_of(namespace: str, code: str) -> str:
+        if (namespace, code) not in labels:
+            labels[namespace, code] = label(namespace, code)
+        return labels[namespace, code]
+
+    lines: list[ProjectLine] = []
     for row in rows:
-        columns[row.project.stage].append(row)
-    return [(stage, columns.get(stage, [])) for stage in STAGE_ORDER]
+        p = row.project
+        days = row.days_in_stage
+        lines.append(
+            {
+                "pk": p.pk,
+                "url": f"{base}{p.pk}/",
+                "title": p.title,
+                "investor": p.investor_name,
+                "country": p.investor_country,
+                "type_label": label_of("promotion_type", p.project_type),
+                "amount": f"{p.currency} {money(p.amount)}",
+                "department": p.department.name,
+                "zone": p.zone.name,
+                "stage_label": label_of("promotion_stage", p.stage),
+                "lost_reason": p.lost_reason if p.stage == Stage.LOST else "",
+                "days": "—" if days is None else str(days),
+                "days_text": (
+                    ""
+                    if days is None
+                    else ngettext("%(n)s working day in this stage", "%(n)s working days in this stage", days)
+                    % {"n": days}
+                ),
+                "next_action": p.next_action,
+                "due": p.next_action_due.isoformat() if p.next_action_due else "",
+                "overdue": row.overdue,
+                "moves": [(move.name, str(move.label)) for move in row.moves],
+            }
+        )
+    return lines
+
+
+def board_columns(rows: list[ProjectRow]) -> list[tuple[str, str, list[ProjectLine]]]:
+    """The board's columns: (stage, its name, its projects' cards)."""
+    from waibao.common.labels import label
+
+    columns: dict[str, list[ProjectLine]] = defaultdict(list)
+    for row, line in zip(rows, project_lines(rows), strict=True):
+        columns[row.project.stage].append(line)
+    return [(stage, label("promotion_stage", stage), columns.get(stage, [])) for stage in STAGE_ORDER]

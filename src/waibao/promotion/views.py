@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
+from django.core.paginator import Page, Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -39,16 +40,24 @@ from waibao.promotion.forms import (
 )
 from waibao.promotion.models import ProjectDocument, PromotionEvent, Stage
 from waibao.promotion.selectors import (
+    EVERY_RELATION,
+    PAGE_RELATIONS,
     ProjectFilters,
+    ProjectLine,
+    ProjectRow,
     assessment_figures,
     board_columns,
     figure_years,
     history,
+    project_lines,
     project_rows,
     projects,
+    stage_total_lines,
     stage_totals,
 )
 from waibao.promotion.workflow import PROJECT_WORKFLOW
+
+LIST_PAGE_SIZE = 50
 
 
 def _signed_in(request: HttpRequest) -> HttpResponse | None:
@@ -72,9 +81,17 @@ def _filters(request: HttpRequest) -> tuple[FilterForm, ProjectFilters]:
     return form, ProjectFilters()
 
 
-def _rows(request: HttpRequest, filters: ProjectFilters) -> list[Any]:
+def _rows(
+    request: HttpRequest, filters: ProjectFilters, *, related: tuple[str, ...] = PAGE_RELATIONS
+) -> list[ProjectRow]:
     user = current_user(request)
-    return project_rows(projects(project_scope(user), filters), role=user.role)
+    return project_rows(projects(project_scope(user), filters, related=related), role=user.role)
+
+
+def _query_without_page(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
 
 
 def board(request: HttpRequest) -> HttpResponse:
@@ -89,7 +106,13 @@ def board(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "promotion/board.html",
-        {"form": form, "columns": board_columns(rows), "query": request.GET.urlencode(), "count": len(rows)},
+        {
+            "form": form,
+            "columns": board_columns(rows),
+            "query": request.GET.urlencode(),
+            "count": len(rows),
+            "here": request.get_full_path(),
+        },
     )
 
 
@@ -99,14 +122,18 @@ def project_list(request: HttpRequest) -> HttpResponse:
     _require_projects(request)
     form, filters = _filters(request)
     rows = _rows(request, filters)
+    found = Paginator(rows, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator: Any = found.paginator  # the page of rows, shown as lines
+    page: Page[ProjectLine] = Page(project_lines(list(found.object_list)), found.number, paginator)
     return render(
         request,
         "promotion/list.html",
         {
             "form": form,
-            "rows": rows,
-            "totals": stage_totals(rows),
-            "query": request.GET.urlencode(),
+            "page": page,
+            "count": len(rows),
+            "totals": stage_total_lines(stage_totals(rows)),
+            "query": _query_without_page(request),
             "overdue": sum(1 for r in rows if r.overdue),
         },
     )
@@ -119,7 +146,7 @@ def _money_text(by_currency: list[tuple[str, Any]]) -> str:
 def project_export(request: HttpRequest) -> HttpResponse:
     _require_projects(request)
     _form, filters = _filters(request)
-    rows = _rows(request, filters)
+    rows = _rows(request, filters, related=EVERY_RELATION)
     headers = [
         _("Pipeline"),
         _("Project"),

@@ -10,36 +10,36 @@ from django.utils.translation import gettext_lazy as _
 from waibao.common.forms import CleanTextForm, MoneyFormField
 from waibao.common.i18n import localized
 from waibao.common.personal_id import IdType
+from waibao.promotion.forms import PlainSelect  # a drop-down without templates (belongs in common.forms)
 from waibao.recruitment.models import HireProofKind, WorkLanguage
 from waibao.recruitment.selectors import SALARY_BANDS
 from waibao.registry.models import ServiceCategory, Zone
 
 
 def _category_choices(*, top_levels: bool) -> list[tuple[str, str]]:
-    rows = ServiceCategory.objects.select_related("parent").order_by("sort_order", "code")
+    rows = ServiceCategory.objects.order_by("sort_order", "code").values_list("code", "parent_id", "name_zh", "name_en")
     choices: list[tuple[str, str]] = []
-    for category in rows:
-        name = localized(category.name_zh, category.name_en)
-        if category.parent_id is None:
+    for code, parent_id, name_zh, name_en in rows:
+        name = localized(name_zh, name_en)
+        if parent_id is None:
             if top_levels:
-                choices.append((category.code, name))
+                choices.append((code, name))
         else:
-            choices.append((category.code, f"— {name}" if top_levels else name))
+            choices.append((code, f"— {name}" if top_levels else name))
     return choices
 
 
 def _zone_choices() -> list[tuple[str, str]]:
-    return [
-        (z.code, localized(z.name_zh, z.name_en)) for z in Zone.objects.filter(is_active=True).order_by("sort_order")
-    ]
+    zones = Zone.objects.filter(is_active=True).order_by("sort_order").values_list("code", "name_zh", "name_en")
+    return [(code, localized(name_zh, name_en)) for code, name_zh, name_en in zones]
 
 
 class SearchForm(CleanTextForm):
     q = forms.CharField(label=_("Words"), max_length=100, required=False)
-    category = forms.ChoiceField(label=_("Service category"), required=False)
-    zone = forms.ChoiceField(label=_("Zone"), required=False)
-    language = forms.ChoiceField(label=_("Working language"), required=False)
-    salary = forms.ChoiceField(label=_("Monthly salary"), required=False)
+    category = forms.ChoiceField(label=_("Service category"), required=False, widget=PlainSelect)
+    zone = forms.ChoiceField(label=_("Zone"), required=False, widget=PlainSelect)
+    language = forms.ChoiceField(label=_("Working language"), required=False, widget=PlainSelect)
+    salary = forms.ChoiceField(label=_("Monthly salary"), required=False, widget=PlainSelect)
     closed = forms.BooleanField(label=_("Include closed postings"), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

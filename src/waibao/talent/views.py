@@ -10,6 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -252,6 +253,7 @@ def plan(request: HttpRequest) -> HttpResponse:
 # --- programmes -----------------------------------------------------------------------------------------
 
 
+PROGRAMME_PAGE_SIZE = 50
 PROGRAMME_ROLES = (Role.PROGRAMME_OFFICE, Role.DEPARTMENT_REVIEWER, Role.TRAINING_INSTITUTION, Role.ENTERPRISE)
 
 
@@ -269,13 +271,14 @@ def programme_list(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Programme set up: ask for its recognition before it starts."))
             return redirect("talent:programme", programme_id=programme.pk)
-    rows = selectors.programmes_with_counts(visible_programmes(user)).order_by("-starts_on", "name_zh")[:300]
+    rows = selectors.programmes_with_counts(visible_programmes(user)).order_by("-starts_on", "name_zh", "pk")
+    page = Paginator(rows, PROGRAMME_PAGE_SIZE).get_page(request.GET.get("page"))
     waiting = visible_programmes(user).filter(recognition=Recognition.REQUESTED).count() if decides(user) else 0
     reward_form = RewardForm(initial={"year": timezone.localdate().year}) if may_create else None
     return render(
         request,
         "talent/programmes.html",
-        {"form": form, "programmes": rows, "waiting": waiting, "reward_form": reward_form},
+        {"form": form, "page": page, "query": "", "waiting": waiting, "reward_form": reward_form},
     )
 
 
