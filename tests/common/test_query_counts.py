@@ -70,7 +70,7 @@ PAGES: dict[str, tuple[str, int, int]] = {
     "/open-data/catalogue.jsonld": ("public", 12, 0),  # two per registered dataset (six), uncached
     "/api/v1/registry/departments": ("public", 3, 0),
     "/api/v1/applications/notice": ("public", 1, 0),
-    "/api/v1/careers/postings": ("public", 2, 2),
+    "/api/v1/careers/postings": ("public", 2, 0),
     "/api/v1/opendata/datasets": ("public", 1, 1),
     "/api/v1/policy/rules": ("public", 0, 0),
     "/api/v1/workdays/years": ("public", 1, 1),

@@ -9,7 +9,9 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Router
+from ninja.decorators import decorate_view
 
+from waibao.common import public_cache
 from waibao.common.errors import UnprocessableError
 from waibao.common.mail import absolute_url
 from waibao.recruitment.access import access_posting
@@ -45,6 +47,14 @@ def _row(posting: Posting) -> dict[str, Any]:
 
 
 @router.get("/postings", auth=None)
+@decorate_view(
+    public_cache.public_page(
+        public_cache.RECRUITMENT,
+        public_cache.REGISTRY,
+        params=("q", "category", "zone", "language", "salary_band", "include_closed", "page", "page_size"),
+        moment=public_cache.today,
+    )
+)
 def postings(
     request: HttpRequest,
     q: str = "",
