@@ -166,3 +166,37 @@ def test_the_duty_filters_are_written_as_the_form_widgets_write_them(dataset: Pa
     form = DutyFilterForm(query or None)
     django = "".join(f"<label>{field.label} {field}</label>" for field in form)
     assert re.sub(r"\s+", "", filter_controls(form)) == re.sub(r"\s+", "", django)
+
+
+def test_the_duties_api_reads_decisions_meetings_without_a_query_each(
+    office: User, work_calendar: Path, client_for: Callable[[User | None], Client]
+) -> None:
+    """Each decided duty names its meeting: read with the duties, not one query per decision."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(office)
+    client.get("/api/v1/governance/duties")
+
+    def decide(code: str) -> None:
+        meeting = Meeting.objects.create(
+            code=code, title=f"会议 {code}", location="市民中心", starts_at=timezone.now(), created_by=office
+        )
+        meetings.decision_record(
+            acting_user=office,
+            meeting=meeting,
+            text=f"决定 {code}",
+            owner=Department.objects.get(code="finance"),
+            deadline=datetime.date(2099, 6, 30),
+        )
+
+    decide("2026-1")
+    with CaptureQueriesContext(connection) as one:
+        body = client.get("/api/v1/governance/duties?source=decision").json()
+    assert [row["meeting"] for row in body["results"]] == ["2026-1"]
+    for code in ("2026-2", "2026-3", "2026-4"):
+        decide(code)
+    with CaptureQueriesContext(connection) as four:
+        body = client.get("/api/v1/governance/duties?source=decision").json()
+    assert sorted(row["meeting"] for row in body["results"]) == ["2026-1", "2026-2", "2026-3", "2026-4"]
+    assert len(four) == len(one)

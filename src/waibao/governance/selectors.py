@@ -40,7 +40,8 @@ def _with_report_facts(qs: QuerySet[Duty]) -> QuerySet[Duty]:
 def duties_annotated() -> QuerySet[Duty]:
     """Duties with what their status is derived from: whether any report exists, the latest `done` decision."""
     return _with_report_facts(
-        Duty.objects.select_related("department", "responsible").prefetch_related("partners")
+        # The meeting too: the API names the meeting of each decided duty.
+        Duty.objects.select_related("department", "responsible", "meeting").prefetch_related("partners")
     ).order_by("department__section", "number")
 
 
