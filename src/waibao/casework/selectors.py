@@ -71,6 +71,41 @@ def limit_clocks_for(
     )
 
 
+# The columns a case read as plain values needs for its three limits (the extension adds to the resolution).
+_LIMIT_FIELDS = (
+    "case_type__acceptance_days",
+    "case_type__first_response_days",
+    "case_type__resolution_days",
+    "extension_days",
+)
+
+
+def limit_clocks_of_values(
+    rows: Sequence[Sequence[Any]], fields: Sequence[str], *, today: datetime.date
+) -> dict[int, CaseClocks]:
+    """`limit_clocks_for` for cases read as plain values: `rows` as `values_list(*fields)` returned them, the
+    case's id first and the `_LIMIT_FIELDS` among the fields; their histories in one query."""
+    acceptance, first_response, resolution, extension = (fields.index(name) for name in _LIMIT_FIELDS)
+    steps = histories([r[0] for r in rows])
+    return case_limit_clocks(
+        (
+            (
+                r[0],
+                {
+                    "acceptance": r[acceptance],
+                    "first_response": r[first_response],
+                    "resolution": r[resolution] + r[extension],
+                },
+                steps[r[0]],
+            )
+            for r in rows
+            if steps.get(r[0])
+        ),
+        today=today,
+        calendar=current_calendar(),
+    )
+
+
 def clocks_for(
     cases: Sequence[Case], *, today: datetime.date, calendar: WorkCalendar | None = None
 ) -> dict[int, CaseClock]:
@@ -161,16 +196,7 @@ def workbench(user: Any, *, today: datetime.date, status: str = "", page: Any = 
     if status:
         cases = cases.filter(status=status)
     rows = list(cases.values_list(*_WORKBENCH_FIELDS))
-    steps = histories([r[0] for r in rows])
-    clocks = case_limit_clocks(
-        (
-            (r[0], {"acceptance": r[8], "first_response": r[9], "resolution": r[10] + r[5]}, steps[r[0]])
-            for r in rows
-            if steps.get(r[0])
-        ),
-        today=today,
-        calendar=current_calendar(),
-    )
+    clocks = limit_clocks_of_values(rows, _WORKBENCH_FIELDS, today=today)
     ordered = []
     for r in rows:
         case_clocks = clocks.get(r[0])
@@ -394,16 +420,7 @@ def board(*, today: datetime.date) -> Board:
     from waibao.governance.models import Department
 
     cases = list(Case.objects.values_list(*_BOARD_FIELDS))
-    steps = histories([c[0] for c in cases])
-    all_clocks = case_limit_clocks(
-        (
-            (c[0], {"acceptance": c[7], "first_response": c[8], "resolution": c[9] + c[5]}, steps[c[0]])
-            for c in cases
-            if steps.get(c[0])
-        ),
-        today=today,
-        calendar=current_calendar(),
-    )
+    all_clocks = limit_clocks_of_values(cases, _BOARD_FIELDS, today=today)
 
     department_ids = {c[6] for c in cases if c[6] is not None}
     rows: dict[int, BoardRow] = {}
