@@ -314,32 +314,9 @@ def test_anyone_may_file_an_ip_complaint_and_only_the_ip_office_sees_it(
 def test_workbench_answers_with_a_fixed_number_of_queries(casework, client_for, enterprise_user):
     hitech = dept_user("hi-tech-office", "hitech")
     client = client_for(hitech)
-    case_type = CaseType.objects.get(code="consultation")
 
     def grow(n: int) -> None:
-        start = Case.objects.count()
-        now = timezone.now()
-        made = Case.objects.bulk_create(
-            Case(
-                number=f"W{start + i:09d}",
-                case_type=case_type,
-                title="t",
-                body="b",
-                filer_kind="enterprise",
-                enterprise=enterprise_user.enterprise,
-                contact_name="n",
-                contact_email="e@example.com",
-                department=case_type.department,
-                handler=hitech,
-                status=CaseStatus.ASSIGNED,
-                filed_at=now,
-            )
-            for i in range(n)
-        )
-        day = timezone.localdate()
-        CaseChange.objects.bulk_create(
-            CaseChange(case=c, status="assigned", on=day, at=c.filed_at, action="assign") for c in made
-        )
+        _open_cases(n, enterprise=enterprise_user.enterprise, handler=hitech)
 
     grow(5)
     client.get("/cases/workbench/")
