@@ -29,6 +29,17 @@ def _line_status(citation: str) -> str:
     return next(line.state.status for line in duty_lines() if line.citation == citation)
 
 
+def _decision(office: User, meeting: Meeting, text: str) -> Duty:
+    """A decision of the leadership group at `meeting`: a new duty of the finance bureau."""
+    return meetings.decision_record(
+        acting_user=office,
+        meeting=meeting,
+        text=text,
+        owner=Department.objects.get(code="finance"),
+        deadline=datetime.date(2099, 6, 30),
+    )
+
+
 def test_the_cached_lines_follow_every_service_that_changes_a_duty(
     office: User, reviewer: User, dataset: Path, work_calendar: Path, django_capture_on_commit_callbacks: Any
 ) -> None:
@@ -48,13 +59,7 @@ def test_the_cached_lines_follow_every_service_that_changes_a_duty(
     meeting = Meeting.objects.create(
         code="2026-9", title="会议", starts_at=timezone.now(), status=MeetingStatus.HELD, created_by=office
     )
-    decided = meetings.decision_record(
-        acting_user=office,
-        meeting=meeting,
-        text="制定实施细则",
-        owner=Department.objects.get(code="finance"),
-        deadline=datetime.date(2099, 6, 30),
-    )
+    decided = _decision(office, meeting, "制定实施细则")
     assert [line.pk for line in duty_lines(DutyFilters(source=DutySource.DECISION))] == [decided.pk]
     # Loading the data set again puts back what it holds (a name changed outside the services is not seen until).
     Department.objects.filter(code="finance").update(name_zh="改名")
@@ -129,13 +134,7 @@ def test_chinese_text_on_english_pages_is_marked_for_screen_readers(
         created_by=office,
         minutes="会议决定……",
     )
-    decided = meetings.decision_record(
-        acting_user=office,
-        meeting=meeting,
-        text="制定实施细则",
-        owner=Department.objects.get(code="finance"),
-        deadline=datetime.date(2099, 6, 30),
-    )
+    decided = _decision(office, meeting, "制定实施细则")
     client = client_for(office)
     client.cookies["django_language"] = "en"
     listed = client.get("/governance/meetings/").content.decode()
@@ -182,13 +181,7 @@ def test_the_duties_api_reads_decisions_meetings_without_a_query_each(
         meeting = Meeting.objects.create(
             code=code, title=f"会议 {code}", location="市民中心", starts_at=timezone.now(), created_by=office
         )
-        meetings.decision_record(
-            acting_user=office,
-            meeting=meeting,
-            text=f"决定 {code}",
-            owner=Department.objects.get(code="finance"),
-            deadline=datetime.date(2099, 6, 30),
-        )
+        _decision(office, meeting, f"决定 {code}")
 
     decide("2026-1")
     with CaptureQueriesContext(connection) as one:

@@ -29,7 +29,7 @@ from waibao.casework.models import (
     Transfer,
 )
 from waibao.common.i18n import localized
-from waibao.common.labels import label
+from waibao.common.labels import label, labeller
 from waibao.workdays.calendar import WorkCalendar
 from waibao.workdays.selectors import current_calendar
 
@@ -209,12 +209,7 @@ def workbench(user: Any, *, today: datetime.date, status: str = "", page: Any = 
     ordered.sort(key=lambda entry: entry[0])
     found = Paginator(ordered, WORKBENCH_PAGE_SIZE).get_page(page)
     detail = reverse("casework:detail", args=["0"])[:-2]  # the link of a case is this and its (quoted) number
-    labels: dict[tuple[str, str], str] = {}
-
-    def label_of(namespace: str, code: str) -> str:
-        if (namespace, code) not in labels:
-            labels[namespace, code] = label(namespace, code)
-        return labels[namespace, code]
+    label_of = labeller()
 
     lines: list[WorkbenchLine] = []
     for _key, r, current in found.object_list:
@@ -525,12 +520,7 @@ def _board_lines(
     entries: list[tuple[int, tuple[Any, ...], tuple[str, CaseClock]]], departments: dict[int, str]
 ) -> list[BoardLine]:
     detail = reverse("casework:detail", args=["0"])[:-2]  # the link of a case is this and its (quoted) number
-    labels: dict[tuple[str, str], str] = {}
-
-    def label_of(namespace: str, code: str) -> str:
-        if (namespace, code) not in labels:
-            labels[namespace, code] = label(namespace, code)
-        return labels[namespace, code]
+    label_of = labeller()
 
     lines: list[BoardLine] = []
     for _remaining, case, (kind, clock) in entries:

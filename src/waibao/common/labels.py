@@ -68,6 +68,19 @@ def label(namespace: str, code: Any) -> str:
     return humanise(key)
 
 
+def labeller() -> Callable[[str, Any], str]:
+    """`label`, remembered for the rows of one page: each (namespace, code) is looked up once (a resolver may read
+    the database, so nothing is kept beyond the function returned)."""
+    seen: dict[tuple[str, Any], str] = {}
+
+    def label_of(namespace: str, code: Any) -> str:
+        if (namespace, code) not in seen:
+            seen[namespace, code] = label(namespace, code)
+        return seen[namespace, code]
+
+    return label_of
+
+
 def codes_by_label(namespace: str) -> dict[str, str]:
     """Every registered label of `namespace`, in each language and lower-cased, mapped back to its code
     (so an imported file may head its columns with the names people read instead of the codes)."""

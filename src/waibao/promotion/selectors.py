@@ -290,16 +290,11 @@ class ProjectLine(TypedDict):
 
 
 def project_lines(rows: list[ProjectRow]) -> list[ProjectLine]:
-    from waibao.common.labels import label
+    from waibao.common.labels import labeller
     from waibao.common.templatetags.money import money
 
     base = reverse("promotion:project", args=[0])[:-2]  # a project's page is this and its id
-    labels: dict[tuple[str, str], str] = {}
-
-    def label_of(namespace: str, code: str) -> str:
-        if (namespace, code) not in labels:
-            labels[namespace, code] = label(namespace, code)
-        return labels[namespace, code]
+    label_of = labeller()
 
     lines: list[ProjectLine] = []
     for row in rows:
