@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import forms
-from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from waibao.accounts.models import Role, User
-from waibao.common.forms import CleanTextForm, MoneyFormField
+from waibao.common.forms import CleanTextForm, MoneyFormField, PlainSelect
 from waibao.common.i18n import localized
 from waibao.governance.models import Department
 from waibao.promotion.models import EventKind, ProjectType, PromotionEvent, Stage
@@ -97,23 +92,6 @@ class EventForm(CleanTextForm):
         label=_("Organised by"), queryset=Department.objects.filter(is_active=True).order_by("section")
     )
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
-
-
-class PlainSelect(forms.Select):
-    """A drop-down of flat choices written in Python: the same elements as Django's select template, without
-    rendering a template (and its attributes' template) for the select and a loop of templates for its options,
-    which made the filter form the costliest part of the board and the list."""
-
-    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
-        chosen = {str(v) for v in self.format_value(value)}
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            ((code, mark_safe(" selected") if str(code) in chosen else "", text) for code, text in self.choices),
-        )
-        return format_html(
-            '<select name="{}"{}>{}</select>', name, flatatt(self.build_attrs(self.attrs, attrs)), options
-        )
 
 
 class FilterForm(forms.Form):

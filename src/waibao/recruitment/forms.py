@@ -7,10 +7,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from waibao.common.forms import CleanTextForm, MoneyFormField
+from waibao.common.forms import CleanTextForm, MoneyFormField, PlainSelect
 from waibao.common.i18n import localized
 from waibao.common.personal_id import IdType
-from waibao.promotion.forms import PlainSelect  # a drop-down without templates (belongs in common.forms)
 from waibao.recruitment.models import HireProofKind, WorkLanguage
 from waibao.recruitment.selectors import SALARY_BANDS
 from waibao.registry.models import ServiceCategory, Zone
