@@ -137,7 +137,7 @@ def measure(args: argparse.Namespace) -> None:
     clients = {}
     for user in (office, reviewer, finance):
         client = Client()
-        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        client.force_login(user, backend="waibao.accounts.backends.ModelBackend")
         # Staff sign in with a second factor: mark the session verified with a device, as the code page does.
         session = client.session
         session[DEVICE_ID_SESSION_KEY] = TOTPDevice.objects.create(

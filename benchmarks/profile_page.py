@@ -73,7 +73,7 @@ def main() -> None:
     client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans", HTTP_HOST="127.0.0.1")
     if args.who != "public":
         user = User.objects.get(username=args.who)
-        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        client.force_login(user, backend="waibao.accounts.backends.ModelBackend")
         device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
         if device is not None:
             session = client.session

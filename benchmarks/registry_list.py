@@ -54,7 +54,7 @@ def measure(args: argparse.Namespace) -> None:
     print(f"setup: {args.enterprises:,} demo enterprises in {time.perf_counter() - started:.1f} s")
     office = User.objects.create(username="bench-office", role=Role.PROGRAMME_OFFICE)
     client = Client()
-    client.force_login(office, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(office, backend="waibao.accounts.backends.ModelBackend")
     # Staff sign in with a second factor: mark the session verified with a device, as the code page does.
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = TOTPDevice.objects.create(user=office, name="bench", confirmed=True).persistent_id

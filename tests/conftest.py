@@ -98,7 +98,7 @@ def client_for() -> Callable[[User | None], Client]:
     def make(user: User | None) -> Client:
         client = Client()
         if user is not None:
-            client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+            client.force_login(user, backend="waibao.accounts.backends.ModelBackend")
             if needs_second_factor(user):
                 verify_second_factor(client, user)
         return client

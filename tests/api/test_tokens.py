@@ -146,7 +146,7 @@ def test_staff_tokens_need_a_verified_session_and_pass_the_second_factor(office:
         token_create(acting_user=office, name="x", scopes=["ledger:read"], days=365, verified_session=True)
     # An unverified session cannot reach the page at all.
     unverified = Client()
-    unverified.force_login(office, backend="django.contrib.auth.backends.ModelBackend")
+    unverified.force_login(office, backend="waibao.accounts.backends.ModelBackend")
     assert unverified.get("/accounts/api-tokens/").status_code == 302
     assert unverified.get("/api/v1/ledger/overview").status_code == 403
     # A verified session creates one; the token then reads without a second factor of its own.
@@ -157,7 +157,7 @@ def test_staff_tokens_need_a_verified_session_and_pass_the_second_factor(office:
 
 def test_session_writes_need_the_csrf_token(enterprise_user: User) -> None:
     client = Client(enforce_csrf_checks=True)
-    client.force_login(enterprise_user, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(enterprise_user, backend="waibao.accounts.backends.ModelBackend")
     response = client.post("/api/v1/statistics/contracts", {}, content_type="application/json")
     assert response.status_code == 403 and response.json()["error"]["code"] == "csrf"
 

@@ -102,7 +102,7 @@ def test_the_admin_speaks_chinese_in_its_section_headings() -> None:
 
     admin = User.objects.create_superuser("root", "root@example.com", "Correct-Horse-9x")
     client = Client()
-    client.force_login(admin, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(admin, backend="waibao.accounts.backends.ModelBackend")
     page = client.get("/admin/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     for heading in ("企业与园区", "账号管理", "审计记录", "系统管理"):
         assert heading in page, heading

@@ -138,7 +138,7 @@ def test_page_query_counts_are_pinned_and_do_not_grow_with_the_data(db: None, se
     for who in ("office", "enterprise"):
         clients[who] = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
         user = User.objects.get(username=who)
-        clients[who].force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        clients[who].force_login(user, backend="waibao.accounts.backends.ModelBackend")
         if needs_second_factor(user):
             verify_second_factor(clients[who], user)
 

@@ -64,3 +64,34 @@ def test_an_anonymous_visit_creates_no_session(db: None) -> None:
     assert response.status_code == 200
     assert "sessionid" not in response.cookies
     assert session_writes(queries) == []
+
+
+def test_a_session_is_read_by_its_key_and_only_until_it_expires(office: User) -> None:
+    from waibao.accounts.backends import SessionStore
+
+    store = SessionStore()
+    store["note"] = "kept"
+    store.create()
+    key = store.session_key
+    assert SessionStore(key).load() == {"note": "kept"}
+    assert SessionStore("no-such-session-key-000000000000").load() == {}
+    Session.objects.filter(pk=key).update(expire_date=timezone.now() - datetime.timedelta(seconds=1))
+    expired = SessionStore(key)
+    assert expired.load() == {}
+    assert expired.session_key is None  # a new key is made on the next save, as Django does
+
+
+def test_the_sessions_user_is_loaded_as_the_orm_loads_it_and_only_while_active(office: User) -> None:
+    from waibao.accounts.backends import ModelBackend, user_by_pk
+
+    User.objects.filter(pk=office.pk).update(last_login=timezone.now())
+    expected = User.objects.get(pk=office.pk)
+    loaded = user_by_pk(office.pk)
+    assert loaded is not None and not loaded._state.adding and loaded._state.db == "default"
+    fields = [f.attname for f in User._meta.concrete_fields]
+    assert {f: getattr(loaded, f) for f in fields} == {f: getattr(expected, f) for f in fields}
+    assert loaded.last_login.tzinfo is not None
+    assert user_by_pk(office.pk + 10_000) is None
+    assert ModelBackend().get_user(office.pk) == expected
+    User.objects.filter(pk=office.pk).update(is_active=False)
+    assert ModelBackend().get_user(office.pk) is None

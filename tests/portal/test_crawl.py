@@ -141,7 +141,7 @@ def _crawl(username: str | None, language: str) -> Crawl:
     client = Client()
     client.cookies["django_language"] = language
     if username:
-        client.force_login(User.objects.get(username=username), backend="django.contrib.auth.backends.ModelBackend")
+        client.force_login(User.objects.get(username=username), backend="waibao.accounts.backends.ModelBackend")
     crawl = Crawl(client, language, per_route=2, data_names=_data_names())
     starts = ["/", "/accounts/home/", "/policy/", "/notice/", "/talent/programmes/", "/careers/", "/site/", "/cases/"]
     return crawl.run([*starts, "/promotion/", "/promotion/figures/", "/topten/"], limit=340)

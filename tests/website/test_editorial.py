@@ -201,7 +201,7 @@ def test_anonymous_is_sent_to_the_platforms_sign_in(site: SiteHomePage) -> None:
 
 def test_the_office_needs_its_second_factor_for_the_cms(site: SiteHomePage, office: User) -> None:
     client = Client()
-    client.force_login(office, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(office, backend="waibao.accounts.backends.ModelBackend")
     response = client.get("/cms/")
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/2fa/")

@@ -91,7 +91,7 @@ def register(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend="waibao.accounts.backends.ModelBackend")
             user_set_language(user=user, language=translation.get_language() or settings.LANGUAGE_CODE)
             messages.success(
                 request,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -10,9 +11,11 @@ import django.forms
 from django import forms
 from django.forms.renderers import DjangoTemplates
 from django.forms.utils import flatatt
+from django.http import HttpRequest
+from django.utils.formats import localize
 from django.utils.functional import cached_property
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.safestring import SafeData, SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from waibao.common.errors import DomainError
@@ -84,10 +87,133 @@ class CleanTextForm(CleanTextMixin, forms.Form):
     """A plain form whose text fields refuse control characters."""
 
 
+def _text(value: Any) -> str:
+    """`{{ value }}` in a template: localised, then escaped unless already safe."""
+    return str(conditional_escape(localize(value)))
+
+
+def _formatted(value: Any) -> str:
+    """`{{ value|stringformat:'s' }}` in a template: the value as text, escaped unless already safe."""
+    return str(conditional_escape(value if isinstance(value, SafeData) else str(value)))
+
+
+def _attrs(attrs: dict[str, Any]) -> str:
+    """Django's `django/forms/widgets/attrs.html`: False leaves the attribute out, True writes its name only."""
+    return "".join(
+        f" {_text(name)}" if value is True else f' {_text(name)}="{_formatted(value)}"'
+        for name, value in attrs.items()
+        if value is not False
+    )
+
+
+def _input(widget: dict[str, Any]) -> str:
+    value = "" if widget["value"] is None else f' value="{_formatted(widget["value"])}"'
+    return f'<input type="{_text(widget["type"])}" name="{_text(widget["name"])}"{value}{_attrs(widget["attrs"])}>'
+
+
+def _textarea(widget: dict[str, Any]) -> str:
+    value = _text(widget["value"]) if widget["value"] else ""
+    return f'<textarea name="{_text(widget["name"])}"{_attrs(widget["attrs"])}>\n{value}</textarea>'
+
+
+def _option(option: dict[str, Any]) -> str:
+    return f'<option value="{_formatted(option["value"])}"{_attrs(option["attrs"])}>{_text(option["label"])}</option>'
+
+
+def _select(widget: dict[str, Any]) -> str | None:
+    parts = [f'<select name="{_text(widget["name"])}"{_attrs(widget["attrs"])}>']
+    for group_name, group_choices, _index in widget["optgroups"]:
+        if group_name:
+            parts.append(f'\n  <optgroup label="{_text(group_name)}">')
+        for option in group_choices:
+            if option["template_name"] != _OPTION_TEMPLATE:
+                return None  # an option of its own template: the template renders the whole select
+            parts.append(f"\n  {_option(option)}\n")
+        if group_name:
+            parts.append("\n  </optgroup>")
+    parts.append("\n</select>")
+    return "".join(parts)
+
+
+def _included_input_option(option: dict[str, Any]) -> str:
+    """`input_option.html` as another template includes it: the included templates' final line breaks kept."""
+    if not option["wrap_label"]:
+        return f"{_input(option)}\n\n"
+    target = option["attrs"].get("id")
+    target_attr = f' for="{_text(target)}"' if target else ""
+    return f"<label{target_attr}>{_input(option)}\n {_text(option['label'])}</label>\n"
+
+
+def _input_option(option: dict[str, Any]) -> str:
+    return _included_input_option(option).strip()
+
+
+def _multiple_input(widget: dict[str, Any]) -> str | None:
+    """Check boxes and radio buttons: Django's `multiple_input.html` with its options' `input_option.html`."""
+    target, css = widget["attrs"].get("id"), widget["attrs"].get("class")
+    id_attr = f' id="{_text(target)}"' if target else ""
+    class_attr = f' class="{_text(css)}"' if css else ""
+    parts = [f"<div{id_attr}{class_attr}>"]
+    for group_name, options, _index in widget["optgroups"]:
+        if group_name:
+            parts.append(f"\n  <div><label>{_text(group_name)}</label>")
+        for option in options:
+            if option["template_name"] not in _INPUT_OPTION_TEMPLATES:
+                return None
+            written = _included_input_option(option)
+            if option["template_name"] != _INPUT_OPTION:  # checkbox_option.html and radio_option.html include it
+                written += "\n"
+            parts.append(f"<div>\n    {written}</div>")
+        if group_name:
+            parts.append("\n  </div>")
+    parts.append("\n</div>")
+    return "".join(parts)
+
+
+_OPTION_TEMPLATE = "django/forms/widgets/select_option.html"
+_INPUT_OPTION = "django/forms/widgets/input_option.html"
+_INPUT_OPTION_TEMPLATES = {
+    _INPUT_OPTION,
+    "django/forms/widgets/checkbox_option.html",
+    "django/forms/widgets/radio_option.html",
+}
+_INPUT_TEMPLATES = {
+    f"django/forms/widgets/{name}.html"
+    for name in (
+        "input", "text", "number", "email", "url", "password", "hidden", "date", "datetime", "time", "search", "tel",
+        "color", "checkbox", "file",
+    )
+}  # fmt: skip
+_WRITERS: dict[str, Callable[[dict[str, Any]], str | None]] = {
+    **dict.fromkeys(_INPUT_TEMPLATES, _input),
+    "django/forms/widgets/textarea.html": _textarea,
+    "django/forms/widgets/select.html": _select,
+    _OPTION_TEMPLATE: _option,
+    **dict.fromkeys(
+        [f"django/forms/widgets/{name}.html" for name in ("multiple_input", "checkbox_select", "radio")],
+        _multiple_input,
+    ),
+    **dict.fromkeys(_INPUT_OPTION_TEMPLATES, _input_option),
+}
+
+
 class FormRenderer(DjangoTemplates):
-    """Django's form renderer, with `form_templates/` looked at first: its select.html writes each option in
-    place instead of including two templates per option, which made a filter form's drop-downs of a few dozen
-    choices the costliest part of a list page."""
+    """Django's form renderer, with the common widgets (inputs, text areas, drop-downs, check boxes, radio buttons)
+    written in Python.
+
+    Django renders each widget through a template that includes an attributes template, and a drop-down through a
+    template per option: on a list page, a filter form's widgets cost more than the list. The writers above give
+    the same output as Django's templates, byte for byte (tests/common/test_forms.py compares them); any other
+    template, or a select whose options use their own template, is rendered by the templates as usual, with
+    `form_templates/` looked at first."""
+
+    def render(self, template_name: str, context: dict[str, Any], request: HttpRequest | None = None) -> str:
+        writer = _WRITERS.get(template_name)
+        if writer is not None and "widget" in context:
+            written = writer(context["widget"])
+            if written is not None:
+                return written
+        return super().render(template_name, context, request)
 
     @cached_property
     def engine(self) -> Any:
