@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime
+import functools
 import threading
 
-from django.db.models import Count, Max
+from django.db import connection
+from django.db.models import Count
 
 from waibao.workdays.calendar import WorkCalendar, build_calendar
 from waibao.workdays.models import CalendarYear, DayKind, SpecialDay
@@ -14,15 +16,29 @@ _lock = threading.Lock()
 _cached: tuple[tuple[object, ...], WorkCalendar] | None = None
 
 
+@functools.cache
+def _stamp_sql() -> str:
+    """The years, the last load or edit and the special days: what changes whenever the calendar does."""
+    quote = connection.ops.quote_name
+    year, day = CalendarYear._meta, SpecialDay._meta
+    year_key, loaded = quote(year.pk.column), quote(year.get_field("loaded_at").column)
+    owner = quote(day.get_field("calendar_year").column)
+    return (
+        f"SELECT COUNT(DISTINCT y.{year_key}), MAX(y.{loaded}), COUNT(d.{quote(day.pk.column)}) "  # noqa: S608
+        f"FROM {quote(year.db_table)} y LEFT JOIN {quote(day.db_table)} d ON d.{owner} = y.{year_key}"
+    )
+
+
 def current_calendar() -> WorkCalendar:
     """The calendar of the confirmed years, rebuilt only when a year was loaded or edited since.
 
     One small query per call tells whether the process's copy is current, so an edit by the office reaches
-    every worker process at once.
+    every worker process at once (written once as SQL: every deadline on a page asks it).
     """
     global _cached
-    stamp = CalendarYear.objects.aggregate(n=Count("year", distinct=True), at=Max("loaded_at"), days=Count("days"))
-    key = (stamp["n"], stamp["at"], stamp["days"])
+    with connection.cursor() as cursor:
+        cursor.execute(_stamp_sql())
+        key = tuple(cursor.fetchone())
     cached = _cached
     if cached is not None and cached[0] == key:
         return cached[1]
