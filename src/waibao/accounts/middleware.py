@@ -12,7 +12,7 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.functional import SimpleLazyObject
+from django.utils.functional import LazyObject, SimpleLazyObject, empty
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.middleware import OTPMiddleware
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -56,6 +56,19 @@ class VerifiedDeviceMiddleware(OTPMiddleware):
     """
 
     TOTP_LABEL = f"{TOTPDevice._meta.app_label}.{TOTPDevice._meta.model_name}"
+
+    def _install_lazy_accessors(self, request: HttpRequest) -> None:
+        """The user as a plain object, not behind two lazy proxies (Django's, then django-otp's): every attribute
+        read of `request.user` through a proxy costs an exception and three calls, hundreds of times a page. The
+        next middleware (the second-factor check) reads the user on every request anyway."""
+        super()._install_lazy_accessors(request)
+        user = getattr(request, "user", None)
+        while isinstance(user, LazyObject):
+            if user._wrapped is empty:
+                user._setup()
+            user = user._wrapped
+        if user is not None:
+            request.user = user
 
     def _verify_user_sync(self, request: HttpRequest, user: Any) -> Any:
         self._init_user_fields(user)
