@@ -95,3 +95,11 @@ def test_the_sessions_user_is_loaded_as_the_orm_loads_it_and_only_while_active(o
     assert ModelBackend().get_user(office.pk) == expected
     User.objects.filter(pk=office.pk).update(is_active=False)
     assert ModelBackend().get_user(office.pk) is None
+
+
+def test_a_signed_in_request_carries_the_user_itself(office: User, client_for: Callable[[User | None], Client]) -> None:
+    response = client_for(office).get("/registry/enterprises/")
+    assert response.status_code == 200
+    user = response.wsgi_request.user
+    assert type(user) is User and user.pk == office.pk  # not a lazy proxy: reads cost no exception
+    assert user.is_verified() and user.otp_device is not None  # django-otp's fields, from the session's device
