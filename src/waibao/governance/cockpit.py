@@ -96,7 +96,7 @@ def cockpit(*, today: datetime.date | None = None) -> Cockpit:
         today=today,
         goal=goal,
         fund_year=fund_year,
-        fund=fund_overview(year=fund_year) if fund_year is not None else None,
+        fund=fund_overview(year=fund_year, sources_only=True) if fund_year is not None else None,
         stages=application_stages(timezone.now()),
         duty_rows=rows,
         duty_matrix=matrix,
