@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -136,6 +137,9 @@ def public_list(request: HttpRequest, run_id: int) -> HttpResponse:
 # --- runs -------------------------------------------------------------------------------------------------
 
 
+RUN_PAGE_SIZE = 50
+
+
 def run_list(request: HttpRequest) -> HttpResponse:
     if (response := _login(request)) is not None:
         return response
@@ -154,10 +158,17 @@ def run_list(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("Selection run made."))
                 return redirect("topten:run", run_id=run.pk)
+    # A run or more a year for as long as the programme runs: the list comes in pages.
+    page = Paginator(selectors.runs(), RUN_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "topten/run_list.html",
-        {"runs": selectors.runs(), "form": form if can_run(user) else None},
+        {
+            "runs": selectors.run_lines(page.object_list),
+            "page": page,
+            "query": "",
+            "form": form if can_run(user) else None,
+        },
     )
 
 
