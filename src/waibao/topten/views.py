@@ -3,10 +3,11 @@ annual reports (enterprises file, the office and zone staff review), violations 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -42,7 +43,7 @@ from waibao.topten.forms import (
     ViolationForm,
 )
 from waibao.topten.method import Method
-from waibao.topten.models import AnnualReportCall, RunStatus, Violation
+from waibao.topten.models import AnnualReportCall, RunStatus, SelectionRun, Violation
 
 RANKED_SHOWN = 50
 REPORT_READERS = (Role.PROGRAMME_OFFICE, Role.CITY_LEADER, Role.ENTERPRISE, Role.DEPARTMENT_REVIEWER)
@@ -164,7 +165,7 @@ def run_list(request: HttpRequest) -> HttpResponse:
         request,
         "topten/run_list.html",
         {
-            "runs": selectors.run_lines(page.object_list),
+            "runs": selectors.run_lines(cast("QuerySet[SelectionRun]", page.object_list)),  # a slice of runs()
             "page": page,
             "query": "",
             "form": form if can_run(user) else None,
