@@ -52,7 +52,7 @@ PAGES: dict[str, tuple[str, int, int]] = {
     "/statistics/goal/": ("office", 7, 4),
     "/applications/": ("enterprise", 5, 5),
     "/registry/my/": ("enterprise", 7, 7),
-    "/governance/duties/": ("office", 8, 7),  # the duties' derived lines cached; one query for the page's names
+    "/governance/duties/": ("office", 8, 6),  # the duties' lines and the filter's departments cached; the page's names
     "/governance/meetings/": ("office", 6, 6),  # +1: the list comes in pages (the paginator's count)
     "/governance/cockpit/": ("office", 22, 14),  # with the casework indicators, the next meeting and decisions
     # Issues 12–15: casework, talent, careers, top ten, promotion, the website, open data, the public API.
@@ -61,7 +61,7 @@ PAGES: dict[str, tuple[str, int, int]] = {
     "/talent/programmes/": ("office", 7, 7),  # with the count of the paginated list
     "/careers/": ("public", 4, 0),
     "/topten/": ("public", 1, 1),
-    "/topten/runs/": ("office", 5, 5),
+    "/topten/runs/": ("office", 6, 6),  # +1: the list comes in pages (the paginator's count)
     "/promotion/": ("office", 8, 8),
     "/promotion/list/": ("office", 9, 9),
     "/site/news/2026-forum-review/": ("public", 12, 0),

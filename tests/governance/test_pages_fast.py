@@ -193,3 +193,129 @@ def test_the_duties_api_reads_decisions_meetings_without_a_query_each(
         body = client.get("/api/v1/governance/duties?source=decision").json()
     assert sorted(row["meeting"] for row in body["results"]) == ["2026-1", "2026-2", "2026-3", "2026-4"]
     assert len(four) == len(one)
+
+
+# The duty list's and the cockpit's tables are written by tags; each must write what the template loop it replaced
+# wrote (the loops below are those templates, word for word).
+_MATRIX_TEMPLATE = """{% load i18n governance_tags %}
+<thead><tr><th>{% translate "Department" %}</th>{% for s in statuses %}<th class="num">{{ s.label }}</th>{% endfor %}<th class="num">{% translate "Total" %}</th></tr></thead>
+<tbody>{% for m in matrix %}<tr><td>{{ m.department.name }}</td>{% for status, n in m.counts.items %}<td class="num">{% if n %}<a href="?department={{ m.department.code }}&amp;status={{ status }}">{{ n }}</a>{% else %}0{% endif %}</td>{% endfor %}<td class="num">{{ m.total }}</td></tr>{% endfor %}</tbody>
+<tfoot><tr><th>{% translate "Total" %}</th>{% for n in totals.values %}<th class="num">{{ n }}</th>{% endfor %}<th class="num">{{ count }}</th></tr></tfoot>
+"""  # noqa: E501
+_ROWS_TEMPLATE = """{% load i18n governance_tags %}{% for row in rows %}<tr>
+<td><a href="{{ row.url }}">{{ row.line.citation }}</a>{% if row.line.is_key %} <span class="badge">{% translate "key" %}</span>{% endif %}</td>
+<td>{{ row.line.department.name }}{% if row.partners %} <span class="muted">{% translate "with" %} {{ row.partners }}</span>{% endif %}</td>
+<td{{ row.line.text|zh_lang }}>{{ row.line.text }}</td>
+<td>{{ row.responsible|default:"—" }}</td>
+<td>{% if row.deadline %}{{ row.deadline }}{% if row.days_left %} <span class="muted">{{ row.days_left }}</span>{% endif %}{% else %}<span class="muted">{{ row.line.state.deadline_note|default:"—" }}</span>{% endif %}</td>
+<td><span class="badge status-{{ row.line.state.status }}">{{ row.status_label }}</span></td>
+</tr>{% empty %}<tr><td colspan="6">{% translate "No duty matches." %}</td></tr>{% endfor %}"""  # noqa: E501
+_COCKPIT_TEMPLATE = """{% load i18n money governance_tags %}
+<tbody>{% for src, t in c.fund.sources %}<tr><td>{{ src.name }}</td><td class="num">{{ t.budgeted|money }}</td><td class="num">{{ t.committed|money }}</td><td class="num">{{ t.paid|money }}</td><td class="num">{{ t.available|money }}</td></tr>{% endfor %}</tbody>
+<tfoot><tr><th>{% translate "Total" %}</th><th class="num">{{ c.fund.total.budgeted|money }}</th><th class="num">{{ c.fund.total.committed|money }}</th><th class="num">{{ c.fund.total.paid|money }}</th><th class="num">{{ c.fund.total.available|money }}</th></tr></tfoot>
+{% for s in c.stages %}<tr><td>{{ s.label }}</td><td class="num">{{ s.count }}</td><td class="num">{{ s.oldest_days|default_if_none:"—" }}</td></tr>{% endfor %}
+{% for s, n in c.duty_totals.items %}{% if n %}{% status_badge s %} {{ n }} {% endif %}{% endfor %}
+{% for ind, v in c.indicators %}<li>{{ ind.title }}: {% if v.available %}{% if v.share is not None %}<strong>{% widthratio v.numerator v.denominator 100 %} %</strong>{% else %}—{% endif %} <span class="muted">({{ v.numerator }} / {{ v.denominator }} · {{ v.period }})</span>{% else %}<span class="muted">{{ v.note }}</span>{% endif %}</li>{% endfor %}
+{% for row in c.meetings.open_decisions|slice:":8" %}<li><a href="{% url 'governance:duty' row.pk %}">{{ row.citation }}</a> <span{{ row.text|zh_lang }}>{{ row.text|truncatechars:40 }}</span> {% status_badge row.state.status %}</li>{% endfor %}"""  # noqa: E501
+_COCKPIT_TAGS = """{% load governance_tags %}
+{% cockpit_fund_rows c.fund %}
+{% cockpit_stage_rows c.stages %}
+{% cockpit_duty_totals c.duty_totals %}
+{% cockpit_indicators c.indicators %}
+{% cockpit_decisions c.meetings.open_decisions|slice:":8" %}"""
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_duty_list_tags_write_what_the_template_wrote(
+    office: User, reviewer: User, work_calendar: Path, language: str
+) -> None:
+    from django.template import Context, Template
+    from django.utils import translation
+
+    from waibao.governance.selectors import duty_matrix, duty_page_rows
+
+    duty = Duty.objects.get(citation="SZ-1.8")
+    deadline = current_calendar().add_working_days(timezone.localdate(), 3)
+    services.duty_assign(acting_user=office, duty=duty, responsible=reviewer, deadline=deadline)
+    Duty.objects.filter(pk=duty.pk).update(text_en="")  # Chinese text on an English page: marked
+    public_cache.changed(DUTIES_AREA)
+    with translation.override(language):
+        lines = duty_lines()
+        matrix, totals = duty_matrix(lines)
+        rows = duty_page_rows(lines)
+        assert any(row.partners for row in rows) and any(row.responsible for row in rows)
+        assert {row.line.state.status for row in rows} >= {DutyStatus.OVERDUE, DutyStatus.NOT_STARTED}
+        context = {"matrix": matrix, "totals": totals, "count": len(lines), "statuses": list(DutyStatus)}
+        tag = Template("{% load governance_tags %}{% duty_matrix_table matrix totals count %}")
+        assert tag.render(Context(context)) == Template(_MATRIX_TEMPLATE).render(Context(context))
+        tag = Template("{% load governance_tags %}{% duty_list_rows rows %}")
+        for listed in (rows, []):
+            expected = Template(_ROWS_TEMPLATE).render(Context({"rows": listed}))
+            assert tag.render(Context({"rows": listed})) == expected
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_cockpit_tags_write_what_the_template_wrote(
+    office: User, dataset: Path, work_calendar: Path, language: str
+) -> None:
+    from django.template import Context, Template
+    from django.utils import translation
+
+    from waibao.governance.cockpit import cockpit
+    from waibao.governance.indicators import INDICATORS, IndicatorValue
+    from waibao.ledger.dataset import load_ledger_dataset
+
+    load_ledger_dataset(dataset)  # the default data set's funds and budgets
+    meeting = Meeting.objects.create(
+        code="2026-7", title="会议", starts_at=timezone.now(), status=MeetingStatus.HELD, created_by=office
+    )
+    _decision(office, meeting, "制定服务外包产业发展专项资金管理办法实施细则并报领导小组审议后印发执行" * 2)
+    _decision(office, meeting, "短")
+    with translation.override(language):
+        data = cockpit()
+        assert data.fund is not None and data.fund.sources and len(data.meetings.open_decisions) == 2
+        assert any(not v.available for _i, v in data.indicators)
+        # Shares rounded as `{% widthratio %}` rounds them (2/3 -> 67, 1/8 -> 12), and a share of nothing counted.
+        title = INDICATORS["training_subsidies_paid"]
+        for numerator, denominator in ((2, 3), (1, 8), (0, 0)):
+            data.indicators.append((title, IndicatorValue(True, numerator, denominator, "last 12 months")))
+        # Each tag's output, in order, against the template's (the first line, blank, aside).
+        written = Template(_COCKPIT_TAGS).render(Context({"c": data})).split("\n")
+        expected = Template(_COCKPIT_TEMPLATE).render(Context({"c": data})).split("\n")
+        assert written[1:] == expected[1:]
+
+
+def test_the_department_filter_follows_the_data_set(
+    office: User, dataset: Path, tmp_path: Path, client_for: Callable[[User | None], Client]
+) -> None:
+    """The filter's departments are kept with the cached duty lines: loading the data set (their only writer)
+    shows the new names at once."""
+    client = client_for(office)
+    assert '<option value="finance">市财政局</option>' in client.get("/governance/duties/").content.decode()
+    text = (dataset / "departments.yaml").read_text(encoding="utf-8")
+    text = text.replace("name_zh: 市财政局", "name_zh: 市财政局（新）")
+    (tmp_path / "departments.yaml").write_text(text, encoding="utf-8")
+    load_governance_dataset(tmp_path)
+    page = client.get("/governance/duties/").content.decode()
+    assert '<option value="finance">市财政局（新）</option>' in page
+
+
+_MEETINGS_TEMPLATE = """{% load i18n governance_tags %}{% for m in page %}<tr><td><a href="{% url 'governance:meeting' m.pk %}">{{ m.code }}</a></td><td{{ m.title|zh_lang }}>{{ m.title }}</td><td>{{ m.starts_at|date:"Y-m-d H:i" }}</td><td>{{ m.get_status_display }}</td></tr>
+{% empty %}<tr><td colspan="4">{% translate "No meeting yet." %}</td></tr>{% endfor %}"""  # noqa: E501
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_meeting_rows_are_written_as_the_template_wrote_them(office: User, language: str) -> None:
+    from django.template import Context, Template
+    from django.utils import translation
+
+    late = datetime.datetime(2026, 3, 1, 23, 30, tzinfo=datetime.UTC)  # the next day in the city
+    Meeting.objects.create(code="2026-1", title="第一次会议 <全体>", starts_at=late, created_by=office)
+    Meeting.objects.create(
+        code="2026-2", title="Plenary & review", starts_at=late, status=MeetingStatus.PUBLISHED, created_by=office
+    )
+    tag = Template("{% load governance_tags %}{% meeting_rows page %}")
+    with translation.override(language):
+        for page in (list(Meeting.objects.order_by("pk")), []):
+            assert tag.render(Context({"page": page})) == Template(_MEETINGS_TEMPLATE).render(Context({"page": page}))
+    assert "2026-03-02 07:30" in tag.render(Context({"page": Meeting.objects.all()}))

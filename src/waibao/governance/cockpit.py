@@ -51,20 +51,20 @@ def application_stages(now: datetime.datetime) -> list[StageRow]:
         ApplicationStatus.COMMITTED,
     ]
     found = {
-        row["status"]: row
-        for row in Application.objects.filter(status__in=open_states)
-        .values("status")
+        status: (n, oldest)
+        for status, n, oldest in Application.objects.filter(status__in=open_states)
+        .order_by()
+        .values_list("status")
         .annotate(n=Count("id"), oldest=Min("status_changed_at"))
     }
     rows = []
     for status in open_states:
-        row = found.get(status)
-        oldest = row["oldest"] if row else None
+        n, oldest = found.get(status, (0, None))
         rows.append(
             StageRow(
                 status=status.value,
                 label=str(status.label),
-                count=row["n"] if row else 0,
+                count=n,
                 oldest_days=(now - oldest).days if oldest else None,
             )
         )
@@ -96,7 +96,7 @@ def cockpit(*, today: datetime.date | None = None) -> Cockpit:
         today=today,
         goal=goal,
         fund_year=fund_year,
-        fund=fund_overview(year=fund_year) if fund_year is not None else None,
+        fund=fund_overview(year=fund_year, sources_only=True) if fund_year is not None else None,
         stages=application_stages(timezone.now()),
         duty_rows=rows,
         duty_matrix=matrix,
@@ -129,7 +129,7 @@ def chart_data(data: Cockpit) -> dict[str, Any]:
         },
         "stages": {"labels": [r.label for r in data.stages], "counts": [r.count for r in data.stages]},
         "duties": {
-            "labels": [m.department.name for m in data.duty_matrix],
+            "labels": [m.name for m in data.duty_matrix],
             "on_time": [m.total - m.counts[DutyStatus.OVERDUE] for m in data.duty_matrix],
             "overdue": [m.counts[DutyStatus.OVERDUE] for m in data.duty_matrix],
             "names": [str(_("On time")), str(DutyStatus.OVERDUE.label)],

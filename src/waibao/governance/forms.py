@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from waibao.accounts.models import Role, User
 from waibao.governance.indicators import INDICATORS
 from waibao.governance.models import Department, DutySource, DutyStatus, ReportKind
+from waibao.governance.selectors import department_choices
 
 
 class DutyFilterForm(forms.Form):
@@ -21,9 +22,7 @@ class DutyFilterForm(forms.Form):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         everything = [("", _("All"))]
-        self.fields["department"].choices = everything + [  # type: ignore[attr-defined]
-            (d.code, d.name) for d in Department.objects.filter(is_active=True).order_by("section")
-        ]
+        self.fields["department"].choices = everything + department_choices()  # type: ignore[attr-defined]
         self.fields["status"].choices = everything + list(DutyStatus.choices)  # type: ignore[attr-defined]
         self.fields["source"].choices = everything + list(DutySource.choices)  # type: ignore[attr-defined]
 

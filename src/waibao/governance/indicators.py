@@ -89,14 +89,15 @@ def training_subsidies_paid_in_time(today: datetime.date, calendar: WorkCalendar
     from waibao.ledger.models import Commitment, EntryKind
 
     since = timezone.make_aware(datetime.datetime.combine(today - datetime.timedelta(days=365), datetime.time()))
-    rows = (
+    rows = (  # grouped by commitment (its pk), unordered: the cockpit reads this on every visit
         Commitment.objects.filter(rule_id__startswith="HZ-17", created_at__gte=since)
+        .order_by()
+        .values_list("pk", "created_at")
         .annotate(first_paid=Min("entries__created_at", filter=Q(entries__kind=EntryKind.PAYMENT)))
-        .values_list("created_at", "first_paid")
     )
     on_time = counted = 0
     try:
-        for committed_at, paid_at in rows:
+        for _pk, committed_at, paid_at in rows:
             due = calendar.add_working_days(committed_at, TRAINING_PAYMENT_WORKING_DAYS)
             if paid_at is not None and timezone.localtime(paid_at).date() <= due:
                 on_time += 1

@@ -47,7 +47,7 @@ def meeting_summary(*, today: datetime.date, rows: list[DutyLine] | None = None)
 
     upcoming = (
         Meeting.objects.filter(status=MeetingStatus.SCHEDULED, starts_at__gte=timezone.now())
-        .defer("minutes")
+        .only("title", "starts_at")  # what the cockpit shows of it (and the link to it)
         .order_by("starts_at")
         .first()
     )

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import ngettext
 
 from waibao.common import public_cache
-from waibao.common.i18n import localized
+from waibao.common.i18n import is_english, localized
 from waibao.governance.models import Department, Duty, DutyReport, DutyStatus, ReportKind
 from waibao.governance.status import DutyState, duty_state
 from waibao.workdays.calendar import WorkCalendar
@@ -164,11 +164,29 @@ def duty_lines(
     ]
 
 
+def department_choices() -> list[tuple[str, str]]:
+    """(code, name) of every active department in the reader's language, in the order of the division of work: the
+    duty list's filter. Kept in the cache with the duty lines: the data set, the only writer of departments, marks
+    `DUTIES_AREA` changed."""
+    return public_cache.cached(
+        "governance-department-choices",
+        areas=(DUTIES_AREA,),
+        compute=lambda: [(d.code, d.name) for d in Department.objects.filter(is_active=True).order_by("section")],
+    )
+
+
+def _in_language(english: bool, zh: str, en: str) -> str:
+    """`localized(zh, en)` with the language read once for a whole list (reading it costs more than the choice)."""
+    return en if english and en else zh or en
+
+
 @dataclass(frozen=True)
 class DutyPageRow:
     """A line of the duty list as shown, every cell a plain value (the list's template does no work per row)."""
 
     line: DutyLine
+    text: str
+    department: str
     url: str
     partners: str
     responsible: str
@@ -187,10 +205,13 @@ def duty_page_rows(lines: Sequence[DutyLine]) -> list[DutyPageRow]:
         .order_by("pk", "partners__section", "partners__code")
         .values_list("pk", "responsible__full_name", "responsible__username", "partners__name_zh", "partners__name_en")
     )
+    english = is_english()
     for pk, full_name, username, partner_zh, partner_en in found:
         responsible[pk] = full_name or username or ""
         if partner_zh is not None:
-            partners.setdefault(pk, []).append(localized(partner_zh, partner_en))
+            partners.setdefault(pk, []).append(_in_language(english, partner_zh, partner_en))
+    base = reverse("governance:duty", args=[0])[:-2]  # a duty's page is this and its id (one reverse a page)
+    labels = {str(status): str(label) for status, label in DutyStatus.choices}
     rows = []
     for line in lines:
         state = line.state
@@ -198,14 +219,16 @@ def duty_page_rows(lines: Sequence[DutyLine]) -> list[DutyPageRow]:
         rows.append(
             DutyPageRow(
                 line=line,
-                url=reverse("governance:duty", args=[line.pk]),
+                text=_in_language(english, line.text_zh, line.text_en),
+                department=_in_language(english, line.department.name_zh, line.department.name_en),
+                url=f"{base}{line.pk}/",
                 partners="、".join(partners.get(line.pk, [])),
                 responsible=responsible.get(line.pk, ""),
                 deadline=state.deadline.isoformat() if state.deadline else "",
                 days_left=ngettext("%(n)s working day left", "%(n)s working days left", left) % {"n": left}
                 if left is not None and left >= 0
                 else "",
-                status_label=str(DutyStatus(state.status).label),
+                status_label=labels[str(state.status)],
             )
         )
     return rows
@@ -214,32 +237,37 @@ def duty_page_rows(lines: Sequence[DutyLine]) -> list[DutyPageRow]:
 @dataclass(frozen=True)
 class MatrixRow:
     department: Department
+    name: str  # the department's, in the reader's language
     counts: dict[str, int]
     total: int
 
-    @property
-    def cells(self) -> list[tuple[str, int]]:
-        """(status, count) in the order of `DutyStatus`, as the matrix's columns."""
-        return list(self.counts.items())
+
+# The matrix's columns: the statuses' values as plain strings, read once (iterating the enum and hashing its members
+# cost more than the counting).
+_STATUS_COLUMNS: tuple[str, ...] = tuple(str(value) for value in DutyStatus.values)
 
 
 def duty_matrix(rows: Sequence[DutyLine]) -> tuple[list[MatrixRow], dict[str, int]]:
     """Departments × status counts, from lines already derived (no further queries)."""
-    by_department: dict[int, Counter[str]] = {}
-    departments: dict[int, Department] = {}
+    by_department: dict[int, tuple[Department, Counter[str]]] = {}
     for row in rows:
-        departments[row.department.pk] = row.department
-        by_department.setdefault(row.department.pk, Counter())[row.state.status] += 1
+        department = row.department
+        found = by_department.get(department.pk)
+        if found is None:
+            found = by_department[department.pk] = (department, Counter())
+        found[1][str(row.state.status)] += 1
+    english = is_english()
     matrix = [
         MatrixRow(
-            departments[pk],
-            {s.value: counts.get(s.value, 0) for s in DutyStatus},
-            sum(counts.values()),
+            department,
+            _in_language(english, department.name_zh, department.name_en),
+            {status: counts[status] for status in _STATUS_COLUMNS},
+            counts.total(),
         )
-        for pk, counts in by_department.items()
+        for department, counts in by_department.values()
     ]
     matrix.sort(key=lambda m: (m.department.section, m.department.code))
-    totals = {s.value: sum(m.counts[s.value] for m in matrix) for s in DutyStatus}
+    totals = {status: sum(m.counts[status] for m in matrix) for status in _STATUS_COLUMNS}
     return matrix, totals
 
 

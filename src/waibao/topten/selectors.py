@@ -3,6 +3,7 @@ from its stored snapshot (to show the ranks are reproducible)."""
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from typing import Any
 
@@ -84,3 +85,26 @@ def published_lists() -> QuerySet[SelectionRun]:
 
 def runs() -> QuerySet[SelectionRun]:
     return SelectionRun.objects.select_related("method", "created_by").order_by("-year", "-pk")
+
+
+@dataclass(frozen=True)
+class RunLine:
+    """A run as the list of runs shows it, read as plain values (not the method's document, not who made it)."""
+
+    pk: int
+    year: int
+    created_at: datetime.datetime
+    method_code: str
+    is_default_method: bool
+    eligible_count: int
+    considered_count: int
+    status: str
+
+
+def run_lines(runs: QuerySet[SelectionRun]) -> list[RunLine]:
+    """`runs` (e.g. one page of `runs()`) as the list shows them, in one query."""
+    fields = ("pk", "year", "created_at", "method__code", "parameters", "eligible_count", "considered_count", "status")
+    return [
+        RunLine(pk, year, created_at, code, bool((parameters or {}).get("default")), eligible, considered, status)
+        for pk, year, created_at, code, parameters, eligible, considered, status in runs.values_list(*fields)
+    ]

@@ -3,9 +3,11 @@ annual reports (enterprises file, the office and zone staff review), violations 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -41,7 +43,7 @@ from waibao.topten.forms import (
     ViolationForm,
 )
 from waibao.topten.method import Method
-from waibao.topten.models import AnnualReportCall, RunStatus, Violation
+from waibao.topten.models import AnnualReportCall, RunStatus, SelectionRun, Violation
 
 RANKED_SHOWN = 50
 REPORT_READERS = (Role.PROGRAMME_OFFICE, Role.CITY_LEADER, Role.ENTERPRISE, Role.DEPARTMENT_REVIEWER)
@@ -136,6 +138,9 @@ def public_list(request: HttpRequest, run_id: int) -> HttpResponse:
 # --- runs -------------------------------------------------------------------------------------------------
 
 
+RUN_PAGE_SIZE = 50
+
+
 def run_list(request: HttpRequest) -> HttpResponse:
     if (response := _login(request)) is not None:
         return response
@@ -154,10 +159,17 @@ def run_list(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("Selection run made."))
                 return redirect("topten:run", run_id=run.pk)
+    # A run or more a year for as long as the programme runs: the list comes in pages.
+    page = Paginator(selectors.runs(), RUN_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "topten/run_list.html",
-        {"runs": selectors.runs(), "form": form if can_run(user) else None},
+        {
+            "runs": selectors.run_lines(cast("QuerySet[SelectionRun]", page.object_list)),  # a slice of runs()
+            "page": page,
+            "query": "",
+            "form": form if can_run(user) else None,
+        },
     )
 
 
