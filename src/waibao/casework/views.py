@@ -473,9 +473,9 @@ def workbench_page(request: HttpRequest) -> HttpResponse:
         status = ""
     page = workbench(user, today=timezone.localdate(), status=status, page=request.GET.get("page"))
     handlers = User.objects.filter(role=Role.DEPARTMENT_REVIEWER, is_active=True)
-    handlers = handlers.only("pk", "first_name", "last_name", "username")
     if user.role == Role.DEPARTMENT_REVIEWER:
         handlers = handlers.filter(department=user.department)
+    handlers = handlers.values_list("pk", "first_name", "last_name", "username")
     return render(
         request,
         "casework/workbench.html",
