@@ -37,13 +37,32 @@ class ProjectFilters:
 
 EVERY_RELATION = ("zone", "department", "responsible", "enterprise", "event")
 PAGE_RELATIONS = ("zone", "department")  # what the board and the list show of a project's relations
+# The columns the board's cards, the list's lines and the stage totals read (the export reads every column).
+PAGE_FIELDS = (
+    "title",
+    "investor_name",
+    "investor_country",
+    "project_type",
+    "currency",
+    "amount",
+    "base_amount",
+    "stage",
+    "lost_reason",
+    "next_action",
+    "next_action_due",
+    "created_at",
+    "zone__name_zh",
+    "zone__name_en",
+    "department__name_zh",
+    "department__name_en",
+)
 
 
 def projects(
     scope: Q, filters: ProjectFilters | None = None, *, related: tuple[str, ...] = EVERY_RELATION
 ) -> QuerySet[Project]:
     """Projects in `scope` (from `access.project_scope`), with when they entered their current stage, and the
-    `related` records selected with them."""
+    `related` records selected with them; for the pages' relations, only the columns the pages read."""
     filters = filters or ProjectFilters()
     entered = StageChange.objects.filter(project=OuterRef("pk")).order_by("-at", "-pk").values("on")[:1]
     qs = (
@@ -64,7 +83,7 @@ def projects(
         qs = qs.filter(stage=filters.stage)
     if filters.overdue_only:
         qs = qs.filter(next_action_due__lt=timezone.localdate()).exclude(stage__in=[Stage.OPERATING, Stage.LOST])
-    return qs
+    return qs if related != PAGE_RELATIONS else qs.only(*PAGE_FIELDS)
 
 
 @dataclass
