@@ -18,7 +18,7 @@ from tests.casework.conftest import at, dept_user
 from tests.factories import EnterpriseFactory, make_user
 from waibao.accounts.models import Role
 from waibao.casework.models import Case, CaseChange, CaseStatus, CaseType, Extension, Rating, Supervision
-from waibao.casework.services import case_act, case_file
+from waibao.casework.services import case_act, case_file, case_steps_store
 from waibao.casework.workflow import DEPARTMENT, OFFICE
 
 pytestmark = pytest.mark.django_db
@@ -214,6 +214,7 @@ def test_board_answers_with_a_fixed_number_of_queries(casework, client_for, ente
             changes.append(CaseChange(case=c, status="filed", on=day, at=c.filed_at, action="filed"))
             changes.append(CaseChange(case=c, status=c.status, on=day, at=c.filed_at, action="x"))
         CaseChange.objects.bulk_create(changes)
+        case_steps_store(case_ids=[c.pk for c in made])  # as the services store a case's history with each change
         # bad ratings, supervisions and extension requests on some of them: each is read in one query
         day = timezone.localdate()
         Rating.objects.bulk_create(
@@ -354,6 +355,7 @@ def _open_cases(n: int, *, enterprise, handler, filed_days_ago: int = 0) -> list
         CaseChange(case=c, status="assigned", on=timezone.localdate(filed), at=c.filed_at, action="assign")
         for c in made
     )
+    case_steps_store(case_ids=[c.pk for c in made])  # as the services store a case's history with each change
     return made
 
 
