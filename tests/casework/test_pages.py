@@ -376,3 +376,36 @@ def test_the_workbench_shows_fifty_cases_a_page_least_time_left_first_with_the_f
     assert shown == {c.number for c in older + newer}  # every case once, on one of the two pages
     assert "?status=assigned&amp;page=1" in second
     assert client.get("/cases/workbench/?status=answered").content.decode().count('name="case"') == 0
+
+
+def test_the_workbench_and_board_lines_escape_every_value():
+    """The lines written by the casework tags escape what a requester or an officer typed (titles, reasons)."""
+    from waibao.casework.templatetags.casework_tags import board_items, board_lines, handler_options, workbench_lines
+
+    line = {
+        "number": "A<1>",
+        "url": "/cases/A%3C1%3E/",
+        "title": '<script>alert("x")</script>',
+        "confidential": True,
+        "type_name": "咨询",
+        "status_label": "办理中",
+        "handler": "O'Brien",
+        "limit": "resolution",
+        "limit_label": "办结",
+        "badge": "due",
+        "badge_label": "将到期",
+        "time_left": "1 个工作日",
+        "due": "2026-12-04",
+    }
+    html = str(workbench_lines([line]))
+    assert "<script>" not in html and "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
+    assert 'value="A&lt;1&gt;"' in html and "O&#x27;Brien" in html and 'class="badge case-due"' in html
+    assert 'colspan="9"' in str(workbench_lines([]))
+    board_line = {**line, "department": "市<高新办>", "used": "3 个工作日"}
+    assert "市&lt;高新办&gt;" in str(board_lines([board_line], used=True)) and "3 个工作日" in str(
+        board_lines([board_line], used=True)
+    )
+    item = {"number": "A1", "url": "/cases/A1/", "confidential": False, "department": "d", "text": "+3",
+            "note": "<i>理由</i>", "at": ""}  # fmt: skip
+    assert "&lt;i&gt;理由&lt;/i&gt;" in str(board_items([item], "extension"))
+    assert str(handler_options([(7, "", "", "<u>")])) == '<option value="7" translate="no">&lt;u&gt;</option>'

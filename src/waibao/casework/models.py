@@ -3,8 +3,8 @@
 The status history (`CaseChange`) is the source of truth: the time-limit state of a case is computed from it
 when read (`casework.clocks`), never stored. Each case keeps a copy of its history as the clocks read it
 (`Case.steps`), rewritten from the history by the services with every change, in the same transaction, so the
-lists of cases (workbench, board, indicators) read one row a case instead of every case's history. Case types and the 12345 numbers are data (`CaseType`,
-`CaseRules`), loaded from the data set.
+lists of cases (workbench, board, indicators) read one row a case instead of every case's history. Case types
+and the 12345 numbers are data (`CaseType`, `CaseRules`), loaded from the data set.
 """
 
 from __future__ import annotations

@@ -475,14 +475,13 @@ def workbench_page(request: HttpRequest) -> HttpResponse:
     handlers = User.objects.filter(role=Role.DEPARTMENT_REVIEWER, is_active=True)
     if user.role == Role.DEPARTMENT_REVIEWER:
         handlers = handlers.filter(department=user.department)
-    handlers = handlers.values_list("pk", "first_name", "last_name", "username")
     return render(
         request,
         "casework/workbench.html",
         {
             "page": page,
             "query": urlencode({"status": status}) if status else "",
-            "handlers": handlers,
+            "handlers": handlers.values_list("pk", "first_name", "last_name", "username"),
             "statuses": CaseStatus.choices,
             "status": status,
         },

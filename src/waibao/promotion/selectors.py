@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from collections.abc import Iterable
 from typing import Any, TypedDict
 
 from django.db.models import F, Max, OuterRef, Q, QuerySet, Subquery

@@ -38,12 +38,13 @@ def workbench_lines(lines: Iterable[WorkbenchLine]) -> SafeString:
         )
         out.append(
             f'<tr>\n<td><input type="checkbox" name="case" value="{number}" aria-label="{number}"></td>\n'
-            f'<td>{_case_link(row)}</td><td>{escape(row["type_name"])}</td>\n'
-            f'<td>{confidential if row["confidential"] else ""}<span translate="no">{escape(row["title"])}</span></td>\n'
+            f"<td>{_case_link(row)}</td><td>{escape(row['type_name'])}</td>\n"
+            f"<td>{confidential if row['confidential'] else ''}"
+            f'<span translate="no">{escape(row["title"])}</span></td>\n'
             f'<td>{escape(row["status_label"])}</td><td translate="no">{escape(row["handler"])}</td>\n'
             f'<td data-limit="{escape(row["limit"])}">{escape(row["limit_label"])}</td>\n'
             f"<td>{badge}</td>\n"
-            f'<td>{escape(row["due"])}</td></tr>\n'
+            f"<td>{escape(row['due'])}</td></tr>\n"
         )
     if not out:
         out.append(f'<tr><td colspan="9">{escape(gettext("No open case."))}</td></tr>')
@@ -77,7 +78,7 @@ def board_lines(lines: Iterable[BoardLine], used: bool = False) -> SafeString:
         out.append(
             f'<li>{_case_link(row)} · {escape(row["department"])} · <span translate="no">{escape(row["title"])}</span>'
             f' · {escape(row["limit_label"])} <span class="badge case-{escape(row["badge"])}">'
-            f'{escape(row["badge_label"])}</span>{" · " + escape(row["used"]) if used else ""}</li>'
+            f"{escape(row['badge_label'])}</span>{' · ' + escape(row['used']) if used else ''}</li>"
         )
     return mark_safe("".join(out) or _no_case())  # noqa: S308 - every value above is escaped
 
@@ -89,9 +90,13 @@ def board_items(items: Iterable[BoardItem], kind: str) -> SafeString:
     out = []
     for i in items:
         if kind == "supervision":
-            out.append(f"<li>{escape(i['at'])} · {_case_link(i)} · {escape(i['department'])} · {escape(i['text'])}</li>")
+            out.append(
+                f"<li>{escape(i['at'])} · {_case_link(i)} · {escape(i['department'])} · {escape(i['text'])}</li>"
+            )
         elif kind == "extension":
-            out.append(f'<li>{_case_link(i)} · {escape(i["text"])} · <span translate="no">{escape(i["note"])}</span></li>')
+            out.append(
+                f'<li>{_case_link(i)} · {escape(i["text"])} · <span translate="no">{escape(i["note"])}</span></li>'
+            )
         else:
             out.append(f"<li>{_case_link(i)} · {escape(i['department'])} · {escape(i['text'])}</li>")
     return mark_safe("".join(out) or _no_case())  # noqa: S308 - every value above is escaped

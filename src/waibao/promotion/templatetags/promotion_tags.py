@@ -29,14 +29,15 @@ def filter_fields(form: forms.Form) -> SafeString:
         value = bound.value()
         if isinstance(field, forms.ChoiceField):
             chosen = "" if value is None else str(value)
+            choices: Any = field.choices
             options = "".join(
                 f'<option value="{escape(str(code))}"{" selected" if str(code) == chosen else ""}>'
                 f"{escape(str(text))}</option>"
-                for code, text in field.choices  # type: ignore[attr-defined]
+                for code, text in choices
             )
             widget = f'<select name="{name}" id="{escape(bound.auto_id)}">{options}</select>'
         elif isinstance(field, forms.BooleanField):
-            checked = " checked" if field.widget.check_test(value) else ""  # type: ignore[attr-defined]
+            checked = " checked" if field.widget.check_test(value) else ""
             widget = f'<input type="checkbox" name="{name}" id="{escape(bound.auto_id)}"{checked}>'
         else:
             widget = str(bound)
@@ -62,8 +63,7 @@ def stage_total_rows(totals: Iterable[StageTotalLine]) -> SafeString:
 def _next_action(p: ProjectLine, overdue_label: str) -> str:
     due = f"{escape(p['due'])} {overdue_label}" if p["overdue"] else escape(p["due"])
     return (
-        f'<span translate="no">{escape(p["next_action"])}</span> · '
-        f'<span{_OVERDUE if p["overdue"] else ""}>{due}</span>'
+        f'<span translate="no">{escape(p["next_action"])}</span> · <span{_OVERDUE if p["overdue"] else ""}>{due}</span>'
     )
 
 
@@ -78,7 +78,7 @@ def project_rows(lines: Iterable[ProjectLine]) -> SafeString:
             f'<tr>\n<td><a href="{escape(p["url"])}" translate="no">{escape(p["title"])}</a></td>\n'
             f'<td><span translate="no">{escape(p["investor"])}</span> ({escape(p["country"])})</td>\n'
             f'<td>{escape(p["type_label"])}</td>\n<td class="num">{escape(p["amount"])}</td>\n'
-            f'<td>{escape(p["department"])} · {escape(p["zone"])}</td>\n'
+            f"<td>{escape(p['department'])} · {escape(p['zone'])}</td>\n"
             f'<td>{escape(p["stage_label"])}{lost}</td>\n<td class="num">{escape(p["days"])}</td>\n'
             f"<td>{_next_action(p, overdue_label) if p['next_action'] else '—'}</td>\n</tr>"
         )
@@ -118,7 +118,7 @@ def kanban_columns(context: Any, columns: Iterable[tuple[str, str, list[ProjectL
             if p["next_action"]:
                 late = f" ({overdue_label})" if p["overdue"] else ""
                 lines.append(
-                    f'<div{_OVERDUE if p["overdue"] else ""}>{next_label}: '
+                    f"<div{_OVERDUE if p['overdue'] else ''}>{next_label}: "
                     f'<span translate="no">{escape(p["next_action"])}</span> · {escape(p["due"])}{late}</div>'
                 )
             for move, move_label in p["moves"]:

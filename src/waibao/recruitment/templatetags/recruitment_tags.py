@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Container, Iterable
 from decimal import Decimal
 from html import escape
+from typing import Any
 
 from django import forms, template
 from django.urls import reverse
@@ -57,16 +58,17 @@ def search_fields(form: forms.Form) -> SafeString:
         errors = str(bound.errors) if form.is_bound and bound.errors else ""
         value = bound.value()
         if isinstance(field, forms.BooleanField):
-            checked = " checked" if field.widget.check_test(value) else ""  # type: ignore[attr-defined]
+            checked = " checked" if field.widget.check_test(value) else ""
             widget = f'<input type="checkbox" name="{name}" id="{escape(bound.auto_id)}"{checked}>'
             out.append(f"<div><label>{widget} {label_text}</label>{errors}</div>")
             continue
         if isinstance(field, forms.ChoiceField):
             chosen = "" if value is None else str(value)
+            choices: Any = field.choices
             options = "".join(
                 f'<option value="{escape(str(code))}"{" selected" if str(code) == chosen else ""}>'
                 f"{escape(str(text))}</option>"
-                for code, text in field.choices  # type: ignore[attr-defined]
+                for code, text in choices
             )
             widget = f'<select name="{name}" id="{escape(bound.auto_id)}">{options}</select>'
         else:
