@@ -70,10 +70,25 @@ def histories(case_ids: Sequence[int]) -> dict[int, list[Step]]:
 def limit_clocks_for(
     cases: Sequence[Case], *, today: datetime.date, calendar: WorkCalendar | None = None
 ) -> dict[int, CaseClocks]:
-    """The three time limits of the cases (their types selected with them), from their stored histories."""
+    """The three time limits of the cases (their types selected with them), from their stored histories as the
+    database holds them now (one query): an instance read before a service changed its case (which the service
+    does on a locked copy) still has its history of then."""
+    steps = dict(Case.objects.filter(pk__in=[c.pk for c in cases]).values_list("pk", "steps"))
+    return _limit_clocks_of(cases, steps, today=today, calendar=calendar)
+
+
+def _limit_clocks_of(
+    cases: Sequence[Case],
+    steps: dict[int, list[list[str]]],
+    *,
+    today: datetime.date,
+    calendar: WorkCalendar | None = None,
+) -> dict[int, CaseClocks]:
     calendar = calendar or current_calendar()
     return case_limit_clocks(
-        ((c.pk, case_limits(c), stored_steps(c.steps)) for c in cases if c.steps), today=today, calendar=calendar
+        ((c.pk, case_limits(c), stored_steps(steps[c.pk])) for c in cases if steps.get(c.pk)),
+        today=today,
+        calendar=calendar,
     )
 
 
@@ -142,7 +157,7 @@ class QueueRow:
 def queue(cases: QuerySet[Case], *, today: datetime.date) -> list[QueueRow]:
     """Cases with their clocks, the least time left first (stopped ones after the running ones)."""
     rows = list(cases.select_related("case_type", "department", "handler", "enterprise"))
-    clocks = limit_clocks_for(rows, today=today)
+    clocks = _limit_clocks_of(rows, {c.pk: c.steps for c in rows}, today=today)  # read just now, with the cases
     out = [QueueRow(c, clocks.get(c.pk)) for c in rows]
 
     def key(row: QueueRow) -> tuple[int, int, str]:

@@ -27,7 +27,9 @@ def filter_fields(form: forms.Form) -> SafeString:
         field = bound.field
         name = escape(bound.html_name)
         value = bound.value()
-        if isinstance(field, forms.ChoiceField):
+        if bound.errors:  # the widget marks its field invalid (aria-invalid, aria-describedby): Django writes it
+            widget = str(bound)
+        elif isinstance(field, forms.ChoiceField):
             chosen = "" if value is None else str(value)
             choices: Any = field.choices
             options = "".join(

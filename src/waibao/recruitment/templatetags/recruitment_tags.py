@@ -57,12 +57,12 @@ def search_fields(form: forms.Form) -> SafeString:
         label_text = escape(str(bound.label))
         errors = str(bound.errors) if form.is_bound and bound.errors else ""
         value = bound.value()
-        if isinstance(field, forms.BooleanField):
+        if bound.errors:  # the widget marks its field invalid (aria-invalid, aria-describedby): Django writes it
+            widget = str(bound)
+        elif isinstance(field, forms.BooleanField):
             checked = " checked" if field.widget.check_test(value) else ""
             widget = f'<input type="checkbox" name="{name}" id="{escape(bound.auto_id)}"{checked}>'
-            out.append(f"<div><label>{widget} {label_text}</label>{errors}</div>")
-            continue
-        if isinstance(field, forms.ChoiceField):
+        elif isinstance(field, forms.ChoiceField):
             chosen = "" if value is None else str(value)
             choices: Any = field.choices
             options = "".join(
@@ -73,13 +73,16 @@ def search_fields(form: forms.Form) -> SafeString:
             widget = f'<select name="{name}" id="{escape(bound.auto_id)}">{options}</select>'
         else:
             widget = str(bound)
-        out.append(f'<div><label for="{escape(bound.id_for_label)}">{label_text}</label>{widget}{errors}</div>')
+        if isinstance(field.widget, forms.CheckboxInput):
+            out.append(f"<div><label>{widget} {label_text}</label>{errors}</div>")
+        else:
+            out.append(f'<div><label for="{escape(bound.id_for_label)}">{label_text}</label>{widget}{errors}</div>')
     return mark_safe("".join(out))  # noqa: S308 - every value is escaped
 
 
 @register.simple_tag
 def posting_cards(postings: Iterable[Posting], applied: Container[int]) -> SafeString:
-    """The board's postings as `recruitment/_posting_card.html` shows each, written at once."""
+    """The board's postings, a card each (the card's template, written at once)."""
     closed = f' <span class="badge">{escape(_("Closed"))}</span>'
     applied_badge = f'<span class="badge recognised">{escape(_("Applied"))}</span>'
     base = reverse("recruitment:posting", args=[0])[:-2]  # a posting's page is this and its id
