@@ -29,7 +29,7 @@ from waibao.casework.models import (
     Transfer,
 )
 from waibao.common.i18n import localized
-from waibao.common.labels import label, labeller
+from waibao.common.labels import labeller
 from waibao.workdays.calendar import WorkCalendar
 from waibao.workdays.selectors import current_calendar
 
@@ -233,11 +233,14 @@ def workbench(user: Any, *, today: datetime.date, status: str = "", page: Any = 
     found = Paginator(ordered, WORKBENCH_PAGE_SIZE).get_page(page)
     detail = reverse("casework:detail", args=["0"])[:-2]  # the link of a case is this and its (quoted) number
     label_of = labeller()
+    type_names: dict[tuple[str, str], str] = {}  # a type's name in the page's language, made once per type
 
     left: dict[int, str] = {}  # the words for n working days left, made once for each n
     lines: list[WorkbenchLine] = []
     for _key, r, current in found.object_list:
         kind, clock = current if current is not None else ("", None)
+        if (r[6], r[7]) not in type_names:
+            type_names[r[6], r[7]] = localized(r[6], r[7])
         if clock is not None and clock.remaining not in left:
             n = clock.remaining
             left[n] = ngettext("%(n)s working day", "%(n)s working days", n) % {"n": n}
@@ -249,7 +252,7 @@ def workbench(user: Any, *, today: datetime.date, status: str = "", page: Any = 
                 "url": f"{detail}{quote(r[1])}/",
                 "title": r[2],
                 "confidential": r[3],
-                "type_name": localized(r[6], r[7]),
+                "type_name": type_names[r[6], r[7]],
                 "status_label": label_of("case_status", r[4]),
                 "handler": (r[11] or r[12]) if r[12] else "—",
                 "limit": kind,
@@ -483,6 +486,7 @@ def board(*, today: datetime.date) -> Board:
             row.done += 1
             row.done_on_time += badge == "met"
     detail = reverse("casework:detail", args=["0"])[:-2]  # the link of a case is this and its (quoted) number
+    label_of = labeller()
     extensions: list[BoardItem] = []
     pending = Extension.objects.filter(status=ExtensionStatus.REQUESTED).values_list(
         "case__number", "case__confidential", "case__department_id", "days", "reason"
@@ -493,7 +497,7 @@ def board(*, today: datetime.date) -> Board:
         item = _board_item(detail, number, confidential, names.get(department_id, ""), f"+{days}", note=reason)
         extensions.append(item)
     bad_ratings = [
-        _board_item(detail, number, confidential, names.get(department_id, ""), label("case_rectification", status))
+        _board_item(detail, number, confidential, names.get(department_id, ""), label_of("case_rectification", status))
         for number, confidential, department_id, status in Rating.objects.filter(bad=True)
         .order_by("-on")
         .values_list("case__number", "case__confidential", "case__department_id", "rectification")[:50]
@@ -504,7 +508,7 @@ def board(*, today: datetime.date) -> Board:
             number,
             confidential,
             names.get(department_id, ""),
-            f"{label('case_limit', limit)} {label('case_badge', badge)}",
+            f"{label_of('case_limit', limit)} {label_of('case_badge', badge)}",
             at=f"{timezone.localtime(at):%Y-%m-%d %H:%M}",
         )
         for at, number, confidential, department_id, limit, badge in Supervision.objects.values_list(
