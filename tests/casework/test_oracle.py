@@ -12,6 +12,7 @@ The oracle is written from the definitions in issue 12, not from the code: it wa
 from __future__ import annotations
 
 import datetime
+import io
 import random
 
 import pytest
@@ -278,3 +279,101 @@ def test_waiting_over_the_national_day_holiday_stops_the_clock():
     # counted: 28 Sep (make-up), 29 Sep; then stopped; resumed after 9 Oct: 10 Oct (Friday is a working day).
     assert clock.state.elapsed == 3
     assert clock.state.due == datetime.date(2025, 10, 13)  # then 11 Oct (make-up Saturday) and 13 Oct
+
+
+# --- the stored histories (`Case.steps`) the lists read, held against the history (`CaseChange`) ---------------
+
+
+def _stored_and_derived_clocks(today: datetime.date) -> tuple[dict, dict]:
+    from waibao.casework.models import Case
+    from waibao.casework.selectors import case_limits, histories, limit_clocks_for
+    from waibao.workdays.selectors import current_calendar
+
+    cases = list(Case.objects.select_related("case_type").order_by("pk"))
+    calendar = current_calendar()
+    derived = histories([c.pk for c in cases])
+    from_history = case_limit_clocks(
+        ((c.pk, case_limits(c), derived[c.pk]) for c in cases if derived.get(c.pk)), today=today, calendar=calendar
+    )
+    return limit_clocks_for(cases, today=today, calendar=calendar), from_history
+
+
+def _assert_stored_equals_history() -> None:
+    from waibao.casework.models import Case
+    from waibao.casework.selectors import histories, stored_steps
+
+    cases = list(Case.objects.order_by("pk").values_list("pk", "steps"))
+    derived = histories([pk for pk, _steps in cases])
+    assert cases and all(stored_steps(steps) == derived[pk] for pk, steps in cases)
+
+
+@pytest.mark.django_db
+def test_the_services_store_each_case_history_as_the_history_says(casework):
+    """The demo's thirty cases of every type, filed, routed, answered, reopened, rated through the services, then
+    the daily tick (auto-closing): every stored history equals the case's `CaseChange` rows in order, and the
+    three clocks of every case read from the stored copies equal those from the history."""
+    from django.core.management import call_command
+
+    from waibao.accounts.demo import ensure_demo_accounts
+    from waibao.registry.demo import create_demo_enterprises
+
+    create_demo_enterprises(count=3, seed=1)
+    ensure_demo_accounts()
+    call_command("casework", "demo", stdout=io.StringIO())
+    call_command("casework", "tick", stdout=io.StringIO())
+    _assert_stored_equals_history()
+    for today in (datetime.date.today(), datetime.date.today() + datetime.timedelta(days=20)):
+        stored, derived = _stored_and_derived_clocks(today)
+        assert stored == derived and any(c.resolution and c.resolution.done for c in stored.values())
+
+
+@pytest.mark.django_db
+def test_a_change_recorded_with_an_earlier_time_is_stored_in_the_history_order(casework, enterprise_user):
+    """A service given an earlier `at` than the case's last change (a back-dated entry) stores the history in the
+    order of the changes' times, as the history reads, not in the order they were recorded."""
+    from tests.casework.conftest import at
+    from tests.factories import make_user
+    from waibao.accounts.models import Role
+    from waibao.casework.models import CaseType
+    from waibao.casework.services import case_act, case_file
+    from waibao.casework.workflow import OFFICE
+
+    office = make_user(Role.PROGRAMME_OFFICE, username="office")
+    case_type = CaseType.objects.get(code="difficulty")
+    case, _code = case_file(
+        case_type=case_type,
+        filer_kind="enterprise",
+        title="停电",
+        body="园区停电三天",
+        contact_name="张三",
+        contact_email="zs@example.com",
+        category=case_type.category_choices()[0][0] if case_type.categories else "",
+        enterprise=enterprise_user.enterprise,
+        user=enterprise_user,
+        at=at(datetime.date(2025, 3, 5)),
+    )
+    case_act(case=case, action="assign", party=OFFICE, actor=office, at=at(datetime.date(2025, 3, 4)))
+    case.refresh_from_db()
+    days = [step[0] for step in case.steps]
+    assert days == sorted(days) and (days[0], days[-1]) == ("2025-03-04", "2025-03-05")
+    _assert_stored_equals_history()
+
+
+@pytest.mark.django_db
+def test_the_migration_fills_every_case_history_from_the_changes(casework):
+    """`0006_case_steps` fills the stored histories of existing cases from their changes."""
+    import importlib
+
+    from django.apps import apps
+    from django.core.management import call_command
+
+    from waibao.accounts.demo import ensure_demo_accounts
+    from waibao.casework.models import Case
+    from waibao.registry.demo import create_demo_enterprises
+
+    create_demo_enterprises(count=3, seed=1)
+    ensure_demo_accounts()
+    call_command("casework", "demo", stdout=io.StringIO())
+    Case.objects.update(steps=[])
+    importlib.import_module("waibao.casework.migrations.0006_case_steps").fill_steps(apps, None)
+    _assert_stored_equals_history()

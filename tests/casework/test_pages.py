@@ -18,7 +18,7 @@ from tests.casework.conftest import at, dept_user
 from tests.factories import EnterpriseFactory, make_user
 from waibao.accounts.models import Role
 from waibao.casework.models import Case, CaseChange, CaseStatus, CaseType, Extension, Rating, Supervision
-from waibao.casework.services import case_act, case_file
+from waibao.casework.services import case_act, case_file, case_steps_store
 from waibao.casework.workflow import DEPARTMENT, OFFICE
 
 pytestmark = pytest.mark.django_db
@@ -214,6 +214,7 @@ def test_board_answers_with_a_fixed_number_of_queries(casework, client_for, ente
             changes.append(CaseChange(case=c, status="filed", on=day, at=c.filed_at, action="filed"))
             changes.append(CaseChange(case=c, status=c.status, on=day, at=c.filed_at, action="x"))
         CaseChange.objects.bulk_create(changes)
+        case_steps_store(case_ids=[c.pk for c in made])  # as the services store a case's history with each change
         # bad ratings, supervisions and extension requests on some of them: each is read in one query
         day = timezone.localdate()
         Rating.objects.bulk_create(
@@ -354,6 +355,7 @@ def _open_cases(n: int, *, enterprise, handler, filed_days_ago: int = 0) -> list
         CaseChange(case=c, status="assigned", on=timezone.localdate(filed), at=c.filed_at, action="assign")
         for c in made
     )
+    case_steps_store(case_ids=[c.pk for c in made])  # as the services store a case's history with each change
     return made
 
 
@@ -374,3 +376,36 @@ def test_the_workbench_shows_fifty_cases_a_page_least_time_left_first_with_the_f
     assert shown == {c.number for c in older + newer}  # every case once, on one of the two pages
     assert "?status=assigned&amp;page=1" in second
     assert client.get("/cases/workbench/?status=answered").content.decode().count('name="case"') == 0
+
+
+def test_the_workbench_and_board_lines_escape_every_value():
+    """The lines written by the casework tags escape what a requester or an officer typed (titles, reasons)."""
+    from waibao.casework.templatetags.casework_tags import board_items, board_lines, handler_options, workbench_lines
+
+    line = {
+        "number": "A<1>",
+        "url": "/cases/A%3C1%3E/",
+        "title": '<script>alert("x")</script>',
+        "confidential": True,
+        "type_name": "咨询",
+        "status_label": "办理中",
+        "handler": "O'Brien",
+        "limit": "resolution",
+        "limit_label": "办结",
+        "badge": "due",
+        "badge_label": "将到期",
+        "time_left": "1 个工作日",
+        "due": "2026-12-04",
+    }
+    html = str(workbench_lines([line]))
+    assert "<script>" not in html and "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
+    assert 'value="A&lt;1&gt;"' in html and "O&#x27;Brien" in html and 'class="badge case-due"' in html
+    assert 'colspan="9"' in str(workbench_lines([]))
+    board_line = {**line, "department": "市<高新办>", "used": "3 个工作日"}
+    assert "市&lt;高新办&gt;" in str(board_lines([board_line], used=True)) and "3 个工作日" in str(
+        board_lines([board_line], used=True)
+    )
+    item = {"number": "A1", "url": "/cases/A1/", "confidential": False, "department": "d", "text": "+3",
+            "note": "<i>理由</i>", "at": ""}  # fmt: skip
+    assert "&lt;i&gt;理由&lt;/i&gt;" in str(board_items([item], "extension"))
+    assert str(handler_options([(7, "", "", "<u>")])) == '<option value="7" translate="no">&lt;u&gt;</option>'

@@ -56,8 +56,8 @@ PAGES: dict[str, tuple[str, int, int]] = {
     "/governance/meetings/": ("office", 6, 6),  # +1: the list comes in pages (the paginator's count)
     "/governance/cockpit/": ("office", 22, 14),  # with the casework indicators, the next meeting and decisions
     # Issues 12–15: casework, talent, careers, top ten, promotion, the website, open data, the public API.
-    "/cases/workbench/": ("office", 8, 8),
-    "/cases/board/": ("office", 12, 12),  # with ratings, supervisions and extensions
+    "/cases/workbench/": ("office", 7, 7),  # the cases with their stored histories: no history query
+    "/cases/board/": ("office", 10, 10),  # with ratings and supervisions counted together, extensions, lists
     "/talent/programmes/": ("office", 7, 7),  # with the count of the paginated list
     "/careers/": ("public", 4, 0),
     "/topten/": ("public", 1, 1),

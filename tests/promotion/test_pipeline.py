@@ -419,3 +419,43 @@ def test_the_list_shows_fifty_projects_a_page_with_the_filters_kept_and_totals_a
     assert '<td class="num">55</td>' in totals  # the totals count every project, not the page's
     workbook = openpyxl.load_workbook(io.BytesIO(client.get("/promotion/list/export/?stage=lead").content))
     assert len(list(workbook.worksheets[0].iter_rows(min_row=2))) == 55
+
+
+def test_the_stage_totals_convert_at_the_rate_in_force_today_read_one_row_a_currency(
+    office: User, make_project: Callable[..., Project], rates: None
+) -> None:
+    """`RatesOn` holds only the rate of each currency in force on the day (a later, future-dated rate is not in
+    force yet) and converts as the whole rate book does; the stage totals use it."""
+    from waibao.promotion.selectors import RatesOn
+    from waibao.statistics.models import ExchangeRate
+    from waibao.statistics.rates import RateBook
+
+    today = timezone.localdate()
+    ExchangeRate.objects.create(currency="JPY", date=today - datetime.timedelta(days=3), cny_per_unit="0.048000")
+    ExchangeRate.objects.create(currency="JPY", date=today + datetime.timedelta(days=3), cny_per_unit="0.050000")
+    ExchangeRate.objects.create(currency="USD", date=today + datetime.timedelta(days=3), cny_per_unit="7.5000")
+    on_day, whole = RatesOn({"JPY", "HKD", "CNY"}, today), RateBook({"JPY", "HKD", "CNY"})
+    for currency in ("JPY", "HKD", "USD", "CNY"):
+        assert on_day.convert(Decimal("123456.78"), currency, today) == whole.convert(
+            Decimal("123456.78"), currency, today
+        )
+    assert on_day.rate("JPY", today) == Decimal("0.048000") and on_day.rate("USD", today) == Decimal("7.8087")
+    assert not on_day.known("GBP")
+    make_project(currency="JPY", amount=Decimal("1000000"))
+    totals = {t.stage: t for t in stage_totals(project_rows(projects(project_scope(office)), role=office.role))}
+    expected = whole.convert(Decimal("1000000"), "JPY", today).amount_usd
+    assert totals["lead"].total_usd == expected and totals["lead"].unconverted == 0
+
+
+def test_the_filters_are_written_as_djangos_widgets_write_them(db: None, zones: list[Zone]) -> None:
+    """The board's and the list's filter fields, written by `filter_fields`, are the HTML of the template they
+    replace (`<label>{{ field.label }} {{ field }}</label>` a field), unfiltered and filtered."""
+    from django.template import Context, Template
+
+    from waibao.promotion.forms import FilterForm
+    from waibao.promotion.templatetags.promotion_tags import filter_fields
+
+    template = Template("{% for field in form %}<label>{{ field.label }} {{ field }}</label>{% endfor %}")
+    for data in (None, {"stage": "lead", "zone": zones[0].code, "overdue_only": "on"}, {"stage": "nonsense"}):
+        form = FilterForm(data)
+        assert str(filter_fields(form)) == template.render(Context({"form": form}))

@@ -298,3 +298,40 @@ def test_the_public_board_is_served_from_the_cache_and_follows_every_change_at_o
     assert "数据标注主管" not in reader.get("/careers/").content.decode()
     closed = reader.get("/careers/?closed=on").content.decode()
     assert "日语测试工程师" in closed and "数据标注主管" in closed
+
+
+def test_the_board_cards_show_each_posting_as_the_card_did(
+    make_posting: Any, client_for: ClientFor, seeker: User
+) -> None:
+    """A card (written by `posting_cards` from the card's columns only): the title linked and escaped, the
+    enterprise, zone, category, salary, languages and closing date; closed and applied marked."""
+    posting = make_posting("published", title="<b>Java</b> 工程师")
+    closed = make_posting("expired", title="已截止职位")
+    services.candidacy_create(acting_user=seeker, posting=posting, today=TODAY)
+    page = client_for(seeker).get("/careers/?closed=on").content.decode()
+    card = page[page.index(f'id="posting-{posting.pk}"') :].split("</article>")[0]
+    assert f'<a href="/careers/{posting.pk}/">&lt;b&gt;Java&lt;/b&gt; 工程师</a>' in card
+    assert posting.enterprise.name_zh in card and posting.category.name_zh in card
+    assert "9,000" in card and "15,000" in card and posting.closing_date.isoformat() in card
+    heading = card.split("</h2>")[0]
+    assert 'class="badge recognised"' in heading and 'class="badge"' not in heading  # applied, open
+    closed_heading = page[page.index(f'id="posting-{closed.pk}"') :].split("</h2>")[0]
+    assert 'class="badge"' in closed_heading and "recognised" not in closed_heading  # closed, not applied
+
+
+def test_the_search_fields_are_written_as_the_template_wrote_them(db: None, dataset: Any) -> None:
+    """`search_fields` writes the job search's fields as the template it replaces did, unfiltered, filtered and
+    with an error."""
+    from django.template import Context, Template
+
+    from waibao.recruitment.forms import SearchForm
+    from waibao.recruitment.templatetags.recruitment_tags import search_fields
+
+    template = Template(
+        '{% for field in form %}<div>{% if field.field.widget.input_type == "checkbox" %}<label>{{ field }} '
+        '{{ field.label }}</label>{% else %}<label for="{{ field.id_for_label }}">{{ field.label }}</label>'
+        "{{ field }}{% endif %}{{ field.errors }}</div>{% endfor %}"
+    )
+    for data in (None, {"q": 'a "b" <c>', "zone": "etdz", "language": "en", "closed": "on"}, {"salary": "zzz"}):
+        form = SearchForm(data)
+        assert str(search_fields(form)) == template.render(Context({"form": form}))

@@ -1,8 +1,10 @@
 """Casework: consultations, complaints, IP infringement complaints and service requests, with their history.
 
 The status history (`CaseChange`) is the source of truth: the time-limit state of a case is computed from it
-when read (`casework.clocks`), never stored. Case types and the 12345 numbers are data (`CaseType`,
-`CaseRules`), loaded from the data set.
+when read (`casework.clocks`), never stored. Each case keeps a copy of its history as the clocks read it
+(`Case.steps`), rewritten from the history by the services with every change, in the same transaction, so the
+lists of cases (workbench, board, indicators) read one row a case instead of every case's history. Case types
+and the 12345 numbers are data (`CaseType`, `CaseRules`), loaded from the data set.
 """
 
 from __future__ import annotations
@@ -210,6 +212,9 @@ class Case(models.Model):
     outcome = models.CharField(_("outcome"), max_length=32, blank=True)
     extension_days = models.PositiveSmallIntegerField(_("approved extension (working days)"), default=0)
     filed_at = models.DateTimeField(_("filed at"))
+    # The status history as the time limits read it, [[day (ISO), status, action], …] in the history's order (at,
+    # then id): written only by `services.case_steps_store` from the `CaseChange` rows, never edited.
+    steps = models.JSONField(default=list, blank=True, editable=False)
     scarce_talent = models.ForeignKey(
         "recruitment.ScarceTalent",
         null=True,

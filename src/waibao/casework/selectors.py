@@ -29,7 +29,7 @@ from waibao.casework.models import (
     Transfer,
 )
 from waibao.common.i18n import localized
-from waibao.common.labels import label, labeller
+from waibao.common.labels import labeller
 from waibao.workdays.calendar import WorkCalendar
 from waibao.workdays.selectors import current_calendar
 
@@ -49,8 +49,15 @@ def case_limits(case: Case) -> dict[str, int]:
     }
 
 
+def stored_steps(stored: Sequence[Sequence[str]]) -> list[Step]:
+    """A case's status history from its stored copy (`Case.steps`), as the clocks read it."""
+    fromisoformat = datetime.date.fromisoformat
+    return [(fromisoformat(on), status, action) for on, status, action in stored]
+
+
 def histories(case_ids: Sequence[int]) -> dict[int, list[Step]]:
-    """The status histories of the cases, in one query."""
+    """The status histories of the cases from `CaseChange`, in one query (the lists read the stored copies; the
+    tests hold those against this)."""
     out: dict[int, list[Step]] = defaultdict(list)
     rows = CaseChange.objects.filter(case_id__in=case_ids).order_by("case_id", "at", "pk")
     for case_id, on, status, action in rows.values_list("case_id", "on", "status", "action").iterator(
@@ -63,20 +70,36 @@ def histories(case_ids: Sequence[int]) -> dict[int, list[Step]]:
 def limit_clocks_for(
     cases: Sequence[Case], *, today: datetime.date, calendar: WorkCalendar | None = None
 ) -> dict[int, CaseClocks]:
-    """The three time limits of the cases (their types selected with them), from their histories."""
+    """The three time limits of the cases (their types selected with them), from their stored histories as the
+    database holds them now (one query): an instance read before a service changed its case (which the service
+    does on a locked copy) still has its history of then."""
+    steps = dict(Case.objects.filter(pk__in=[c.pk for c in cases]).values_list("pk", "steps"))
+    return _limit_clocks_of(cases, steps, today=today, calendar=calendar)
+
+
+def _limit_clocks_of(
+    cases: Sequence[Case],
+    steps: dict[int, list[list[str]]],
+    *,
+    today: datetime.date,
+    calendar: WorkCalendar | None = None,
+) -> dict[int, CaseClocks]:
     calendar = calendar or current_calendar()
-    by_id = histories([c.pk for c in cases])
     return case_limit_clocks(
-        ((c.pk, case_limits(c), by_id[c.pk]) for c in cases if by_id.get(c.pk)), today=today, calendar=calendar
+        ((c.pk, case_limits(c), stored_steps(steps[c.pk])) for c in cases if steps.get(c.pk)),
+        today=today,
+        calendar=calendar,
     )
 
 
-# The columns a case read as plain values needs for its three limits (the extension adds to the resolution).
+# The columns a case read as plain values needs for its three limits (the extension adds to the resolution) and
+# its stored history.
 _LIMIT_FIELDS = (
     "case_type__acceptance_days",
     "case_type__first_response_days",
     "case_type__resolution_days",
     "extension_days",
+    "steps",
 )
 
 
@@ -84,9 +107,8 @@ def limit_clocks_of_values(
     rows: Sequence[Sequence[Any]], fields: Sequence[str], *, today: datetime.date
 ) -> dict[int, CaseClocks]:
     """`limit_clocks_for` for cases read as plain values: `rows` as `values_list(*fields)` returned them, the
-    case's id first and the `_LIMIT_FIELDS` among the fields; their histories in one query."""
-    acceptance, first_response, resolution, extension = (fields.index(name) for name in _LIMIT_FIELDS)
-    steps = histories([r[0] for r in rows])
+    case's id first and the `_LIMIT_FIELDS` among the fields (the stored history with them: no other query)."""
+    acceptance, first_response, resolution, extension, steps = (fields.index(name) for name in _LIMIT_FIELDS)
     return case_limit_clocks(
         (
             (
@@ -96,10 +118,10 @@ def limit_clocks_of_values(
                     "first_response": r[first_response],
                     "resolution": r[resolution] + r[extension],
                 },
-                steps[r[0]],
+                stored_steps(r[steps]),
             )
             for r in rows
-            if steps.get(r[0])
+            if r[steps]
         ),
         today=today,
         calendar=current_calendar(),
@@ -135,7 +157,7 @@ class QueueRow:
 def queue(cases: QuerySet[Case], *, today: datetime.date) -> list[QueueRow]:
     """Cases with their clocks, the least time left first (stopped ones after the running ones)."""
     rows = list(cases.select_related("case_type", "department", "handler", "enterprise"))
-    clocks = limit_clocks_for(rows, today=today)
+    clocks = _limit_clocks_of(rows, {c.pk: c.steps for c in rows}, today=today)  # read just now, with the cases
     out = [QueueRow(c, clocks.get(c.pk)) for c in rows]
 
     def key(row: QueueRow) -> tuple[int, int, str]:
@@ -163,6 +185,7 @@ _WORKBENCH_FIELDS = (
     "case_type__resolution_days",
     "handler__full_name",
     "handler__username",
+    "steps",
 )
 
 
@@ -210,10 +233,17 @@ def workbench(user: Any, *, today: datetime.date, status: str = "", page: Any = 
     found = Paginator(ordered, WORKBENCH_PAGE_SIZE).get_page(page)
     detail = reverse("casework:detail", args=["0"])[:-2]  # the link of a case is this and its (quoted) number
     label_of = labeller()
+    type_names: dict[tuple[str, str], str] = {}  # a type's name in the page's language, made once per type
 
+    left: dict[int, str] = {}  # the words for n working days left, made once for each n
     lines: list[WorkbenchLine] = []
     for _key, r, current in found.object_list:
         kind, clock = current if current is not None else ("", None)
+        if (r[6], r[7]) not in type_names:
+            type_names[r[6], r[7]] = localized(r[6], r[7])
+        if clock is not None and clock.remaining not in left:
+            n = clock.remaining
+            left[n] = ngettext("%(n)s working day", "%(n)s working days", n) % {"n": n}
         badge = clock.badge if clock is not None else ""
         due = clock.state.due if clock is not None else None
         lines.append(
@@ -222,18 +252,14 @@ def workbench(user: Any, *, today: datetime.date, status: str = "", page: Any = 
                 "url": f"{detail}{quote(r[1])}/",
                 "title": r[2],
                 "confidential": r[3],
-                "type_name": localized(r[6], r[7]),
+                "type_name": type_names[r[6], r[7]],
                 "status_label": label_of("case_status", r[4]),
                 "handler": (r[11] or r[12]) if r[12] else "—",
                 "limit": kind,
                 "limit_label": label_of("case_limit", kind) if kind else "—",
                 "badge": badge,
                 "badge_label": label_of("case_badge", badge) if badge else "",
-                "time_left": (
-                    ngettext("%(n)s working day", "%(n)s working days", clock.remaining) % {"n": clock.remaining}
-                    if clock is not None
-                    else ""
-                ),
+                "time_left": left[clock.remaining] if clock is not None else "",
                 "due": due.isoformat() if due else "—",
             }
         )
@@ -399,6 +425,7 @@ _BOARD_FIELDS = (
     "case_type__acceptance_days",
     "case_type__first_response_days",
     "case_type__resolution_days",
+    "steps",
 )
 
 
@@ -420,18 +447,17 @@ def board(*, today: datetime.date) -> Board:
     department_ids = {c[6] for c in cases if c[6] is not None}
     rows: dict[int, BoardRow] = {}
     names: dict[int, str] = {}
+    # Distinct counts: a case's supervisions multiply its rows in the join.
     rated = Department.objects.annotate(
-        rating_count=Count("cases__rating"), bad_count=Count("cases__rating", filter=Q(cases__rating__bad=True))
+        rating_count=Count("cases__rating", distinct=True),
+        bad_count=Count("cases__rating", filter=Q(cases__rating__bad=True), distinct=True),
+        supervised=Count("cases__supervisions", distinct=True),
     )
     for department in rated:
         if department.pk in department_ids:
             counts = {"ratings": department.rating_count, "bad_ratings": department.bad_count}
-            rows[department.pk] = BoardRow(department, **counts)
+            rows[department.pk] = BoardRow(department, supervised=department.supervised, **counts)
             names[department.pk] = department.name
-    supervised = Supervision.objects.order_by().values_list("case__department_id").annotate(n=Count("pk"))
-    for department_id, n in supervised:
-        if department_id in rows:
-            rows[department_id].supervised = n
     overdue: list[tuple[int, tuple[Any, ...], tuple[str, CaseClock]]] = []
     at_risk: list[tuple[int, tuple[Any, ...], tuple[str, CaseClock]]] = []
     for case in cases:
@@ -460,6 +486,7 @@ def board(*, today: datetime.date) -> Board:
             row.done += 1
             row.done_on_time += badge == "met"
     detail = reverse("casework:detail", args=["0"])[:-2]  # the link of a case is this and its (quoted) number
+    label_of = labeller()
     extensions: list[BoardItem] = []
     pending = Extension.objects.filter(status=ExtensionStatus.REQUESTED).values_list(
         "case__number", "case__confidential", "case__department_id", "days", "reason"
@@ -470,7 +497,7 @@ def board(*, today: datetime.date) -> Board:
         item = _board_item(detail, number, confidential, names.get(department_id, ""), f"+{days}", note=reason)
         extensions.append(item)
     bad_ratings = [
-        _board_item(detail, number, confidential, names.get(department_id, ""), label("case_rectification", status))
+        _board_item(detail, number, confidential, names.get(department_id, ""), label_of("case_rectification", status))
         for number, confidential, department_id, status in Rating.objects.filter(bad=True)
         .order_by("-on")
         .values_list("case__number", "case__confidential", "case__department_id", "rectification")[:50]
@@ -481,7 +508,7 @@ def board(*, today: datetime.date) -> Board:
             number,
             confidential,
             names.get(department_id, ""),
-            f"{label('case_limit', limit)} {label('case_badge', badge)}",
+            f"{label_of('case_limit', limit)} {label_of('case_badge', badge)}",
             at=f"{timezone.localtime(at):%Y-%m-%d %H:%M}",
         )
         for at, number, confidential, department_id, limit, badge in Supervision.objects.values_list(
@@ -522,9 +549,12 @@ def _board_lines(
     detail = reverse("casework:detail", args=["0"])[:-2]  # the link of a case is this and its (quoted) number
     label_of = labeller()
 
+    used: dict[int, str] = {}  # the words for n working days used, made once for each n
     lines: list[BoardLine] = []
     for _remaining, case, (kind, clock) in entries:
         elapsed = clock.state.elapsed
+        if elapsed not in used:
+            used[elapsed] = ngettext("%(n)s working day used", "%(n)s working days used", elapsed) % {"n": elapsed}
         lines.append(
             {
                 "number": case[1],
@@ -536,7 +566,7 @@ def _board_lines(
                 "limit_label": label_of("case_limit", kind),
                 "badge": clock.badge,
                 "badge_label": label_of("case_badge", clock.badge),
-                "used": ngettext("%(n)s working day used", "%(n)s working days used", elapsed) % {"n": elapsed},
+                "used": used[elapsed],
             }
         )
     return lines
@@ -613,16 +643,20 @@ def figures(*, today: datetime.date, public: bool = False, cases: Iterable[Case]
 def indicator_figure(indicator: str, *, today: datetime.date, calendar: WorkCalendar) -> tuple[int, int]:
     """For a duty's live indicator: (finished on time, finished + open overdue) over the last 12 months of the
     case types whose owning duty names `indicator`. Only the resolution clock counts, so only it is computed, from
-    the cases read as plain values."""
+    the cases read as plain values with their stored histories, in one query (no case's `CaseChange` rows)."""
     since = today - datetime.timedelta(days=365)
     cases = Case.objects.filter(case_type__duty__indicator=indicator, filed_at__date__gte=since).values_list(
-        "pk", "case_type__resolution_days", "extension_days"
+        "pk", "case_type__resolution_days", "extension_days", "steps"
     )
-    limits = {pk: resolution_days + extension_days for pk, resolution_days, extension_days in cases}
-    steps = histories(list(limits))
     compliance = Compliance()
     found = case_clocks(
-        ((pk, limit, steps[pk]) for pk, limit in limits.items() if steps.get(pk)), today=today, calendar=calendar
+        (
+            (pk, resolution_days + extension_days, stored_steps(steps))
+            for pk, resolution_days, extension_days, steps in cases
+            if steps
+        ),
+        today=today,
+        calendar=calendar,
     )
     for clock in found.values():
         compliance.add(clock)

@@ -473,7 +473,6 @@ def workbench_page(request: HttpRequest) -> HttpResponse:
         status = ""
     page = workbench(user, today=timezone.localdate(), status=status, page=request.GET.get("page"))
     handlers = User.objects.filter(role=Role.DEPARTMENT_REVIEWER, is_active=True)
-    handlers = handlers.only("pk", "first_name", "last_name", "username")
     if user.role == Role.DEPARTMENT_REVIEWER:
         handlers = handlers.filter(department=user.department)
     return render(
@@ -482,7 +481,7 @@ def workbench_page(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "query": urlencode({"status": status}) if status else "",
-            "handlers": handlers,
+            "handlers": handlers.values_list("pk", "first_name", "last_name", "username"),
             "statuses": CaseStatus.choices,
             "status": status,
         },

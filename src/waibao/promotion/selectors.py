@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, TypedDict
@@ -18,6 +19,8 @@ from waibao.common.errors import DomainError
 from waibao.promotion.models import STAGE_ORDER, Project, ProjectType, Stage, StageChange
 from waibao.promotion.rules import CountingRules, counting_rules
 from waibao.promotion.workflow import ONE_CLICK, PROJECT_WORKFLOW
+from waibao.statistics.models import ExchangeRate
+from waibao.statistics.rates import CNY, USD, RateBook
 from waibao.workdays.calendar import WorkCalendar
 from waibao.workdays.selectors import current_calendar
 
@@ -34,13 +37,32 @@ class ProjectFilters:
 
 EVERY_RELATION = ("zone", "department", "responsible", "enterprise", "event")
 PAGE_RELATIONS = ("zone", "department")  # what the board and the list show of a project's relations
+# The columns the board's cards, the list's lines and the stage totals read (the export reads every column).
+PAGE_FIELDS = (
+    "title",
+    "investor_name",
+    "investor_country",
+    "project_type",
+    "currency",
+    "amount",
+    "base_amount",
+    "stage",
+    "lost_reason",
+    "next_action",
+    "next_action_due",
+    "created_at",
+    "zone__name_zh",
+    "zone__name_en",
+    "department__name_zh",
+    "department__name_en",
+)
 
 
 def projects(
     scope: Q, filters: ProjectFilters | None = None, *, related: tuple[str, ...] = EVERY_RELATION
 ) -> QuerySet[Project]:
     """Projects in `scope` (from `access.project_scope`), with when they entered their current stage, and the
-    `related` records selected with them."""
+    `related` records selected with them; for the pages' relations, only the columns the pages read."""
     filters = filters or ProjectFilters()
     entered = StageChange.objects.filter(project=OuterRef("pk")).order_by("-at", "-pk").values("on")[:1]
     qs = (
@@ -61,7 +83,7 @@ def projects(
         qs = qs.filter(stage=filters.stage)
     if filters.overdue_only:
         qs = qs.filter(next_action_due__lt=timezone.localdate()).exclude(stage__in=[Stage.OPERATING, Stage.LOST])
-    return qs
+    return qs if related != PAGE_RELATIONS else qs.only(*PAGE_FIELDS)
 
 
 @dataclass
@@ -126,13 +148,27 @@ def counted_amount(project: Project, rules: CountingRules) -> Decimal:
     return project.amount
 
 
+class RatesOn(RateBook):
+    """The rate book of `currencies` (and USD) holding only the rate of each in force on the day `on`, read in one
+    query that returns a row a currency: it answers for that day alone. The stage totals convert at today's
+    rate, and the table holds years of dated rates, which the whole book read on every request."""
+
+    def __init__(self, currencies: Iterable[str], on: datetime.date) -> None:
+        wanted = {c for c in currencies if c != CNY} | {USD}
+        latest = ExchangeRate.objects.filter(currency=OuterRef("currency"), date__lte=on).order_by("-date")
+        rates = ExchangeRate.objects.filter(currency__in=wanted, date=Subquery(latest.values("date")[:1]))
+        self._dates: dict[str, list[datetime.date]] = {}
+        self._rates: dict[str, list[Decimal]] = {}
+        for currency, day, rate in rates.order_by("currency").values_list("currency", "date", "cny_per_unit"):
+            self._dates.setdefault(currency, []).append(day)
+            self._rates.setdefault(currency, []).append(rate)
+
+
 def stage_totals(rows: list[ProjectRow], *, today: datetime.date | None = None) -> list[StageTotal]:
     """Count, amounts per currency, USD at today's rate and weighted by the stage probability, per stage."""
-    from waibao.statistics.rates import RateBook
-
     today = today or timezone.localdate()
     rules = counting_rules()
-    book = RateBook({r.project.currency for r in rows})
+    book = RatesOn({r.project.currency for r in rows}, today)
     totals = {stage: StageTotal(stage) for stage in STAGE_ORDER}
     for row in rows:
         project = row.project
@@ -226,8 +262,6 @@ def figure_years(scope: Q) -> list[int]:
 def assessment_figures(scope: Q, year: int) -> Figures:
     """Projects counted in `year`: those first signed in it (once, whatever happened after), the counted amount
     converted to USD at the rate in force on the signing date."""
-    from waibao.statistics.rates import RateBook
-
     rules = counting_rules()
     counted = list(
         Project.objects.filter(scope, first_signed_on__year=year)

@@ -87,6 +87,24 @@ def public_postings(filters: PostingFilters = PostingFilters()) -> QuerySet[Post
     return qs.order_by("status", "-published_at", "-pk")
 
 
+# What the job board's card shows of a posting (`recruitment_tags.posting_cards`): the rest (the description, the
+# enterprise's registration) is not read for the board's page.
+CARD_FIELDS = (
+    "title",
+    "status",
+    "closing_date",
+    "salary_min_cny",
+    "salary_max_cny",
+    "languages",
+    "enterprise__name_zh",
+    "enterprise__name_en",
+    "category__name_zh",
+    "category__name_en",
+    "zone__name_zh",
+    "zone__name_en",
+)
+
+
 def enterprise_postings(enterprise_id: int) -> QuerySet[Posting]:
     return (
         Posting.objects.filter(enterprise_id=enterprise_id)

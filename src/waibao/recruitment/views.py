@@ -95,7 +95,8 @@ def _seeker_or_none(request: HttpRequest) -> JobSeeker | None:
 def posting_list(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET or None)
     filters = _filters(form)
-    page = Paginator(selectors.public_postings(filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    postings = selectors.public_postings(filters).only(*selectors.CARD_FIELDS)
+    page = Paginator(postings, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
