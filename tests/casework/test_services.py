@@ -34,6 +34,7 @@ from waibao.casework.services import (
 from waibao.casework.workflow import DEPARTMENT, OFFICE, REQUESTER, SYSTEM
 from waibao.common.errors import DomainError, PermissionDeniedError
 from waibao.governance.models import Department
+from waibao.workdays.calendar import build_calendar
 from waibao.workdays.selectors import current_calendar
 
 pytestmark = pytest.mark.django_db
@@ -329,3 +330,31 @@ def test_indicators_read_the_casework_figures(casework, office, hitech, enterpri
     value = indicator_for("cases_answered").compute(today, current_calendar())
     assert value.available and value.numerator == 1 and value.denominator == 2
     assert indicator_for("ip_complaints_answered").compute(today, current_calendar()).denominator == 0
+
+
+def test_the_duty_indicator_is_computed_again_after_every_casework_change(casework, office, hitech, enterprise_user):
+    """The cockpit's case indicators come from the cache until a case's history, an extension or the calendar
+    changes (the casework services mark the area changed; the calendar's fingerprint is in the key)."""
+    from waibao.governance.indicators import indicator_for
+
+    indicator = indicator_for("cases_answered")
+    today = datetime.date(2025, 4, 14)
+    case, _ = file(enterprise_user, day=datetime.date(2025, 4, 1))
+    case_act(case=case, action="assign", party=OFFICE, actor=office, at=at(datetime.date(2025, 4, 1)))
+    before = indicator.compute(today, current_calendar())
+    assert (before.numerator, before.denominator) == (0, 1)  # open, past its 5 working days on the 14th
+    holidays = [datetime.date(2025, 4, d) for d in range(2, 30)]
+    fewer_workdays = build_calendar(current_calendar().years, holidays, [])
+    assert indicator.compute(today, fewer_workdays).denominator == 0  # another calendar: not overdue under it
+    case.refresh_from_db()
+    ext = extension_request(case=case, party=DEPARTMENT, actor=hitech, days=10, reason="需现场核查")
+    extension_decide(extension=ext, party=OFFICE, actor=office, approve=True)
+    longer = indicator.compute(today, current_calendar())
+    assert (longer.numerator, longer.denominator) == (0, 0)  # 15 working days now: within them, not counted yet
+    case.refresh_from_db()
+    case_act(
+        case=case, action="answer", party=DEPARTMENT, actor=hitech, text="ok", outcome="solved",
+        at=at(datetime.date(2025, 4, 2)),
+    )  # fmt: skip
+    after = indicator.compute(today, current_calendar())
+    assert (after.numerator, after.denominator) == (1, 1)

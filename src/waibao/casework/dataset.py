@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from waibao.casework.models import CaseRules, CaseType, DepartmentHead, Filer
+from waibao.common import public_cache
 from waibao.common.dataset import DatasetError, need, read_yaml
 
 RULE_NUMBERS = (
@@ -110,6 +111,7 @@ def load_casework_dataset(folder: Path) -> dict[str, int]:
     if not (folder / "casework").is_dir():
         return {"case types": CaseType.objects.count()}
     rules = _load_rules(folder)
+    public_cache.changed(public_cache.CASEWORK)  # the types' limits and duties count in the duty indicators
     path = folder / "casework" / "types.yaml"
     doc = read_yaml(folder / "casework", "types.yaml")
     if not isinstance(doc, dict) or not isinstance(doc.get("types"), list):

@@ -47,6 +47,7 @@ from waibao.casework.models import (
     Transfer,
 )
 from waibao.casework.workflow import CASE_WORKFLOW, DEPARTMENT, OFFICE, REQUESTER, SYSTEM
+from waibao.common import public_cache
 from waibao.common.errors import DomainError, PermissionDeniedError
 from waibao.common.mail import send_on_commit
 from waibao.workdays.selectors import current_calendar
@@ -120,6 +121,7 @@ def case_steps_store(*, case_ids: Sequence[int]) -> dict[int, list[list[str]]]:
         for case_id, on, status, action in rows.values_list("case_id", "on", "status", "action"):
             steps[case_id].append([on.isoformat(), status, action])
         Case.objects.bulk_update([Case(pk=pk, steps=value) for pk, value in steps.items()], ["steps"], batch_size=500)
+        public_cache.changed(public_cache.CASEWORK)  # the figures derived from the histories (duty indicators)
     return steps
 
 
@@ -528,6 +530,7 @@ def extension_decide(*, extension: Extension, party: str | None, actor: Any, app
         if approve:
             ext.case.extension_days = ext.days
             ext.case.save(update_fields=["extension_days"])
+            public_cache.changed(public_cache.CASEWORK)  # the case's resolution limit is longer
         audit_record(
             actor=actor,
             action="case.extension_approved" if approve else "case.extension_refused",

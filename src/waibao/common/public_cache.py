@@ -41,7 +41,8 @@ APPLICATIONS = "applications"  # the public notice: applications entering, held 
 WEBSITE = "website"  # the website's live pages (Wagtail's publish, unpublish, move and delete signals)
 RECRUITMENT = "recruitment"  # the job board: postings published, changed, closed or withdrawn
 GOVERNANCE = "governance"  # departments and their duties as the public reads them
-AREAS = (STATISTICS, REGISTRY, APPLICATIONS, WEBSITE, RECRUITMENT, GOVERNANCE)
+CASEWORK = "casework"  # cases' status histories, granted extensions and case types (the duties' case indicators)
+AREAS = (STATISTICS, REGISTRY, APPLICATIONS, WEBSITE, RECRUITMENT, GOVERNANCE, CASEWORK)
 
 ENTRY_SECONDS = 24 * 60 * 60
 T = TypeVar("T")

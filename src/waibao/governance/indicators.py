@@ -120,9 +120,17 @@ def _casework(indicator: str) -> Callable[[datetime.date, WorkCalendar], Indicat
 
     def compute(today: datetime.date, calendar: WorkCalendar) -> IndicatorValue:
         from waibao.casework.selectors import indicator_figure
+        from waibao.common import public_cache
 
         try:
-            on_time, counted = indicator_figure(indicator, today=today, calendar=calendar)
+            # Once a day per version of the cases' histories and types (the casework services mark them changed)
+            # and of the duties (which types count), and per calendar: the cockpit shows two of these.
+            on_time, counted = public_cache.cached(
+                "duty-indicator-casework",
+                areas=(public_cache.CASEWORK, public_cache.GOVERNANCE),
+                params=(indicator, today.isoformat(), calendar.fingerprint),
+                compute=lambda: indicator_figure(indicator, today=today, calendar=calendar),
+            )
         except CalendarYearMissingError as exc:
             return IndicatorValue(available=False, note=str(exc.message))
         return IndicatorValue(
