@@ -496,6 +496,27 @@ def test_queue_rows_written_at_once(
     assert f'<span class="badge {application.status}">{english_status}</span>' in english
 
 
+def test_my_applications_rows_written_at_once(
+    routing: Any, enterprise_user: User, client_for: Callable[[User | None], Client]
+) -> None:
+    """An applicant's list, written in Python: the application linked to its page, rule, year, the status's label,
+    the amount to the fen and what happens now; without applications it says so."""
+    from waibao.applications.models import ApplicationStatus
+
+    client = client_for(enterprise_user)
+    assert '<td colspan="7" class="muted">' in client.get("/applications/").content.decode()
+    apply(client, "HZ-12a", 2008, {"fact__software_export_usd": "600000"}, files={"contract": PDF})
+    application = latest(rule_id="HZ-12a")
+    body = client.get("/applications/").content.decode()
+    with translation.override("zh-hans"):
+        status = str(ApplicationStatus(application.status).label)
+    assert f'<td><a href="/applications/{application.pk}/">{application.pk}</a></td>' in body
+    assert "<td>HZ-12a</td><td>2008</td>" in body
+    assert f'<span class="badge {application.status}">{status}</span>' in body
+    assert f'<td class="num">{application.calculated_amount_cny:,.2f}</td>' in body
+    assert '<td colspan="7" class="muted">' not in body
+
+
 def test_office_queue_lists_objections_waiting_for_triage(
     routing: Any, enterprise_user: User, reviewer: User, office: User, client_for: Callable[[User | None], Client]
 ) -> None:

@@ -1,4 +1,4 @@
-"""Template tags: the unread-notification count in the header, money formatting, the work queue's rows."""
+"""Template tags: the unread-notification count in the header, money formatting, the lists' rows."""
 
 from __future__ import annotations
 
@@ -91,6 +91,30 @@ def queue_rows(rows: Iterable[Any]) -> SafeString:
             f'  <td class="num">{row.age_days}{late}</td>\n'
             f'  <td class="num">{"—" if row.limit_days is None else row.limit_days}</td>\n'
             f'  <td class="num">{escape(money(amount))}</td>\n'
+            "</tr>"
+        )
+    return mark_safe("".join(lines))  # noqa: S308
+
+
+@register.simple_tag
+def my_application_rows(rows: Iterable[tuple[Any, str]]) -> SafeString:
+    """An applicant's list, written at once (an application with what happens now): the application linked to its
+    page (the address built once), rule, year, item, status, the approved amount or else the calculated one, and
+    what happens now."""
+    base = reverse("applications:detail", args=[0])[:-2]  # an application's page is this and its id
+    lines = []
+    for application, explained in rows:
+        status = escape(application.status)
+        amount = application.approved_amount_cny
+        amount = application.calculated_amount_cny if amount is None else amount
+        lines.append(
+            "<tr>\n"
+            f'  <td><a href="{base}{application.pk}/">{application.pk}</a></td>\n'
+            f"  <td>{escape(application.rule_id)}</td><td>{application.year}</td>"
+            f"<td>{escape(application.item_label or '')}</td>\n"
+            f'  <td><span class="badge {status}">{escape(status_label(application.status))}</span></td>\n'
+            f'  <td class="num">{escape(money(amount))}</td>\n'
+            f'  <td class="muted">{escape(str(explained))}</td>\n'
             "</tr>"
         )
     return mark_safe("".join(lines))  # noqa: S308
