@@ -13,7 +13,7 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from tests.applications.conftest import PDF, apply, latest
@@ -465,6 +465,56 @@ def test_objection_over_http_needs_the_code_and_the_office(
     objection.refresh_from_db()
     application.refresh_from_db()
     assert objection.status == "not_admitted" and application.status == "in_notice"
+
+
+def test_queue_rows_written_at_once(
+    routing: Any, enterprise_user: User, reviewer: User, client_for: Callable[[User | None], Client]
+) -> None:
+    """A queue row, written in Python: the application linked to its page, rule, year, applicant, the status's
+    label in the active language, department, age with the overdue mark, the amount to the fen."""
+    from waibao.applications.models import ApplicationStatus
+
+    apply(client_for(enterprise_user), "HZ-12a", 2008, {"fact__software_export_usd": "600000"}, files={"contract": PDF})
+    application = latest(rule_id="HZ-12a")
+    days_ago(application, 9)
+    application.refresh_from_db()
+    body = client_for(reviewer).get("/applications/queue/").content.decode()
+    with translation.override("zh-hans"):
+        status = str(ApplicationStatus(application.status).label)
+    assert f'<tr class="overdue">\n  <td><a href="/applications/{application.pk}/">{application.pk}</a></td>' in body
+    assert f"<td>HZ-12a</td><td>2008</td><td>{application.enterprise.name_zh}</td>" in body
+    assert f'<span class="badge {application.status}">{status}</span>' in body
+    assert f"<td>{application.department.name_zh}</td>" in body
+    assert '<td class="num">9 <span class="badge rejected">' in body
+    assert f'<td class="num">{application.calculated_amount_cny:,.2f}</td>' in body
+    english = client_for(reviewer).get("/applications/queue/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    with translation.override("en"):
+        english_status = str(ApplicationStatus(application.status).label)
+    with translation.override("zh-hans"):
+        chinese_status = str(ApplicationStatus(application.status).label)
+    assert english_status != chinese_status
+    assert f'<span class="badge {application.status}">{english_status}</span>' in english
+
+
+def test_my_applications_rows_written_at_once(
+    routing: Any, enterprise_user: User, client_for: Callable[[User | None], Client]
+) -> None:
+    """An applicant's list, written in Python: the application linked to its page, rule, year, the status's label,
+    the amount to the fen and what happens now; without applications it says so."""
+    from waibao.applications.models import ApplicationStatus
+
+    client = client_for(enterprise_user)
+    assert '<td colspan="7" class="muted">' in client.get("/applications/").content.decode()
+    apply(client, "HZ-12a", 2008, {"fact__software_export_usd": "600000"}, files={"contract": PDF})
+    application = latest(rule_id="HZ-12a")
+    body = client.get("/applications/").content.decode()
+    with translation.override("zh-hans"):
+        status = str(ApplicationStatus(application.status).label)
+    assert f'<td><a href="/applications/{application.pk}/">{application.pk}</a></td>' in body
+    assert "<td>HZ-12a</td><td>2008</td>" in body
+    assert f'<span class="badge {application.status}">{status}</span>' in body
+    assert f'<td class="num">{application.calculated_amount_cny:,.2f}</td>' in body
+    assert '<td colspan="7" class="muted">' not in body
 
 
 def test_office_queue_lists_objections_waiting_for_triage(

@@ -111,6 +111,30 @@ def test_overview_offers_every_budget_year(funds: Any, office: User, client_for:
         assert f'<option value="{years[-1]}" selected>' in select  # the latest year with a budget
 
 
+def test_overview_tables_written_at_once(funds: Any, office: User, client_for: ClientFor) -> None:
+    """The overview's tables are written in Python: every budget line links its page, the headings and names follow
+    the language, the fund filter is kept (escaped) in the by-year links and marked in its drop-down."""
+    from waibao.ledger.models import BudgetLine
+    from waibao.ledger.selectors import Totals
+    from waibao.ledger.templatetags.ledger_tags import year_table
+
+    client = client_for(office)
+    lines = list(BudgetLine.objects.filter(year=2008).select_related("source", "category"))
+    page = client.get(reverse("ledger:overview"), {"year": 2008}).content.decode()
+    for budget_line in lines:
+        link = f'<a href="{reverse("ledger:line", args=[budget_line.pk])}">{budget_line.source.name_zh}</a>'
+        assert link in page
+    assert '<th>使用类别</th><th class="num">' in page
+    with translation.override("en"):
+        english = client.get(reverse("ledger:overview"), {"year": 2008}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<th>Use category</th><th class="num">Budget</th><th class="num">Committed (open)</th>' in english
+    assert lines[0].category.name_en in english
+    assert 'fund=a&quot;&lt;b">2008</a>' in year_table([(2008, Totals())], 'a"<b')  # a filter is text, escaped
+    page = client.get(reverse("ledger:overview"), {"year": 2008, "fund": "special_fund"}).content.decode()
+    assert '<option value="special_fund" selected>' in page
+    assert 'href="?year=2008&amp;fund=special_fund">2008</a>' in page
+
+
 def test_finance_records_a_payment_once_even_if_submitted_twice(
     commitment: Commitment, finance: User, client_for: ClientFor
 ) -> None:

@@ -148,3 +148,32 @@ def test_search_filter_and_sort(office: User, client_for: Callable[[User | None]
     assert names("category=ito") == [a.name_zh]  # a top-level category matches its children
     assert names("q=乙") == [b.name_zh]
     assert names(f"q={a.credit_code.lower()}") == [a.name_zh]
+
+
+def test_list_rows_written_at_once(office: User, client_for: Callable[[User | None], Client]) -> None:
+    """The list's rows and filters are written in Python: each name (escaped) links its page, with the status's
+    label in the active language, the zone, the categories, the capital to the fen; the chosen filter is marked."""
+    from django.urls import reverse
+
+    from waibao.registry.models import ServiceCategory, Zone
+
+    htz = Zone.objects.get(code="htz")
+    a = EnterpriseFactory(name_zh="杭州<甲>公司", zone=htz, registered_capital_cny=1234567, status="recognised")
+    category = ServiceCategory.objects.get(code="ito-software-dev")
+    a.categories.set([category])
+    client = client_for(office)
+    page = client.get("/registry/enterprises/?zone=htz").content.decode()
+    link = reverse("registry:enterprise_detail", args=[a.pk])
+    assert f'<td class="name-cell"><a href="{link}">杭州&lt;甲&gt;公司</a></td>' in page
+    assert f'<span class="badge recognised">{EnterpriseStatus.RECOGNISED.label}</span>' in page
+    assert f'<td class="hide-narrow">{htz.name_zh}</td>' in page
+    assert f'<td class="hide-narrow">{category.name_zh}</td>' in page
+    assert '<td class="num">1,234,567.00</td>' in page
+    assert '<option value="htz" selected>' in page
+    english = client.get("/registry/enterprises/?zone=htz", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    with translation.override("en"):
+        assert f'<span class="badge recognised">{EnterpriseStatus.RECOGNISED.label}</span>' in english
+    assert (
+        "No enterprise matches"
+        in client.get("/registry/enterprises/?q=nobody-at-all", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    )

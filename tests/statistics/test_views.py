@@ -165,3 +165,25 @@ def test_dashboard_filters_by_service_category_and_execution_can_be_corrected(
     )
     assert response.status_code == 302 and response["Location"] == detail
     assert Execution.objects.get(pk=execution.pk).status == RecordStatus.DRAFT
+
+
+def test_dashboard_table_and_filters_written_at_once(
+    approved_contract: Callable[..., Contract], office: User, client_for: Callable[[User | None], Client]
+) -> None:
+    """The indicator table and the filters' drop-downs are written in Python: the grouping's name heads the
+    table, a row shows its label with its key, the chosen filters stay selected, an empty range says so."""
+    from waibao.statistics.templatetags.stats_format import options
+
+    approved_contract(contract_no="A", amount="1234.5", category="bpo-hr")
+    client = client_for(office)
+    params = {"from": "2007-01-01", "to": "2007-12-31", "by": "subcategory", "category": "bpo-hr"}
+    page = client.get(reverse("statistics:dashboard"), params).content.decode()
+    table = page[page.index('id="indicator-table"') : page.index("</table>", page.index('id="indicator-table"'))]
+    assert "<thead><tr><th>服务类别</th>" in table
+    assert '<span class="muted">bpo-hr</span></td><td class="num">1</td>' in table
+    assert '<td class="num">1,234.50</td>' in table
+    assert '<option value="subcategory" selected>服务类别</option>' in page
+    assert '<option value="bpo-hr" selected>BPO · ' in page
+    empty = client.get(reverse("statistics:dashboard"), {"from": "1990-01-01", "to": "1990-02-01"}).content.decode()
+    assert '<tr><td colspan="8" class="muted">' in empty
+    assert options([('a"<', "x & y")], 'a"<') == '<option value="a&quot;&lt;" selected>x &amp; y</option>'

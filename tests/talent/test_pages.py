@@ -328,3 +328,27 @@ def test_the_programme_list_shows_fifty_programmes_a_page(
     assert "项目54" in first and "项目00" in second  # the latest start first
     assert "?page=2" in first and "?page=1" in second
     assert {p.pk for p in made} == {p.pk for p in made if f'href="/talent/programmes/{p.pk}/"' in first + second}
+
+
+def test_the_programme_list_rows_from_plain_values(institution: Any, office: User, client_for: ClientFor) -> None:
+    """A row shows the programme (escaped, in the active language) linked to its page, its institution, its type
+    with the employer of customised training, the dates, the fee, enrolled of capacity and the recognition."""
+    from tests.factories import EnterpriseFactory
+    from waibao.talent.models import ProgrammeKind
+
+    employer = EnterpriseFactory(name_zh="雇主<公司>", name_en="Employer & Co")
+    made = make_programme(
+        institution, name_zh="定制<班>", name_en="Custom class", kind=ProgrammeKind.CUSTOMISED, employer=employer,
+        starts_on=START, ends_on=START + datetime.timedelta(days=9), fee_cny="1234.5",
+        recognition=Recognition.REQUESTED,
+    )  # fmt: skip
+    client = client_for(office)
+    page = client.get("/talent/programmes/").content.decode()
+    assert f'<td><a href="/talent/programmes/{made.pk}/" translate="no">定制&lt;班&gt;</a></td>' in page
+    assert f'<td translate="no">{institution.name_zh}</td>' in page
+    assert f'{ProgrammeKind.CUSTOMISED.label} · <span translate="no">雇主&lt;公司&gt;</span>' in page
+    assert "<td>2009-03-02 – 2009-03-11</td>" in page and '<td class="num">1,234.50</td>' in page
+    assert '<td class="num">0 / 30</td>' in page
+    assert f'<span class="badge requested">{Recognition.REQUESTED.label}</span>' in page
+    english = client.get("/talent/programmes/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'translate="no">Custom class</a>' in english and "Employer &amp; Co" in english

@@ -162,8 +162,8 @@ def overview(request: HttpRequest) -> HttpResponse:
         {
             "overview": data,
             "year": year,
-            "years": years,
-            "funds": list(Fund.objects.all()),
+            "years": [(y, y) for y in years],
+            "funds": [(fund.code, fund.name) for fund in Fund.objects.all()],
             "fund_code": fund_code or "",
             "chart": _chart(data),
             "by_year": by_year,

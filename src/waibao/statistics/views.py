@@ -563,6 +563,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     options = filter_options()  # the registry's lists, cached until the registry changes
     zone_only = bool(figures_zone(request.user))
+    zones = [z for z in options.zones if z.code == filters.zone] if zone_only else options.zones
+    by_labels = _by_labels()
     return render(
         request,
         "statistics/dashboard.html",
@@ -576,14 +578,19 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "staffing": staffing,
             "enterprise_count": enterprise_count,
             "chart": chart,
-            "by_labels": _by_labels(),
-            "zones": [z for z in options.zones if z.code == filters.zone] if zone_only else options.zones,
+            "by_labels": by_labels,
+            "by_label": by_labels.get(by, ""),
+            # The filters' choices as (value, label) pairs, for drop-downs written at once.
+            "zones": [(z.code, z.name) for z in zones],
             "zone_only": zone_only,
             "reviews": is_reviewer(request.user),
-            "ownership_types": [o for o in options.ownership_types if o.parent_id is None],
-            "categories": sorted(
-                (c for c in options.categories if c.parent_id is not None), key=lambda c: (c.sort_order, c.code)
-            ),
+            "ownership_types": [(o.code, str(o)) for o in options.ownership_types if o.parent_id is None],
+            "categories": [
+                (c.code, f"{c.top_level} · {c.name}")
+                for c in sorted(
+                    (c for c in options.categories if c.parent_id is not None), key=lambda c: (c.sort_order, c.code)
+                )
+            ],
             "query": query.urlencode(),
             "ytd_from": date(date_to.year, 1, 1).isoformat(),
         },

@@ -177,6 +177,36 @@ def refunds_due_through(enterprise_id: int) -> QuerySet[Enrolment]:
     )
 
 
+# The programme list's columns: read as plain values, not as programmes with their institution, employer and zone
+# (compiling and loading those three relations' columns was most of the page).
+PROGRAMME_LINE_FIELDS = (
+    "pk",
+    "name_zh",
+    "name_en",
+    "institution__name_zh",
+    "institution__name_en",
+    "kind",
+    "employer__name_zh",
+    "employer__name_en",
+    "starts_on",
+    "ends_on",
+    "fee_cny",
+    "capacity",
+    "recognition",
+    "enrolled_count",
+    "completed_count",
+)
+
+
+def programme_lines(qs: QuerySet[Programme]) -> QuerySet[Programme, dict[str, Any]]:
+    """The programme list's rows as plain values, with each programme's enrolled (not withdrawn) and completed
+    trainees counted by the database."""
+    return qs.annotate(
+        enrolled_count=Count("enrolments", filter=~Q(enrolments__status=EnrolmentStatus.WITHDRAWN)),
+        completed_count=Count("enrolments", filter=Q(enrolments__status=EnrolmentStatus.COMPLETED)),
+    ).values(*PROGRAMME_LINE_FIELDS)
+
+
 def programmes_with_counts(qs: QuerySet[Programme]) -> QuerySet[Programme]:
     return qs.select_related("institution", "employer", "zone").annotate(
         enrolled_count=Count("enrolments", filter=~Q(enrolments__status=EnrolmentStatus.WITHDRAWN)),

@@ -271,7 +271,7 @@ def programme_list(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Programme set up: ask for its recognition before it starts."))
             return redirect("talent:programme", programme_id=programme.pk)
-    rows = selectors.programmes_with_counts(visible_programmes(user)).order_by("-starts_on", "name_zh", "pk")
+    rows = selectors.programme_lines(visible_programmes(user)).order_by("-starts_on", "name_zh", "pk")
     page = Paginator(rows, PROGRAMME_PAGE_SIZE).get_page(request.GET.get("page"))
     waiting = visible_programmes(user).filter(recognition=Recognition.REQUESTED).count() if decides(user) else 0
     reward_form = RewardForm(initial={"year": timezone.localdate().year}) if may_create else None
