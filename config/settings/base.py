@@ -108,6 +108,8 @@ TEMPLATES = [
                 "waibao.accounts.context_processors.role",
                 "waibao.common.public_cache.csrf_context",  # last: a cached public page's forms get a placeholder
             ],
+            # Django's i18n library with constant translations rendered once per language (common/templatetags)
+            "libraries": {"i18n": "waibao.common.templatetags.fast_i18n"},
         },
     },
 ]
