@@ -22,7 +22,7 @@ PAGES = {
     "/open-data/indicators/": (2, 0),
     # per registered dataset (six: top ten and case handling added): its releases, and the latest one's files
     "/open-data/catalogue.jsonld": (8, 0),
-    "/api/v1/opendata/datasets": (1, 1),
+    "/api/v1/opendata/datasets": (1, 0),
     "/open-data/indicators/v1.csv": (2, 2),
 }
 
@@ -58,3 +58,18 @@ def test_open_data_pages_query_counts_do_not_grow_with_releases(
             for f in ReleaseFile.objects.filter(release=latest)
         )
     assert counts(public) == first
+
+
+def test_the_public_catalogue_shows_a_new_release_at_once(
+    office: User, client_for: Callable[[User | None], Client]
+) -> None:
+    """The catalogue, its DCAT form and the API's list are served whole from the cache to the public, until a
+    release is published (the service marks the area changed on commit)."""
+    public = client_for(None)
+    paths = ("/open-data/", "/open-data/catalogue.jsonld", "/api/v1/opendata/datasets")
+    before = {path: public.get(path).content.decode() for path in paths}
+    release_publish(dataset="indicators", acting_user=office)
+    for path in paths:
+        after = public.get(path).content.decode()
+        assert after != before[path], path
+        assert "/open-data/indicators/v1" in after or '"version": 1' in after or "v1" in after, path

@@ -102,7 +102,7 @@ def test_load_defaults_loads_the_shipped_years_and_the_cli_refuses_a_guess(tmp_p
     call_command("load_defaults")
     assert set(range(2004, 2027)) <= set(CalendarYear.objects.values_list("year", flat=True))
     with pytest.raises(CommandError, match="guess"):
-        call_command("calendar", "generate", "--year", "2031", "--out", str(tmp_path))
+        call_command("calendar", "generate", "--year", "2028", "--out", str(tmp_path))
     with pytest.raises(CommandError, match="2027"):
         call_command("calendar", "add", "2026-12-30", "5")
 
@@ -122,3 +122,11 @@ def test_another_city_loads_its_own_calendar_file(tmp_path: Path) -> None:
     with pytest.raises(CommandError, match=r"2028\.yaml"):
         call_command("calendar", "load", str(tmp_path / "calendar" / "2028.yaml"))
     assert not CalendarYear.objects.filter(year=2028).exists()
+
+
+def test_the_public_list_of_years_shows_a_saved_year_at_once(office: User, client_for) -> None:
+    public = client_for(None)
+    assert 2028 not in [y["year"] for y in public.get("/api/v1/workdays/years").json()]
+    assert 2028 not in [y["year"] for y in public.get("/api/v1/workdays/years").json()]  # from the cache
+    calendar_year_save(acting_user=office, year=2028, holidays=[DayEntry(datetime.date(2028, 1, 1))], workdays=[])
+    assert 2028 in [y["year"] for y in public.get("/api/v1/workdays/years").json()]

@@ -42,7 +42,8 @@ WEBSITE = "website"  # the website's live pages (Wagtail's publish, unpublish, m
 RECRUITMENT = "recruitment"  # the job board: postings published, changed, closed or withdrawn
 GOVERNANCE = "governance"  # departments and their duties as the public reads them
 CASEWORK = "casework"  # cases' status histories, granted extensions and case types (the duties' case indicators)
-AREAS = (STATISTICS, REGISTRY, APPLICATIONS, WEBSITE, RECRUITMENT, GOVERNANCE, CASEWORK)
+WORKDAYS = "workdays"  # the working-day calendar's confirmed years and their special days
+AREAS = (STATISTICS, REGISTRY, APPLICATIONS, WEBSITE, RECRUITMENT, GOVERNANCE, CASEWORK, WORKDAYS)
 
 ENTRY_SECONDS = 24 * 60 * 60
 T = TypeVar("T")

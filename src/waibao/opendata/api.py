@@ -9,11 +9,14 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Router, Schema
+from ninja.decorators import decorate_view
 
 from waibao.api.common import ERRORS, Page, page_query
+from waibao.common import public_cache
 from waibao.opendata import selectors
 from waibao.opendata.access import access_release
 from waibao.opendata.catalogue import dataset_spec
+from waibao.opendata.conf import OPENDATA_AREA
 from waibao.opendata.models import Release
 
 router = Router(tags=["opendata"])
@@ -58,6 +61,7 @@ def _release(r: Release) -> dict[str, Any]:
 
 
 @router.get("/datasets", response={200: list[DatasetOut], **ERRORS}, auth=None)
+@decorate_view(public_cache.public_page(OPENDATA_AREA))
 def datasets(request: HttpRequest) -> list[dict[str, Any]]:
     return [
         {

@@ -54,6 +54,7 @@ def _catalogue_data() -> list[dict[str, Any]]:
 
 
 @require_GET
+@public_cache.public_page(OPENDATA_AREA)
 def catalogue(request: HttpRequest) -> HttpResponse:
     entries = public_cache.cached("opendata-catalogue", areas=(OPENDATA_AREA,), compute=_catalogue_data)
     return render(
@@ -187,6 +188,7 @@ def _jsonld(body: dict[str, Any]) -> HttpResponse:
 
 
 @require_GET
+@public_cache.public_page(OPENDATA_AREA)
 def catalogue_jsonld(request: HttpRequest) -> HttpResponse:
     def compute() -> dict[str, Any]:
         from waibao.opendata.catalogue import datasets

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from waibao.accounts.access import current_user
 from waibao.accounts.models import Role
+from waibao.common import public_cache
 from waibao.common.errors import DomainError, NotFoundError, PermissionDeniedError
 from waibao.common.forms import add_domain_error
 from waibao.common.labels import label
@@ -84,6 +85,7 @@ def _method_rows(method: Method) -> list[dict[str, Any]]:
 # --- public -----------------------------------------------------------------------------------------------
 
 
+@public_cache.public_page(public_cache.APPLICATIONS, public_cache.REGISTRY)  # run_publish marks APPLICATIONS changed
 def public_index(request: HttpRequest) -> HttpResponse:
     return render(
         request,

@@ -7,8 +7,10 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema
+from ninja.decorators import decorate_view
 
 from waibao.api.common import ERRORS
+from waibao.common import public_cache
 from waibao.common.errors import NotFoundError
 from waibao.workdays.models import CalendarYear
 from waibao.workdays.selectors import add_working_days, calendar_year_days, calendar_years, is_working_day
@@ -40,6 +42,7 @@ class WorkingDayOut(Schema):
 
 
 @router.get("/years", response={200: list[YearOut], **ERRORS}, auth=None)
+@decorate_view(public_cache.public_page(public_cache.WORKDAYS))
 def years(request: HttpRequest) -> list[dict[str, Any]]:
     """The years whose holidays and working weekends the office has entered (from the State Council's notice)."""
     return [{"year": y.year, "document": y.document} for y in calendar_years()]

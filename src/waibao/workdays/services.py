@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from waibao.audit.services import audit_record
+from waibao.common import public_cache
 from waibao.common.errors import DomainError
 from waibao.workdays.models import CalendarYear, DayKind, SpecialDay
 
@@ -91,6 +92,7 @@ def calendar_year_save(
         calendar_year, _created = CalendarYear.objects.update_or_create(
             year=year, defaults={"document": document.strip(), "source": source.strip(), "confirmed_by": user}
         )
+        public_cache.changed(public_cache.WORKDAYS)
         SpecialDay.objects.filter(calendar_year=calendar_year).delete()
         SpecialDay.objects.bulk_create(
             [
