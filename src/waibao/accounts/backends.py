@@ -64,9 +64,8 @@ class SessionStore(DjangoSessionStore):
 
     def _get_session_from_db(self) -> Any:
         meta, quote = self.model._meta, connection.ops.quote_name
-        data, key, expiry = (
-            quote(meta.get_field(name).column) for name in ("session_data", "session_key", "expire_date")
-        )
+        columns = {f.name: f.column for f in meta.concrete_fields}
+        data, key, expiry = (quote(columns[name]) for name in ("session_data", "session_key", "expire_date"))
         sql = f"SELECT {data} FROM {quote(meta.db_table)} WHERE {key} = %s AND {expiry} > %s"  # noqa: S608 - names only
         with connection.cursor() as cursor:
             cursor.execute(sql, [self.session_key, connection.ops.adapt_datetimefield_value(timezone.now())])
@@ -74,4 +73,4 @@ class SessionStore(DjangoSessionStore):
         if row is None:
             self._session_key = None
             return None
-        return self.model(session_key=self.session_key, session_data=row[0])
+        return self.model(session_key=str(self.session_key), session_data=row[0])

@@ -62,11 +62,12 @@ class VerifiedDeviceMiddleware(OTPMiddleware):
         read of `request.user` through a proxy costs an exception and three calls, hundreds of times a page. The
         next middleware (the second-factor check) reads the user on every request anyway."""
         super()._install_lazy_accessors(request)
-        user = getattr(request, "user", None)
+        user: Any = getattr(request, "user", None)
         while isinstance(user, LazyObject):
-            if user._wrapped is empty:
-                user._setup()
-            user = user._wrapped
+            lazy: Any = user
+            if lazy._wrapped is empty:
+                lazy._setup()
+            user = lazy._wrapped
         if user is not None:
             request.user = user
 
