@@ -96,7 +96,9 @@ WSGI_APPLICATION = "config.wsgi.application"
 FORM_RENDERER = "waibao.common.forms.FormRenderer"
 TEMPLATES = [
     {
-        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        # Django's backend, whose tag-library check knows the `i18n` mapping below is deliberate
+        "BACKEND": "waibao.common.template_backend.DjangoTemplates",
+        "NAME": "django",
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {

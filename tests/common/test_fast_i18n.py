@@ -45,3 +45,15 @@ def test_a_constant_is_rendered_again_in_another_language_only() -> None:
         english = template.render({"text": "Zones"})
     assert chinese == "园区园区" and english == "ZonesZones"
     assert set(nodes[0].rendered) == {("zh-hans", True), ("en", True)} and nodes[1].rendered == {}
+
+
+def test_the_template_check_knows_the_i18n_mapping_and_still_warns_of_any_other() -> None:
+    from waibao.common.template_backend import DjangoTemplates
+
+    def warnings(libraries: dict[str, str]) -> list[str]:
+        backend = DjangoTemplates({"NAME": "check", "DIRS": [], "APP_DIRS": False, "OPTIONS": {"libraries": libraries}})
+        return [w.msg for w in backend._check_for_template_tags_with_the_same_name()]
+
+    assert warnings({"i18n": "waibao.common.templatetags.fast_i18n"}) == []
+    found = warnings({"i18n": "waibao.common.templatetags.fast_i18n", "static": "waibao.common.templatetags.money"})
+    assert len(found) == 1 and found[0].startswith("'static' is used for multiple template tag modules")
