@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
+from html import escape as html_escape
 from pathlib import Path
 from typing import Any
 
@@ -245,3 +246,14 @@ class PlainSelect(forms.Select):
         return format_html(
             '<select name="{}"{}>{}</select>', name, flatatt(self.build_attrs(self.attrs, attrs)), options
         )
+
+
+def option_tags(choices: Any, selected: Any) -> str:
+    """The `<option>`s of flat (value, label) choices with the one equal to `selected` marked, escaped as Django's
+    `escape` does: for the lists' filters that tags write at once (ledger, statistics, registry, promotion, careers)."""
+    chosen = "" if selected is None else str(selected)
+    return "".join(
+        f'<option value="{html_escape(str(value))}"{" selected" if str(value) == chosen else ""}>'
+        f"{html_escape(str(text))}</option>"
+        for value, text in choices
+    )

@@ -13,6 +13,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from waibao.common.forms import option_tags
 from waibao.common.money import format_money
 
 register = template.Library()
@@ -61,14 +62,7 @@ def _table(names: Iterable[str], rows: Iterable[str]) -> SafeString:
 @register.simple_tag
 def options(choices: Iterable[tuple[Any, str]], selected: Any) -> SafeString:
     """The `<option>`s of a filter (value, label), the selected one marked."""
-    chosen = str(selected)
-    return mark_safe(  # noqa: S308
-        "".join(
-            f'<option value="{escape(str(value))}"{" selected" if str(value) == chosen else ""}>{escape(str(text))}'
-            "</option>"
-            for value, text in choices
-        )
-    )
+    return mark_safe(option_tags(choices, selected))  # noqa: S308 - escaped by option_tags
 
 
 @register.simple_tag

@@ -12,6 +12,7 @@ from django import forms, template
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
+from waibao.common.forms import option_tags
 from waibao.promotion.selectors import ProjectLine, StageTotalLine
 
 register = template.Library()
@@ -30,13 +31,7 @@ def filter_fields(form: forms.Form) -> SafeString:
         if bound.errors:  # the widget marks its field invalid (aria-invalid, aria-describedby): Django writes it
             widget = str(bound)
         elif isinstance(field, forms.ChoiceField):
-            chosen = "" if value is None else str(value)
-            choices: Any = field.choices
-            options = "".join(
-                f'<option value="{escape(str(code))}"{" selected" if str(code) == chosen else ""}>'
-                f"{escape(str(text))}</option>"
-                for code, text in choices
-            )
+            options = option_tags(field.choices, value)
             widget = f'<select name="{name}" id="{escape(bound.auto_id)}">{options}</select>'
         elif isinstance(field, forms.BooleanField):
             checked = " checked" if field.widget.check_test(value) else ""

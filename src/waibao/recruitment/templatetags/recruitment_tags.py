@@ -7,13 +7,13 @@ from __future__ import annotations
 from collections.abc import Container, Iterable
 from decimal import Decimal
 from html import escape
-from typing import Any
 
 from django import forms, template
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from waibao.common.forms import option_tags
 from waibao.common.i18n import is_english
 from waibao.common.labels import label
 from waibao.recruitment.models import Posting
@@ -63,13 +63,7 @@ def search_fields(form: forms.Form) -> SafeString:
             checked = " checked" if field.widget.check_test(value) else ""
             widget = f'<input type="checkbox" name="{name}" id="{escape(bound.auto_id)}"{checked}>'
         elif isinstance(field, forms.ChoiceField):
-            chosen = "" if value is None else str(value)
-            choices: Any = field.choices
-            options = "".join(
-                f'<option value="{escape(str(code))}"{" selected" if str(code) == chosen else ""}>'
-                f"{escape(str(text))}</option>"
-                for code, text in choices
-            )
+            options = option_tags(field.choices, value)
             widget = f'<select name="{name}" id="{escape(bound.auto_id)}">{options}</select>'
         else:
             widget = str(bound)

@@ -11,6 +11,7 @@ from django.contrib.humanize.templatetags.humanize import intcomma
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
+from waibao.common.forms import option_tags
 from waibao.common.templatetags.money import money
 from waibao.registry.models import EnterpriseStatus
 
@@ -25,15 +26,7 @@ register = template.Library()
 @register.simple_tag
 def select_options(choices: Iterable[tuple[Any, Any]], selected: Any) -> SafeString:
     """The `<option>`s of a filter's select, the `selected` value marked."""
-    chosen = str(selected)
-    return mark_safe(  # noqa: S308
-        "".join(
-            f'<option value="{escape(str(value))}" selected>{escape(str(label))}</option>'
-            if str(value) == chosen
-            else f'<option value="{escape(str(value))}">{escape(str(label))}</option>'
-            for value, label in choices
-        )
-    )
+    return mark_safe(option_tags(choices, selected))  # noqa: S308 - escaped by option_tags
 
 
 @register.simple_tag

@@ -12,6 +12,8 @@ from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from waibao.common.forms import option_tags
+
 register = template.Library()
 
 
@@ -45,14 +47,7 @@ def figure(value: Decimal | int | None) -> str:
 @register.simple_tag
 def options(choices: Iterable[tuple[Any, Any]], selected: Any) -> SafeString:
     """The `<option>`s of a filter, (value, label) pairs, the one equal to `selected` marked."""
-    chosen = "" if selected is None else str(selected)
-    return mark_safe(  # noqa: S308
-        "".join(
-            f'<option value="{escape(str(value))}"{" selected" if str(value) == chosen else ""}>{escape(str(text))}'
-            "</option>"
-            for value, text in choices
-        )
-    )
+    return mark_safe(option_tags(choices, selected))  # noqa: S308 - escaped by option_tags
 
 
 @register.simple_tag
