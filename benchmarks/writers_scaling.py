@@ -1,7 +1,7 @@
 """Independent writers on PostgreSQL with fsync on: 1/2/4/8 processes, and a payment during a large import.
 
     .venv/bin/python benchmarks/writers_scaling.py --database postgres [--seconds 10] [--processes 1,2,4,8]
-        [--import-rows 50000] [--pg-port 54435]
+        [--import-rows 50000] [--pg-port 54435] [--explain]
 
 Starts a throwaway PostgreSQL cluster of its own (a temporary folder, `fsync=on`, `synchronous_commit=on`,
 `full_page_writes=on`: the durability settings of production, unlike the test cluster which runs with fsync
@@ -17,10 +17,19 @@ off) on loopback, migrates a fresh database, loads the default data set, and mea
    committed application every 50 ms; prints how long the slowest payment took and the import's duration.
 
 For each number of processes it prints operations/s, p50 and p95 of one operation, the ratio against
-the single-process rate measured in the same run, and the share of the benchmark's active database sessions
-found waiting for a lock (sampled every 50 ms): writers that serialise on one row show up there.
+the single-process rate measured in the same run, the share of the benchmark's active database sessions
+found waiting for a lock (sampled every 50 ms): writers that serialise on one row show up there, and the CPU
+time one operation cost, in the client processes and in the server processes serving them (read from /proc:
+the server runs on the same machine). With two cores, 2,000 ms / (client + server) is the most operations a
+second the machine can do, whatever the number of processes.
 Target (issue 17): 8 processes ≥ 2× the single-process rate with p95 < 250 ms, for both workloads.
 The cluster and its folder are removed at the end.
+
+`--explain` measures nothing under load: in one process it runs one warm-up operation of each workload, then
+captures the statements of one more (each printed with how often it ran), times twenty more (wall and this
+process's CPU time) and profiles five more with cProfile
+(Python function calls an operation, and the top functions by cumulative and by own time). It is how the
+statements and the Python an operation costs are counted, repeatably, before and after a change.
 """
 
 from __future__ import annotations
@@ -126,7 +135,11 @@ def prepare() -> dict[str, Any]:
     load_ledger_dataset(folder)
     create_demo_enterprises(count=40, seed=2007)
     office = User.objects.create(username=f"{PREFIX}-office", role=Role.PROGRAMME_OFFICE)
-    finance = User.objects.create(username=f"{PREFIX}-finance", role=Role.FINANCE_OFFICER)
+    finance = User.objects.create(username=f"{PREFIX}-finance", role=Role.FINANCE_OFFICER, email="fin@example.org")
+    # The applicant has an account, as every applicant does: each step notifies it (and e-mails it on commit).
+    User.objects.create(
+        username=f"{PREFIX}-enterprise", role=Role.ENTERPRISE, enterprise=applicant(), email="ent@example.org"
+    )
     with connection.cursor() as cursor:
         cursor.execute("SELECT version(), current_setting('fsync'), current_setting('synchronous_commit')")
         version, fsync, sync_commit = cursor.fetchone()
@@ -146,16 +159,23 @@ def prepare() -> dict[str, Any]:
 RULES = ("HZ-12a", "HZ-12c", "HZ-15", "HZ-17c", "HZ-9a")
 
 
+def applicant() -> Any:
+    """The enterprise every benchmark application is made for."""
+    from waibao.registry.models import Enterprise
+
+    enterprise = Enterprise.objects.filter(zone__isnull=True).first() or Enterprise.objects.order_by("pk").first()
+    assert enterprise is not None
+    return enterprise
+
+
 def make_applications(*, tag: str, processes: int, per_process: int, status: str) -> list[list[int]]:
     """`per_process` applications in `status` for each process; for approval, process i has its own line."""
     import datetime
     from decimal import Decimal
 
     from waibao.applications.models import Application
-    from waibao.registry.models import Enterprise
 
-    enterprise = Enterprise.objects.filter(zone__isnull=True).first() or Enterprise.objects.order_by("pk").first()
-    assert enterprise is not None
+    enterprise = applicant()
     notice_end = datetime.date.today() - datetime.timedelta(days=1)
     shares: list[list[int]] = []
     for p in range(processes):
@@ -188,47 +208,51 @@ def make_applications(*, tag: str, processes: int, per_process: int, status: str
     return shares
 
 
-def _work(kind: str, office_id: int, finance_id: int, ids: list[int], barrier: Any, seconds: float) -> list[float]:
-    """One process: one warm-up operation, then (all processes together) operations of `kind` on its own
-    applications for `seconds`; the milliseconds of each."""
-    from decimal import Decimal
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process on this machine (Linux /proc; 0 where it cannot be read)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
+
+def _work(
+    kind: str, office_id: int, finance_id: int, ids: list[int], barrier: Any, seconds: float
+) -> tuple[list[float], float, float]:
+    """One process: one warm-up operation, then (all processes together) operations of `kind` on its own
+    applications for `seconds`; the milliseconds of each, and the CPU seconds this process and its database
+    session (the server process serving it, on the same machine) spent while they ran."""
     from django.db import connection
 
     from waibao.accounts.models import User
     from waibao.applications.models import Application
-    from waibao.applications.services import application_record_payment, application_transition
 
     office = User.objects.get(pk=office_id)
     finance = User.objects.get(pk=finance_id)
     applications = iter(list(Application.objects.filter(pk__in=ids).order_by("pk")))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        backend = int(cursor.fetchone()[0])
     times: list[float] = []
     warm_up = True  # the first operation loads modules, templates and the policy package: not measured
-    end = 0.0
+    end = client0 = server0 = 0.0
     while warm_up or time.time() < end:
         application = next(applications, None)
         if application is None:
             raise RuntimeError("ran out of prepared applications: raise the pool size")
         t0 = time.perf_counter()
-        if kind == "review":
-            application_transition(acting_user=office, application=application, action="start_review")
-        else:
-            application = application_transition(acting_user=office, application=application, action="final_approve")
-            application = application_record_payment(
-                acting_user=finance,
-                application=application,
-                amount=Decimal("200.00"),
-                idempotency_key=f"pay-{ids[0]}-{application.pk}",
-            )
-            assert application.status == "paid", application.status
+        _operation(kind, office, finance, application)
         if warm_up:
             warm_up = False
             barrier.wait()
             end = time.time() + seconds
+            client0, server0 = time.process_time(), _cpu_seconds(backend)
             continue
         times.append((time.perf_counter() - t0) * 1000)
+    client, server = time.process_time() - client0, _cpu_seconds(backend) - server0
     connection.close()
-    return times
+    return times, client, server
 
 
 def run_workload(
@@ -247,8 +271,10 @@ def run_workload(
     )
     waiting, samples = _lock_waits(info["url"], pending)
     parts = pending.get()
-    times = [t for part in parts for t in part]
+    times = [t for part, _client, _server in parts for t in part]
     return {
+        "client_ms": sum(client for _part, client, _server in parts) * 1000 / len(times),
+        "server_ms": sum(server for _part, _client, server in parts) * 1000 / len(times),
         "processes": processes,
         "ops": len(times),
         "per_second": len(times) / seconds,
@@ -273,6 +299,74 @@ def _lock_waits(url: str, pending: Any) -> tuple[int, int]:
                 waiting += wait_type == "Lock"
             time.sleep(0.05)
     return waiting, samples
+
+
+def _operation(kind: str, office: Any, finance: Any, application: Any) -> None:
+    from decimal import Decimal
+
+    from waibao.applications.services import application_record_payment, application_transition
+
+    if kind == "review":
+        application_transition(acting_user=office, application=application, action="start_review")
+        return
+    application = application_transition(acting_user=office, application=application, action="final_approve")
+    application = application_record_payment(
+        acting_user=finance, application=application, amount=Decimal("200.00"), idempotency_key=f"pay-{application.pk}"
+    )
+    assert application.status == "paid", application.status
+
+
+def _explain(kind: str, office_id: int, finance_id: int, ids: list[int], top: int) -> str:
+    """One warm-up operation, one with its statements captured, five under cProfile; the report as text."""
+    import collections
+    import cProfile
+    import pstats
+    import re
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from waibao.accounts.models import User
+    from waibao.applications.models import Application
+
+    office = User.objects.get(pk=office_id)
+    finance = User.objects.get(pk=finance_id)
+    applications = iter(list(Application.objects.filter(pk__in=ids).order_by("pk")))
+    _operation(kind, office, finance, next(applications))
+    with CaptureQueriesContext(connection) as captured:
+        _operation(kind, office, finance, next(applications))
+    shapes: collections.Counter[str] = collections.Counter()
+    for query in captured.captured_queries:
+        sql = re.sub(r"\b\d+\b|'[^']*'", "?", query["sql"])
+        shapes[sql[:160]] += 1
+    out = io.StringIO()
+    out.write(f"\n== {kind}: {len(captured.captured_queries)} statements an operation\n")
+    for sql, n in shapes.most_common():
+        out.write(f"  {n:>3} × {sql}\n")
+    cpu, wall = [], []
+    for _ in range(20):
+        application = next(applications)
+        c0, w0 = time.process_time(), time.perf_counter()
+        _operation(kind, office, finance, application)
+        cpu.append((time.process_time() - c0) * 1000)
+        wall.append((time.perf_counter() - w0) * 1000)
+    out.write(
+        f"-- one process, 20 operations: median {statistics.median(wall):.1f} ms an operation, of which"
+        f" {statistics.median(cpu):.1f} ms this process's CPU (the rest: the server, its disk, the network)\n"
+    )
+    profiler = cProfile.Profile()
+    runs = 5
+    for _ in range(runs):
+        application = next(applications)
+        profiler.enable()
+        _operation(kind, office, finance, application)
+        profiler.disable()
+    stats = pstats.Stats(profiler, stream=out)
+    out.write(f"-- {stats.total_calls // runs:,} Python function calls an operation\n")  # type: ignore[attr-defined]
+    stats.sort_stats("cumulative").print_stats(top)
+    stats.sort_stats("tottime").print_stats(top // 2)
+    connection.close()
+    return out.getvalue()
 
 
 # --- a payment while an import commits -----------------------------------------------------------------
@@ -405,13 +499,13 @@ def _table(title: str, rows: list[dict[str, Any]], unit: str) -> None:
     print(f"\n{title}")
     print(
         f"  {'processes':>9}  {unit + '/s':>16}  {'× 1 process':>11}  {'p50 ms':>8}  {'p95 ms':>8}"
-        f"  {'waiting on a lock':>17}"
+        f"  {'waiting on a lock':>17}  {'CPU ms/op: client':>17}  {'server':>6}"
     )
     for r in rows:
         ratio = f"{r['per_second'] / base:.2f}" if base else "—"
         print(
             f"  {r['processes']:>9}  {r['per_second']:>16.1f}  {ratio:>11}  {r['p50']:>8.1f}  {r['p95']:>8.1f}"
-            f"  {r['lock_waits']:>16.0%}"
+            f"  {r['lock_waits']:>16.0%}  {r['client_ms']:>17.1f}  {r['server_ms']:>6.1f}"
         )
     last = rows[-1]
     if base and last["processes"] > 1:
@@ -432,6 +526,8 @@ def main() -> None:
     parser.add_argument("--workloads", default="review,approve_pay")
     parser.add_argument("--pg-port", type=int, default=int(os.environ.get("WAIBAO_BENCH_PG_PORT", "54435")))
     parser.add_argument("--server", help="use this PostgreSQL server (postgres://…/postgres) instead of starting one")
+    parser.add_argument("--explain", action="store_true", help="count one operation's statements and calls instead")
+    parser.add_argument("--top", type=int, default=40, help="with --explain: how many functions to print")
     args = parser.parse_args()
     counts = [int(n) for n in args.processes.split(",")]
     cluster = contextlib.nullcontext(args.server) if args.server else fsync_cluster(args.pg_port)
@@ -451,6 +547,14 @@ def main() -> None:
                 f" synchronous_commit={info['synchronous_commit']}; {args.seconds:.0f} s a run;"
                 f" {os.cpu_count()} CPU cores shared by the clients and the server"
             )
+            if args.explain:
+                for kind in args.workloads.split(","):
+                    status = "submitted" if kind == "review" else "in_notice"
+                    [ids] = pool.apply(
+                        make_applications, (), {"tag": f"x-{kind}", "processes": 1, "per_process": 30, "status": status}
+                    )
+                    print(pool.apply(_explain, (kind, info["office"], info["finance"], ids, args.top)))
+                return
             titles = {
                 "review": ("Review steps (start review, each process on its own applications)", "steps"),
                 "approve_pay": (

@@ -8,7 +8,9 @@ insider who has it) removing the newest events is caught by a checkpoint kept ou
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
+import threading
 from io import StringIO
 from pathlib import Path
 
@@ -20,6 +22,7 @@ from django.test import override_settings
 
 from tests.factories import EnterpriseFactory, complete_profile
 from waibao.accounts.models import User
+from waibao.audit import services as audit_services
 from waibao.audit.keys import DEV_KEY_ID, DEV_SECRET, key_ring
 from waibao.audit.models import AuditChainHead, AuditChainLink, AuditEvent, AuditPending
 from waibao.audit.services import (
@@ -100,6 +103,62 @@ def test_the_seal_runs_after_commit(office: User, django_capture_on_commit_callb
             audit_record(actor=office, action="x.done", object_type="t", object_id=str(n))
     assert len(callbacks) == 1  # one seal per transaction, however many events
     assert AuditChainLink.objects.count() == 3 and not AuditPending.objects.exists()
+
+
+def test_a_long_queue_is_linked_in_order_in_chunks(office: User) -> None:
+    with transaction.atomic():
+        events = audit_services.audit_record_many(
+            actor=office, action="x.loaded", objects=[office] * 1203, data=[{"n": n} for n in range(1203)]
+        )
+    assert audit_seal(wait=True) == 1203  # three INSERTs of at most 500 links
+    links = list(AuditChainLink.objects.order_by("sequence"))
+    assert [link.event_id for link in links] == [e.pk for e in events]
+    assert all(b.prev_hash == a.hash for a, b in itertools.pairwise(links))
+    assert (
+        AuditChainHead.objects.get().last_sequence == 1203 and AuditChainHead.objects.get().last_hash == links[-1].hash
+    )
+    assert not AuditPending.objects.exists() and audit_verify().ok
+
+
+def test_a_seal_in_a_smaller_batch_comes_back_for_the_rest(office: User) -> None:
+    with transaction.atomic():
+        for n in range(5):
+            audit_record(actor=office, action="x.done", object_type="t", object_id=str(n))
+    assert audit_seal(wait=True, batch=2) == 5
+    assert list(AuditChainLink.objects.values_list("sequence", flat=True)) == [1, 2, 3, 4, 5]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_seal_that_finds_the_head_held_leaves_its_events_to_the_holder(office: User) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("the head is locked on PostgreSQL (SQLite has one writer at a time)")
+    with transaction.atomic():
+        audit_record(actor=office, action="x.first", object_type="t", object_id="0")
+    assert AuditChainHead.objects.get().last_sequence == 1  # sealed after the commit
+    holding, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        from django.db import connection as own
+
+        with transaction.atomic():
+            AuditChainHead.objects.select_for_update().get(pk=1)
+            holding.set()
+            release.wait(20)
+        own.close()
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    try:
+        assert holding.wait(20)
+        with transaction.atomic():  # its seal after the commit finds the head held and leaves at once
+            event = audit_record(actor=office, action="x.second", object_type="t", object_id="1")
+        assert AuditPending.objects.filter(event=event).exists()
+        assert audit_seal() == 0
+    finally:
+        release.set()
+        holder.join(20)
+    assert audit_seal() == 1 and AuditChainLink.objects.get(sequence=2).event_id == event.pk
+    assert audit_verify().ok
 
 
 def test_database_refuses_update_and_delete(events: list[AuditEvent]) -> None:

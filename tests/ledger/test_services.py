@@ -37,6 +37,7 @@ from waibao.ledger.selectors import (
 )
 from waibao.ledger.services import (
     budget_allocate,
+    budget_line_ensure,
     budget_line_for_application,
     commitment_create,
     commitment_release,
@@ -134,6 +135,38 @@ def test_rules_without_earmark_or_fund_are_refused(make_application: MakeApp, of
     with pytest.raises(DomainError) as exc:
         commitment_create(acting_user=office, application=after_2010, amount=D("1"))
     assert exc.value.code == "no_budget_line"
+
+
+def test_a_commitment_goes_on_the_zone_line_or_the_default_line(make_application: MakeApp, office: User) -> None:
+    htz = make_application("HZ-12a", 2008, zone="htz")
+    commitment = commitment_create(acting_user=office, application=htz, amount=D("1000"))
+    assert commitment.budget_line == line("special_fund", "htz", "software-export", 2008)
+    elsewhere = make_application("HZ-12a", 2008, zone="digital-entertainment-park")
+    commitment = commitment_create(acting_user=office, application=elsewhere, amount=D("1000"))
+    assert commitment.budget_line == line("special_fund", "city-finance", "software-export", 2008)
+    assert line("special_fund", "htz", "software-export", 2008).committed == D("1000.00")
+
+
+def test_a_fund_without_a_source_to_pay_from_is_refused(make_application: MakeApp, office: User) -> None:
+    FundSource.objects.filter(fund__code="special_fund").update(is_default=False)
+    application = make_application("HZ-12a", 2008)
+    with pytest.raises(DomainError) as exc:
+        commitment_create(acting_user=office, application=application, amount=D("1"))
+    assert exc.value.code == "no_source"
+    assert Commitment.objects.count() == 0
+
+
+def test_a_zone_source_without_the_year_line_is_refused_not_paid_from_the_default(
+    make_application: MakeApp, office: User
+) -> None:
+    default = line("special_fund", "city-finance", "software-export", 2010)
+    budget_line_ensure(acting_user=None, source=default.source, category=default.category, year=2011)
+    application = make_application("HZ-12a", 2011, zone="htz")  # the city's line for 2011 exists, the zone's not
+    with pytest.raises(DomainError) as exc:
+        commitment_create(acting_user=office, application=application, amount=D("1"))
+    assert exc.value.code == "no_budget_line"
+    assert FundSource.objects.get(code="htz").name in exc.value.message
+    assert Commitment.objects.count() == 0
 
 
 # --- commitments ----------------------------------------------------------------------------------------

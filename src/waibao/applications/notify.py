@@ -13,9 +13,12 @@ from waibao.accounts.models import Role, User
 from waibao.applications.models import Application, Notification, RuleRouting
 from waibao.common.mail import absolute_url, send_on_commit
 
+# What a notification needs of its recipient (the row, the language of its text, the e-mail address).
+RECIPIENT_FIELDS = ("id", "email", "language")
+
 
 def applicant_users(application: Application) -> list[User]:
-    qs = User.objects.filter(is_active=True)
+    qs = User.objects.filter(is_active=True).only(*RECIPIENT_FIELDS)
     if application.enterprise_id:
         return list(qs.filter(role=Role.ENTERPRISE, enterprise_id=application.enterprise_id))
     return list(qs.filter(role=Role.TRAINING_INSTITUTION, training_institution_id=application.training_institution_id))
@@ -28,12 +31,14 @@ def reviewer_users(application: Application) -> list[User]:
     # Zone staff review only their own zone's enterprises.
     zone = Q(zone__isnull=True) | Q(zone_id=zone_id) if zone_id is not None else Q(zone__isnull=True)
     return list(
-        User.objects.filter(is_active=True, role=Role.DEPARTMENT_REVIEWER, department_id__in=departments).filter(zone)
+        User.objects.filter(is_active=True, role=Role.DEPARTMENT_REVIEWER, department_id__in=departments)
+        .filter(zone)
+        .only(*RECIPIENT_FIELDS)
     )
 
 
 def role_users(role: str) -> list[User]:
-    return list(User.objects.filter(is_active=True, role=role))
+    return list(User.objects.filter(is_active=True, role=role).only(*RECIPIENT_FIELDS))
 
 
 def user_language(user: User) -> str:

@@ -108,7 +108,13 @@ def routing_for(rule_id: str) -> RuleRouting:
 
 
 def _lock(application: Application) -> Application:
-    return Application.objects.select_for_update().get(pk=application.pk)
+    """The application, locked for the rest of the transaction (its row only), with its applicant: every step's
+    notification names the applicant, and the ledger pays from the enterprise's zone."""
+    return (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("enterprise", "training_institution")
+        .get(pk=application.pk)
+    )
 
 
 def _record(
@@ -133,6 +139,10 @@ def _record(
         changes=changes,
         data=data or {},
     )
+
+
+# What `_set_status` changes: a step that changes nothing else saves only these.
+STATUS_FIELDS = ("status", "status_reason", "status_changed_at", "step_due_at", "updated_at")
 
 
 def _set_status(application: Application, target: str, reason: str = "") -> None:
@@ -914,6 +924,7 @@ def application_transition(
     before = application.status
     extra: dict[str, list[Any]] = {}
     data: dict[str, Any] = {}
+    changed: tuple[str, ...] = ()  # the fields this step changes besides the status's
     if action == "approve":
         if application.recommended_amount_cny is None:
             raise DomainError(_("There is no recommended amount to approve."), code="amount_required")
@@ -924,13 +935,15 @@ def application_transition(
         application.notice_ends_on = today() + datetime.timedelta(days=days - 1)
         extra = {"approved_amount_cny": [None, application.approved_amount_cny]}
         data = {"notice_starts_on": application.notice_starts_on, "notice_ends_on": application.notice_ends_on}
+        changed = ("approved_amount_cny", "notice_starts_on", "notice_ends_on")
     elif action == "final_approve":
         _final_approve(acting_user=acting_user, application=application)
     elif action == "send_back":
         # A later recommendation starts again from the calculated amount.
         application.recommended_amount_cny = None
+        changed = ("recommended_amount_cny",)
     _set_status(application, transition.target, reason)
-    application.save()
+    application.save(update_fields=[*STATUS_FIELDS, *changed])
     _record(
         actor=acting_user,
         application=application,
@@ -1317,20 +1330,22 @@ def application_record_payment(
     if commitment is None:
         raise DomainError(_("There is no open commitment to pay."), code="no_commitment")
     paid_before = to_money(commitment.paid)
-    ledger_services.payment_create(
+    entry = ledger_services.payment_create(
         acting_user=acting_user,
         commitment=commitment,
         amount=value,
         idempotency_key=idempotency_key.strip(),
         record=record,  # the voucher, payment date, payee account and bank reference (ledger.PaymentRecord)
     )
-    commitment.refresh_from_db()
+    # The commitment as the ledger left it (its locked row, or the stored one when the key was used before).
+    commitment = entry.commitment
+    assert commitment is not None  # a payment is always on a commitment
     if to_money(commitment.paid) == paid_before:
         return application  # the same request again (same key): the ledger paid once, nothing more to record
     before = application.status
     if is_settled(commitment):
         _set_status(application, S.PAID)
-        application.save()
+        application.save(update_fields=list(STATUS_FIELDS))
     _record(
         actor=acting_user,
         application=application,

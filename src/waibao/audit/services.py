@@ -166,6 +166,11 @@ def _schedule_seal() -> None:
         transaction.on_commit(_seal_after_commit, robust=True)
 
 
+_QUEUE_SQL = "INSERT INTO {} ({}) VALUES (%s)".format(  # noqa: S608 - identifiers from the model, never input
+    connection.ops.quote_name(AuditPending._meta.db_table), connection.ops.quote_name("event_id")
+)
+
+
 def audit_record(
     *,
     actor: Any,
@@ -193,7 +198,8 @@ def audit_record(
         data=data,
     )
     event.save(force_insert=True)
-    AuditPending.objects.create(event=event)
+    with connection.cursor() as cursor:  # the sealer's queue: one id, written on every change, so plain SQL
+        cursor.execute(_QUEUE_SQL, [event.pk])
     _schedule_seal()
     return event
 
@@ -240,61 +246,90 @@ def audit_record_many(
 # --- sealing ------------------------------------------------------------------------------------------------
 
 
+def _flat(rows: list[tuple[Any, ...]]) -> list[Any]:
+    return [value for row in rows for value in row]
+
+
+def _seal_sql(*, postgres: bool, wait: bool) -> dict[str, str]:
+    """The sealer's statements. Table and column names come from the models; every value is a parameter.
+
+    On PostgreSQL the head is locked (elsewhere the transaction itself is the lock: SQLite's writer lock). The
+    seal after each commit does not wait for its own disk flush (`set_config(…, true)` is SET LOCAL, in the same
+    statement): if the server crashes before the flush, the links and the emptied queue are lost together and
+    the events are linked again. Every later commit flushes it (the log is written in order), and so do the
+    seals of verify and checkpoint, so no checkpoint names a link that could be lost.
+    """
+    q = connection.ops.quote_name
+    head, link, pending, event = (
+        q(m._meta.db_table) for m in (AuditChainHead, AuditChainLink, AuditPending, AuditEvent)
+    )
+    lock = (" FOR UPDATE" if wait else " FOR UPDATE SKIP LOCKED") if postgres else ""
+    quiet = ", set_config('synchronous_commit', 'off', true)" if postgres and not wait else ""
+    columns = ", ".join(q(c) for c in ("sequence", "event_id", "key_id", "prev_hash", "hash", "sealed_at"))
+    event_id, mac = q("event_id"), q("mac")
+    return {
+        "head": f"SELECT {q('last_hash')}, {q('last_sequence')}{quiet} FROM {head} WHERE id = 1{lock}",  # noqa: S608
+        "waiting": (
+            f"SELECT p.{event_id}, e.{mac} FROM {pending} p JOIN {event} e ON e.{q('id')} = p.{event_id}"  # noqa: S608
+            f" ORDER BY p.{event_id} LIMIT %s"
+        ),
+        "link": f"INSERT INTO {link} ({columns}) VALUES ",  # noqa: S608
+        "unqueue": f"DELETE FROM {pending} WHERE {event_id} IN ",  # noqa: S608
+        "move": f"UPDATE {head} SET {q('last_hash')} = %s, {q('last_sequence')} = %s WHERE id = 1",  # noqa: S608
+        "more": f"SELECT 1 FROM {pending} LIMIT 1",  # noqa: S608
+    }
+
+
 def audit_seal(*, wait: bool = False, batch: int = SEAL_BATCH) -> int:
     """Link every committed event that waits, in short transactions; the number linked.
 
     Without `wait`, a caller that finds the head locked by another sealer leaves at once: that sealer looks for
     waiting events again after it commits (which is after this caller's events were committed), so it links
     them. With `wait` (verify, checkpoint, `waibao audit seal`) the caller queues for the head.
+
+    It runs after every commit, so it is written in plain SQL (the same on both databases): six short
+    statements and no model instances, a fraction of what the same work costs through the ORM.
     """
     ring = key_ring()
+    sql = _seal_sql(postgres=connection.vendor == "postgresql", wait=wait)
     sealed = 0
     while True:
-        with transaction.atomic():
-            if not wait and connection.vendor == "postgresql":
-                # The seal after each commit does not wait for its own disk flush: if the server crashes
-                # before the flush, the links and the emptied queue are lost together and the events are
-                # linked again. Every later commit flushes it (the log is written in order), and so do the
-                # seals of verify and checkpoint, so no checkpoint names a link that could be lost.
-                with connection.cursor() as cursor:
-                    cursor.execute("SET LOCAL synchronous_commit TO OFF")
-            head = AuditChainHead.objects.select_for_update(skip_locked=not wait).filter(pk=1).first()
-            if head is None:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql["head"])
+            row = cursor.fetchone()
+            if row is None:
                 if AuditChainHead.objects.filter(pk=1).exists():
                     return sealed  # another sealer holds the head and will link these events
                 AuditChainHead.objects.create(pk=1, last_hash=GENESIS, last_sequence=0)
-                head = AuditChainHead.objects.select_for_update().get(pk=1)
+                cursor.execute(sql["head"])
+                row = cursor.fetchone()
+            prev, sequence = row[0], int(row[1])
             # The waiting events with their keyed hashes, in one query (the queue's key is the event's id).
-            waiting = list(AuditPending.objects.order_by("event_id").values_list("event_id", "event__mac")[:batch])
+            cursor.execute(sql["waiting"], [batch])
+            waiting = cursor.fetchall()
             if not waiting:
                 return sealed
-            prev, sequence = head.last_hash, head.last_sequence
-            now = timezone.now()
-            links = []
+            now = connection.ops.adapt_datetimefield_value(timezone.now())
+            rows: list[tuple[Any, ...]] = []
             for event_id, mac in waiting:
                 sequence += 1
                 digest = link_hash(
                     ring, key_id=ring.current_id, prev_hash=prev, sequence=sequence, event_id=event_id, mac=mac
                 )
-                links.append(
-                    AuditChainLink(
-                        sequence=sequence,
-                        event_id=event_id,
-                        key_id=ring.current_id,
-                        prev_hash=prev,
-                        hash=digest,
-                        sealed_at=now,
-                    )
-                )
+                rows.append((sequence, event_id, ring.current_id, prev, digest, now))
                 prev = digest
-            AuditChainLink.objects.bulk_create(links, batch_size=1000)
-            AuditPending.objects.filter(event_id__in=[event_id for event_id, _mac in waiting]).delete()
-            head.last_hash, head.last_sequence = prev, sequence
-            head.save(update_fields=["last_hash", "last_sequence"])
-        sealed += len(links)
+            for start in range(0, len(rows), 500):
+                chunk = rows[start : start + 500]
+                cursor.execute(sql["link"] + ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(chunk)), _flat(chunk))
+            ids = [event_id for event_id, _mac in waiting]
+            cursor.execute(sql["unqueue"] + "(" + ", ".join(["%s"] * len(ids)) + ")", ids)
+            cursor.execute(sql["move"], [prev, sequence])
+        sealed += len(rows)
         # Look again after the commit: events committed while the head was held (their writers skipped it).
-        if not AuditPending.objects.exists():
-            return sealed
+        with connection.cursor() as cursor:
+            cursor.execute(sql["more"])
+            if cursor.fetchone() is None:
+                return sealed
 
 
 # --- checkpoints and verification ------------------------------------------------------------------------

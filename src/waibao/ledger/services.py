@@ -18,6 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -92,15 +93,14 @@ def _clean_key(key: str | None) -> str | None:
     return key
 
 
+def _lock_where(**where: Any) -> BudgetLine | None:
+    """Lock the budget line `where` names for the rest of the transaction (its row alone: the writers read only
+    its totals; a refusal that names the line reads its source and category then)."""
+    return BudgetLine.objects.select_for_update(of=("self",)).filter(**where).first()
+
+
 def _lock(budget_line_id: int) -> BudgetLine:
-    """Lock the budget line for the rest of the transaction (the line only: FOR UPDATE on the join would also
-    lock its fund, source and category rows, which every writer on the same fund shares)."""
-    line = (
-        BudgetLine.objects.select_for_update(of=("self",))
-        .select_related("source__fund", "category")
-        .filter(pk=budget_line_id)
-        .first()
-    )
+    line = _lock_where(pk=budget_line_id)
     if line is None:
         raise DomainError(_("The budget line does not exist."), code="not_found")
     return line
@@ -372,63 +372,80 @@ def earmark_for(rule_id: str) -> RuleEarmark:
     return earmark
 
 
-def budget_line_for_application(*, application: Any, budget_line: BudgetLine | None = None) -> BudgetLine:
+def budget_line_for_application(
+    *, application: Any, budget_line: BudgetLine | None = None, earmark: RuleEarmark | None = None
+) -> BudgetLine:
     """The budget line an application's commitment goes on (checked when one is given).
 
     The rule: the application's year; the fund named by `application.fund_code`; the use category the
     rule is earmarked for; the fund's source tied to the enterprise's zone if there is one, else the fund's
-    default source (funds.yaml: `zone:` and `default:` on each source).
+    default source (funds.yaml: `zone:` and `default:` on each source). `earmark`: the rule's, when the caller
+    has read it already.
     """
-    earmark = earmark_for(application.rule_id)
+    earmark = earmark or earmark_for(application.rule_id)
+    if budget_line is None:
+        source, where = _line_where(application=application, earmark=earmark)
+        found = BudgetLine.objects.select_related("source__fund", "category").filter(**where).first()
+        if found is None:
+            raise _no_line(application=application, earmark=earmark, source=source)
+        return found
     fund = Fund.objects.filter(code=application.fund_code).first()
     if fund is None:
+        raise _no_fund(application.fund_code)
+    line = BudgetLine.objects.select_related("source__fund", "category").get(pk=budget_line.pk)
+    if line.source.fund_id != fund.pk or line.category_id != earmark.category_id:
         raise DomainError(
-            _("The fund “%(fund)s” is not kept in the ledger.") % {"fund": application.fund_code or "—"},
-            code="no_fund",
+            _(
+                "Rule %(rule)s may only be paid from “%(category)s” of %(fund)s; "
+                "this budget line is not earmarked for it."
+            )
+            % {"rule": application.rule_id, "category": earmark.category.name, "fund": fund.name},
+            code="earmark",
+            field="budget_line",
         )
-    if budget_line is not None:
-        line = BudgetLine.objects.select_related("source__fund", "category").get(pk=budget_line.pk)
-        if line.source.fund_id != fund.pk or line.category_id != earmark.category_id:
-            raise DomainError(
-                _(
-                    "Rule %(rule)s may only be paid from “%(category)s” of %(fund)s; "
-                    "this budget line is not earmarked for it."
-                )
-                % {"rule": application.rule_id, "category": earmark.category.name, "fund": fund.name},
-                code="earmark",
-                field="budget_line",
-            )
-        if line.year != application.year:
-            raise DomainError(
-                _("The budget line is for %(line_year)s but the application is for %(year)s.")
-                % {"line_year": line.year, "year": application.year},
-                code="earmark",
-                field="budget_line",
-            )
-        return line
-    zone_id = None
+    if line.year != application.year:
+        raise DomainError(
+            _("The budget line is for %(line_year)s but the application is for %(year)s.")
+            % {"line_year": line.year, "year": application.year},
+            code="earmark",
+            field="budget_line",
+        )
+    return line
+
+
+def _line_where(*, application: Any, earmark: RuleEarmark) -> tuple[FundSource, dict[str, Any]]:
+    """The source an application is paid from, and the filter that names its budget line (one query when the
+    fund has the source; the refusals say which of fund and source is missing)."""
     enterprise = getattr(application, "enterprise", None)
-    if enterprise is not None:
-        zone_id = enterprise.zone_id
-    source = None
+    zone_id = enterprise.zone_id if enterprise is not None else None
+    candidates = FundSource.objects.filter(fund__code=application.fund_code).order_by("pk")
     if zone_id is not None:
-        source = FundSource.objects.filter(fund=fund, zone_id=zone_id).first()
-    if source is None:
-        source = FundSource.objects.filter(fund=fund, is_default=True).first()
-    if source is None:
-        raise DomainError(_("The fund %(fund)s has no source to pay from.") % {"fund": fund.name}, code="no_source")
-    found = (
-        BudgetLine.objects.select_related("source__fund", "category")
-        .filter(source=source, category=earmark.category, year=application.year)
-        .first()
+        candidates = candidates.filter(Q(zone_id=zone_id) | Q(is_default=True))
+    else:
+        candidates = candidates.filter(is_default=True)
+    sources = list(candidates)
+    # The zone's source if the fund has one, else its default source.
+    source = next((s for s in sources if zone_id is not None and s.zone_id == zone_id), None) or next(
+        (s for s in sources if s.is_default), None
     )
-    if found is None:
-        raise DomainError(
-            _("There is no %(year)s budget line for “%(category)s” from %(source)s.")
-            % {"year": application.year, "category": earmark.category.name, "source": source.name},
-            code="no_budget_line",
-        )
-    return found
+    if source is None:
+        fund = Fund.objects.filter(code=application.fund_code).first()
+        if fund is None:
+            raise _no_fund(application.fund_code)
+        raise DomainError(_("The fund %(fund)s has no source to pay from.") % {"fund": fund.name}, code="no_source")
+    return source, {"source_id": source.pk, "category_id": earmark.category_id, "year": application.year}
+
+
+def _no_fund(code: str) -> DomainError:
+    return DomainError(_("The fund “%(fund)s” is not kept in the ledger.") % {"fund": code or "—"}, code="no_fund")
+
+
+def _no_line(*, application: Any, earmark: RuleEarmark, source: FundSource) -> DomainError:
+    return DomainError(
+        _("There is no %(year)s budget line for “%(category)s” from %(source)s.")
+        % {"year": application.year, "category": earmark.category.name, "source": source.name},
+        code="no_budget_line",
+    )
 
 
 def _check_required_rule(*, application: Any, earmark: RuleEarmark) -> None:
@@ -469,9 +486,18 @@ def commitment_create(
     amount = clean_amount(amount)
     key = _clean_key(idempotency_key)
     earmark = earmark_for(application.rule_id)
-    target = budget_line_for_application(application=application, budget_line=budget_line)
+    source: FundSource | None = None
+    if budget_line is None:
+        source, where = _line_where(application=application, earmark=earmark)
+    else:  # the office chose the line: checked against the rule's earmark and the application's year
+        chosen = budget_line_for_application(application=application, budget_line=budget_line, earmark=earmark)
+        where = {"pk": chosen.pk}
     with transaction.atomic():
-        line = _lock(target.pk)
+        line = _lock_where(**where)
+        if line is None:
+            if source is None:
+                raise DomainError(_("The budget line does not exist."), code="not_found")
+            raise _no_line(application=application, earmark=earmark, source=source)
         if key is not None:
             existing = _existing_for_key(
                 key,
