@@ -187,6 +187,8 @@ def test_list_rows_from_plain_values_in_either_language(
     the tree's order; employees with the thousands separator; the filter options' names in the same language."""
     from html import escape
 
+    from django.contrib.humanize.templatetags.humanize import intcomma
+
     from waibao.registry.models import ServiceCategory, Zone
 
     htz = Zone.objects.get(code="htz")
@@ -200,8 +202,11 @@ def test_list_rows_from_plain_values_in_either_language(
     page = client.get("/registry/enterprises/?zone=htz").content.decode()
     assert f">{escape(named.name_zh)}</a></td>" in page and "只有中文名</a></td>" in page
     assert f'<td class="hide-narrow">{first.name_zh}、{second.name_zh}</td>' in page
-    assert '<td class="num">12,345</td>' in page
+    with translation.override("zh-hans"):  # employees as `intcomma` writes them, in each language's format
+        assert f'<td class="num">{intcomma(12345)}</td>' in page
     english = client.get("/registry/enterprises/?zone=htz", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    with translation.override("en"):
+        assert intcomma(12345) == "12,345" and '<td class="num">12,345</td>' in english
     assert f'<a href="/registry/enterprises/{named.pk}/">{escape(named.name_en)}</a>' in english
     assert f'<a href="/registry/enterprises/{chinese_only.pk}/">只有中文名</a>' in english
     assert f'<td class="hide-narrow">{htz.name_en}</td>' in english
