@@ -125,13 +125,16 @@ LIST_DEFERRED = ("facts", "result", "commitment_text")
 
 @dataclass(frozen=True)
 class Named:
+    """A related record's name in the reader's language, where a list needs nothing else of it."""
+
     name: str
 
 
 @dataclass(frozen=True)
 class QueuedApplication:
     """What a queue row shows of an application (the page and its export), read as plain values: model instances
-    with three related ones, and the query that loads them, were most of the queue's Python."""
+    with three related ones, and the query that loads them, were most of the queue's Python. It answers what the
+    export job reads of an application (`applicant_name`, `department.name`, `get_status_display()`) alike."""
 
     pk: int
     rule_id: str
