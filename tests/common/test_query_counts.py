@@ -58,7 +58,7 @@ PAGES: dict[str, tuple[str, int, int]] = {
     # Issues 12–15: casework, talent, careers, top ten, promotion, the website, open data, the public API.
     "/cases/workbench/": ("office", 7, 7),  # the cases with their stored histories: no history query
     "/cases/board/": ("office", 10, 10),  # with ratings and supervisions counted together, extensions, lists
-    "/talent/programmes/": ("office", 7, 7),  # with the count of the paginated list
+    "/talent/programmes/": ("office", 7, 7),  # the count with those waiting for recognition; the page's trainees
     "/careers/": ("public", 4, 0),
     "/topten/": ("public", 1, 1),
     "/topten/runs/": ("office", 6, 6),  # +1: the list comes in pages (the paginator's count)

@@ -142,7 +142,7 @@ def test_search_filter_and_sort(office: User, client_for: Callable[[User | None]
     client = client_for(office)
 
     def names(query: str) -> list[str]:
-        return [e.name_zh for e in client.get(f"/registry/enterprises/?{query}").context["page"].object_list]
+        return [row.name for row in client.get(f"/registry/enterprises/?{query}").context["rows"]]
 
     assert names("zone=htz&sort=-capital") == [b.name_zh, a.name_zh]
     assert names("category=ito") == [a.name_zh]  # a top-level category matches its children
@@ -177,3 +177,48 @@ def test_list_rows_written_at_once(office: User, client_for: Callable[[User | No
         "No enterprise matches"
         in client.get("/registry/enterprises/?q=nobody-at-all", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     )
+
+
+def test_list_rows_from_plain_values_in_either_language(
+    office: User, client_for: Callable[[User | None], Client]
+) -> None:
+    """A row read as plain values: the name in the reader's language (Chinese when the record has no English name),
+    escaped as `html.escape` does; the zone's and the categories' names in the same language, the categories in
+    the tree's order; employees with the thousands separator; the filter options' names in the same language."""
+    from html import escape
+
+    from django.contrib.humanize.templatetags.humanize import intcomma
+
+    from waibao.registry.models import ServiceCategory, Zone
+
+    htz = Zone.objects.get(code="htz")
+    named = EnterpriseFactory(
+        name_zh="甲 & \"乙\" <'丙'>", name_en="A & \"B\" <'C'>", zone=htz, employees=12345, status="recognised"
+    )
+    first, second = ServiceCategory.objects.filter(parent__isnull=False).order_by("sort_order", "code")[:2]
+    named.categories.set([second, first])
+    chinese_only = EnterpriseFactory(name_zh="只有中文名", name_en="", zone=htz, status="recognised")
+    client = client_for(office)
+    page = client.get("/registry/enterprises/?zone=htz").content.decode()
+    assert f">{escape(named.name_zh)}</a></td>" in page and "只有中文名</a></td>" in page
+    assert f'<td class="hide-narrow">{first.name_zh}、{second.name_zh}</td>' in page
+    with translation.override("zh-hans"):  # employees as `intcomma` writes them, in each language's format
+        assert f'<td class="num">{intcomma(12345)}</td>' in page
+    english = client.get("/registry/enterprises/?zone=htz", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    with translation.override("en"):
+        assert intcomma(12345) == "12,345" and '<td class="num">12,345</td>' in english
+    assert f'<a href="/registry/enterprises/{named.pk}/">{escape(named.name_en)}</a>' in english
+    assert f'<a href="/registry/enterprises/{chinese_only.pk}/">只有中文名</a>' in english
+    assert f'<td class="hide-narrow">{htz.name_en}</td>' in english
+    assert f'<td class="hide-narrow">{first.name_en}、{second.name_en}</td>' in english
+    assert f'<option value="{first.code}">— {first.name_en}</option>' in english
+    assert f'<option value="htz" selected>{htz.name_en}</option>' in english
+
+
+def test_list_cells_are_escaped_as_html_escape_does() -> None:
+    from html import escape
+
+    from waibao.registry.templatetags.registry_tags import _escape
+
+    for text in ("", "plain 文字", "&<>\"'", "a&amp;b", "<script>alert('x')</script>"):
+        assert _escape(text) == escape(text)

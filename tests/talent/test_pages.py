@@ -352,3 +352,37 @@ def test_the_programme_list_rows_from_plain_values(institution: Any, office: Use
     assert f'<span class="badge requested">{Recognition.REQUESTED.label}</span>' in page
     english = client.get("/talent/programmes/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert 'translate="no">Custom class</a>' in english and "Employer &amp; Co" in english
+
+
+def test_the_programme_list_counts_each_programmes_trainees_and_those_waiting_for_recognition(
+    institution: Any, trainer: User, office: User, client_for: ClientFor
+) -> None:
+    """Enrolled counts every trainee but the withdrawn, completed only the completed, each programme its own; the
+    office sees how many programmes wait for recognition (counted with the list's total in one query)."""
+    from tests.talent.test_query_counts import person_id
+
+    full = make_programme(institution, name_zh="满班", starts_on=START, ends_on=START + datetime.timedelta(days=9))
+    other = make_programme(institution, name_zh="另一个班", starts_on=START, recognition=Recognition.REQUESTED)
+    make_programme(institution, name_zh="空班", starts_on=START, recognition=Recognition.REQUESTED)
+
+    def enrol(programme: Programme, n: int) -> Enrolment:
+        return services.enrol(
+            acting_user=trainer, programme=programme, name=f"学员{n}", id_type="resident_id",
+            id_number=person_id(n), category="new_employee", enrolled_on=START,
+        )  # fmt: skip
+
+    kept, done, gone = enrol(full, 1), enrol(full, 2), enrol(full, 3)
+    services.completion_record(acting_user=trainer, enrolment=done, completed_on=full.ends_on)
+    services.enrolment_withdraw(acting_user=trainer, enrolment=gone, reason="退学")
+    enrol(other, 4)
+    assert kept.status == "enrolled"
+    page = client_for(office).get("/talent/programmes/").content.decode()
+
+    def counts(programme: Programme) -> str:
+        row = page[page.index(f'href="/talent/programmes/{programme.pk}/"') :]
+        return row[row.index('<td class="num">', row.index('<td class="num">') + 1) : row.index("</tr>")]
+
+    assert '<td class="num">2 / 30</td><td class="num">1</td>' in counts(full)
+    assert '<td class="num">1 / 30</td><td class="num">0</td>' in counts(other)
+    assert 'id="waiting-recognition"' in page and "2" in page.split('id="waiting-recognition">')[1].split("<")[0]
+    assert 'id="waiting-recognition"' not in client_for(trainer).get("/talent/programmes/").content.decode()

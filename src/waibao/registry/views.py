@@ -17,19 +17,29 @@ from waibao.accounts.models import Role
 from waibao.audit.selectors import history_for
 from waibao.common.errors import DomainError, NotFoundError
 from waibao.common.forms import add_domain_error
+from waibao.common.i18n import is_english
 from waibao.common.labels import label
 from waibao.common.tabular import xlsx_bytes
 from waibao.jobs.services import job_submit
 from waibao.registry import jobs as registry_jobs
 from waibao.registry.access import access_enterprise, enterprises_readable
 from waibao.registry.forms import EnterpriseForm, ImportForm, TransitionForm, ZoneForm
-from waibao.registry.models import Enterprise, EnterpriseChangeRequest, EnterpriseClaim, EnterpriseStatus, Zone
+from waibao.registry.models import (
+    Enterprise,
+    EnterpriseChangeRequest,
+    EnterpriseClaim,
+    EnterpriseStatus,
+    OwnershipType,
+    ServiceCategory,
+    Zone,
+)
 from waibao.registry.selectors import (
+    LIST_FIELDS,
     SORTS,
     EnterpriseFilters,
     FilterOptions,
-    categories_of,
     change_rows,
+    enterprise_lines,
     enterprise_list,
     filter_options,
     open_change_request,
@@ -50,15 +60,19 @@ from waibao.registry.validation import org_code_warning_message
 from waibao.registry.workflow import ENTERPRISE_WORKFLOW
 
 PAGE_SIZES = (20, 50, 100)
-# What a row of the enterprise list shows (the export reads its own columns).
-LIST_FIELDS = ("name_zh", "name_en", "credit_code", "status", "zone_id", "registered_capital_cny", "employees")
 
 
 def _filter_context(options: FilterOptions) -> dict[str, Any]:
+    # The names in the active language, read once for the some hundred options rather than once a name.
+    english = is_english()
+
+    def name(record: Zone | ServiceCategory | OwnershipType) -> str:
+        return record.name_en if english and record.name_en else (record.name_zh or record.name_en)
+
     return {
-        "zone_choices": [(z.code, z.name) for z in options.zones],
-        "category_choices": [(c.code, f"— {c.name}" if c.parent_id else c.name) for c in options.categories],
-        "ownership_choices": [(o.code, str(o)) for o in options.ownership_types],
+        "zone_choices": [(z.code, name(z)) for z in options.zones],
+        "category_choices": [(c.code, f"— {name(c)}" if c.parent_id else name(c)) for c in options.categories],
+        "ownership_choices": [(o.code, f"{o.code} {name(o)}") for o in options.ownership_types],
         "statuses": EnterpriseStatus.choices,
         "sorts": [
             ("name", _("Name")),
@@ -103,15 +117,11 @@ def enterprise_index(request: HttpRequest) -> HttpResponse:
     if per_page not in PAGE_SIZES:
         per_page = PAGE_SIZES[0]
     listed = enterprise_list(filters).filter(enterprises_readable(request.user))
-    # Only the columns a row shows; the zone comes from the filter options (already loaded, a handful).
-    listed = listed.select_related(None).only(*LIST_FIELDS)
+    # Only the columns a row shows, as plain values; zones and categories come from the filter options.
+    listed = listed.select_related(None).values_list(*LIST_FIELDS)
     paginator = Paginator(listed, per_page)
     page = paginator.get_page(request.GET.get("page"))
-    zones = {z.pk: z for z in options.zones}
-    enterprises = list(page.object_list)
-    for enterprise in enterprises:
-        enterprise.zone = zones.get(enterprise.zone_id)
-    rows = categories_of(enterprises, options.categories)
+    rows = enterprise_lines(page.object_list, options)
     query = request.GET.copy()
     query.pop("page", None)
     context = {

@@ -14,6 +14,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
@@ -254,6 +255,20 @@ def plan(request: HttpRequest) -> HttpResponse:
 
 
 PROGRAMME_PAGE_SIZE = 50
+
+
+class CountedPaginator(Paginator):
+    """A paginator told its count (counted with other figures of the page in one query) instead of counting."""
+
+    def __init__(self, object_list: Any, per_page: int, *, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self._known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._known_count
+
+
 PROGRAMME_ROLES = (Role.PROGRAMME_OFFICE, Role.DEPARTMENT_REVIEWER, Role.TRAINING_INSTITUTION, Role.ENTERPRISE)
 
 
@@ -271,14 +286,23 @@ def programme_list(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Programme set up: ask for its recognition before it starts."))
             return redirect("talent:programme", programme_id=programme.pk)
-    rows = selectors.programme_lines(visible_programmes(user)).order_by("-starts_on", "name_zh", "pk")
-    page = Paginator(rows, PROGRAMME_PAGE_SIZE).get_page(request.GET.get("page"))
-    waiting = visible_programmes(user).filter(recognition=Recognition.REQUESTED).count() if decides(user) else 0
+    visible = visible_programmes(user)
+    counts = selectors.programme_counts(visible)
+    rows = selectors.programme_lines(visible).order_by("-starts_on", "name_zh", "pk")
+    page = CountedPaginator(rows, PROGRAMME_PAGE_SIZE, count=counts.total).get_page(request.GET.get("page"))
+    waiting = counts.waiting if decides(user) else 0
     reward_form = RewardForm(initial={"year": timezone.localdate().year}) if may_create else None
     return render(
         request,
         "talent/programmes.html",
-        {"form": form, "page": page, "query": "", "waiting": waiting, "reward_form": reward_form},
+        {
+            "form": form,
+            "page": page,
+            "lines": selectors.with_enrolment_counts(page.object_list),
+            "query": "",
+            "waiting": waiting,
+            "reward_form": reward_form,
+        },
     )
 
 

@@ -76,7 +76,7 @@ def queue_rows(rows: Iterable[Any]) -> SafeString:
         department_id = application.department_id
         if department_id not in departments:
             department = application.department
-            departments[department_id] = escape(str(department)) if department is not None else ""
+            departments[department_id] = escape(department.name) if department is not None else ""
         amount = application.recommended_amount_cny
         amount = application.calculated_amount_cny if amount is None else amount
         late = f' <span class="badge rejected">{overdue}</span>' if row.overdue else ""

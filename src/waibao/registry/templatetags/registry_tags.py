@@ -3,24 +3,26 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from html import escape
 from typing import Any
 
 from django import template
-from django.contrib.humanize.templatetags.humanize import intcomma
 from django.urls import reverse
+from django.utils import numberformat
+from django.utils.formats import get_format
 from django.utils.safestring import SafeString, mark_safe
 
 from waibao.common.forms import option_tags
+from waibao.common.i18n import is_english
 from waibao.common.templatetags.money import money
 from waibao.registry.models import EnterpriseStatus
+from waibao.registry.selectors import EnterpriseLine
 
 register = template.Library()
 
 
 # The enterprise list's filters (some eighty options) and rows are written here at once: through the template, a
 # row of variables, filters and a URL cost some nine hundred Python calls and an option some sixty. Text is escaped
-# with the standard library's `html.escape`, as Django's `escape` does, without its lazy wrapper.
+# as the standard library's `html.escape` does (Django's `escape` calls it), without Django's lazy wrapper.
 
 
 @register.simple_tag
@@ -30,32 +32,62 @@ def select_options(choices: Iterable[tuple[Any, Any]], selected: Any) -> SafeStr
 
 
 @register.simple_tag
-def enterprise_rows(rows: Iterable[tuple[Any, Iterable[Any]]]) -> SafeString:
-    """The rows of the enterprise list (an enterprise with its categories): the name linked to its page (the
-    address built once), credit code, status, zone, categories, registered capital and employees. The zones',
-    categories' and statuses' names are read once each."""
+def enterprise_rows(rows: Iterable[EnterpriseLine]) -> SafeString:
+    """The rows of the enterprise list (`selectors.enterprise_lines`): the name linked to its page (the address
+    built once), credit code, status, zone, categories, registered capital and employees. The zones',
+    categories' and statuses' names are written once each, the language and the number format read once."""
     base = reverse("registry:enterprise_detail", args=[0])[:-2]  # an enterprise's page is this and its id
-    names: dict[tuple[str, Any], str] = {}
-
-    def name(kind: str, key: Any, record: Any) -> str:
-        if (kind, key) not in names:
-            names[kind, key] = escape(str(record))
-        return names[kind, key]
-
+    english = is_english()
+    # Each zone's, category's and status's cell text, written once for the page (keyed by code).
+    zones: dict[str, str] = {}
+    categories: dict[str, str] = {}
+    statuses: dict[str, tuple[str, str]] = {}
+    # `intcomma`'s format, read once instead of once a row (as `number_format` does, with grouping forced).
+    decimal_sep, grouping, thousand_sep = (
+        get_format(f) for f in ("DECIMAL_SEPARATOR", "NUMBER_GROUPING", "THOUSAND_SEPARATOR")
+    )
     lines = []
-    for enterprise, categories in rows:
-        status = enterprise.status
-        zone = enterprise.zone
+    for row in rows:
+        status = row.status
+        if status not in statuses:
+            statuses[status] = (_escape(status), _escape(status_label(status)))
+        status_class, status_name = statuses[status]
+        zone = row.zone
+        zone_name = ""
+        if zone is not None:
+            if zone.code not in zones:
+                zones[zone.code] = _escape(_in_language(english, zone.name_zh, zone.name_en))
+            zone_name = zones[zone.code]
+        for category in row.categories:
+            if category.code not in categories:
+                categories[category.code] = _escape(_in_language(english, category.name_zh, category.name_en))
+        employees = numberformat.format(
+            row.employees, decimal_sep, grouping=grouping, thousand_sep=thousand_sep, force_grouping=True
+        )
         lines.append(
-            f'<tr>\n  <td class="name-cell"><a href="{base}{enterprise.pk}/">{escape(enterprise.name)}</a></td>\n'
-            f'  <td class="hide-narrow"><code>{escape(enterprise.credit_code)}</code></td>\n'
-            f'  <td><span class="badge {escape(status)}">{name("status", status, status_label(status))}</span></td>\n'
-            f'  <td class="hide-narrow">{name("zone", zone.pk, zone) if zone is not None else ""}</td>\n'
-            f'  <td class="hide-narrow">{"、".join(name("category", c.pk, c.name) for c in categories)}</td>\n'
-            f'  <td class="num">{escape(money(enterprise.registered_capital_cny))}</td>\n'
-            f'  <td class="num">{escape(str(intcomma(enterprise.employees)))}</td>\n</tr>\n'
+            f'<tr>\n  <td class="name-cell"><a href="{base}{row.pk}/">{_escape(row.name)}</a></td>\n'
+            f'  <td class="hide-narrow"><code>{_escape(row.credit_code)}</code></td>\n'
+            f'  <td><span class="badge {status_class}">{status_name}</span></td>\n'
+            f'  <td class="hide-narrow">{zone_name}</td>\n'
+            f'  <td class="hide-narrow">{"、".join([categories[c.code] for c in row.categories])}</td>\n'
+            f'  <td class="num">{_escape(money(row.registered_capital_cny))}</td>\n'
+            f'  <td class="num">{_escape(employees)}</td>\n</tr>\n'
         )
     return mark_safe("".join(lines))  # noqa: S308
+
+
+# `html.escape` in one pass (one call, where `escape` makes six): the same five characters, the same entities, as
+# Django's own `escape` wrote it before it called `html.escape`. The list escapes some hundred cells a page.
+_ESCAPES = {ord("&"): "&amp;", ord("<"): "&lt;", ord(">"): "&gt;", ord('"'): "&quot;", ord("'"): "&#x27;"}
+
+
+def _escape(text: str) -> str:
+    return text.translate(_ESCAPES)
+
+
+def _in_language(english: bool, zh: str, en: str) -> str:
+    """`common.i18n.localized` with the language read once for the page."""
+    return en if english and en else (zh or en)
 
 
 def status_label(status: str) -> str:
