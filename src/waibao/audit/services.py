@@ -287,11 +287,13 @@ def audit_seal(*, wait: bool = False, batch: int = SEAL_BATCH) -> int:
     waiting events again after it commits (which is after this caller's events were committed), so it links
     them. With `wait` (verify, checkpoint, `waibao audit seal`) the caller queues for the head.
 
-    It runs after every commit, so it is written in plain SQL (the same on both databases): six short
-    statements and no model instances, a fraction of what the same work costs through the ORM.
+    It runs after every commit, so it is written in plain SQL and no model instances, a fraction of what the
+    same work costs through the ORM: read the head, read the queue, write the links, empty the queue and move
+    the head (on PostgreSQL the three writes are one statement), commit, and look at the queue again.
     """
     ring = key_ring()
-    sql = _seal_sql(postgres=connection.vendor == "postgresql", wait=wait)
+    postgres = connection.vendor == "postgresql"
+    sql = _seal_sql(postgres=postgres, wait=wait)
     sealed = 0
     while True:
         with transaction.atomic(), connection.cursor() as cursor:
@@ -318,12 +320,21 @@ def audit_seal(*, wait: bool = False, batch: int = SEAL_BATCH) -> int:
                 )
                 rows.append((sequence, event_id, ring.current_id, prev, digest, now))
                 prev = digest
-            for start in range(0, len(rows), 500):
-                chunk = rows[start : start + 500]
-                cursor.execute(sql["link"] + ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(chunk)), _flat(chunk))
             ids = [event_id for event_id, _mac in waiting]
-            cursor.execute(sql["unqueue"] + "(" + ", ".join(["%s"] * len(ids)) + ")", ids)
-            cursor.execute(sql["move"], [prev, sequence])
+            values = ", ".join(["(%s, %s, %s, %s, %s, %s)"] * min(len(rows), 500))
+            unqueue = sql["unqueue"] + "(" + ", ".join(["%s"] * len(ids)) + ")"
+            if postgres and len(rows) <= 500:
+                # The three writes in one statement (data-modifying WITH: one round trip instead of three).
+                cursor.execute(
+                    f"WITH linked AS ({sql['link']}{values}), unqueued AS ({unqueue}) {sql['move']}",
+                    [*_flat(rows), *ids, prev, sequence],
+                )
+            else:
+                for start in range(0, len(rows), 500):
+                    chunk = rows[start : start + 500]
+                    cursor.execute(sql["link"] + ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(chunk)), _flat(chunk))
+                cursor.execute(unqueue, ids)
+                cursor.execute(sql["move"], [prev, sequence])
         sealed += len(rows)
         # Look again after the commit: events committed while the head was held (their writers skipped it).
         with connection.cursor() as cursor:
