@@ -47,6 +47,7 @@ PAGE_FIELDS = (
     "amount",
     "base_amount",
     "stage",
+    "stage_since",
     "lost_reason",
     "next_action",
     "next_action_due",
@@ -61,14 +62,12 @@ PAGE_FIELDS = (
 def projects(
     scope: Q, filters: ProjectFilters | None = None, *, related: tuple[str, ...] = EVERY_RELATION
 ) -> QuerySet[Project]:
-    """Projects in `scope` (from `access.project_scope`), with when they entered their current stage, and the
-    `related` records selected with them; for the pages' relations, only the columns the pages read."""
+    """Projects in `scope` (from `access.project_scope`) with the `related` records selected with them; for the
+    pages' relations, only the columns the pages read."""
     filters = filters or ProjectFilters()
-    entered = StageChange.objects.filter(project=OuterRef("pk")).order_by("-at", "-pk").values("on")[:1]
     qs = (
         Project.objects.filter(scope)
         .select_related(*related)
-        .annotate(stage_since=Subquery(entered))
         .order_by(F("next_action_due").asc(nulls_last=True), "-updated_at", "pk")
     )
     if filters.pipeline:
@@ -107,7 +106,7 @@ def project_rows(qs: QuerySet[Project], *, role: str | None, today: datetime.dat
     calendar = current_calendar()
     rows = []
     for project in qs:
-        since = getattr(project, "stage_since", None) or project.created_at.date()
+        since = project.stage_since or project.created_at.date()
         due = project.next_action_due
         closed = project.stage in (Stage.OPERATING, Stage.LOST)
         overdue = bool(due and due < today and not closed)
