@@ -17,6 +17,7 @@ from waibao.casework.selectors import board, limit_clocks_for
 from waibao.casework.services import (
     case_act,
     case_supervise,
+    extension_request,
     rating_give,
     rectification_done,
 )
@@ -149,7 +150,7 @@ def test_supervision_of_an_overdue_case(casework, office, hitech, enterprise_use
     data = board(today=MON + 10 * DAY)
     assert [(s["number"], s["department"]) for s in data.supervisions] == [(case.number, hitech.department.name)]
     assert supervision.case == case
-    assert next(r for r in data.rows if r.department == hitech.department).supervised == 1
+    assert next(r for r in data.rows if r.department.pk == hitech.department.pk).supervised == 1
     answered = _overdue_case(enterprise_user, office, hitech)
     case_act(case=answered, action="answer", party=DEPARTMENT, actor=hitech, text="ok", outcome="solved", at=late)
     with pytest.raises(DomainError) as closed:
@@ -309,3 +310,47 @@ def test_old_callback_notes_become_callback_records(casework, office, hitech, en
     callback = Callback.objects.get()
     assert (callback.note, callback.channel, callback.satisfied) == ("电话回访，企业已满意", "other", None)
     assert callback.called_at.date() == MON + 3 * DAY and callback.rating.case_id == case.pk
+
+
+def test_the_board_counts_ratings_and_supervisions_by_department_and_lists_the_latest(
+    casework, office, hitech, enterprise_user
+):
+    """Ratings are read with the cases (one a case), supervisions all at once: each department's line counts its
+    ratings, bad ratings and supervisions; the bad ratings are listed the latest first; the departments' names come
+    from the cache, refreshed when the governance data set marks them changed."""
+    from waibao.common import public_cache
+    from waibao.governance.models import Department
+    from waibao.governance.selectors import DUTIES_AREA
+
+    bad = _bad_rating(enterprise_user, office, hitech)
+    good = _overdue_case(enterprise_user, office, hitech)
+    case_act(case=good, action="answer", party=DEPARTMENT, actor=hitech, text="ok", outcome="solved", at=at(MON))
+    rating_give(case=good, party=REQUESTER, actor=enterprise_user, grade="satisfied", at=at(MON + DAY))
+    later = _overdue_case(enterprise_user, office, hitech)
+    case_act(case=later, action="answer", party=DEPARTMENT, actor=hitech, text="ok", outcome="solved", at=at(MON))
+    rating_give(case=later, party=REQUESTER, actor=enterprise_user, grade="dissatisfied", at=at(MON + 2 * DAY))
+    supervised = _overdue_case(enterprise_user, office, hitech)
+    for _ in range(2):
+        case_supervise(case=supervised, party=OFFICE, actor=office, reason="请尽快办理", at=at(MON + 10 * DAY))
+    first, second = _overdue_case(enterprise_user, office, hitech), _overdue_case(enterprise_user, office, hitech)
+    extension_request(case=second, party=DEPARTMENT, actor=hitech, days=3, reason="需现场核查")
+    extension_request(case=first, party=DEPARTMENT, actor=hitech, days=2, reason="等待材料")
+    data = board(today=MON + 10 * DAY)
+    row = next(r for r in data.rows if r.department.pk == hitech.department.pk)
+    assert (row.ratings, row.bad_ratings, row.supervised, row.extensions_pending) == (3, 2, 2, 2)
+    assert [(e["number"], e["text"], e["note"]) for e in data.extensions] == [
+        (second.number, "+3", "需现场核查"),  # in the order they were asked
+        (first.number, "+2", "等待材料"),
+    ]
+    assert [b["number"] for b in data.bad] == [later.number, bad.number]  # the latest rating first
+    assert [s["number"] for s in data.supervisions] == [supervised.number, supervised.number]
+    line = next(cells for cells in data.table if cells["department"] == hitech.department.name)
+    assert (line["ratings"], line["supervised"]) == ("2 / 3", 2)
+
+    Department.objects.filter(pk=hitech.department.pk).update(name_zh="改名后的部门", name_en="Renamed office")
+    public_cache.changed(DUTIES_AREA)  # as the governance data set, the only writer of departments, does
+    data = board(today=MON + 10 * DAY)
+    renamed = Department.objects.get(pk=hitech.department.pk).name  # in the active language
+    assert renamed in ("改名后的部门", "Renamed office")
+    assert any(cells["department"] == renamed for cells in data.table)
+    assert {b["department"] for b in data.bad} == {renamed}

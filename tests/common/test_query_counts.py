@@ -57,13 +57,13 @@ PAGES: dict[str, tuple[str, int, int]] = {
     "/governance/cockpit/": ("office", 22, 14),  # with the casework indicators, the next meeting and decisions
     # Issues 12–15: casework, talent, careers, top ten, promotion, the website, open data, the public API.
     "/cases/workbench/": ("office", 7, 7),  # the cases with their stored histories: no history query
-    "/cases/board/": ("office", 10, 10),  # with ratings and supervisions counted together, extensions, lists
+    "/cases/board/": ("office", 9, 8),  # cases with their ratings, supervisions, extensions; departments cached
     "/talent/programmes/": ("office", 7, 7),  # the count with those waiting for recognition; the page's trainees
     "/careers/": ("public", 4, 0),
     "/topten/": ("public", 1, 1),
     "/topten/runs/": ("office", 6, 6),  # +1: the list comes in pages (the paginator's count)
-    "/promotion/": ("office", 8, 8),
-    "/promotion/list/": ("office", 9, 9),
+    "/promotion/": ("office", 8, 6),  # the filters' departments and zones cached
+    "/promotion/list/": ("office", 9, 7),  # the filters' departments and zones cached
     "/site/news/2026-forum-review/": ("public", 12, 0),
     "/site/library/": ("public", 4, 0),
     "/open-data/": ("public", 1, 0),

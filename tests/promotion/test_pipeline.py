@@ -234,11 +234,10 @@ def test_next_action_in_working_days_overdue_totals_and_time_in_stage(
     assert project.next_action_due == add_working_days(today, 3)
     with pytest.raises(DomainError):
         services.project_set_next_action(acting_user=office, project=project, text="x", working_days=0)
-    late = make_project(title="逾期项目")
+    late = make_project(title="逾期项目", on=datetime.date(2026, 11, 2))
     services.project_set_next_action(
         acting_user=office, project=late, text="回访", working_days=2, today=datetime.date(2026, 11, 2)
     )
-    StageChange.objects.filter(project=late).update(on=datetime.date(2026, 11, 2))
     rows = project_rows(projects(project_scope(office)), role=office.role)
     by_title = {r.project.title: r for r in rows}
     assert by_title["逾期项目"].overdue and not by_title["软件外包交付中心"].overdue
@@ -459,3 +458,51 @@ def test_the_filters_are_written_as_djangos_widgets_write_them(db: None, zones: 
     for data in (None, {"stage": "lead", "zone": zones[0].code, "overdue_only": "on"}, {"stage": "nonsense"}):
         form = FilterForm(data)
         assert str(filter_fields(form)) == template.render(Context({"form": form}))
+
+
+def test_the_day_a_project_entered_its_stage_is_stored_with_each_stage_change(
+    office: User, make_project: Callable[..., Project], client_for: Callable[[User | None], Client]
+) -> None:
+    """`Project.stage_since` is the day of the latest stage change, written with it (the pages read the time in the
+    stage from it); the migration fills it from the history of the projects that were there before."""
+    import importlib
+
+    from django.apps import apps
+
+    from waibao.workdays.selectors import current_calendar
+
+    project = make_project(on=datetime.date(2026, 11, 2))
+    assert project.stage_since == datetime.date(2026, 11, 2)
+    moved = services.project_transition(
+        acting_user=office, project=project, name="contact", on=datetime.date(2026, 11, 16)
+    )
+    latest = StageChange.objects.filter(project=project).order_by("-at", "-pk").first()
+    assert latest is not None and moved.stage_since == latest.on == datetime.date(2026, 11, 16)
+    assert Project.objects.get(pk=project.pk).stage_since == datetime.date(2026, 11, 16)
+    (row,) = project_rows(projects(project_scope(office)), role=office.role)
+    today = timezone.localdate()
+    assert row.days_in_stage == current_calendar().working_days_between(datetime.date(2026, 11, 16), today)
+    lost = services.project_transition(
+        acting_user=office, project=moved, name="lose", reason="投资方撤回", on=datetime.date(2026, 11, 20)
+    )
+    assert lost.stage_since == datetime.date(2026, 11, 20)
+    (row,) = project_rows(projects(project_scope(office)), role=office.role)
+    assert row.days_in_stage is None  # closed: no time in the stage shown
+
+    Project.objects.update(stage_since=None)
+    importlib.import_module("waibao.promotion.migrations.0002_project_stage_since").from_history(apps, None)
+    assert Project.objects.get(pk=project.pk).stage_since == datetime.date(2026, 11, 20)
+
+
+def test_the_filters_zones_follow_the_registry(
+    office: User, zones: list[Zone], client_for: Callable[[User | None], Client]
+) -> None:
+    """The filters' zones come from the public cache: a zone renamed through the registry's service is shown by
+    the next page."""
+    from waibao.registry.services import zone_save
+
+    client = client_for(office)
+    assert zones[0].name_zh in client.get("/promotion/list/").content.decode()
+    zone_save(acting_user=office, zone=zones[0], fields={"name_zh": "改名后的园区"})
+    page = client.get("/promotion/list/").content.decode()
+    assert f'<option value="{zones[0].code}">改名后的园区</option>' in page

@@ -335,3 +335,27 @@ def test_the_search_fields_are_written_as_the_template_wrote_them(db: None, data
     for data in (None, {"q": 'a "b" <c>', "zone": "etdz", "language": "en", "closed": "on"}, {"salary": "zzz"}):
         form = SearchForm(data)
         assert str(search_fields(form)) == template.render(Context({"form": form}))
+
+
+def test_a_signed_in_readers_board_shows_names_in_their_language_and_zones_as_the_registry_has_them(
+    make_posting: Any, client_for: ClientFor, employer: User, office: User
+) -> None:
+    """The cards' enterprise, zone and category in the reader's language (read as plain values); the search's
+    zones and categories from the public cache, so a zone renamed through the registry's service is offered at
+    once to a signed-in reader (whose board is not the cached public page)."""
+    from waibao.registry.services import zone_save
+
+    zone = Zone.objects.get(code="htz")
+    posting = make_posting("published", zone=zone)
+    client = client_for(employer)
+    english = client.get("/careers/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    card = english[english.index(f'id="posting-{posting.pk}"') :].split("</article>")[0]
+    assert f"· {zone.name_en}</div>" in card and posting.category.name_en in card
+    assert "9,000 to 15,000 CNY a month" in card
+    chinese = client.get("/careers/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert f'<option value="htz">{zone.name_zh}</option>' in chinese
+    zone_save(acting_user=office, zone=zone, fields={"name_zh": "改名后的园区"})
+    chinese = client.get("/careers/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert '<option value="htz">改名后的园区</option>' in chinese
+    card = chinese[chinese.index(f'id="posting-{posting.pk}"') :].split("</article>")[0]
+    assert "· 改名后的园区</div>" in card

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -426,38 +426,78 @@ _BOARD_FIELDS = (
     "case_type__first_response_days",
     "case_type__resolution_days",
     "steps",
+    "rating__bad",  # None for a case not rated (one rating a case)
+    "rating__on",
+    "rating__rectification",
 )
+
+
+@dataclass(frozen=True)
+class BoardDepartment:
+    """A department as the board names and orders it."""
+
+    pk: int
+    code: str
+    section: int
+    name: str  # in the reader's language
+
+
+def board_departments() -> dict[int, BoardDepartment]:
+    """Every department by id, from the public cache under the governance area: the governance data set, the only
+    writer of departments, marks it changed (a query, and its models, on every request of the board)."""
+    from waibao.common import public_cache
+    from waibao.governance.models import Department
+    from waibao.governance.selectors import DUTIES_AREA
+
+    return public_cache.cached(
+        "casework-board-departments",
+        areas=(DUTIES_AREA,),
+        compute=lambda: {
+            pk: BoardDepartment(pk, code, section, localized(zh, en))
+            for pk, code, section, zh, en in Department.objects.order_by().values_list(
+                "pk", "code", "section", "name_zh", "name_en"
+            )
+        },
+    )
 
 
 def board(*, today: datetime.date) -> Board:
     """The office's supervision board: every department's open cases, compliance, bad ratings, extensions.
 
-    A fixed number of queries whatever the number of cases: the cases as plain values (with their types' limits),
-    their histories (one query), the departments with their ratings, bad ratings and supervisions counted by the
-    database, pending extensions, the latest bad ratings and supervisions. Compliance is counted for each of the
-    three limits; "at risk" are open cases whose current limit is due (supervise before it runs out).
+    A fixed number of queries whatever the number of cases: the cases as plain values with their types' limits,
+    their stored histories and their ratings; the supervisions counted by department; pending extensions; the
+    latest supervisions. The departments' names come from the cache. Compliance is counted for each of the three
+    limits; "at risk" are open cases whose current limit is due (supervise before it runs out).
     """
-    from django.db.models import Count, Q
-
-    from waibao.governance.models import Department
-
-    cases = list(Case.objects.values_list(*_BOARD_FIELDS))
+    cases = list(Case.objects.values_list(*_BOARD_FIELDS))  # the latest filed first: the lists' order on a tie
     all_clocks = limit_clocks_of_values(cases, _BOARD_FIELDS, today=today)
 
-    department_ids = {c[6] for c in cases if c[6] is not None}
+    departments = board_departments()
+    # Every supervision (the latest first), counted by department here and the latest listed below: as few as the
+    # cases they were made of, and one query fewer than counting them apart. The supervisions and the extensions
+    # name their cases by id: the cases read above give the rest (a case filed since, with a supervision or an
+    # extension already, is on the next reading of the board).
+    by_pk = {case[0]: case for case in cases}
+    every_supervision = [
+        (at, by_pk[case_id], limit, badge)
+        for at, case_id, limit, badge in Supervision.objects.values_list("at", "case_id", "limit", "badge")
+        if case_id in by_pk
+    ]
+    supervised = Counter(case[6] for _at, case, _limit, _badge in every_supervision)
     rows: dict[int, BoardRow] = {}
     names: dict[int, str] = {}
-    # Distinct counts: a case's supervisions multiply its rows in the join.
-    rated = Department.objects.annotate(
-        rating_count=Count("cases__rating", distinct=True),
-        bad_count=Count("cases__rating", filter=Q(cases__rating__bad=True), distinct=True),
-        supervised=Count("cases__supervisions", distinct=True),
-    )
-    for department in rated:
-        if department.pk in department_ids:
-            counts = {"ratings": department.rating_count, "bad_ratings": department.bad_count}
-            rows[department.pk] = BoardRow(department, supervised=department.supervised, **counts)
-            names[department.pk] = department.name
+    for case in cases:
+        department_id = case[6]
+        if department_id is None:
+            continue
+        row = rows.get(department_id)
+        if row is None and department_id in departments:
+            department = departments[department_id]
+            row = rows[department_id] = BoardRow(department, supervised=supervised.get(department_id, 0))
+            names[department_id] = department.name
+        if row is not None and case[11] is not None:  # rated
+            row.ratings += 1
+            row.bad_ratings += case[11]
     overdue: list[tuple[int, tuple[Any, ...], tuple[str, CaseClock]]] = []
     at_risk: list[tuple[int, tuple[Any, ...], tuple[str, CaseClock]]] = []
     for case in cases:
@@ -488,32 +528,33 @@ def board(*, today: datetime.date) -> Board:
     detail = reverse("casework:detail", args=["0"])[:-2]  # the link of a case is this and its (quoted) number
     label_of = labeller()
     extensions: list[BoardItem] = []
-    pending = Extension.objects.filter(status=ExtensionStatus.REQUESTED).values_list(
-        "case__number", "case__confidential", "case__department_id", "days", "reason"
+    pending = sorted(  # in the order they were asked (the model's order, kept here rather than by the database)
+        Extension.objects.filter(status=ExtensionStatus.REQUESTED)
+        .order_by()
+        .values_list("requested_at", "pk", "case_id", "days", "reason")
     )
-    for number, confidential, department_id, days, reason in pending:
-        if department_id in rows:
-            rows[department_id].extensions_pending += 1
-        item = _board_item(detail, number, confidential, names.get(department_id, ""), f"+{days}", note=reason)
+    for _requested_at, _pk, case_id, days, reason in pending:
+        if case_id not in by_pk:
+            continue
+        case = by_pk[case_id]
+        if case[6] in rows:
+            rows[case[6]].extensions_pending += 1
+        item = _board_item(detail, case[1], case[4], names.get(case[6], ""), f"+{days}", note=reason)
         extensions.append(item)
+    latest_bad = sorted((c for c in cases if c[11]), key=lambda c: c[12], reverse=True)[:50]  # read with the cases
     bad_ratings = [
-        _board_item(detail, number, confidential, names.get(department_id, ""), label_of("case_rectification", status))
-        for number, confidential, department_id, status in Rating.objects.filter(bad=True)
-        .order_by("-on")
-        .values_list("case__number", "case__confidential", "case__department_id", "rectification")[:50]
+        _board_item(detail, c[1], c[4], names.get(c[6], ""), label_of("case_rectification", c[13])) for c in latest_bad
     ]
     supervisions = [
         _board_item(
             detail,
-            number,
-            confidential,
-            names.get(department_id, ""),
+            case[1],
+            case[4],
+            names.get(case[6], ""),
             f"{label_of('case_limit', limit)} {label_of('case_badge', badge)}",
             at=f"{timezone.localtime(at):%Y-%m-%d %H:%M}",
         )
-        for at, number, confidential, department_id, limit, badge in Supervision.objects.values_list(
-            "at", "case__number", "case__confidential", "case__department_id", "limit", "badge"
-        )[:50]
+        for at, case, limit, badge in every_supervision[:50]
     ]
     overdue.sort(key=lambda entry: entry[0])
     at_risk.sort(key=lambda entry: entry[0])

@@ -93,6 +93,9 @@ class Project(TimeStampedModel):
         related_name="+",
     )
     stage = models.CharField(_("stage"), max_length=16, choices=Stage.choices, default=Stage.LEAD, db_index=True)
+    # The day of the latest `StageChange`, written with it (the board and the list show the time in the stage; a
+    # subquery for it cost each page more than the projects themselves).
+    stage_since = models.DateField(_("in this stage since"), null=True, blank=True, editable=False)
     lost_reason = models.CharField(_("reason lost"), max_length=500, blank=True)
     first_signed_on = models.DateField(
         _("first signed on"), null=True, blank=True, help_text=_("Set at the first signing and never moved.")

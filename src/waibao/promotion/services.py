@@ -153,6 +153,7 @@ def project_create(
         raise PermissionDeniedError(
             _("You may record projects of your own department only (zone staff: of your own zone).")
         )
+    project.stage_since = on or timezone.localdate()
     with transaction.atomic():
         project.save()
         StageChange.objects.create(
@@ -160,7 +161,7 @@ def project_create(
             from_stage="",
             to_stage=Stage.LEAD,
             action="create",
-            on=on or timezone.localdate(),
+            on=project.stage_since,
             by=acting_user,
         )
         audit_record(
@@ -329,7 +330,8 @@ def project_transition(
             fields.append("lost_reason")
         before = locked.stage
         locked.stage = transition.target
-        locked.save(update_fields=[*fields, "updated_at"])
+        locked.stage_since = on  # with the StageChange below
+        locked.save(update_fields=[*fields, "stage_since", "updated_at"])
         StageChange.objects.create(
             project=locked,
             from_stage=before,

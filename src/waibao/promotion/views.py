@@ -41,7 +41,7 @@ from waibao.promotion.forms import (
 from waibao.promotion.models import ProjectDocument, PromotionEvent, Stage
 from waibao.promotion.selectors import (
     EVERY_RELATION,
-    PAGE_RELATIONS,
+    PageProject,
     ProjectFilters,
     ProjectLine,
     ProjectRow,
@@ -49,6 +49,7 @@ from waibao.promotion.selectors import (
     board_columns,
     figure_years,
     history,
+    page_projects,
     project_lines,
     project_rows,
     projects,
@@ -81,11 +82,10 @@ def _filters(request: HttpRequest) -> tuple[FilterForm, ProjectFilters]:
     return form, ProjectFilters()
 
 
-def _rows(
-    request: HttpRequest, filters: ProjectFilters, *, related: tuple[str, ...] = PAGE_RELATIONS
-) -> list[ProjectRow]:
+def _rows(request: HttpRequest, filters: ProjectFilters) -> list[ProjectRow[PageProject]]:
+    """The board's and the list's rows: the projects as the pages read them."""
     user = current_user(request)
-    return project_rows(projects(project_scope(user), filters, related=related), role=user.role)
+    return project_rows(page_projects(project_scope(user), filters), role=user.role)
 
 
 def _query_without_page(request: HttpRequest) -> str:
@@ -146,7 +146,8 @@ def _money_text(by_currency: list[tuple[str, Any]]) -> str:
 def project_export(request: HttpRequest) -> HttpResponse:
     _require_projects(request)
     _form, filters = _filters(request)
-    rows = _rows(request, filters, related=EVERY_RELATION)
+    user = current_user(request)
+    rows = project_rows(projects(project_scope(user), filters, related=EVERY_RELATION), role=user.role)
     headers = [
         _("Pipeline"),
         _("Project"),

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from waibao.common import public_cache
 from waibao.common.forms import CleanTextForm, MoneyFormField, PlainSelect
 from waibao.common.i18n import localized
 from waibao.common.personal_id import IdType
@@ -33,6 +34,17 @@ def _zone_choices() -> list[tuple[str, str]]:
     return [(code, localized(name_zh, name_en)) for code, name_zh, name_en in zones]
 
 
+def _search_choices() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """The search's categories (top levels with their children) and active zones in the reader's language, from the
+    public cache with the registry's version: the registry's data set and zone service, the only writers of both,
+    mark it changed (two queries a signed-in reader's board paid on every request)."""
+    return public_cache.cached(
+        "recruitment-search-choices",
+        areas=(public_cache.REGISTRY,),
+        compute=lambda: (_category_choices(top_levels=True), _zone_choices()),
+    )
+
+
 class SearchForm(CleanTextForm):
     q = forms.CharField(label=_("Words"), max_length=100, required=False)
     category = forms.ChoiceField(label=_("Service category"), required=False, widget=PlainSelect)
@@ -44,8 +56,9 @@ class SearchForm(CleanTextForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         anything = [("", _("Any"))]
-        self.fields["category"].choices = anything + _category_choices(top_levels=True)  # type: ignore[attr-defined]
-        self.fields["zone"].choices = anything + _zone_choices()  # type: ignore[attr-defined]
+        categories, zones = _search_choices()
+        self.fields["category"].choices = anything + categories  # type: ignore[attr-defined]
+        self.fields["zone"].choices = anything + zones  # type: ignore[attr-defined]
         self.fields["language"].choices = anything + list(WorkLanguage.choices)  # type: ignore[attr-defined]
         self.fields["salary"].choices = anything + [(b.code, b.label) for b in SALARY_BANDS]  # type: ignore[attr-defined]
 

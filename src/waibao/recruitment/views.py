@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.views import redirect_to_login
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -95,8 +95,9 @@ def _seeker_or_none(request: HttpRequest) -> JobSeeker | None:
 def posting_list(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET or None)
     filters = _filters(form)
-    postings = selectors.public_postings(filters).only(*selectors.CARD_FIELDS)
-    page = Paginator(postings, PAGE_SIZE).get_page(request.GET.get("page"))
+    postings = selectors.public_postings(filters).values_list(*selectors.CARD_COLUMNS)
+    found = Paginator(postings, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Page(selectors.posting_cards(found.object_list), found.number, found.paginator)
     query = request.GET.copy()
     query.pop("page", None)
     return render(

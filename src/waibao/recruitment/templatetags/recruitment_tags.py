@@ -17,6 +17,7 @@ from waibao.common.forms import option_tags
 from waibao.common.i18n import is_english
 from waibao.common.labels import label
 from waibao.recruitment.models import Posting
+from waibao.recruitment.selectors import PostingCard
 
 register = template.Library()
 
@@ -25,9 +26,8 @@ def _yuan(value: Decimal) -> str:
     return f"{int(value):,}" if value == value.to_integral_value() else f"{value:,.2f}"
 
 
-@register.filter
-def salary(posting: Posting) -> str:
-    low, high = posting.salary_min_cny, posting.salary_max_cny
+def salary_text(low: Decimal | None, high: Decimal | None) -> str:
+    """A monthly salary range in words, either bound optional."""
     if low is not None and high is not None:
         if low == high:
             return _("%(amount)s CNY a month") % {"amount": _yuan(low)}
@@ -37,6 +37,11 @@ def salary(posting: Posting) -> str:
     if high is not None:
         return _("up to %(amount)s CNY a month") % {"amount": _yuan(high)}
     return _("Salary to be agreed")
+
+
+@register.filter
+def salary(posting: Posting) -> str:
+    return salary_text(posting.salary_min_cny, posting.salary_max_cny)
 
 
 @register.filter
@@ -75,23 +80,25 @@ def search_fields(form: forms.Form) -> SafeString:
 
 
 @register.simple_tag
-def posting_cards(postings: Iterable[Posting], applied: Container[int]) -> SafeString:
+def posting_cards(cards: Iterable[PostingCard], applied: Container[int]) -> SafeString:
     """The board's postings, a card each (the card's template, written at once)."""
     closed = f' <span class="badge">{escape(_("Closed"))}</span>'
     applied_badge = f'<span class="badge recognised">{escape(_("Applied"))}</span>'
     base = reverse("recruitment:posting", args=[0])[:-2]  # a posting's page is this and its id
     out = []
-    for p in postings:
-        zone = f" · {escape(str(p.zone))}" if p.zone else ""
-        until = _("Applications until %(date)s") % {"date": p.closing_date.isoformat()}
+    for p in cards:
+        pk = p["pk"]
+        zone = f" · {escape(p['zone'])}" if p["zone"] else ""
+        pay = salary_text(p["salary_min_cny"], p["salary_max_cny"])
+        until = _("Applications until %(date)s") % {"date": p["closing_date"].isoformat()}
         out.append(
-            f'<article class="card job-card" id="posting-{p.pk}">\n'
-            f'  <h2 class="job-title"><a href="{base}{p.pk}/">{escape(p.title)}</a>'
-            f"{closed if p.status == 'expired' else ''}"
-            f"{applied_badge if p.pk in applied else ''}</h2>\n"
-            f'  <div><span translate="no">{escape(p.enterprise.name)}</span>{zone}</div>\n'
-            f'  <div class="muted">{escape(str(p.category))} · {escape(salary(p))} · {escape(languages(p.languages))}'
-            f"</div>\n"
+            f'<article class="card job-card" id="posting-{pk}">\n'
+            f'  <h2 class="job-title"><a href="{base}{pk}/">{escape(p["title"])}</a>'
+            f"{closed if p['status'] == 'expired' else ''}"
+            f"{applied_badge if pk in applied else ''}</h2>\n"
+            f'  <div><span translate="no">{escape(p["enterprise"])}</span>{zone}</div>\n'
+            f'  <div class="muted">{escape(p["category"])} · {escape(pay)}'
+            f" · {escape(languages(p['languages']))}</div>\n"
             f'  <div class="muted">{escape(until)}</div>\n</article>\n'
         )
     return mark_safe("".join(out))  # noqa: S308 - every value is escaped
