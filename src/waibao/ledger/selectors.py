@@ -21,6 +21,7 @@ from waibao.ledger.models import (
     CommitmentStatus,
     EntryKind,
     Fund,
+    FundSource,
     LedgerEntry,
 )
 
@@ -57,13 +58,15 @@ class FundRow:
 
 @dataclass
 class SourceRow:
-    """A fund source as the overview shows it, with its fund."""
+    """A fund source as the overview shows it, with its fund's name and order."""
 
     pk: int
     name: str
     citation: str
     sort_order: int
-    fund: FundRow
+    fund_id: int
+    fund_name: str
+    fund_sort_order: int
 
 
 @dataclass
@@ -142,15 +145,15 @@ def fund_rows() -> list[FundRow]:
     return sorted(funds, key=lambda fund: (fund.sort_order, fund.code))
 
 
-# A budget line's source and category as plain values, read beside its amounts (the source's fund by its id, or
-# with its fields too: `_SOURCE_FUND_FIELDS`).
-_SOURCE_FIELDS = ("source_id", "source__name_zh", "source__name_en", "source__citation", "source__sort_order")
-_SOURCE_FUND_FIELDS = tuple(f"source__fund__{name}" for name in _FUND_FIELDS)
+# A budget line's source and category as plain values, read beside its amounts; the source's fund by its id (its
+# name and order from the funds), or with them (`_SOURCE_FUND_FIELDS`).
+_SOURCE_FIELDS = ("source__id", "source__name_zh", "source__name_en", "source__citation", "source__sort_order")
+_SOURCE_FUND_FIELDS = ("source__fund_id", "source__fund__name_zh", "source__fund__name_en", "source__fund__sort_order")
 _CATEGORY_FIELDS = ("category_id", "category__name_zh", "category__name_en", "category__sort_order")
 
 
 class _Rows:
-    """Each fund, source and category of an overview built once, however many lines or years share it."""
+    """Each source and category of an overview built once, however many lines or years share it."""
 
     def __init__(self, funds: list[FundRow] | None = None) -> None:
         self.english = is_english()
@@ -160,14 +163,16 @@ class _Rows:
 
     def source(self, v: tuple[Any, ...], fund: tuple[Any, ...]) -> SourceRow:
         """The source of the values `v` (`_SOURCE_FIELDS`), of the fund `fund` (its id alone when the funds are
-        known, else the values of `_FUND_FIELDS`)."""
+        known, else the values of `_SOURCE_FUND_FIELDS`)."""
         found = self.sources.get(v[0])
         if found is None:
-            fund_row = self.funds.get(fund[0])
-            if fund_row is None:
-                fund_row = self.funds[fund[0]] = _fund_row(self.english, fund)
-            name = _in_language(self.english, v[1], v[2])
-            found = self.sources[v[0]] = SourceRow(v[0], name, v[3], v[4], fund_row)
+            english = self.english
+            known = self.funds.get(fund[0])
+            fund_name, fund_order = (
+                (known.name, known.sort_order) if known else (_in_language(english, fund[1], fund[2]), fund[3])
+            )
+            name = _in_language(english, v[1], v[2])
+            found = self.sources[v[0]] = SourceRow(v[0], name, v[3], v[4], fund[0], fund_name, fund_order)
         return found
 
     def category(self, v: tuple[Any, ...]) -> CategoryRow:
@@ -179,7 +184,7 @@ class _Rows:
 
 
 def _source_key(source: SourceRow) -> tuple[int, int, int]:
-    return (source.fund.sort_order, source.sort_order, source.pk)
+    return (source.fund_sort_order, source.sort_order, source.pk)
 
 
 def fund_overview(
@@ -215,7 +220,7 @@ def fund_overview(
     )
     by_fund: dict[int, Totals] = {}
     for source, totals in overview.sources:  # a fund's totals are its sources'
-        by_fund.setdefault(source.fund.pk, Totals()).add(totals.budgeted, totals.committed, totals.paid)
+        by_fund.setdefault(source.fund_id, Totals()).add(totals.budgeted, totals.committed, totals.paid)
         overview.total.add(totals.budgeted, totals.committed, totals.paid)
     overview.funds = sorted(
         ((rows.funds[pk], t) for pk, t in by_fund.items()), key=lambda p: (p[0].sort_order, p[0].code)
@@ -225,25 +230,26 @@ def fund_overview(
 
 def _sources_by_year(*, year: int | None = None, fund_code: str | None = None) -> dict[int, FundOverview]:
     """Per year with budget lines (only `year` if given): the totals by source and the total, summed by the
-    database in one grouped query (a row per year and source)."""
+    database (grouped by year and source, a row each), with the sources and their funds read beside."""
     found = BudgetLine.objects.order_by()
     if year is not None:
         found = found.filter(year=year)
     if fund_code:
         found = found.filter(source__fund__code=fund_code)
+    sums = list(found.values_list("year", "source_id").annotate(b=Sum("budgeted"), c=Sum("committed"), p=Sum("paid")))
+    if not sums:
+        return {}
     rows = _Rows()
+    n = len(_SOURCE_FIELDS)
+    fields = (name.removeprefix("source__") for name in (*_SOURCE_FIELDS, *_SOURCE_FUND_FIELDS))
+    sources = {v[0]: rows.source(v[:n], v[n:]) for v in FundSource.objects.order_by().values_list(*fields)}
     years: dict[int, FundOverview] = {}
-    s = 1 + len(_SOURCE_FIELDS)
-    grouped = found.values_list("year", *_SOURCE_FIELDS, *_SOURCE_FUND_FIELDS).annotate(
-        b=Sum("budgeted"), c=Sum("committed"), p=Sum("paid")
-    )
-    for v in grouped:
-        overview = years.get(v[0])
+    for row_year, source_id, b, c, p in sums:
+        overview = years.get(row_year)
         if overview is None:
-            overview = years[v[0]] = FundOverview(year=v[0])
-        b, c, p = v[-3:]
+            overview = years[row_year] = FundOverview(year=row_year)
         totals = Totals(b or ZERO, c or ZERO, p or ZERO)
-        overview.sources.append((rows.source(v[1:s], v[s:-3]), totals))
+        overview.sources.append((sources[source_id], totals))
         overview.total.add(totals.budgeted, totals.committed, totals.paid)
     for overview in years.values():
         overview.sources.sort(key=lambda p: _source_key(p[0]))

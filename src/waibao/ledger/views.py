@@ -187,7 +187,7 @@ def overview_export(request: HttpRequest) -> HttpResponse:
             (
                 _("By source"),
                 [pgettext("ledger", "Fund"), _("Source"), *money_headers],
-                [[s.fund.name, s.name, *totals(t)] for s, t in data.sources],
+                [[s.fund_name, s.name, *totals(t)] for s, t in data.sources],
             ),
             (
                 _("By use category"),
@@ -209,7 +209,7 @@ def overview_export(request: HttpRequest) -> HttpResponse:
                     [
                         line.pk,
                         line.year,
-                        line.source.fund.name,
+                        line.source.fund_name,
                         line.source.name,
                         line.category.name,
                         line.budgeted,

@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable
 from decimal import Decimal
-from html import escape
 from typing import Any
 
 from django import template
@@ -19,6 +18,14 @@ from waibao.common.forms import option_tags
 from waibao.common.money import format_money
 
 register = template.Library()
+
+# Text escaped exactly as Django's `escape` (the standard library's `html.escape`) escapes it, in one pass:
+# `html.escape` replaces each of the five characters in turn, five calls a text, and these tags escape hundreds.
+_HTML_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;"})
+
+
+def escape(text: str) -> str:
+    return text.translate(_HTML_ESCAPES)
 
 
 @register.filter
@@ -115,7 +122,7 @@ def source_table(sources: Iterable[tuple[Any, Any]]) -> SafeString:
     return _table(
         [pgettext("ledger", "Fund"), _("Source")],
         (
-            f"<tr><td>{escape(source.fund.name)}</td><td>{escape(source.name)}{_muted(source.citation)}</td>"
+            f"<tr><td>{escape(source.fund_name)}</td><td>{escape(source.name)}{_muted(source.citation)}</td>"
             f"{_cells(totals)}</tr>"
             for source, totals in sources
         ),
