@@ -168,6 +168,9 @@ class _Rows:
         if found is None:
             english = self.english
             known = self.funds.get(fund[0])
+            if known is None and len(fund) == 1:  # a fund added since the caller read them: read them again
+                self.funds.update((row.pk, row) for row in fund_rows())
+                known = self.funds[fund[0]]
             fund_name, fund_order = (
                 (known.name, known.sort_order) if known else (_in_language(english, fund[1], fund[2]), fund[3])
             )
