@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import datetime
+import functools
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Min
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from waibao.governance.meetings_selectors import MEETINGS_AREA, MeetingSummary, ScheduledMeeting, scheduled_meetings
 from waibao.governance.models import DutyStatus
-from waibao.governance.selectors import DutyLine, duty_lines, duty_matrix
+from waibao.governance.selectors import DUTIES_AREA, DutyLine, MatrixRow, duty_lines, duty_matrix, open_decisions
+from waibao.workdays.calendar import WorkCalendar
 
 
 @dataclass
@@ -23,25 +26,10 @@ class StageRow:
     oldest_days: int | None
 
 
-@dataclass
-class Cockpit:
-    today: datetime.date
-    goal: Any
-    fund_year: int | None
-    fund: Any
-    stages: list[StageRow] = field(default_factory=list)
-    duty_rows: list[DutyLine] = field(default_factory=list)
-    duty_matrix: list[Any] = field(default_factory=list)
-    duty_totals: dict[str, int] = field(default_factory=dict)
-    indicators: list[tuple[Any, Any]] = field(default_factory=list)
-    meetings: Any = None
+def _open_states() -> list[Any]:
+    from waibao.applications.models import ApplicationStatus
 
-
-def application_stages(now: datetime.datetime) -> list[StageRow]:
-    """Open applications per stage with the age of the oldest, in one query."""
-    from waibao.applications.models import Application, ApplicationStatus
-
-    open_states = [
+    return [
         ApplicationStatus.SUBMITTED,
         ApplicationStatus.IN_REVIEW,
         ApplicationStatus.RETURNED,
@@ -50,6 +38,31 @@ def application_stages(now: datetime.datetime) -> list[StageRow]:
         ApplicationStatus.ON_HOLD,
         ApplicationStatus.COMMITTED,
     ]
+
+
+@functools.lru_cache(maxsize=8)
+def _labels(language: str | None) -> dict[str, str]:
+    """The cockpit's fixed labels in `language`: the open stages' and the charts' series names (translated once per
+    language: a process's catalogues do not change)."""
+    with translation.override(language):
+        labels = {str(status.value): str(status.label) for status in _open_states()}
+        labels.update(
+            required=_("Required path"),
+            actual=_("Actual"),
+            budget=_("Budget"),
+            committed=_("Committed"),
+            paid=_("Paid"),
+            on_time=_("On time"),
+            overdue=str(DutyStatus.OVERDUE.label),
+        )
+        return labels
+
+
+def application_stages(now: datetime.datetime) -> list[StageRow]:
+    """Open applications per stage with the age of the oldest, in one query."""
+    from waibao.applications.models import Application
+
+    open_states = [str(status.value) for status in _open_states()]
     found = {
         status: (n, oldest)
         for status, n, oldest in Application.objects.filter(status__in=open_states)
@@ -57,53 +70,120 @@ def application_stages(now: datetime.datetime) -> list[StageRow]:
         .values_list("status")
         .annotate(n=Count("id"), oldest=Min("status_changed_at"))
     }
+    labels = _labels(translation.get_language())
     rows = []
     for status in open_states:
         n, oldest = found.get(status, (0, None))
-        rows.append(
-            StageRow(
-                status=status.value,
-                label=str(status.label),
-                count=n,
-                oldest_days=(now - oldest).days if oldest else None,
-            )
-        )
+        rows.append(StageRow(status, labels[status], n, (now - oldest).days if oldest else None))
     return rows
 
 
-def cockpit(*, today: datetime.date | None = None) -> Cockpit:
+@dataclass
+class Cockpit:
+    today: datetime.date
+    goal: Any
+    fund_year: int | None
+    fund: Any
+    stages: list[StageRow] = field(default_factory=list)
+    duty_matrix: list[Any] = field(default_factory=list)
+    duty_totals: dict[str, int] = field(default_factory=dict)
+    indicators: list[tuple[Any, Any]] = field(default_factory=list)
+    meetings: Any = None
+
+
+@dataclass(frozen=True)
+class Settled:
+    """What the cockpit shows that changes only through services which mark their public-cache area changed: the
+    goal, the indicators that name their areas, the duty matrix, the open decisions and the scheduled meetings.
+    Kept in the cache as one entry (`SETTLED_AREAS`): a visit reads one entry, not one per figure."""
+
+    goal: Any
+    indicators: dict[str, Any]
+    duty_matrix: list[MatrixRow]
+    duty_totals: dict[str, int]
+    open_decisions: list[DutyLine]
+    scheduled: list[ScheduledMeeting]
+
+
+@functools.cache
+def _settled_areas() -> tuple[str, ...]:
     from waibao.common import public_cache
     from waibao.governance.indicators import INDICATORS
-    from waibao.governance.meetings_selectors import meeting_summary
-    from waibao.ledger.selectors import budget_years, fund_overview
-    from waibao.statistics.selectors import goal_progress
-    from waibao.workdays.selectors import current_calendar
 
-    today = today or timezone.localdate()
-    calendar = current_calendar()
-    years = budget_years()
-    fund_year = max((y for y in years if y <= today.year), default=years[-1] if years else None)
-    rows = duty_lines(today=today, calendar=calendar)  # derived once: the matrix and the open decisions use them
-    matrix, totals = duty_matrix(rows)
-    indicators = [(ind, ind.compute(today, calendar)) for ind in INDICATORS.values()]
+    areas = [public_cache.STATISTICS, DUTIES_AREA, MEETINGS_AREA]  # the goal, the duty lines, the meetings
+    for indicator in INDICATORS.values():
+        areas.extend(indicator.areas)
+    return tuple(dict.fromkeys(areas))
+
+
+def _settle(today: datetime.date, calendar: WorkCalendar) -> Settled:
+    """Each part from its own cache entry where it has one (a change to one area recomputes only that part)."""
+    from waibao.common import public_cache
+    from waibao.governance.indicators import INDICATORS
+    from waibao.statistics.selectors import goal_progress
+
     goal = public_cache.cached(  # as the goal page: approved figures and parameters, cached until either changes
         "statistics-goal",
         areas=(public_cache.STATISTICS,),
         params=today.year,
         compute=lambda: goal_progress(today=today),
     )
-    return Cockpit(
-        today=today,
+    rows = duty_lines(today=today, calendar=calendar)
+    matrix, totals = duty_matrix(rows)
+    return Settled(
         goal=goal,
-        fund_year=fund_year,
-        fund=fund_overview(year=fund_year, sources_only=True) if fund_year is not None else None,
-        stages=application_stages(timezone.now()),
-        duty_rows=rows,
+        indicators={code: ind.compute(today, calendar) for code, ind in INDICATORS.items() if ind.areas},
         duty_matrix=matrix,
         duty_totals=totals,
-        indicators=indicators,
-        meetings=meeting_summary(today=today, rows=rows),
+        open_decisions=open_decisions(rows),
+        scheduled=scheduled_meetings(),
     )
+
+
+def settled(*, today: datetime.date, calendar: WorkCalendar) -> Settled:
+    """The cockpit's settled figures for `today` and `calendar`, in the reader's language, from the cache."""
+    from waibao.common import public_cache
+
+    return public_cache.cached(
+        "governance-cockpit",
+        areas=_settled_areas(),
+        params=(today.isoformat(), calendar.fingerprint),
+        compute=lambda: _settle(today, calendar),
+    )
+
+
+def cockpit(*, today: datetime.date | None = None) -> Cockpit:
+    """The cockpit's figures: the settled ones from the cache, the fund, the applications in each stage and the
+    indicators without an area (the ledger's) read live."""
+    from waibao.governance.indicators import INDICATORS
+    from waibao.ledger.selectors import fund_by_source_of_budget_year
+    from waibao.workdays.selectors import current_calendar
+
+    today = today or timezone.localdate()
+    calendar = current_calendar()
+    figures = settled(today=today, calendar=calendar)
+    fund = fund_by_source_of_budget_year(on_or_before=today.year)
+    now = timezone.now()
+    return Cockpit(
+        today=today,
+        goal=figures.goal,
+        fund_year=fund.year if fund is not None else None,
+        fund=fund,
+        stages=application_stages(now),
+        duty_matrix=figures.duty_matrix,
+        duty_totals=figures.duty_totals,
+        indicators=[
+            (ind, figures.indicators[code] if ind.areas else ind.compute(today, calendar))
+            for code, ind in INDICATORS.items()
+        ],
+        meetings=MeetingSummary(
+            next_meeting=next((m for m in figures.scheduled if m.starts_at >= now), None),
+            open_decisions=figures.open_decisions,
+        ),
+    )
+
+
+_OVERDUE = str(DutyStatus.OVERDUE.value)  # the matrix's counts are keyed by plain strings
 
 
 def chart_data(data: Cockpit) -> dict[str, Any]:
@@ -112,26 +192,27 @@ def chart_data(data: Cockpit) -> dict[str, Any]:
     def s(value: Decimal | None) -> str | None:
         return None if value is None else str(value)
 
+    labels = _labels(translation.get_language())
     sources = data.fund.sources if data.fund else []
     return {
         "goal": {
             "years": [str(y.year) for y in data.goal.years],
             "required": [s(y.required) for y in data.goal.years],
             "actual": [s(y.actual) for y in data.goal.years],
-            "names": [str(_("Required path")), str(_("Actual"))],
+            "names": [labels["required"], labels["actual"]],
         },
         "fund": {
             "labels": [src.name for src, _t in sources],
-            "budgeted": [s(t.budgeted) for _src, t in sources],
-            "committed": [s(t.committed) for _src, t in sources],
-            "paid": [s(t.paid) for _src, t in sources],
-            "names": [str(_("Budget")), str(_("Committed")), str(_("Paid"))],
+            "budgeted": [str(t.budgeted) for _src, t in sources],
+            "committed": [str(t.committed) for _src, t in sources],
+            "paid": [str(t.paid) for _src, t in sources],
+            "names": [labels["budget"], labels["committed"], labels["paid"]],
         },
         "stages": {"labels": [r.label for r in data.stages], "counts": [r.count for r in data.stages]},
         "duties": {
             "labels": [m.name for m in data.duty_matrix],
-            "on_time": [m.total - m.counts[DutyStatus.OVERDUE] for m in data.duty_matrix],
-            "overdue": [m.counts[DutyStatus.OVERDUE] for m in data.duty_matrix],
-            "names": [str(_("On time")), str(DutyStatus.OVERDUE.label)],
+            "on_time": [m.total - m.counts[_OVERDUE] for m in data.duty_matrix],
+            "overdue": [m.counts[_OVERDUE] for m in data.duty_matrix],
+            "names": [labels["on_time"], labels["overdue"]],
         },
     }

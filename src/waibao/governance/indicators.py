@@ -15,6 +15,7 @@ from django.db.models import Exists, Min, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from waibao.common import public_cache
 from waibao.workdays.calendar import CalendarYearMissingError, WorkCalendar
 
 
@@ -35,9 +36,18 @@ class IndicatorValue:
 
 @dataclass(frozen=True)
 class Indicator:
+    """`areas`: the public-cache areas whose versions its value follows (its figure is cached until a service marks
+    one changed, and the cockpit keeps it with its other settled figures); none: read on every visit."""
+
     code: str
     title: object
     compute: Callable[[datetime.date, WorkCalendar], IndicatorValue] = field(repr=False)
+    areas: tuple[str, ...] = ()
+
+
+# The areas each cached indicator follows (see `Indicator.areas`).
+_STATISTICS_REPORTING_AREAS = (public_cache.STATISTICS, public_cache.REGISTRY)  # approved figures, who is recognised
+_CASEWORK_AREAS = (public_cache.CASEWORK, public_cache.GOVERNANCE)  # cases' histories and types, the duties
 
 
 def statistics_reporting(today: datetime.date, calendar: WorkCalendar) -> IndicatorValue:
@@ -45,11 +55,9 @@ def statistics_reporting(today: datetime.date, calendar: WorkCalendar) -> Indica
 
     Cached until approved statistics, the statistics parameters (the cut-off) or the registry (who is
     recognised) change: the cockpit shows it on every visit, and it reads every recognised enterprise."""
-    from waibao.common import public_cache
-
     return public_cache.cached(
         "indicator-statistics-reporting",
-        areas=(public_cache.STATISTICS, public_cache.REGISTRY),
+        areas=_STATISTICS_REPORTING_AREAS,
         params=today.isoformat(),
         compute=lambda: _statistics_reporting(today),
     )
@@ -120,14 +128,13 @@ def _casework(indicator: str) -> Callable[[datetime.date, WorkCalendar], Indicat
 
     def compute(today: datetime.date, calendar: WorkCalendar) -> IndicatorValue:
         from waibao.casework.selectors import indicator_figure
-        from waibao.common import public_cache
 
         try:
             # Once a day per version of the cases' histories and types (the casework services mark them changed)
             # and of the duties (which types count), and per calendar: the cockpit shows two of these.
             on_time, counted = public_cache.cached(
                 "duty-indicator-casework",
-                areas=(public_cache.CASEWORK, public_cache.GOVERNANCE),
+                areas=_CASEWORK_AREAS,
                 params=(indicator, today.isoformat(), calendar.fingerprint),
                 compute=lambda: indicator_figure(indicator, today=today, calendar=calendar),
             )
@@ -154,7 +161,12 @@ def _not_in_service(note: object) -> Callable[[datetime.date, WorkCalendar], Ind
 INDICATORS: dict[str, Indicator] = {
     ind.code: ind
     for ind in (
-        Indicator("statistics_reporting", _("Enterprises reporting statistics on time"), statistics_reporting),
+        Indicator(
+            "statistics_reporting",
+            _("Enterprises reporting statistics on time"),
+            statistics_reporting,
+            areas=_STATISTICS_REPORTING_AREAS,
+        ),
         Indicator(
             "training_subsidies_paid",
             _("Training subsidies paid on time"),
@@ -169,11 +181,13 @@ INDICATORS: dict[str, Indicator] = {
             "cases_answered",
             _("Consultations and complaints answered in time"),
             _casework("cases_answered"),
+            areas=_CASEWORK_AREAS,
         ),
         Indicator(
             "ip_complaints_answered",
             _("IP complaints handled in time"),
             _casework("ip_complaints_answered"),
+            areas=_CASEWORK_AREAS,
         ),
     )
 }

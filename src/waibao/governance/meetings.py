@@ -18,6 +18,7 @@ from waibao.accounts.models import Role, User
 from waibao.audit.services import audit_record
 from waibao.common import public_cache
 from waibao.common.errors import DomainError, PermissionDeniedError
+from waibao.governance.meetings_selectors import MEETINGS_AREA
 from waibao.governance.models import (
     AgendaItem,
     Attendance,
@@ -123,6 +124,7 @@ def meeting_schedule(
                 minutes_allotted=10,
             )
         audit_record(actor=acting_user, action="meeting.scheduled", obj=meeting, summary=meeting.code)
+        public_cache.changed(MEETINGS_AREA)  # the cockpit's next meeting
     return meeting
 
 
@@ -201,6 +203,8 @@ def meeting_transition(*, acting_user: User, meeting: Meeting, name: str, reason
             changes={"status": [before, locked.status]},
             data={"reason": reason},
         )
+        if before == MeetingStatus.SCHEDULED:
+            public_cache.changed(MEETINGS_AREA)  # held or cancelled: no longer the cockpit's next meeting
     return locked
 
 

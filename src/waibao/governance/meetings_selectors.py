@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from waibao.common import public_cache
 from waibao.governance.models import GroupMember, Meeting, MeetingStatus
-from waibao.governance.selectors import DutyFilters, DutyLine, DutyRow, duties_annotated, duty_lines
+from waibao.governance.selectors import DutyLine, DutyRow, duties_annotated
 from waibao.governance.status import duty_state
 from waibao.workdays.selectors import current_calendar
 
@@ -34,27 +35,30 @@ def meeting_decisions(meeting: Meeting, *, today: datetime.date | None = None) -
     ]
 
 
+# The public-cache area of the scheduled meetings (the cockpit keeps them in its cache): the services that schedule
+# a meeting or move it on (`meetings.meeting_schedule`, `meetings.meeting_transition`) mark it changed.
+MEETINGS_AREA = public_cache.GOVERNANCE
+
+
+@dataclass(frozen=True)
+class ScheduledMeeting:
+    """A meeting still scheduled, as the cockpit shows it (and links it)."""
+
+    pk: int
+    title: str
+    starts_at: datetime.datetime
+
+
+def scheduled_meetings() -> list[ScheduledMeeting]:
+    """Every meeting still scheduled, soonest first (past ones too: the reader's clock picks the next)."""
+    found = Meeting.objects.filter(status=MeetingStatus.SCHEDULED).order_by("starts_at", "pk")
+    return [ScheduledMeeting(*v) for v in found.values_list("pk", "title", "starts_at")]
+
+
 @dataclass(frozen=True)
 class MeetingSummary:
-    next_meeting: Meeting | None
+    next_meeting: Meeting | ScheduledMeeting | None
     open_decisions: list[DutyLine]
-
-
-def meeting_summary(*, today: datetime.date, rows: list[DutyLine] | None = None) -> MeetingSummary:
-    """The next meeting and the decisions not yet accepted; `rows`, every duty's line already derived (the
-    cockpit has them), saves deriving the decisions again."""
-    from waibao.governance.models import DutySource, DutyStatus
-
-    upcoming = (
-        Meeting.objects.filter(status=MeetingStatus.SCHEDULED, starts_at__gte=timezone.now())
-        .only("title", "starts_at")  # what the cockpit shows of it (and the link to it)
-        .order_by("starts_at")
-        .first()
-    )
-    if rows is None:
-        rows = duty_lines(DutyFilters(source=DutySource.DECISION), today=today)
-    open_rows = [r for r in rows if r.source == DutySource.DECISION and r.state.status != DutyStatus.ACCEPTED]
-    return MeetingSummary(next_meeting=upcoming, open_decisions=open_rows)
 
 
 def ical(meeting: Meeting, *, site_url: str = "") -> str:

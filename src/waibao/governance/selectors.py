@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import datetime
+import functools
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.translation import ngettext
 
 from waibao.common import public_cache
 from waibao.common.i18n import is_english, localized
-from waibao.governance.models import Department, Duty, DutyReport, DutyStatus, ReportKind
+from waibao.governance.models import Department, Duty, DutyReport, DutySource, DutyStatus, ReportKind
 from waibao.governance.status import DutyState, duty_state
 from waibao.workdays.calendar import WorkCalendar
 from waibao.workdays.selectors import current_calendar
@@ -164,6 +165,11 @@ def duty_lines(
     ]
 
 
+def open_decisions(rows: Sequence[DutyLine]) -> list[DutyLine]:
+    """The leadership group's decisions among `rows` not yet accepted."""
+    return [r for r in rows if r.source == DutySource.DECISION and r.state.status != DutyStatus.ACCEPTED]
+
+
 def department_choices() -> list[tuple[str, str]]:
     """(code, name) of every active department in the reader's language, in the order of the division of work: the
     duty list's filter. Kept in the cache with the duty lines: the data set, the only writer of departments, marks
@@ -178,6 +184,16 @@ def department_choices() -> list[tuple[str, str]]:
 def _in_language(english: bool, zh: str, en: str) -> str:
     """`localized(zh, en)` with the language read once for a whole list (reading it costs more than the choice)."""
     return en if english and en else zh or en
+
+
+def duty_url_base() -> str:
+    """A duty's page is this and its id (`/governance/duties/<id>/`): the address built once per URL prefix."""
+    return _duty_url_base(get_script_prefix())
+
+
+@functools.lru_cache(maxsize=8)
+def _duty_url_base(prefix: str) -> str:
+    return reverse("governance:duty", args=[0])[:-2]
 
 
 @dataclass(frozen=True)
@@ -210,7 +226,7 @@ def duty_page_rows(lines: Sequence[DutyLine]) -> list[DutyPageRow]:
         responsible[pk] = full_name or username or ""
         if partner_zh is not None:
             partners.setdefault(pk, []).append(_in_language(english, partner_zh, partner_en))
-    base = reverse("governance:duty", args=[0])[:-2]  # a duty's page is this and its id (one reverse a page)
+    base = duty_url_base()
     labels = {str(status): str(label) for status, label in DutyStatus.choices}
     rows = []
     for line in lines:

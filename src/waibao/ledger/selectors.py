@@ -6,12 +6,14 @@ import calendar
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
+from waibao.common.i18n import is_english
 from waibao.common.money import ZERO, to_money
 from waibao.ledger.models import (
     BudgetLine,
@@ -21,7 +23,6 @@ from waibao.ledger.models import (
     Fund,
     FundSource,
     LedgerEntry,
-    UseCategory,
 )
 
 
@@ -44,26 +45,79 @@ class Totals:
 
 
 @dataclass
+class FundRow:
+    """A fund as the overview shows it: plain values, the name and note in the reader's language."""
+
+    pk: int
+    code: str
+    name: str
+    citation: str
+    note: str
+    sort_order: int
+
+
+@dataclass
+class SourceRow:
+    """A fund source as the overview shows it, with its fund's name and order."""
+
+    pk: int
+    name: str
+    citation: str
+    sort_order: int
+    fund_id: int
+    fund_name: str
+    fund_sort_order: int
+
+
+@dataclass
+class CategoryRow:
+    """A use category as the overview shows it."""
+
+    pk: str
+    name: str
+    sort_order: int
+
+
+@dataclass
+class LineRow:
+    """A budget line as the overview shows it: its source, category and running totals."""
+
+    pk: int
+    year: int
+    source: SourceRow
+    category: CategoryRow
+    budgeted: Decimal
+    committed: Decimal
+    paid: Decimal
+    is_demo_allocation: bool
+
+    @property
+    def available(self) -> Decimal:
+        return self.budgeted - self.committed - self.paid
+
+
+@dataclass
 class FundOverview:
     year: int
-    funds: list[tuple[Fund, Totals]] = field(default_factory=list)
-    sources: list[tuple[FundSource, Totals]] = field(default_factory=list)
-    categories: list[tuple[UseCategory, Totals]] = field(default_factory=list)
-    lines: list[BudgetLine] = field(default_factory=list)
+    funds: list[tuple[FundRow, Totals]] = field(default_factory=list)
+    sources: list[tuple[SourceRow, Totals]] = field(default_factory=list)
+    categories: list[tuple[CategoryRow, Totals]] = field(default_factory=list)
+    lines: list[LineRow] = field(default_factory=list)
     total: Totals = field(default_factory=Totals)
 
 
 def budget_years() -> list[int]:
-    return sorted(set(BudgetLine.objects.values_list("year", flat=True)))
+    """Every year with budget lines, ascending (distinct years from the database, not every line's year)."""
+    return sorted(BudgetLine.objects.order_by().values_list("year", flat=True).distinct())
 
 
 def totals_by_year(*, fund_code: str | None = None) -> list[tuple[int, Totals]]:
     """Budget, committed, paid and available per year (all years with budget lines)."""
-    lines = BudgetLine.objects.all()
+    lines = BudgetLine.objects.order_by()
     if fund_code:
         lines = lines.filter(source__fund__code=fund_code)
-    rows = lines.values("year").annotate(b=Sum("budgeted"), c=Sum("committed"), p=Sum("paid")).order_by("year")
-    return [(row["year"], Totals(row["b"] or ZERO, row["c"] or ZERO, row["p"] or ZERO)) for row in rows]
+    rows = lines.values_list("year").annotate(b=Sum("budgeted"), c=Sum("committed"), p=Sum("paid"))
+    return sorted((year, Totals(b or ZERO, c or ZERO, p or ZERO)) for year, b, c, p in rows)
 
 
 def budget_line_available(*, budget_line_id: int) -> Decimal:
@@ -71,46 +125,152 @@ def budget_line_available(*, budget_line_id: int) -> Decimal:
     return line.available
 
 
-def fund_overview(*, year: int, fund_code: str | None = None, sources_only: bool = False) -> FundOverview:
+def _in_language(english: bool, zh: str, en: str) -> str:
+    """`localized(zh, en)` with the language read once for a whole overview."""
+    return en if english and en else zh or en
+
+
+_FUND_FIELDS = ("pk", "code", "name_zh", "name_en", "citation", "note_zh", "note_en", "sort_order")
+
+
+def _fund_row(english: bool, v: tuple[Any, ...]) -> FundRow:
+    """A fund from the values of `_FUND_FIELDS`, in order."""
+    return FundRow(v[0], v[1], _in_language(english, v[2], v[3]), v[4], _in_language(english, v[5], v[6]), v[7])
+
+
+def fund_rows() -> list[FundRow]:
+    """Every fund in its order, names in the reader's language (the overview's fund filter lists them)."""
+    english = is_english()
+    funds = [_fund_row(english, v) for v in Fund.objects.order_by().values_list(*_FUND_FIELDS)]
+    return sorted(funds, key=lambda fund: (fund.sort_order, fund.code))
+
+
+# A budget line's source and category as plain values, read beside its amounts; the source's fund by its id (its
+# name and order from the funds), or with them (`_SOURCE_FUND_FIELDS`).
+_SOURCE_FIELDS = ("source__id", "source__name_zh", "source__name_en", "source__citation", "source__sort_order")
+_SOURCE_FUND_FIELDS = ("source__fund_id", "source__fund__name_zh", "source__fund__name_en", "source__fund__sort_order")
+_CATEGORY_FIELDS = ("category_id", "category__name_zh", "category__name_en", "category__sort_order")
+
+
+class _Rows:
+    """Each source and category of an overview built once, however many lines or years share it."""
+
+    def __init__(self, funds: list[FundRow] | None = None) -> None:
+        self.english = is_english()
+        self.funds = {fund.pk: fund for fund in funds or ()}
+        self.sources: dict[int, SourceRow] = {}
+        self.categories: dict[str, CategoryRow] = {}
+
+    def source(self, v: tuple[Any, ...], fund: tuple[Any, ...]) -> SourceRow:
+        """The source of the values `v` (`_SOURCE_FIELDS`), of the fund `fund` (its id alone when the funds are
+        known, else the values of `_SOURCE_FUND_FIELDS`)."""
+        found = self.sources.get(v[0])
+        if found is None:
+            english = self.english
+            known = self.funds.get(fund[0])
+            if known is None and len(fund) == 1:  # a fund added since the caller read them: read them again
+                self.funds.update((row.pk, row) for row in fund_rows())
+                known = self.funds[fund[0]]
+            fund_name, fund_order = (
+                (known.name, known.sort_order) if known else (_in_language(english, fund[1], fund[2]), fund[3])
+            )
+            name = _in_language(english, v[1], v[2])
+            found = self.sources[v[0]] = SourceRow(v[0], name, v[3], v[4], fund[0], fund_name, fund_order)
+        return found
+
+    def category(self, v: tuple[Any, ...]) -> CategoryRow:
+        """The category of the values `v` (`_CATEGORY_FIELDS`)."""
+        found = self.categories.get(v[0])
+        if found is None:
+            found = self.categories[v[0]] = CategoryRow(v[0], _in_language(self.english, v[1], v[2]), v[3])
+        return found
+
+
+def _source_key(source: SourceRow) -> tuple[int, int, int]:
+    return (source.fund_sort_order, source.sort_order, source.pk)
+
+
+def fund_overview(
+    *, year: int, fund_code: str | None = None, sources_only: bool = False, funds: list[FundRow] | None = None
+) -> FundOverview:
     """Budget, committed, paid and available per fund, source and use category for one year.
 
-    `sources_only`: the totals by source and the total, nothing else (`funds`, `categories` and `lines` are left
-    empty), summed by the database in one grouped query. For the cockpit, which shows only those: building the
-    year's budget lines with their source, fund and category costs four models a line."""
+    The year's budget lines as plain values with their source and category, in one query (and the funds, unless
+    the caller has them already: `funds`, as `fund_rows()` reads them); the totals are summed from the lines,
+    exactly (Decimal, to the fen). `sources_only`: the totals by source and the total, nothing else (`funds`,
+    `categories` and `lines` are left empty), summed by the database."""
     if sources_only:
         return _source_totals(year=year, fund_code=fund_code)
-    lines = BudgetLine.objects.filter(year=year).select_related("source__fund", "category")
+    found = BudgetLine.objects.filter(year=year).order_by()
     if fund_code:
-        lines = lines.filter(source__fund__code=fund_code)
-    overview = FundOverview(year=year, lines=list(lines))
-    funds: dict[int, tuple[Fund, Totals]] = {}
-    sources: dict[int, tuple[FundSource, Totals]] = {}
-    categories: dict[str, tuple[UseCategory, Totals]] = {}
-    for line in overview.lines:
-        values = (line.budgeted, line.committed, line.paid)
-        funds.setdefault(line.source.fund_id, (line.source.fund, Totals()))[1].add(*values)
-        sources.setdefault(line.source_id, (line.source, Totals()))[1].add(*values)
-        categories.setdefault(line.category_id, (line.category, Totals()))[1].add(*values)
-        overview.total.add(*values)
-    overview.funds = sorted(funds.values(), key=lambda p: (p[0].sort_order, p[0].code))
-    overview.sources = sorted(sources.values(), key=lambda p: (p[0].fund.sort_order, p[0].sort_order))
-    overview.categories = sorted(categories.values(), key=lambda p: (p[0].sort_order, p[0].code))
+        found = found.filter(source__fund__code=fund_code)
+    amounts = ("pk", "budgeted", "committed", "paid", "is_demo_allocation", "source__fund_id")
+    n, s = len(amounts), len(amounts) + len(_SOURCE_FIELDS)
+    rows = _Rows(fund_rows() if funds is None else funds)
+    overview = FundOverview(year=year)
+    sources: dict[int, Totals] = {}
+    categories: dict[str, Totals] = {}
+    for v in found.values_list(*amounts, *_SOURCE_FIELDS, *_CATEGORY_FIELDS):
+        pk, budgeted, committed, paid, is_demo, fund_id = v[:n]
+        source, category = rows.source(v[n:s], (fund_id,)), rows.category(v[s:])
+        overview.lines.append(LineRow(pk, year, source, category, budgeted, committed, paid, is_demo))
+        sources.setdefault(source.pk, Totals()).add(budgeted, committed, paid)
+        categories.setdefault(category.pk, Totals()).add(budgeted, committed, paid)
+    overview.lines.sort(key=lambda line: (*_source_key(line.source), line.category.sort_order, line.category.pk))
+    overview.sources = sorted(((rows.sources[pk], t) for pk, t in sources.items()), key=lambda p: _source_key(p[0]))
+    overview.categories = sorted(
+        ((rows.categories[pk], t) for pk, t in categories.items()), key=lambda p: (p[0].sort_order, p[0].pk)
+    )
+    by_fund: dict[int, Totals] = {}
+    for source, totals in overview.sources:  # a fund's totals are its sources'
+        by_fund.setdefault(source.fund_id, Totals()).add(totals.budgeted, totals.committed, totals.paid)
+        overview.total.add(totals.budgeted, totals.committed, totals.paid)
+    overview.funds = sorted(
+        ((rows.funds[pk], t) for pk, t in by_fund.items()), key=lambda p: (p[0].sort_order, p[0].code)
+    )
     return overview
+
+
+def _sources_by_year(*, year: int | None = None, fund_code: str | None = None) -> dict[int, FundOverview]:
+    """Per year with budget lines (only `year` if given): the totals by source and the total, summed by the
+    database (grouped by year and source, a row each), with the sources and their funds read beside."""
+    found = BudgetLine.objects.order_by()
+    if year is not None:
+        found = found.filter(year=year)
+    if fund_code:
+        found = found.filter(source__fund__code=fund_code)
+    sums = list(found.values_list("year", "source_id").annotate(b=Sum("budgeted"), c=Sum("committed"), p=Sum("paid")))
+    if not sums:
+        return {}
+    rows = _Rows()
+    n = len(_SOURCE_FIELDS)
+    fields = (name.removeprefix("source__") for name in (*_SOURCE_FIELDS, *_SOURCE_FUND_FIELDS))
+    sources = {v[0]: rows.source(v[:n], v[n:]) for v in FundSource.objects.order_by().values_list(*fields)}
+    years: dict[int, FundOverview] = {}
+    for row_year, source_id, b, c, p in sums:
+        overview = years.get(row_year)
+        if overview is None:
+            overview = years[row_year] = FundOverview(year=row_year)
+        totals = Totals(b or ZERO, c or ZERO, p or ZERO)
+        overview.sources.append((sources[source_id], totals))
+        overview.total.add(totals.budgeted, totals.committed, totals.paid)
+    for overview in years.values():
+        overview.sources.sort(key=lambda p: _source_key(p[0]))
+    return years
 
 
 def _source_totals(*, year: int, fund_code: str | None) -> FundOverview:
-    sources = FundSource.objects.filter(lines__year=year)
-    if fund_code:
-        sources = sources.filter(fund__code=fund_code)
-    found = sources.annotate(b=Sum("lines__budgeted"), c=Sum("lines__committed"), p=Sum("lines__paid")).order_by(
-        "fund__sort_order", "sort_order", "pk"
-    )
-    overview = FundOverview(year=year)
-    for source in found:
-        totals = Totals(source.b, source.c, source.p)
-        overview.sources.append((source, totals))
-        overview.total.add(totals.budgeted, totals.committed, totals.paid)
-    return overview
+    return _sources_by_year(year=year, fund_code=fund_code).get(year) or FundOverview(year=year)
+
+
+def fund_by_source_of_budget_year(*, on_or_before: int) -> FundOverview | None:
+    """The totals by source (as `fund_overview(sources_only=True)`) of the latest budget year up to `on_or_before`,
+    or of the latest budget year if all are after it; None without any budget. One query for the years and the
+    totals (the cockpit's fund card)."""
+    years = _sources_by_year()
+    if not years:
+        return None
+    return years[max((y for y in years if y <= on_or_before), default=max(years))]
 
 
 def budget_line_entries(*, budget_line_id: int) -> QuerySet[LedgerEntry]:

@@ -30,7 +30,7 @@ from waibao.ledger.access import (
     can_write_ledger,
 )
 from waibao.ledger.forms import BudgetForm, PaymentForm, ReconciliationForm, ReleaseForm, ReverseForm, StatementForm
-from waibao.ledger.models import Commitment, EntryKind, Fund, LedgerEntry
+from waibao.ledger.models import Commitment, EntryKind, LedgerEntry
 from waibao.ledger.owners import CommitmentOwner, commitment_owner
 from waibao.ledger.selectors import (
     FundOverview,
@@ -42,6 +42,7 @@ from waibao.ledger.selectors import (
     budget_years,
     current_month,
     fund_overview,
+    fund_rows,
     monthly_statement,
     reconciliation,
     totals_by_year,
@@ -155,15 +156,16 @@ def overview(request: HttpRequest) -> HttpResponse:
     by_year = totals_by_year(fund_code=fund_code)
     # Without a fund filter, the years of the totals are every budget year: no second query for them.
     year, years = _year(request, None if fund_code else [y for y, _totals in by_year])
-    data = fund_overview(year=year, fund_code=fund_code)
+    funds = fund_rows()  # the filter's choices, and the overview's funds
+    data = fund_overview(year=year, fund_code=fund_code, funds=funds)
     return render(
         request,
         "ledger/overview.html",
         {
             "overview": data,
-            "year": year,
+            "year": str(year),  # text: the page shows it as written (no number formatting) and marks it chosen
             "years": [(y, y) for y in years],
-            "funds": [(fund.code, fund.name) for fund in Fund.objects.all()],
+            "funds": [(fund.code, fund.name) for fund in funds],
             "fund_code": fund_code or "",
             "chart": _chart(data),
             "by_year": by_year,
@@ -185,7 +187,7 @@ def overview_export(request: HttpRequest) -> HttpResponse:
             (
                 _("By source"),
                 [pgettext("ledger", "Fund"), _("Source"), *money_headers],
-                [[s.fund.name, s.name, *totals(t)] for s, t in data.sources],
+                [[s.fund_name, s.name, *totals(t)] for s, t in data.sources],
             ),
             (
                 _("By use category"),
@@ -207,7 +209,7 @@ def overview_export(request: HttpRequest) -> HttpResponse:
                     [
                         line.pk,
                         line.year,
-                        line.source.fund.name,
+                        line.source.fund_name,
                         line.source.name,
                         line.category.name,
                         line.budgeted,

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from decimal import Decimal
-from html import escape
 from typing import Any
 
 from django import template
 from django.urls import reverse
+from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -17,6 +18,14 @@ from waibao.common.forms import option_tags
 from waibao.common.money import format_money
 
 register = template.Library()
+
+# Text escaped exactly as Django's `escape` (the standard library's `html.escape`) escapes it, in one pass:
+# `html.escape` replaces each of the five characters in turn, five calls a text, and these tags escape hundreds.
+_HTML_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;"})
+
+
+def escape(text: str) -> str:
+    return text.translate(_HTML_ESCAPES)
 
 
 @register.filter
@@ -46,13 +55,20 @@ def _muted(text: str, *, block: bool = False) -> str:
     return f'<div class="muted">{escape(text)}</div>' if block else f' <span class="muted">({escape(text)})</span>'
 
 
+@functools.lru_cache(maxsize=16)
+def _money_labels(language: str | None) -> tuple[str, str, str, str]:
+    """Budget, committed, paid and available in `language`, escaped: the same four on every table and card of the
+    overview, translated once per language (a process's catalogues do not change)."""
+    with translation.override(language):
+        return (escape(_("Budget")), escape(_("Committed (open)")), escape(_("Paid")), escape(_("Available")))
+
+
 def _table(names: Iterable[str], rows: Iterable[str]) -> SafeString:
     """`<thead>` (the name columns, then budget, committed, paid and available) and `<tbody>` of a ledger table."""
-    money = (_("Budget"), _("Committed (open)"), _("Paid"), _("Available"))
     return mark_safe(  # noqa: S308
         "<thead><tr>"
         + "".join(f"<th>{escape(name)}</th>" for name in names)
-        + "".join(f'<th class="num">{escape(name)}</th>' for name in money)
+        + "".join(f'<th class="num">{name}</th>' for name in _money_labels(translation.get_language()))
         + "</tr></thead>\n<tbody>"
         + "".join(rows)
         + "</tbody>"
@@ -63,6 +79,19 @@ def _table(names: Iterable[str], rows: Iterable[str]) -> SafeString:
 def options(choices: Iterable[tuple[Any, str]], selected: Any) -> SafeString:
     """The `<option>`s of a filter (value, label), the selected one marked."""
     return mark_safe(option_tags(choices, selected))  # noqa: S308 - escaped by option_tags
+
+
+@register.simple_tag
+def total_cards(totals: Any) -> SafeString:
+    """The four cards above the tables: budget, committed, paid and available in all."""
+    labels = _money_labels(translation.get_language())
+    amounts = (totals.budgeted, totals.committed, totals.paid, totals.available)
+    return mark_safe(  # noqa: S308 - labels escaped, amounts formatted digits
+        "".join(
+            f'<div class="card"><div class="muted">{label}</div><div class="stat">{amount:,.2f}</div></div>\n'
+            for label, amount in zip(labels, amounts, strict=True)
+        )
+    )
 
 
 @register.simple_tag
@@ -93,7 +122,7 @@ def source_table(sources: Iterable[tuple[Any, Any]]) -> SafeString:
     return _table(
         [pgettext("ledger", "Fund"), _("Source")],
         (
-            f"<tr><td>{escape(source.fund.name)}</td><td>{escape(source.name)}{_muted(source.citation)}</td>"
+            f"<tr><td>{escape(source.fund_name)}</td><td>{escape(source.name)}{_muted(source.citation)}</td>"
             f"{_cells(totals)}</tr>"
             for source, totals in sources
         ),
@@ -114,23 +143,17 @@ def year_table(by_year: Iterable[tuple[int, Any]], fund_code: str) -> SafeString
 
 
 @register.simple_tag
-def budget_line_table(lines: Iterable[Any]) -> SafeString:
-    """Budget lines: the source linked to the line's page (the address built once), the use category, the amounts.
-    Each source's and category's name is read once (the lines share a few of each)."""
+def budget_line_table(overview: Any) -> SafeString:
+    """The overview's budget lines: the source linked to the line's page (the address built once), the use category,
+    the amounts. Each source's and category's name is escaped once (the lines share a few of each)."""
     base = reverse("ledger:line", args=[0])[:-2]  # a line's page is this and its id
-    names: dict[tuple[str, int], str] = {}
-
-    def name(kind: str, record: Any) -> str:
-        key = (kind, record.pk)
-        if key not in names:
-            names[key] = escape(record.name)
-        return names[key]
-
+    # By the record's identity: the overview builds each source and category once.
+    names = {id(record): escape(record.name) for record, _t in (*overview.sources, *overview.categories)}
     return _table(
         [_("Source"), _("Use category")],
         (
-            f'<tr><td><a href="{base}{line.pk}/">{name("source", line.source)}</a></td>'
-            f"<td>{name('category', line.category)}</td>{_cells(line)}</tr>"
-            for line in lines
+            f'<tr><td><a href="{base}{line.pk}/">{names[id(line.source)]}</a></td>'
+            f"<td>{names[id(line.category)]}</td>{_cells(line)}</tr>"
+            for line in overview.lines
         ),
     )
