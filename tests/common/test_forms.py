@@ -115,3 +115,12 @@ def test_an_option_rendered_on_its_own_is_written_as_its_template_writes_it(temp
     option = widget.create_option("pick", "v<1>", mark_safe("<b>One</b> & 1"), True, 0, attrs={"id": "id_pick_0"})
     option["template_name"] = name = f"django/forms/widgets/{template}.html"
     assert FormRenderer().render(name, {"widget": option}) == TemplatesOnly().render(name, {"widget": option})
+
+
+@pytest.mark.parametrize("text", ["", "plain", "<b>&amp;</b>", "\"quoted\" and 'single'", "a&b<c>d\"e'f", "市 & <区>"])
+def test_escape_html_is_html_escape_in_one_call(text: str) -> None:
+    import html
+
+    from waibao.common.forms import escape_html
+
+    assert escape_html(text) == html.escape(text)

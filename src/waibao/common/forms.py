@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
-from html import escape as html_escape
 from pathlib import Path
 from typing import Any
 
@@ -248,12 +247,22 @@ class PlainSelect(forms.Select):
         )
 
 
+# Text escaped exactly as Django's `escape` (the standard library's `html.escape`) escapes it, in one pass:
+# `html.escape` replaces each of the five characters in turn, and the tags that write tables escape hundreds.
+_HTML_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;"})
+
+
+def escape_html(text: str) -> str:
+    """`html.escape(text)` in one call: for the tags that write many cells at once (the result is not marked safe)."""
+    return text.translate(_HTML_ESCAPES)
+
+
 def option_tags(choices: Any, selected: Any) -> str:
     """The `<option>`s of flat (value, label) choices with the one equal to `selected` marked, escaped as Django's
     `escape` does: for the lists' filters that tags write at once (ledger, statistics, registry, promotion, careers)."""
     chosen = "" if selected is None else str(selected)
     return "".join(
-        f'<option value="{html_escape(str(value))}"{" selected" if str(value) == chosen else ""}>'
-        f"{html_escape(str(text))}</option>"
+        f'<option value="{escape_html(str(value))}"{" selected" if str(value) == chosen else ""}>'
+        f"{escape_html(str(text))}</option>"
         for value, text in choices
     )

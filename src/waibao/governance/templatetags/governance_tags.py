@@ -16,20 +16,12 @@ from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
+from waibao.common.forms import escape_html as escape
 from waibao.common.i18n import is_english
 from waibao.governance.models import DutyStatus, MeetingStatus
 from waibao.governance.selectors import DutyPageRow, MatrixRow, duty_url_base
 
 register = template.Library()
-
-# Text escaped exactly as Django's `escape` (the standard library's `html.escape`) escapes it, in one pass:
-# `html.escape` replaces each of the five characters in turn, five calls a text, and these tags escape hundreds.
-_HTML_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;"})
-
-
-def escape(text: str) -> str:
-    return text.translate(_HTML_ESCAPES)
-
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 

@@ -11,6 +11,7 @@ from django.utils import numberformat
 from django.utils.formats import get_format
 from django.utils.safestring import SafeString, mark_safe
 
+from waibao.common.forms import escape_html as _escape
 from waibao.common.forms import option_tags
 from waibao.common.i18n import is_english
 from waibao.common.templatetags.money import money
@@ -74,15 +75,6 @@ def enterprise_rows(rows: Iterable[EnterpriseLine]) -> SafeString:
             f'  <td class="num">{_escape(employees)}</td>\n</tr>\n'
         )
     return mark_safe("".join(lines))  # noqa: S308
-
-
-# `html.escape` in one pass (one call, where `escape` makes six): the same five characters, the same entities, as
-# Django's own `escape` wrote it before it called `html.escape`. The list escapes some hundred cells a page.
-_ESCAPES = {ord("&"): "&amp;", ord("<"): "&lt;", ord(">"): "&gt;", ord('"'): "&quot;", ord("'"): "&#x27;"}
-
-
-def _escape(text: str) -> str:
-    return text.translate(_ESCAPES)
 
 
 def _in_language(english: bool, zh: str, en: str) -> str:
