@@ -27,7 +27,7 @@ The cluster and its folder are removed at the end.
 
 `--explain` measures nothing under load: in one process it runs one warm-up operation of each workload, then
 captures the statements of one more (each printed with how often it ran), times twenty more (wall and this
-process's CPU time) and profiles five more with cProfile
+process's CPU time) and profiles five more with cProfile timing CPU (not waits)
 (Python function calls an operation, and the top functions by cumulative and by own time). It is how the
 statements and the Python an operation costs are counted, repeatably, before and after a change.
 """
@@ -354,7 +354,7 @@ def _explain(kind: str, office_id: int, finance_id: int, ids: list[int], top: in
         f"-- one process, 20 operations: median {statistics.median(wall):.1f} ms an operation, of which"
         f" {statistics.median(cpu):.1f} ms this process's CPU (the rest: the server, its disk, the network)\n"
     )
-    profiler = cProfile.Profile()
+    profiler = cProfile.Profile(time.process_time)
     runs = 5
     for _ in range(runs):
         application = next(applications)
