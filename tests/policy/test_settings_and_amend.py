@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -10,7 +11,7 @@ import pytest
 import yaml
 from django.test import override_settings
 
-from waibao.policy.engine import Package, default_package, load_package
+from waibao.policy.engine import Package, PackageError, default_package, load_package
 from waibao.policy.engine.amend import AmendmentError, parse_setting
 
 
@@ -38,6 +39,28 @@ def test_edited_package_is_reloaded(package_copy: Path) -> None:
     assert load_package(package_copy) is first  # cached
     rename(package_copy, "edited")
     assert load_package(package_copy).id == "edited"
+
+
+@pytest.mark.parametrize("name", ["articles.yaml", "facts.yaml", "parameters.yaml", "rules.yaml"])
+def test_a_change_to_any_file_the_package_reads_reloads_it(package_copy: Path, name: str) -> None:
+    first = load_package(package_copy)
+    stamp = (package_copy / name).stat().st_mtime_ns + 1_000_000_000
+    os.utime(package_copy / name, ns=(stamp, stamp))
+    assert load_package(package_copy) is not first
+
+
+def test_its_test_cases_are_not_part_of_the_package(package_copy: Path) -> None:
+    first = load_package(package_copy)
+    (package_copy / "cases" / "more.yaml").write_text("cases: []\n", encoding="utf-8")
+    assert load_package(package_copy) is first
+
+
+def test_a_package_found_by_name_and_then_removed_is_an_error(package_copy: Path) -> None:
+    with override_settings(WAIBAO_POLICY_PACKAGE_DIRS=[str(package_copy.parent)]):
+        assert load_package(package_copy.name).id == "hangzhou-2007"
+        (package_copy / "package.yaml").unlink()
+        with pytest.raises(PackageError):
+            load_package(package_copy.name)
 
 
 @pytest.mark.parametrize(

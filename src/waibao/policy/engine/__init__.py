@@ -5,13 +5,14 @@ Pure Python: nothing here needs Django models. Settings are read only to find pa
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 
 from waibao.policy.engine.errors import FactsError, PackageError
 from waibao.policy.engine.evaluate import Entitlement, NotApplicable, Result, evaluate
 from waibao.policy.engine.facts import Facts, default_enterprise, parse_facts
-from waibao.policy.engine.loader import load_package_folder, resolve_package_path
+from waibao.policy.engine.loader import PACKAGE_FILES, load_package_folder, resolve_package_path
 from waibao.policy.engine.model import Package, Rule
 
 __all__ = [
@@ -52,16 +53,35 @@ def package_search_path() -> list[Path]:
 
 def load_package(name_or_path: str | Path) -> Package:
     """Load and validate a package, given as a folder path or a package name; raises PackageError."""
-    folder = resolve_package_path(name_or_path, search=package_search_path())
-    return _load_cached(folder, _mtime(folder))
+    search = package_search_path()
+    key = (str(name_or_path), os.getcwd(), tuple(search))
+    folder = _RESOLVED.get(key)
+    stamps = _mtime(folder) if folder is not None else None
+    if folder is None or stamps is None or stamps[0] < 0:  # not looked up yet, or its package.yaml is gone
+        folder = _RESOLVED[key] = resolve_package_path(name_or_path, search=search)
+        stamps = _mtime(folder)
+    return _load_cached(folder, stamps)
 
 
-def _mtime(folder: Path) -> float:
-    return max((p.stat().st_mtime for p in folder.rglob("*.yaml")), default=0.0)
+# Where each name or path was found: looking it up again costs more than checking its files' times.
+_RESOLVED: dict[tuple[str, str, tuple[Path, ...]], Path] = {}
+
+
+def _mtime(folder: Path) -> tuple[int, ...]:
+    """When each file the loader reads last changed (-1: missing): any change loads the package again. Asked on
+    every `default_package()`, i.e. per row on some pages, so a few `stat` calls and no walk of the folder
+    (its `cases/` are examples for the tests, not part of the package)."""
+    stamps = []
+    for name in PACKAGE_FILES:
+        try:
+            stamps.append(os.stat(os.path.join(folder, name)).st_mtime_ns)
+        except FileNotFoundError:
+            stamps.append(-1)
+    return tuple(stamps)
 
 
 @lru_cache(maxsize=16)
-def _load_cached(folder: Path, mtime: float) -> Package:
+def _load_cached(folder: Path, mtime: tuple[int, ...]) -> Package:
     return load_package_folder(folder)
 
 

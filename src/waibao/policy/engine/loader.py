@@ -196,6 +196,10 @@ def resolve_package_path(name_or_path: str | Path, *, search: list[Path]) -> Pat
     raise PackageError("no such policy package (neither a folder nor a known package name)", file=name)
 
 
+# The files of a package the loader reads (a package folder may hold more, e.g. its test cases).
+PACKAGE_FILES = ("package.yaml", "articles.yaml", "facts.yaml", "parameters.yaml", "rules.yaml")
+
+
 def load_package_folder(folder: Path) -> Package:
     """Read and validate every file of the package in `folder`."""
     meta_reader = _Reader(folder / "package.yaml")
