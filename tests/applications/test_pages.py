@@ -567,3 +567,58 @@ def test_notifications_are_written_in_each_recipients_language_with_an_absolute_
     assert mails["zh@example.gov.cn"].subject.startswith("待您审核")
     link = f"https://waibao.example.gov.cn/applications/{application.pk}/"
     assert all(link in m.body for m in mail.outbox)
+
+
+def test_my_applications_in_pages_counted_only_when_longer_than_one(
+    routing: Any, enterprise_user: User, client_for: Callable[[User | None], Client]
+) -> None:
+    """An applicant's list comes in pages of fifty, newest first. A list that fits on its first page is read
+    without counting it (its rows are the count); a longer one is counted and its second page shows the rest."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    enterprise = enterprise_user.enterprise
+    department = Department.objects.get(code="trade-industry")
+
+    def add(n: int, start: int) -> None:
+        Application.objects.bulk_create(
+            Application(
+                enterprise=enterprise,
+                rule_id="HZ-15",
+                year=2000 + k % 9,
+                item_key=f"item-{k}",
+                status=S.DRAFT,
+                department=department,
+                fund_code="special_fund",
+                basis="fixed",
+                calculated_amount_cny=Decimal("1000.00"),
+            )
+            for k in range(start, start + n)
+        )
+
+    def shown(body: str) -> list[int]:
+        rows = body.split('id="my-applications"')[1].split("</tbody>")[0]
+        return [int(cell.split('/">')[1].split("<")[0]) for cell in rows.split('<td><a href="/applications/')[1:]]
+
+    client = client_for(enterprise_user)
+    add(50, 0)
+    with CaptureQueriesContext(connection) as queries:
+        body = client.get("/applications/").content.decode()
+    assert not [
+        q for q in queries.captured_queries if "COUNT(*)" in q["sql"] and "applications_application" in q["sql"]
+    ]
+    newest_first = list(
+        Application.objects.filter(enterprise=enterprise).order_by("-created_at", "-pk").values_list("pk", flat=True)
+    )
+    assert shown(body) == newest_first and 'class="pagination"' not in body
+
+    add(2, 50)
+    newest_first = list(
+        Application.objects.filter(enterprise=enterprise).order_by("-created_at", "-pk").values_list("pk", flat=True)
+    )
+    first = client.get("/applications/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert shown(first) == newest_first[:50] and "Page 1 of 2" in first
+    second = client.get("/applications/?page=2", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert shown(second) == newest_first[50:] and "Page 2 of 2" in second
+    assert shown(client.get("/applications/?page=9").content.decode()) == newest_first[50:]  # past the end: the last
+    assert shown(client.get("/applications/?page=x").content.decode()) == newest_first[:50]  # not a number: the first

@@ -50,8 +50,8 @@ PAGES: dict[str, tuple[str, int, int]] = {
     "/ledger/": ("office", 7, 7),  # the budget years from the by-year totals
     "/statistics/": ("office", 13, 4),  # zones, categories, ownership from the registry's cached options
     "/statistics/goal/": ("office", 7, 4),
-    "/applications/": ("enterprise", 5, 5),
-    "/registry/my/": ("enterprise", 7, 7),
+    "/applications/": ("enterprise", 4, 4),  # -1: a list that fits on its first page is not counted
+    "/registry/my/": ("enterprise", 10, 7),  # names from the registry's cached options (+3 once per version)
     "/governance/duties/": ("office", 8, 6),  # the duties' lines and the filter's departments cached; the page's names
     "/governance/meetings/": ("office", 6, 6),  # +1: the list comes in pages (the paginator's count)
     "/governance/cockpit/": ("office", 20, 9),  # settled figures in one cache entry; live: fund, stages, subsidies

@@ -47,8 +47,9 @@ def can_read_enterprise(user: Any, enterprise: Any) -> bool:
     return bool(user.role == Role.ENTERPRISE and user.enterprise_id == enterprise.pk)
 
 
-def access_enterprise(user: Any, enterprise_id: int | str, *, write: bool = False) -> Enterprise:
-    """The enterprise if `user` may read it (or change it, with write=True).
+def access_enterprise(user: Any, enterprise_id: int | str, *, write: bool = False, related: bool = True) -> Enterprise:
+    """The enterprise if `user` may read it (or change it, with write=True), with its zone and ownership type
+    loaded (`related=False`: not, for a page that names them from `selectors.filter_options`).
 
     Staff of every department read all, zone staff their zone's only; only the programme office and the
     enterprise's own users write. Another enterprise's id (another zone's, for zone staff) gives 404, not
@@ -69,7 +70,11 @@ def access_enterprise(user: Any, enterprise_id: int | str, *, write: bool = Fals
         raise PermissionDeniedError()
     if write and not (own or user.role == Role.PROGRAMME_OFFICE):
         raise PermissionDeniedError()
-    enterprise = Enterprise.objects.select_related("zone", "ownership_type").filter(pk=pk).first()
+    # One row by its key: without `first()`'s ordering by name, which the compiler would build for nothing.
+    found = Enterprise.objects.filter(pk=pk).order_by()
+    if related:
+        found = found.select_related("zone", "ownership_type")
+    enterprise = next(iter(found), None)
     if enterprise is None or not can_read_enterprise(user, enterprise):
         raise NotFoundError()
     return enterprise

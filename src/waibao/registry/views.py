@@ -29,18 +29,20 @@ from waibao.registry.models import (
     EnterpriseChangeRequest,
     EnterpriseClaim,
     EnterpriseStatus,
-    OwnershipType,
-    ServiceCategory,
     Zone,
 )
 from waibao.registry.selectors import (
     LIST_FIELDS,
     SORTS,
+    CategoryOption,
     EnterpriseFilters,
     FilterOptions,
+    OwnershipOption,
+    ZoneOption,
     change_rows,
     enterprise_lines,
     enterprise_list,
+    enterprise_names,
     filter_options,
     open_change_request,
     open_requests,
@@ -66,7 +68,7 @@ def _filter_context(options: FilterOptions) -> dict[str, Any]:
     # The names in the active language, read once for the some hundred options rather than once a name.
     english = is_english()
 
-    def name(record: Zone | ServiceCategory | OwnershipType) -> str:
+    def name(record: ZoneOption | CategoryOption | OwnershipOption) -> str:
         return record.name_en if english and record.name_en else (record.name_zh or record.name_en)
 
     return {
@@ -146,14 +148,15 @@ def enterprise_export(request: HttpRequest) -> HttpResponse:
 
 
 def _detail_context(request: HttpRequest, enterprise: Enterprise) -> dict[str, Any]:
+    """The enterprise's page; `enterprise` as `access_enterprise(..., related=False)` gives it (its zone's, type's
+    and categories' names come from the cached filter options)."""
     user = current_user(request)
     role = user.role
     actions = ENTERPRISE_WORKFLOW.available(state=enterprise.status, role=role)
     return {
         "enterprise": enterprise,
-        "categories": enterprise.categories.order_by("sort_order"),
+        "names": enterprise_names(enterprise),
         "actions": actions,
-        "transition_form": TransitionForm(),
         "history": history_for(enterprise)[:200],
         "can_edit": role == Role.PROGRAMME_OFFICE or user.enterprise_id == enterprise.pk,
         "org_code_warning": org_code_warning_message() if enterprise.org_code_warning else "",
@@ -165,13 +168,13 @@ def _detail_context(request: HttpRequest, enterprise: Enterprise) -> dict[str, A
 def enterprise_detail(request: HttpRequest, enterprise_id: int) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect(f"{reverse('accounts:login')}?next={request.path}")
-    enterprise = access_enterprise(request.user, enterprise_id)
+    enterprise = access_enterprise(request.user, enterprise_id, related=False)
     return render(request, "registry/enterprise_detail.html", _detail_context(request, enterprise))
 
 
 @role_required(Role.ENTERPRISE)
 def my_enterprise(request: HttpRequest) -> HttpResponse:
-    enterprise = access_enterprise(request.user, current_user(request).enterprise_id or 0)
+    enterprise = access_enterprise(request.user, current_user(request).enterprise_id or 0, related=False)
     return render(request, "registry/enterprise_detail.html", _detail_context(request, enterprise))
 
 

@@ -82,6 +82,7 @@ def _in_language(english: bool, zh: str, en: str) -> str:
     return en if english and en else (zh or en)
 
 
+@register.filter
 def status_label(status: str) -> str:
     """The status's label, as `get_status_display()` gives it but without hashing every choice's lazy label."""
     try:
