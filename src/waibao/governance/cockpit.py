@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from waibao.governance.meetings_selectors import MEETINGS_AREA, MeetingSummary, ScheduledMeeting, scheduled_meetings
 from waibao.governance.models import DutyStatus
+from waibao.governance.plain_sql import column, moment_from_db, table
 from waibao.governance.selectors import DUTIES_AREA, DutyLine, MatrixRow, duty_lines, duty_matrix, open_decisions
 from waibao.workdays.calendar import WorkCalendar
 
@@ -64,19 +65,15 @@ def _stages_sql(n: int) -> str:
     building of this query cost the cockpit more than reading it)."""
     from waibao.applications.models import Application
 
-    quote = connection.ops.quote_name
-    meta = Application._meta
-    status, changed = (quote(meta.get_field(name).column) for name in ("status", "status_changed_at"))
+    status = column(Application, "status")
     return (
-        f"SELECT {status}, COUNT(*), MIN({changed}) FROM {quote(meta.db_table)} "  # noqa: S608 - names from the model
-        f"WHERE {status} IN ({', '.join(['%s'] * n)}) GROUP BY {status}"
+        f"SELECT {status}, COUNT(*), MIN({column(Application, 'status_changed_at')}) "  # noqa: S608 - names only
+        f"FROM {table(Application)} WHERE {status} IN ({', '.join(['%s'] * n)}) GROUP BY {status}"
     )
 
 
 def application_stages(now: datetime.datetime) -> list[StageRow]:
     """Open applications per stage with the age of the oldest, in one query."""
-    from waibao.governance.indicators import moment_from_db
-
     open_states = [str(status.value) for status in _open_states()]
     with connection.cursor() as cursor:
         cursor.execute(_stages_sql(len(open_states)), open_states)

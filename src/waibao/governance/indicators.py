@@ -15,10 +15,10 @@ from decimal import Decimal
 from django.db import connection
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
 from waibao.common import public_cache
+from waibao.governance.plain_sql import column, moment_from_db, table
 from waibao.workdays.calendar import CalendarYearMissingError, WorkCalendar
 
 
@@ -96,17 +96,6 @@ TRAINING_PAYMENT_WORKING_DAYS = 20
 TRAINING_SUBSIDY_RULE = "HZ-17"  # the training subsidies' rules: HZ-17 and its items
 
 
-def moment_from_db(value: datetime.datetime | str | None) -> datetime.datetime | None:
-    """A moment as a cursor gives it, aware as the ORM gives it: PostgreSQL's are; SQLite gives a column's as a
-    naive datetime and an aggregate's as text, both in the connection's time zone."""
-    if value is None:
-        return None
-    moment = parse_datetime(value) if isinstance(value, str) else value
-    if moment is None:
-        raise ValueError(f"not a moment: {value!r}")
-    return moment if timezone.is_aware(moment) else timezone.make_aware(moment, connection.timezone)
-
-
 @functools.cache
 def _training_commitments_sql() -> str:
     """The training subsidies committed since a moment, each with its creation and its first payment (one row per
@@ -114,16 +103,13 @@ def _training_commitments_sql() -> str:
     building of it cost the cockpit, which reads it on every visit, ten times the rest of the indicator."""
     from waibao.ledger.models import Commitment, LedgerEntry
 
-    quote = connection.ops.quote_name
-    commitment, entry = Commitment._meta, LedgerEntry._meta
-    key, created = quote(commitment.pk.column), quote(commitment.get_field("created_at").column)
-    rule = quote(commitment.get_field("rule_id").column)
-    paid_at, kind = quote(entry.get_field("created_at").column), quote(entry.get_field("kind").column)
+    key, created = column(Commitment, "id"), column(Commitment, "created_at")
+    kind, paid_at = column(LedgerEntry, "kind"), column(LedgerEntry, "created_at")
     return (
-        f"SELECT c.{created}, MIN(CASE WHEN e.{kind} = %s THEN e.{paid_at} END) "  # noqa: S608 - names from the models
-        f"FROM {quote(commitment.db_table)} c "
-        f"LEFT JOIN {quote(entry.db_table)} e ON e.{quote(entry.get_field('commitment').column)} = c.{key} "
-        f"WHERE c.{rule} LIKE %s AND c.{created} >= %s GROUP BY c.{key}, c.{created}"
+        f"SELECT c.{created}, MIN(CASE WHEN e.{kind} = %s THEN e.{paid_at} END) "  # noqa: S608 - names only
+        f"FROM {table(Commitment)} c "
+        f"LEFT JOIN {table(LedgerEntry)} e ON e.{column(LedgerEntry, 'commitment')} = c.{key} "
+        f"WHERE c.{column(Commitment, 'rule_id')} LIKE %s AND c.{created} >= %s GROUP BY c.{key}, c.{created}"
     )
 
 
@@ -137,10 +123,11 @@ def training_subsidies_paid_in_time(today: datetime.date, calendar: WorkCalendar
             _training_commitments_sql(),
             [str(EntryKind.PAYMENT), f"{TRAINING_SUBSIDY_RULE}%", connection.ops.adapt_datetimefield_value(since)],
         )
-        rows = [(moment_from_db(committed_at), moment_from_db(paid_at)) for committed_at, paid_at in cursor.fetchall()]
+        rows = [(moment_from_db(committed), moment_from_db(paid)) for committed, paid in cursor.fetchall()]
     on_time = counted = 0
     try:
         for committed_at, paid_at in rows:
+            assert committed_at is not None  # a column that is never null
             due = calendar.add_working_days(committed_at, TRAINING_PAYMENT_WORKING_DAYS)
             if paid_at is not None and timezone.localtime(paid_at).date() <= due:
                 on_time += 1

@@ -19,6 +19,7 @@ from waibao.accounts.models import User
 from waibao.common import public_cache
 from waibao.common.i18n import is_english, localized
 from waibao.governance.models import Department, Duty, DutyReport, DutySource, DutyStatus, ReportKind
+from waibao.governance.plain_sql import column, table
 from waibao.governance.status import DutyState, duty_state
 from waibao.workdays.calendar import WorkCalendar
 from waibao.workdays.selectors import current_calendar
@@ -217,23 +218,16 @@ class DutyPageRow:
 def _page_facts_sql(n: int) -> str:
     """The responsible person and the co-departments of `n` duties, in the order of the division of work (written
     once as SQL: the ORM's building of this query cost the duty list more than the rest of its rows)."""
-    quote = connection.ops.quote_name
-    duty, user, department = Duty._meta, User._meta, Department._meta
-    link = Duty.partners.through._meta
-    duty_key = quote(duty.pk.column)
-    to_duty, to_department = (quote(link.get_field(name).column) for name in ("duty", "department"))
+    link = Duty.partners.through
+    key = column(Duty, "id")
     return (
-        f"SELECT d.{duty_key}, u.{quote(user.get_field('full_name').column)}, "  # noqa: S608
-        f"u.{quote(user.get_field('username').column)}, "
-        f"p.{quote(department.get_field('name_zh').column)}, p.{quote(department.get_field('name_en').column)} "
-        f"FROM {quote(duty.db_table)} d "
-        f"LEFT JOIN {quote(user.db_table)} u "
-        f"ON u.{quote(user.pk.column)} = d.{quote(duty.get_field('responsible').column)} "
-        f"LEFT JOIN {quote(link.db_table)} l ON l.{to_duty} = d.{duty_key} "
-        f"LEFT JOIN {quote(department.db_table)} p ON p.{quote(department.pk.column)} = l.{to_department} "
-        f"WHERE d.{duty_key} IN ({', '.join(['%s'] * n)}) "
-        f"ORDER BY d.{duty_key}, p.{quote(department.get_field('section').column)}, "
-        f"p.{quote(department.get_field('code').column)}"
+        f"SELECT d.{key}, u.{column(User, 'full_name')}, u.{column(User, 'username')}, "  # noqa: S608 - names only
+        f"p.{column(Department, 'name_zh')}, p.{column(Department, 'name_en')} FROM {table(Duty)} d "
+        f"LEFT JOIN {table(User)} u ON u.{column(User, 'id')} = d.{column(Duty, 'responsible')} "
+        f"LEFT JOIN {table(link)} l ON l.{column(link, 'duty')} = d.{key} "
+        f"LEFT JOIN {table(Department)} p ON p.{column(Department, 'id')} = l.{column(link, 'department')} "
+        f"WHERE d.{key} IN ({', '.join(['%s'] * n)}) "
+        f"ORDER BY d.{key}, p.{column(Department, 'section')}, p.{column(Department, 'code')}"
     )
 
 

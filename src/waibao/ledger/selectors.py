@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Field, Model, Q, QuerySet, Sum
 from django.utils import timezone
 
 from waibao.common.i18n import is_english
@@ -233,23 +233,30 @@ def fund_overview(
     return overview
 
 
+def _column(model: type[Model], name: str) -> str:
+    """The quoted column of the field `name` of `model` (a relation's: its key's column)."""
+    found = model._meta.get_field(name)
+    if not isinstance(found, Field) or not found.column:
+        raise TypeError(f"{model.__name__}.{name} has no column")
+    return connection.ops.quote_name(found.column)
+
+
 @functools.cache
 def _source_sums_sql(*, by_fund: bool, by_year: bool) -> str:
     """Budget, committed and paid per year and source, summed by the database (of one fund, by its code, and of one
     year: the parameters in that order). Written once as SQL: the ORM's building of it cost the cockpit more than
     the rest of its fund card."""
     quote = connection.ops.quote_name
-    line, source, fund = BudgetLine._meta, FundSource._meta, Fund._meta
-    year, source_id = (f"b.{quote(line.get_field(name).column)}" for name in ("year", "source"))
-    sums = ", ".join(f"SUM(b.{quote(line.get_field(name).column)})" for name in ("budgeted", "committed", "paid"))
-    sql = f"SELECT {year}, {source_id}, {sums} FROM {quote(line.db_table)} b"  # noqa: S608 - names from the models
+    year, source_id = f"b.{_column(BudgetLine, 'year')}", f"b.{_column(BudgetLine, 'source')}"
+    sums = ", ".join(f"SUM(b.{_column(BudgetLine, name)})" for name in ("budgeted", "committed", "paid"))
+    sql = f"SELECT {year}, {source_id}, {sums} FROM {quote(BudgetLine._meta.db_table)} b"  # noqa: S608 - names only
     where = []
     if by_fund:
         sql += (
-            f" JOIN {quote(source.db_table)} s ON s.{quote(source.pk.column)} = {source_id}"
-            f" JOIN {quote(fund.db_table)} f ON f.{quote(fund.pk.column)} = s.{quote(source.get_field('fund').column)}"
+            f" JOIN {quote(FundSource._meta.db_table)} s ON s.{_column(FundSource, 'id')} = {source_id}"
+            f" JOIN {quote(Fund._meta.db_table)} f ON f.{_column(Fund, 'id')} = s.{_column(FundSource, 'fund')}"
         )
-        where.append(f"f.{quote(fund.get_field('code').column)} = %s")
+        where.append(f"f.{_column(Fund, 'code')} = %s")
     if by_year:
         where.append(f"{year} = %s")
     if where:
@@ -261,13 +268,12 @@ def _source_sums_sql(*, by_fund: bool, by_year: bool) -> str:
 def _sources_sql() -> str:
     """Every source with its fund, as `_SOURCE_FIELDS` and `_SOURCE_FUND_FIELDS` name them."""
     quote = connection.ops.quote_name
-    source, fund = FundSource._meta, Fund._meta
-    columns = [f"s.{quote(source.get_field(name.removeprefix('source__')).column)}" for name in _SOURCE_FIELDS]
-    columns.append(f"s.{quote(source.get_field('fund').column)}")
-    columns.extend(f"f.{quote(fund.get_field(name).column)}" for name in ("name_zh", "name_en", "sort_order"))
+    columns = [f"s.{_column(FundSource, name.removeprefix('source__'))}" for name in _SOURCE_FIELDS]
+    columns.append(f"s.{_column(FundSource, 'fund')}")
+    columns.extend(f"f.{_column(Fund, name)}" for name in ("name_zh", "name_en", "sort_order"))
     return (
-        f"SELECT {', '.join(columns)} FROM {quote(source.db_table)} s "  # noqa: S608 - names from the models
-        f"JOIN {quote(fund.db_table)} f ON f.{quote(fund.pk.column)} = s.{quote(source.get_field('fund').column)}"
+        f"SELECT {', '.join(columns)} FROM {quote(FundSource._meta.db_table)} s "  # noqa: S608 - names only
+        f"JOIN {quote(Fund._meta.db_table)} f ON f.{_column(Fund, 'id')} = s.{_column(FundSource, 'fund')}"
     )
 
 
@@ -280,7 +286,7 @@ def _money_sum(fen: int | Decimal | None) -> Decimal:
 def _sources_by_year(*, year: int | None = None, fund_code: str | None = None) -> dict[int, FundOverview]:
     """Per year with budget lines (only `year` if given): the totals by source and the total, summed by the
     database (grouped by year and source, a row each), with the sources and their funds read beside."""
-    params: list[object] = []
+    params: list[str | int] = []
     if fund_code:
         params.append(fund_code)
     if year is not None:
