@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.utils.text import Truncator
 
-from tests.ledger.conftest import funds  # noqa: F401
+from tests.ledger.conftest import funds, make_application  # noqa: F401
 from waibao.accounts.models import User
 from waibao.governance import meetings
 from waibao.governance.cockpit import cockpit
@@ -87,3 +87,58 @@ def test_a_visit_reads_the_settled_figures_from_one_cache_entry(office: User, wo
 def test_the_decisions_are_cut_as_truncatechars_cuts_them(text: str) -> None:
     assert _truncated(text, 40) == Truncator(text).chars(40)
     assert unicodedata.is_normalized("NFC", _truncated(text, 40))
+
+
+def test_the_stages_count_the_open_applications_with_the_age_of_the_oldest(
+    make_application: Any,  # noqa: F811
+) -> None:
+    """Per open stage, in the workflow's order: how many applications, and the whole days since the oldest entered
+    it (read as plain SQL: the moments come back aware on either database); closed ones are not counted."""
+    from waibao.applications.models import Application, ApplicationStatus
+    from waibao.governance.cockpit import application_stages
+
+    now = timezone.now()
+
+    def entered(status: str, days: float | None) -> None:
+        application = make_application()
+        changed = None if days is None else now - datetime.timedelta(days=days)
+        Application.objects.filter(pk=application.pk).update(status=status, status_changed_at=changed)
+
+    entered(ApplicationStatus.COMMITTED, 5.5)
+    entered(ApplicationStatus.COMMITTED, 2)
+    entered(ApplicationStatus.IN_REVIEW, 9.2)
+    entered(ApplicationStatus.IN_REVIEW, None)  # no moment recorded: counted, not aged
+    entered(ApplicationStatus.ON_HOLD, None)
+    entered(ApplicationStatus.PAID, 30)  # closed
+    entered(ApplicationStatus.DRAFT, 40)  # not submitted
+    stages = application_stages(now)
+    assert [row.status for row in stages] == [
+        ApplicationStatus.SUBMITTED,
+        ApplicationStatus.IN_REVIEW,
+        ApplicationStatus.RETURNED,
+        ApplicationStatus.RECOMMENDED,
+        ApplicationStatus.IN_NOTICE,
+        ApplicationStatus.ON_HOLD,
+        ApplicationStatus.COMMITTED,
+    ]
+    found = {row.status: (row.count, row.oldest_days) for row in stages}
+    assert found[ApplicationStatus.COMMITTED] == (2, 5)
+    assert found[ApplicationStatus.IN_REVIEW] == (2, 9)
+    assert found[ApplicationStatus.ON_HOLD] == (1, None)
+    assert found[ApplicationStatus.SUBMITTED] == (0, None)
+    assert next(row.label for row in stages if row.status == ApplicationStatus.ON_HOLD) == str(
+        ApplicationStatus.ON_HOLD.label
+    )
+
+
+def test_moments_read_as_plain_sql_are_aware_as_the_orm_reads_them() -> None:
+    from waibao.governance.plain_sql import moment_from_db
+
+    at = timezone.make_aware(datetime.datetime(2009, 3, 2, 10, 30, 15, 123456))  # Asia/Shanghai
+    assert moment_from_db(None) is None
+    assert moment_from_db(at) == at  # PostgreSQL: aware already
+    assert moment_from_db(datetime.datetime(2009, 3, 2, 2, 30, 15, 123456)) == at  # SQLite, a column: naive UTC
+    assert moment_from_db("2009-03-02 02:30:15.123456") == at  # SQLite, an aggregate: text, UTC
+    assert moment_from_db("2009-03-02 02:30:15") == at.replace(microsecond=0)
+    with pytest.raises(ValueError, match="not a moment"):
+        moment_from_db("yesterday")

@@ -106,6 +106,34 @@ def test_the_duty_list_rows_show_names_deadlines_and_links(
     assert all(p.name_zh in row for p in partnered.partners.all())
 
 
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_page_rows_name_the_partners_in_order_and_the_responsible_person(
+    office: User, reviewer: User, work_calendar: Path, language: str
+) -> None:
+    """A page's co-departments and responsible persons, read beside its lines in one query: the partners in the order
+    of the division of work (whatever order they were linked in), in the reader's language; the responsible
+    person's name, or the user name without one; nothing for a duty without either."""
+    from django.utils import translation
+
+    from waibao.governance.selectors import duty_page_rows
+
+    duty, bare = Duty.objects.order_by("pk")[:2]
+    partners = list(Department.objects.exclude(pk=duty.department_id).order_by("-section", "-code")[:3])
+    duty.partners.set(partners)
+    bare.partners.clear()
+    Duty.objects.filter(pk=duty.pk).update(responsible=reviewer)
+    Duty.objects.filter(pk=bare.pk).update(responsible=None)
+    User.objects.filter(pk=reviewer.pk).update(full_name="")
+    with translation.override(language):
+        lines = [line for line in duty_lines() if line.pk in (duty.pk, bare.pk)]
+        rows = {row.line.pk: row for row in duty_page_rows(lines)}
+        names = [p.name for p in sorted(partners, key=lambda p: (p.section, p.code))]
+    assert rows[duty.pk].partners == "、".join(names)
+    assert rows[duty.pk].responsible == reviewer.username
+    assert (rows[bare.pk].partners, rows[bare.pk].responsible) == ("", "")
+    assert duty_page_rows([]) == []
+
+
 def test_the_meetings_list_comes_in_pages(office: User, client_for: Callable[[User | None], Client]) -> None:
     from waibao.governance.meeting_views import MEETING_PAGE_SIZE
 
