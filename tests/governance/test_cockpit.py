@@ -132,7 +132,7 @@ def test_the_stages_count_the_open_applications_with_the_age_of_the_oldest(
 
 
 def test_moments_read_as_plain_sql_are_aware_as_the_orm_reads_them() -> None:
-    from waibao.governance.plain_sql import moment_from_db
+    from waibao.common.plain_sql import moment_from_db
 
     at = timezone.make_aware(datetime.datetime(2009, 3, 2, 10, 30, 15, 123456))  # Asia/Shanghai
     assert moment_from_db(None) is None

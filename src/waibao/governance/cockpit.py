@@ -12,9 +12,9 @@ from django.db import connection
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from waibao.common.plain_sql import column, moment_from_db, table
 from waibao.governance.meetings_selectors import MEETINGS_AREA, MeetingSummary, ScheduledMeeting, scheduled_meetings
 from waibao.governance.models import DutyStatus
-from waibao.governance.plain_sql import column, moment_from_db, table
 from waibao.governance.selectors import DUTIES_AREA, DutyLine, MatrixRow, duty_lines, duty_matrix, open_decisions
 from waibao.workdays.calendar import WorkCalendar
 

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from waibao.common import public_cache
-from waibao.governance.plain_sql import column, moment_from_db, table
+from waibao.common.plain_sql import column, moment_from_db, table
 from waibao.workdays.calendar import CalendarYearMissingError, WorkCalendar
 
 

@@ -18,8 +18,8 @@ from django.utils.translation import ngettext
 from waibao.accounts.models import User
 from waibao.common import public_cache
 from waibao.common.i18n import is_english, localized
+from waibao.common.plain_sql import column, table
 from waibao.governance.models import Department, Duty, DutyReport, DutySource, DutyStatus, ReportKind
-from waibao.governance.plain_sql import column, table
 from waibao.governance.status import DutyState, duty_state
 from waibao.workdays.calendar import WorkCalendar
 from waibao.workdays.selectors import current_calendar

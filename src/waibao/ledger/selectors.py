@@ -12,11 +12,12 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Field, Model, Q, QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
 from waibao.common.i18n import is_english
 from waibao.common.money import ZERO, from_fen, to_money
+from waibao.common.plain_sql import column, table
 from waibao.ledger.models import (
     BudgetLine,
     Commitment,
@@ -233,30 +234,21 @@ def fund_overview(
     return overview
 
 
-def _column(model: type[Model], name: str) -> str:
-    """The quoted column of the field `name` of `model` (a relation's: its key's column)."""
-    found = model._meta.get_field(name)
-    if not isinstance(found, Field) or not found.column:
-        raise TypeError(f"{model.__name__}.{name} has no column")
-    return connection.ops.quote_name(found.column)
-
-
 @functools.cache
 def _source_sums_sql(*, by_fund: bool, by_year: bool) -> str:
     """Budget, committed and paid per year and source, summed by the database (of one fund, by its code, and of one
     year: the parameters in that order). Written once as SQL: the ORM's building of it cost the cockpit more than
     the rest of its fund card."""
-    quote = connection.ops.quote_name
-    year, source_id = f"b.{_column(BudgetLine, 'year')}", f"b.{_column(BudgetLine, 'source')}"
-    sums = ", ".join(f"SUM(b.{_column(BudgetLine, name)})" for name in ("budgeted", "committed", "paid"))
-    sql = f"SELECT {year}, {source_id}, {sums} FROM {quote(BudgetLine._meta.db_table)} b"  # noqa: S608 - names only
+    year, source_id = f"b.{column(BudgetLine, 'year')}", f"b.{column(BudgetLine, 'source')}"
+    sums = ", ".join(f"SUM(b.{column(BudgetLine, name)})" for name in ("budgeted", "committed", "paid"))
+    sql = f"SELECT {year}, {source_id}, {sums} FROM {table(BudgetLine)} b"  # noqa: S608 - names only
     where = []
     if by_fund:
         sql += (
-            f" JOIN {quote(FundSource._meta.db_table)} s ON s.{_column(FundSource, 'id')} = {source_id}"
-            f" JOIN {quote(Fund._meta.db_table)} f ON f.{_column(Fund, 'id')} = s.{_column(FundSource, 'fund')}"
+            f" JOIN {table(FundSource)} s ON s.{column(FundSource, 'id')} = {source_id}"
+            f" JOIN {table(Fund)} f ON f.{column(Fund, 'id')} = s.{column(FundSource, 'fund')}"
         )
-        where.append(f"f.{_column(Fund, 'code')} = %s")
+        where.append(f"f.{column(Fund, 'code')} = %s")
     if by_year:
         where.append(f"{year} = %s")
     if where:
@@ -267,13 +259,12 @@ def _source_sums_sql(*, by_fund: bool, by_year: bool) -> str:
 @functools.cache
 def _sources_sql() -> str:
     """Every source with its fund, as `_SOURCE_FIELDS` and `_SOURCE_FUND_FIELDS` name them."""
-    quote = connection.ops.quote_name
-    columns = [f"s.{_column(FundSource, name.removeprefix('source__'))}" for name in _SOURCE_FIELDS]
-    columns.append(f"s.{_column(FundSource, 'fund')}")
-    columns.extend(f"f.{_column(Fund, name)}" for name in ("name_zh", "name_en", "sort_order"))
+    columns = [f"s.{column(FundSource, name.removeprefix('source__'))}" for name in _SOURCE_FIELDS]
+    columns.append(f"s.{column(FundSource, 'fund')}")
+    columns.extend(f"f.{column(Fund, name)}" for name in ("name_zh", "name_en", "sort_order"))
     return (
-        f"SELECT {', '.join(columns)} FROM {quote(FundSource._meta.db_table)} s "  # noqa: S608 - names only
-        f"JOIN {quote(Fund._meta.db_table)} f ON f.{_column(Fund, 'id')} = s.{_column(FundSource, 'fund')}"
+        f"SELECT {', '.join(columns)} FROM {table(FundSource)} s "  # noqa: S608 - names only
+        f"JOIN {table(Fund)} f ON f.{column(Fund, 'id')} = s.{column(FundSource, 'fund')}"
     )
 
 

@@ -1,7 +1,8 @@
-"""Helpers of the governance pages' plain SQL reads: a model's column by its field, a moment as the ORM reads it.
+"""Plain SQL reads of hot pages: a model's table and column by its field, a moment as the ORM reads it.
 
-The duty list and the cockpit read a few things on every visit; building those queries with the ORM cost the pages
-more than everything else they do, so they are written once as SQL from the models' names (never from input)."""
+Some pages (the duty list, the cockpit, the fund card) read a few things on every visit; building those queries
+with the ORM cost them more than everything else they do, so they are written once (per process) as SQL from the
+models' names, never from input. New plain SQL takes its names from here."""
 
 from __future__ import annotations
 
