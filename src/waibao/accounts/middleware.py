@@ -19,6 +19,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from waibao.accounts.mfa import confirmed_device, needs_second_factor
 from waibao.common.middleware import wants_json
+from waibao.common.plain_sql import column, table
 
 OPEN_PREFIXES = ("/accounts/2fa/", "/accounts/logout/", "/static/", "/i18n/")
 
@@ -94,16 +95,10 @@ class VerifiedDeviceMiddleware(OTPMiddleware):
 def confirmed_totp_device_exists(*, device_id: int, user_id: int) -> bool:
     """Whether this TOTP device exists, belongs to this user and is confirmed: one indexed lookup, without the
     ORM's query compilation (this runs on every signed-in staff request)."""
-    meta, quote = TOTPDevice._meta, connection.ops.quote_name
-    table, pk, owner, confirmed = (
-        quote(meta.db_table),
-        quote(meta.pk.column),
-        quote(meta.get_field("user").column),
-        quote(meta.get_field("confirmed").column),
-    )
+    pk, owner, confirmed = (column(TOTPDevice, name) for name in ("pk", "user", "confirmed"))
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT 1 FROM {table} WHERE {pk} = %s AND {owner} = %s AND {confirmed} = %s",  # noqa: S608 - names only
+            f"SELECT 1 FROM {table(TOTPDevice)} WHERE {pk} = %s AND {owner} = %s AND {confirmed} = %s",  # noqa: S608
             [device_id, user_id, True],
         )
         return cursor.fetchone() is not None

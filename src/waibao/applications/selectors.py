@@ -35,6 +35,7 @@ from waibao.audit.models import AuditEvent
 from waibao.audit.selectors import history_for
 from waibao.common.i18n import is_english, localized
 from waibao.common.labels import has_label, label
+from waibao.common.plain_sql import column, table
 from waibao.policy.engine.evaluate import render_message
 
 S = ApplicationStatus
@@ -428,11 +429,10 @@ def unread_notifications(user: Any) -> int:
         return 0
     # Every signed-in page shows this count: one plain COUNT on the (user, read_at) index, without the ORM's
     # aggregation machinery, which cost more than the query itself.
-    meta, quote = Notification._meta, connection.ops.quote_name
-    table, owner, read_at = (quote(meta.db_table), quote(meta.get_field("user").column),
-                             quote(meta.get_field("read_at").column))  # fmt: skip
+    owner, read_at = column(Notification, "user"), column(Notification, "read_at")
+    sql = f"SELECT COUNT(*) FROM {table(Notification)} WHERE {owner} = %s AND {read_at} IS NULL"  # noqa: S608
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COUNT(*) FROM {table} WHERE {owner} = %s AND {read_at} IS NULL", [user.pk])  # noqa: S608 - names only
+        cursor.execute(sql, [user.pk])
         row = cursor.fetchone()
     return int(row[0]) if row else 0
 

@@ -14,9 +14,9 @@ from django.utils.dateparse import parse_datetime
 
 
 def column(model: type[models.Model], name: str) -> str:
-    """The quoted column of the field `name` of `model` (a relation's: its key's column)."""
-    field = model._meta.get_field(name)
-    if not isinstance(field, models.Field) or not field.column:
+    """The quoted column of the field `name` of `model` (a relation's: its key's column; "pk": the primary key's)."""
+    field = model._meta.pk if name == "pk" else model._meta.get_field(name)
+    if not isinstance(field, models.Field) or field.many_to_many or not field.column:
         raise TypeError(f"{model.__name__}.{name} has no column")
     return connection.ops.quote_name(field.column)
 

@@ -11,6 +11,7 @@ from django.db import connection
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from waibao.common.i18n import is_english, localized
+from waibao.common.plain_sql import column, table
 from waibao.registry.models import (
     Enterprise,
     EnterpriseChangeRequest,
@@ -281,13 +282,11 @@ def _category_links(enterprise_ids: list[int]) -> list[tuple[int, str]]:
     if not enterprise_ids:
         return []
     link = Enterprise.categories.through
-    quote = connection.ops.quote_name
-    table = quote(link._meta.db_table)
-    enterprise, category = quote(link.enterprise.field.column), quote(link.servicecategory.field.column)
+    enterprise, category = column(link, "enterprise"), column(link, "servicecategory")
     marks = ", ".join(["%s"] * len(enterprise_ids))
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT {enterprise}, {category} FROM {table} WHERE {enterprise} IN ({marks})",  # noqa: S608 - names only
+            f"SELECT {enterprise}, {category} FROM {table(link)} WHERE {enterprise} IN ({marks})",  # noqa: S608
             enterprise_ids,
         )
         return [(int(enterprise_id), str(code)) for enterprise_id, code in cursor.fetchall()]
@@ -353,13 +352,10 @@ def open_change_request(enterprise: Enterprise) -> EnterpriseChangeRequest | Non
 
     Most enterprises have none: one plain SELECT of its id says whether there is one (the ORM's compiler cost the
     profile page a tenth of its time for that), and the request is read only when there is."""
-    meta = EnterpriseChangeRequest._meta
-    quote = connection.ops.quote_name
-    table, key = quote(meta.db_table), quote(meta.pk.column)
-    of, status = quote(meta.get_field("enterprise").column), quote(meta.get_field("status").column)
+    key, of, status = (column(EnterpriseChangeRequest, name) for name in ("pk", "enterprise", "status"))
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT {key} FROM {table} WHERE {of} = %s AND {status} = %s",  # noqa: S608 - names only
+            f"SELECT {key} FROM {table(EnterpriseChangeRequest)} WHERE {of} = %s AND {status} = %s",  # noqa: S608
             [enterprise.pk, RequestStatus.OPEN.value],
         )
         found = cursor.fetchone()

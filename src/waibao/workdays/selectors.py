@@ -9,6 +9,7 @@ import threading
 from django.db import connection
 from django.db.models import Count
 
+from waibao.common.plain_sql import column, table
 from waibao.workdays.calendar import WorkCalendar, build_calendar
 from waibao.workdays.models import CalendarYear, DayKind, SpecialDay
 
@@ -19,13 +20,11 @@ _cached: tuple[tuple[object, ...], WorkCalendar] | None = None
 @functools.cache
 def _stamp_sql() -> str:
     """The years, the last load or edit and the special days: what changes whenever the calendar does."""
-    quote = connection.ops.quote_name
-    year, day = CalendarYear._meta, SpecialDay._meta
-    year_key, loaded = quote(year.pk.column), quote(year.get_field("loaded_at").column)
-    owner = quote(day.get_field("calendar_year").column)
+    year_key, loaded = column(CalendarYear, "pk"), column(CalendarYear, "loaded_at")
+    owner = column(SpecialDay, "calendar_year")
     return (
-        f"SELECT COUNT(DISTINCT y.{year_key}), MAX(y.{loaded}), COUNT(d.{quote(day.pk.column)}) "  # noqa: S608
-        f"FROM {quote(year.db_table)} y LEFT JOIN {quote(day.db_table)} d ON d.{owner} = y.{year_key}"
+        f"SELECT COUNT(DISTINCT y.{year_key}), MAX(y.{loaded}), COUNT(d.{column(SpecialDay, 'pk')}) "  # noqa: S608
+        f"FROM {table(CalendarYear)} y LEFT JOIN {table(SpecialDay)} d ON d.{owner} = y.{year_key}"
     )
 
 
