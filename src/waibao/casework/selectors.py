@@ -14,8 +14,7 @@ from urllib.parse import quote
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.urls import reverse
-from django.utils import timezone
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import ngettext
 
 from waibao.casework.access import visible_cases
@@ -183,7 +182,7 @@ def _label(language: str | None, namespace: str, code: str) -> str:
 
 @functools.lru_cache(maxsize=1024)
 def _working_days(language: str | None, kind: str, n: int) -> str:
-    """"n working days left" (`kind` "left") or "n working days used" ("used") in `language`."""
+    """ "n working days left" (`kind` "left") or "n working days used" ("used") in `language`."""
     with translation.override(language):
         if kind == "left":
             return ngettext("%(n)s working day", "%(n)s working days", n) % {"n": n}
