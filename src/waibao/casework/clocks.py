@@ -151,11 +151,13 @@ class CaseClocks:
     @property
     def current(self) -> tuple[str, CaseClock] | None:
         """The limit the case works towards now: the first one not yet met, else the resolution."""
-        for kind in LIMIT_KINDS:
-            clock = self.get(kind)
-            if clock is not None and not clock.done:
-                return kind, clock
-        return ("resolution", self.resolution) if self.resolution is not None else None
+        # Written out (no `get` and `done` a limit): the workbench and the board ask it of every open case.
+        acceptance, first_response, resolution = self.acceptance, self.first_response, self.resolution
+        if acceptance is not None and acceptance.state.done_on is None:
+            return "acceptance", acceptance
+        if first_response is not None and first_response.state.done_on is None:
+            return "first_response", first_response
+        return ("resolution", resolution) if resolution is not None else None
 
     def items(self) -> list[tuple[str, CaseClock | None]]:
         return [(kind, self.get(kind)) for kind in LIMIT_KINDS]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import operator
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -13,7 +14,7 @@ from urllib.parse import quote
 
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone, translation
 from django.utils.translation import ngettext
 
@@ -35,6 +36,7 @@ from waibao.workdays.calendar import WorkCalendar
 from waibao.workdays.selectors import current_calendar
 
 OPEN_STATUSES = (CaseStatus.FILED, CaseStatus.ACCEPTED, CaseStatus.ASSIGNED, CaseStatus.RETURNED, CaseStatus.WAITING)
+_OPEN_VALUES = tuple(str(s.value) for s in OPEN_STATUSES)  # plain strings: the query's parameters cost less
 
 
 def case_limit(case: Case) -> int:
@@ -196,6 +198,15 @@ def _localized(language: str | None, zh: str, en: str) -> str:
         return localized(zh, en)
 
 
+@functools.lru_cache(maxsize=8)
+def _case_link_base(script_prefix: str) -> str:
+    """The link of a case without its number (the link is this and its quoted number), for the script prefix."""
+    return reverse("casework:detail", args=["0"])[:-2]
+
+
+_first = operator.itemgetter(0)
+
+
 def _case_url(detail: str, number: str) -> str:
     """A case's page: `detail` and its number, quoted unless it is plain letters and digits, as every tracking
     number the services make is."""
@@ -247,10 +258,10 @@ def workbench(user: Any, *, today: datetime.date, status: str = "", page: Any = 
     The order needs every open case's clock, so all of them are read, as plain values (no model instances),
     with their histories in one query; labels and links are made for the page's lines only.
     """
-    cases = visible_cases(user).filter(status__in=OPEN_STATUSES)
+    cases = visible_cases(user).filter(status__in=_OPEN_VALUES)
     if status:
         cases = cases.filter(status=status)
-    rows = list(cases.values_list(*_WORKBENCH_FIELDS))
+    rows = list(cases.order_by().values_list(*_WORKBENCH_FIELDS))  # ordered below, by the clocks
     clocks = limit_clocks_of_values(rows, _WORKBENCH_FIELDS, today=today)
     ordered = []
     for r in rows:
@@ -259,17 +270,19 @@ def workbench(user: Any, *, today: datetime.date, status: str = "", page: Any = 
         if current is None:
             key: tuple[int, int, str] = (2, 0, r[1])
         else:
-            key = (0 if current[1].state.running else 1, current[1].remaining, r[1])
+            state = current[1].state
+            key = (0 if state.running else 1, state.limit - state.elapsed, r[1])  # running first, least time left
         ordered.append((key, r, current))
-    ordered.sort(key=lambda entry: entry[0])
+    ordered.sort(key=_first)
     found = Paginator(ordered, WORKBENCH_PAGE_SIZE).get_page(page)
-    detail = reverse("casework:detail", args=["0"])[:-2]  # the link of a case is this and its (quoted) number
+    detail = _case_link_base(get_script_prefix())
     language = translation.get_language()
     lines: list[WorkbenchLine] = []
     for _key, r, current in found.object_list:
         kind, clock = current if current is not None else ("", None)
         badge = clock.badge if clock is not None else ""
-        due = clock.state.due if clock is not None else None
+        state = clock.state if clock is not None else None
+        due = state.due if state is not None else None
         lines.append(
             {
                 "number": r[1],
@@ -283,7 +296,7 @@ def workbench(user: Any, *, today: datetime.date, status: str = "", page: Any = 
                 "limit_label": _label(language, "case_limit", kind) if kind else "—",
                 "badge": badge,
                 "badge_label": _label(language, "case_badge", badge) if badge else "",
-                "time_left": _working_days(language, "left", clock.remaining) if clock is not None else "",
+                "time_left": _working_days(language, "left", state.limit - state.elapsed) if state is not None else "",
                 "due": due.isoformat() if due else "—",
             }
         )
@@ -529,8 +542,10 @@ def board(*, today: datetime.date) -> Board:
         clocks = all_clocks.get(case[0])
         if row is None or clocks is None or clocks.resolution is None:
             continue
-        for kind in LIMIT_KINDS:
-            row.compliance[kind].add(clocks.get(kind))
+        compliance = row.compliance
+        compliance["acceptance"].add(clocks.acceptance)
+        compliance["first_response"].add(clocks.first_response)
+        compliance["resolution"].add(clocks.resolution)
         clock = clocks.resolution
         badge = clock.badge
         if case[3] in OPEN_STATUSES:
@@ -549,7 +564,7 @@ def board(*, today: datetime.date) -> Board:
         else:
             row.done += 1
             row.done_on_time += badge == "met"
-    detail = reverse("casework:detail", args=["0"])[:-2]  # the link of a case is this and its (quoted) number
+    detail = _case_link_base(get_script_prefix())
     language = translation.get_language()
     extensions: list[BoardItem] = []
     pending = sorted(  # in the order they were asked (the model's order, kept here rather than by the database)
