@@ -270,8 +270,8 @@ def workbench(user: Any, *, today: datetime.date, status: str = "", page: Any = 
         if current is None:
             key: tuple[int, int, str] = (2, 0, r[1])
         else:
-            state = current[1].state
-            key = (0 if state.running else 1, state.limit - state.elapsed, r[1])  # running first, least time left
+            now = current[1].state
+            key = (0 if now.running else 1, now.limit - now.elapsed, r[1])  # running first, least time left
         ordered.append((key, r, current))
     ordered.sort(key=_first)
     found = Paginator(ordered, WORKBENCH_PAGE_SIZE).get_page(page)
