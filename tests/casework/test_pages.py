@@ -409,3 +409,43 @@ def test_the_workbench_and_board_lines_escape_every_value():
             "note": "<i>理由</i>", "at": ""}  # fmt: skip
     assert "&lt;i&gt;理由&lt;/i&gt;" in str(board_items([item], "extension"))
     assert str(handler_options([(7, "", "", "<u>")])) == '<option value="7" translate="no">&lt;u&gt;</option>'
+
+
+def test_the_workbench_and_board_words_follow_each_readers_language(casework, client_for, enterprise_user, office):
+    """The labels and the working days in words are translated once per language and process: readers in English
+    and in Chinese, one after the other and again, each read their own language."""
+    hitech = dept_user("hi-tech-office", "hitech")
+    _open_cases(1, enterprise=enterprise_user.enterprise, handler=hitech, filed_days_ago=20)  # first response overdue
+    client = client_for(office)
+    for _ in range(2):
+        zh = client.get("/cases/workbench/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+        en = client.get("/cases/workbench/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        assert "首次响应" in zh and "个工作日" in zh and "working day" not in zh
+        assert "First response" in en and "working day" in en and "个工作日" not in en
+        zh = client.get("/cases/board/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+        en = client.get("/cases/board/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        assert "已用" in zh and "working days used" not in zh
+        assert "working days used" in en and "已用" not in en
+
+
+def test_the_workbench_filter_keeps_the_chosen_status_and_pages_only_when_there_are_pages(
+    casework, client_for, enterprise_user, office
+):
+    """The filter's head is written once per status chosen: each choice shows itself selected, and no other."""
+    hitech = dept_user("hi-tech-office", "hitech")
+    _open_cases(2, enterprise=enterprise_user.enterprise, handler=hitech)
+    client = client_for(office)
+    for _ in range(2):
+        assigned = client.get("/cases/workbench/?status=assigned").content.decode()
+        assert '<option value="assigned" selected>' in assigned and assigned.count(" selected>") == 1
+        every = client.get("/cases/workbench/").content.decode()
+        assert '<option value="assigned">' in every and " selected>" not in every
+        assert every.count('name="case"') == 2 and 'class="pagination"' not in every  # one page: no page links
+
+
+def test_a_case_link_quotes_its_number_unless_it_is_letters_and_digits():
+    from waibao.casework.selectors import _case_url
+
+    assert _case_url("/cases/", "C2026012110") == "/cases/C2026012110/"
+    assert _case_url("/cases/", "A<1> 2") == "/cases/A%3C1%3E%202/"
+    assert _case_url("/cases/", "案1") == "/cases/%E6%A1%881/"

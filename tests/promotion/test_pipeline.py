@@ -506,3 +506,22 @@ def test_the_filters_zones_follow_the_registry(
     zone_save(acting_user=office, zone=zones[0], fields={"name_zh": "改名后的园区"})
     page = client.get("/promotion/list/").content.decode()
     assert f'<option value="{zones[0].code}">改名后的园区</option>' in page
+
+
+def test_the_list_and_the_board_follow_each_readers_language(
+    office: User, make_project: Callable[..., Project], client_for: Callable[[User | None], Client], rates: None
+) -> None:
+    """The filters' labels and choices, the stages, the moves and the days in stage are translated once per language
+    and process: readers in English and in Chinese, one after the other and again, each read their own language."""
+    make_project(title="项目甲")
+    client = client_for(office)
+    for _ in range(2):
+        zh = client.get("/promotion/list/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+        en = client.get("/promotion/list/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        assert "<label>招商管道 " in zh and '<option value="" selected>全部</option>' in zh and "<td>线索</td>" in zh
+        assert "<label>Pipeline " in en and '<option value="" selected>All</option>' in en and "<td>Lead</td>" in en
+        assert '<option value="lead">线索</option>' in zh and '<option value="lead">Lead</option>' in en
+        zh = client.get("/promotion/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+        en = client.get("/promotion/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        assert "First contact made" in en and "First contact made" not in zh
+        assert "working day" in en and "working day" not in zh

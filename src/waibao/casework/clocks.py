@@ -22,6 +22,7 @@ days after t, so only the day's final state matters).
 from __future__ import annotations
 
 import datetime
+import operator
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -43,6 +44,7 @@ _STOPPED = frozenset(str(s.value) for s in STOPPED_STATUSES)
 _DONE = frozenset(str(s.value) for s in DONE_STATUSES)
 _FILED = CaseStatus.FILED.value
 _ANSWERED = CaseStatus.ANSWERED.value
+_day = operator.itemgetter(0)
 
 
 def _segment(rows: Sequence[Sequence[Any]]) -> list[Change]:
@@ -60,8 +62,7 @@ def _segment(rows: Sequence[Sequence[Any]]) -> list[Change]:
 
 
 def _ordered(changes: Sequence[Sequence[Any]]) -> Sequence[Sequence[Any]]:
-    ordered = all(changes[i][0] <= changes[i + 1][0] for i in range(len(changes) - 1))
-    return changes if ordered else sorted(changes, key=lambda c: c[0])  # stable: same-day order kept
+    return sorted(changes, key=_day)  # stable: same-day order kept; a C key (no Python call a step)
 
 
 def clock_history(changes: Sequence[Sequence[Any]]) -> tuple[list[Change], datetime.date | None]:
@@ -82,15 +83,27 @@ def _limit_history(kind: str, rows: Sequence[Sequence[Any]]) -> tuple[list[Chang
     """`limit_history` of steps already in order."""
     if kind == "resolution":
         return _segment(rows), (rows[-1][0] if rows[-1][1] in _DONE else None)
+    # Plain loops rather than `next(generator)`: this runs three times for every case the board reads.
+    end: int | None = None
     if kind == "acceptance":
         start = 0
-        end = next((i for i, row in enumerate(rows) if row[1] != _FILED), None)
+        for i, row in enumerate(rows):
+            if row[1] != _FILED:
+                end = i
+                break
     elif kind == "first_response":
-        found = next((i for i, row in enumerate(rows) if row[1] in ACCEPTED_STATUSES), None)
+        found = None
+        for i, row in enumerate(rows):
+            if row[1] in ACCEPTED_STATUSES:
+                found = i
+                break
         if found is None:
             return None
         start = found
-        end = next((i for i in range(start + 1, len(rows)) if rows[i][2] in REPLY_ACTIONS), None)
+        for i in range(start + 1, len(rows)):
+            if rows[i][2] in REPLY_ACTIONS:
+                end = i
+                break
     else:
         raise ValueError(f"unknown time limit {kind!r}")
     if end is None:
@@ -138,11 +151,13 @@ class CaseClocks:
     @property
     def current(self) -> tuple[str, CaseClock] | None:
         """The limit the case works towards now: the first one not yet met, else the resolution."""
-        for kind in LIMIT_KINDS:
-            clock = self.get(kind)
-            if clock is not None and not clock.done:
-                return kind, clock
-        return ("resolution", self.resolution) if self.resolution is not None else None
+        # Written out (no `get` and `done` a limit): the workbench and the board ask it of every open case.
+        acceptance, first_response, resolution = self.acceptance, self.first_response, self.resolution
+        if acceptance is not None and acceptance.state.done_on is None:
+            return "acceptance", acceptance
+        if first_response is not None and first_response.state.done_on is None:
+            return "first_response", first_response
+        return ("resolution", resolution) if resolution is not None else None
 
     def items(self) -> list[tuple[str, CaseClock | None]]:
         return [(kind, self.get(kind)) for kind in LIMIT_KINDS]
@@ -175,25 +190,21 @@ def _many(
     """Clocks of many (key, limit, history, done_on) entries in one numpy pass."""
     if not entries:
         return {}
+    # A comprehension an entry, not a call a step: numpy turns the dates into days itself.
     case_index: list[int] = []
-    dates: list[int] = []
+    dates: list[datetime.date] = []
     running: list[bool] = []
-    limits: list[int] = []
-    ends: list[int] = []
-    for i, (_key, limit, history, done_on) in enumerate(entries):
-        limits.append(limit)
-        ends.append((done_on or today).toordinal())
-        for on, run in history:
-            case_index.append(i)
-            dates.append(on.toordinal())
-            running.append(run)
-    epoch = datetime.date(1970, 1, 1).toordinal()
+    for i, (_key, _limit, history, _done_on) in enumerate(entries):
+        case_index += [i] * len(history)
+        dates += [on for on, _run in history]
+        running += [run for _on, run in history]
+    limits = [limit for _key, limit, _history, _done_on in entries]
     arrays = clock_states(
         np.asarray(case_index, dtype=np.int64),
-        (np.asarray(dates, dtype=np.int64) - epoch).astype("datetime64[D]"),
+        np.array(dates, dtype="datetime64[D]"),
         np.asarray(running, dtype=bool),
         limits=np.asarray(limits, dtype=np.int64),
-        ends=(np.asarray(ends, dtype=np.int64) - epoch).astype("datetime64[D]"),
+        ends=np.array([done_on or today for _key, _limit, _history, done_on in entries], dtype="datetime64[D]"),
         calendar=calendar,
     )
     due_list = arrays.due.tolist()
@@ -231,5 +242,10 @@ def case_limit_clocks(
             found = _limit_history(kind, rows)
             if found is not None:
                 entries.append(((case_id, kind), limits[kind], found[0], found[1]))
-    clocks = _many(entries, today=today, calendar=calendar)
-    return {case_id: CaseClocks(*(clocks.get((case_id, kind)) for kind in LIMIT_KINDS)) for case_id in ids}
+    get = _many(entries, today=today, calendar=calendar).get
+    return {
+        case_id: CaseClocks(
+            get((case_id, "acceptance")), get((case_id, "first_response")), get((case_id, "resolution"))
+        )
+        for case_id in ids
+    }

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+import functools
+import operator
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -12,8 +14,8 @@ from urllib.parse import quote
 
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
-from django.urls import reverse
-from django.utils import timezone
+from django.urls import get_script_prefix, reverse
+from django.utils import timezone, translation
 from django.utils.translation import ngettext
 
 from waibao.casework.access import visible_cases
@@ -29,11 +31,12 @@ from waibao.casework.models import (
     Transfer,
 )
 from waibao.common.i18n import localized
-from waibao.common.labels import labeller
+from waibao.common.labels import label
 from waibao.workdays.calendar import WorkCalendar
 from waibao.workdays.selectors import current_calendar
 
 OPEN_STATUSES = (CaseStatus.FILED, CaseStatus.ACCEPTED, CaseStatus.ASSIGNED, CaseStatus.RETURNED, CaseStatus.WAITING)
+_OPEN_VALUES = tuple(str(s.value) for s in OPEN_STATUSES)  # plain strings: the query's parameters cost less
 
 
 def case_limit(case: Case) -> int:
@@ -170,6 +173,46 @@ def queue(cases: QuerySet[Case], *, today: datetime.date) -> list[QueueRow]:
     return sorted(out, key=key)
 
 
+# The words of the workbench's and the board's lines, made once per process for each language: a process's
+# catalogues and the labels registered for these codes (case statuses, limits, badges, rectifications: choices,
+# no resolver reading data) do not change, and a translation costs some twenty calls each time it is looked up.
+@functools.lru_cache(maxsize=512)
+def _label(language: str | None, namespace: str, code: str) -> str:
+    with translation.override(language):
+        return label(namespace, code)
+
+
+@functools.lru_cache(maxsize=1024)
+def _working_days(language: str | None, kind: str, n: int) -> str:
+    """ "n working days left" (`kind` "left") or "n working days used" ("used") in `language`."""
+    with translation.override(language):
+        if kind == "left":
+            return ngettext("%(n)s working day", "%(n)s working days", n) % {"n": n}
+        return ngettext("%(n)s working day used", "%(n)s working days used", n) % {"n": n}
+
+
+@functools.lru_cache(maxsize=256)
+def _localized(language: str | None, zh: str, en: str) -> str:
+    """A case type's name in `language`."""
+    with translation.override(language):
+        return localized(zh, en)
+
+
+@functools.lru_cache(maxsize=8)
+def _case_link_base(script_prefix: str) -> str:
+    """The link of a case without its number (the link is this and its quoted number), for the script prefix."""
+    return reverse("casework:detail", args=["0"])[:-2]
+
+
+_first = operator.itemgetter(0)
+
+
+def _case_url(detail: str, number: str) -> str:
+    """A case's page: `detail` and its number, quoted unless it is plain letters and digits, as every tracking
+    number the services make is."""
+    return f"{detail}{number if number.isascii() and number.isalnum() else quote(number)}/"
+
+
 WORKBENCH_PAGE_SIZE = 50
 _WORKBENCH_FIELDS = (
     "pk",
@@ -215,10 +258,10 @@ def workbench(user: Any, *, today: datetime.date, status: str = "", page: Any = 
     The order needs every open case's clock, so all of them are read, as plain values (no model instances),
     with their histories in one query; labels and links are made for the page's lines only.
     """
-    cases = visible_cases(user).filter(status__in=OPEN_STATUSES)
+    cases = visible_cases(user).filter(status__in=_OPEN_VALUES)
     if status:
         cases = cases.filter(status=status)
-    rows = list(cases.values_list(*_WORKBENCH_FIELDS))
+    rows = list(cases.order_by().values_list(*_WORKBENCH_FIELDS))  # ordered below, by the clocks
     clocks = limit_clocks_of_values(rows, _WORKBENCH_FIELDS, today=today)
     ordered = []
     for r in rows:
@@ -227,39 +270,33 @@ def workbench(user: Any, *, today: datetime.date, status: str = "", page: Any = 
         if current is None:
             key: tuple[int, int, str] = (2, 0, r[1])
         else:
-            key = (0 if current[1].state.running else 1, current[1].remaining, r[1])
+            now = current[1].state
+            key = (0 if now.running else 1, now.limit - now.elapsed, r[1])  # running first, least time left
         ordered.append((key, r, current))
-    ordered.sort(key=lambda entry: entry[0])
+    ordered.sort(key=_first)
     found = Paginator(ordered, WORKBENCH_PAGE_SIZE).get_page(page)
-    detail = reverse("casework:detail", args=["0"])[:-2]  # the link of a case is this and its (quoted) number
-    label_of = labeller()
-    type_names: dict[tuple[str, str], str] = {}  # a type's name in the page's language, made once per type
-
-    left: dict[int, str] = {}  # the words for n working days left, made once for each n
+    detail = _case_link_base(get_script_prefix())
+    language = translation.get_language()
     lines: list[WorkbenchLine] = []
     for _key, r, current in found.object_list:
         kind, clock = current if current is not None else ("", None)
-        if (r[6], r[7]) not in type_names:
-            type_names[r[6], r[7]] = localized(r[6], r[7])
-        if clock is not None and clock.remaining not in left:
-            n = clock.remaining
-            left[n] = ngettext("%(n)s working day", "%(n)s working days", n) % {"n": n}
         badge = clock.badge if clock is not None else ""
-        due = clock.state.due if clock is not None else None
+        state = clock.state if clock is not None else None
+        due = state.due if state is not None else None
         lines.append(
             {
                 "number": r[1],
-                "url": f"{detail}{quote(r[1])}/",
+                "url": _case_url(detail, r[1]),
                 "title": r[2],
                 "confidential": r[3],
-                "type_name": type_names[r[6], r[7]],
-                "status_label": label_of("case_status", r[4]),
+                "type_name": _localized(language, r[6], r[7]),
+                "status_label": _label(language, "case_status", r[4]),
                 "handler": (r[11] or r[12]) if r[12] else "—",
                 "limit": kind,
-                "limit_label": label_of("case_limit", kind) if kind else "—",
+                "limit_label": _label(language, "case_limit", kind) if kind else "—",
                 "badge": badge,
-                "badge_label": label_of("case_badge", badge) if badge else "",
-                "time_left": left[clock.remaining] if clock is not None else "",
+                "badge_label": _label(language, "case_badge", badge) if badge else "",
+                "time_left": _working_days(language, "left", state.limit - state.elapsed) if state is not None else "",
                 "due": due.isoformat() if due else "—",
             }
         )
@@ -505,8 +542,10 @@ def board(*, today: datetime.date) -> Board:
         clocks = all_clocks.get(case[0])
         if row is None or clocks is None or clocks.resolution is None:
             continue
-        for kind in LIMIT_KINDS:
-            row.compliance[kind].add(clocks.get(kind))
+        compliance = row.compliance
+        compliance["acceptance"].add(clocks.acceptance)
+        compliance["first_response"].add(clocks.first_response)
+        compliance["resolution"].add(clocks.resolution)
         clock = clocks.resolution
         badge = clock.badge
         if case[3] in OPEN_STATUSES:
@@ -525,8 +564,8 @@ def board(*, today: datetime.date) -> Board:
         else:
             row.done += 1
             row.done_on_time += badge == "met"
-    detail = reverse("casework:detail", args=["0"])[:-2]  # the link of a case is this and its (quoted) number
-    label_of = labeller()
+    detail = _case_link_base(get_script_prefix())
+    language = translation.get_language()
     extensions: list[BoardItem] = []
     pending = sorted(  # in the order they were asked (the model's order, kept here rather than by the database)
         Extension.objects.filter(status=ExtensionStatus.REQUESTED)
@@ -543,7 +582,8 @@ def board(*, today: datetime.date) -> Board:
         extensions.append(item)
     latest_bad = sorted((c for c in cases if c[11]), key=lambda c: c[12], reverse=True)[:50]  # read with the cases
     bad_ratings = [
-        _board_item(detail, c[1], c[4], names.get(c[6], ""), label_of("case_rectification", c[13])) for c in latest_bad
+        _board_item(detail, c[1], c[4], names.get(c[6], ""), _label(language, "case_rectification", c[13]))
+        for c in latest_bad
     ]
     supervisions = [
         _board_item(
@@ -551,7 +591,7 @@ def board(*, today: datetime.date) -> Board:
             case[1],
             case[4],
             names.get(case[6], ""),
-            f"{label_of('case_limit', limit)} {label_of('case_badge', badge)}",
+            f"{_label(language, 'case_limit', limit)} {_label(language, 'case_badge', badge)}",
             at=f"{timezone.localtime(at):%Y-%m-%d %H:%M}",
         )
         for at, case, limit, badge in every_supervision[:50]
@@ -559,7 +599,7 @@ def board(*, today: datetime.date) -> Board:
     overdue.sort(key=lambda entry: entry[0])
     at_risk.sort(key=lambda entry: entry[0])
     ordered = sorted(rows.values(), key=lambda r: (r.department.section, r.department.code))
-    lines = _board_lines(overdue[:200] + at_risk[:200], names)
+    lines = _board_lines(overdue[:200] + at_risk[:200], names, detail=detail, language=language)
     return Board(
         rows=ordered,
         overdue_cases=lines[: min(len(overdue), 200)],
@@ -575,7 +615,7 @@ def _board_item(
 ) -> BoardItem:
     return {
         "number": number,
-        "url": f"{detail}{quote(number)}/",
+        "url": _case_url(detail, number),
         "confidential": confidential,
         "department": department,
         "text": text,
@@ -585,29 +625,27 @@ def _board_item(
 
 
 def _board_lines(
-    entries: list[tuple[int, tuple[Any, ...], tuple[str, CaseClock]]], departments: dict[int, str]
+    entries: list[tuple[int, tuple[Any, ...], tuple[str, CaseClock]]],
+    departments: dict[int, str],
+    *,
+    detail: str,
+    language: str | None,
 ) -> list[BoardLine]:
-    detail = reverse("casework:detail", args=["0"])[:-2]  # the link of a case is this and its (quoted) number
-    label_of = labeller()
-
-    used: dict[int, str] = {}  # the words for n working days used, made once for each n
     lines: list[BoardLine] = []
     for _remaining, case, (kind, clock) in entries:
-        elapsed = clock.state.elapsed
-        if elapsed not in used:
-            used[elapsed] = ngettext("%(n)s working day used", "%(n)s working days used", elapsed) % {"n": elapsed}
+        badge = clock.badge
         lines.append(
             {
                 "number": case[1],
-                "url": f"{detail}{quote(case[1])}/",
+                "url": _case_url(detail, case[1]),
                 "confidential": case[4],
                 "department": departments[case[6]],
                 "title": case[2],
                 "limit": kind,
-                "limit_label": label_of("case_limit", kind),
-                "badge": clock.badge,
-                "badge_label": label_of("case_badge", clock.badge),
-                "used": used[elapsed],
+                "limit_label": _label(language, "case_limit", kind),
+                "badge": badge,
+                "badge_label": _label(language, "case_badge", badge),
+                "used": _working_days(language, "used", clock.state.elapsed),
             }
         )
     return lines

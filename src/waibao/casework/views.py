@@ -450,6 +450,10 @@ def supervise(request: HttpRequest, number: str) -> HttpResponse:
     return _back(case)
 
 
+# The status filter's choices (labels lazy, translated when shown): `CaseStatus.choices` builds them anew each time.
+_STATUS_CHOICES = CaseStatus.choices
+
+
 def workbench_page(request: HttpRequest) -> HttpResponse:
     if _role(request) not in (Role.DEPARTMENT_REVIEWER, Role.PROGRAMME_OFFICE):
         raise PermissionDeniedError()
@@ -482,7 +486,7 @@ def workbench_page(request: HttpRequest) -> HttpResponse:
             "page": page,
             "query": urlencode({"status": status}) if status else "",
             "handlers": handlers.values_list("pk", "first_name", "last_name", "username"),
-            "statuses": CaseStatus.choices,
+            "statuses": _STATUS_CHOICES,
             "status": status,
         },
     )

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import functools
+
 from django import forms
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from waibao.accounts.models import Role, User
@@ -122,12 +125,37 @@ class FilterForm(forms.Form):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        everything = [("", _("All"))]
+        language = translation.get_language()
+        everything, project_types, stages = _fixed_choices(language)
+        for name, text in _field_labels(language).items():
+            self.fields[name].label = text
         self.fields["pipeline"].choices = everything + _pipeline_choices()  # type: ignore[attr-defined]
         self.fields["department"].choices = everything + department_choices()  # type: ignore[attr-defined]
         self.fields["zone"].choices = everything + _zone_choices()  # type: ignore[attr-defined]
-        self.fields["project_type"].choices = everything + list(ProjectType.choices)  # type: ignore[attr-defined]
-        self.fields["stage"].choices = everything + list(Stage.choices)  # type: ignore[attr-defined]
+        self.fields["project_type"].choices = list(project_types)  # type: ignore[attr-defined]
+        self.fields["stage"].choices = list(stages)  # type: ignore[attr-defined]
+
+
+@functools.lru_cache(maxsize=8)
+def _field_labels(language: str | None) -> dict[str, str]:
+    """The filters' labels in `language`, translated once (the filters write every label on every request)."""
+    with translation.override(language):
+        return {name: str(field.label) for name, field in FilterForm.base_fields.items()}
+
+
+@functools.lru_cache(maxsize=8)
+def _fixed_choices(
+    language: str | None,
+) -> tuple[list[tuple[str, str]], list[tuple[str, str]], list[tuple[str, str]]]:
+    """ "All", and "All" with the project types and with the stages, translated once per language (a process's
+    catalogues do not change): the filters write every label of the choices on every request."""
+    with translation.override(language):
+        everything = [("", str(_("All")))]
+        return (
+            everything,
+            everything + [(value, str(text)) for value, text in ProjectType.choices],
+            everything + [(value, str(text)) for value, text in Stage.choices],
+        )
 
 
 class YearForm(forms.Form):

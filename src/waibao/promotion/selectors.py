@@ -4,6 +4,7 @@ and the foreign-investment assessment figures (利用外资考核) by department
 from __future__ import annotations
 
 import datetime
+import functools
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -13,7 +14,7 @@ from typing import Any, Generic, NamedTuple, TypedDict, TypeVar
 from django.db import connection
 from django.db.models import F, Max, Q, QuerySet
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import ngettext
 
 from waibao.common.errors import DomainError
@@ -241,6 +242,30 @@ def stage_totals(rows: Sequence[ProjectRow[Any]], *, today: datetime.date | None
     return [totals[s] for s in STAGE_ORDER]
 
 
+# The words of the list's and the board's lines, made once per process for each language: a process's catalogues,
+# the choices' labels and the workflow's moves do not change, and a translation costs some twenty calls each time it
+# is looked up (the list shows fifty lines and seven stages).
+@functools.lru_cache(maxsize=128)
+def _label(language: str | None, namespace: str, code: str) -> str:
+    from waibao.common.labels import label
+
+    with translation.override(language):
+        return label(namespace, code)
+
+
+@functools.lru_cache(maxsize=512)
+def _days_in_stage(language: str | None, n: int) -> str:
+    with translation.override(language):
+        return ngettext("%(n)s working day in this stage", "%(n)s working days in this stage", n) % {"n": n}
+
+
+@functools.lru_cache(maxsize=8)
+def _move_labels(language: str | None) -> dict[str, str]:
+    """Every move's label by its name."""
+    with translation.override(language):
+        return {name: str(move.label) for name, move in PROJECT_WORKFLOW.transitions.items()}
+
+
 class StageTotalLine(TypedDict):
     """A stage's totals as the list shows them."""
 
@@ -255,12 +280,12 @@ class StageTotalLine(TypedDict):
 
 
 def stage_total_lines(totals: list[StageTotal]) -> list[StageTotalLine]:
-    from waibao.common.labels import label
     from waibao.common.templatetags.money import money
 
+    language = translation.get_language()
     return [
         {
-            "stage_label": label("promotion_stage", t.stage),
+            "stage_label": _label(language, "promotion_stage", t.stage),
             "count": t.count,
             "amounts": [f"{currency} {money(amount)}" for currency, amount in t.currencies],
             "usd": money(t.total_usd),
@@ -377,11 +402,11 @@ class ProjectLine(TypedDict):
 
 
 def project_lines(rows: Sequence[ProjectRow[Any]]) -> list[ProjectLine]:
-    from waibao.common.labels import labeller
     from waibao.common.templatetags.money import money
 
     base = reverse("promotion:project", args=[0])[:-2]  # a project's page is this and its id
-    label_of = labeller()
+    language = translation.get_language()
+    move_labels = _move_labels(language)
 
     lines: list[ProjectLine] = []
     for row in rows:
@@ -394,23 +419,18 @@ def project_lines(rows: Sequence[ProjectRow[Any]]) -> list[ProjectLine]:
                 "title": p.title,
                 "investor": p.investor_name,
                 "country": p.investor_country,
-                "type_label": label_of("promotion_type", p.project_type),
+                "type_label": _label(language, "promotion_type", p.project_type),
                 "amount": f"{p.currency} {money(p.amount)}",
                 "department": p.department.name,
                 "zone": p.zone.name,
-                "stage_label": label_of("promotion_stage", p.stage),
+                "stage_label": _label(language, "promotion_stage", p.stage),
                 "lost_reason": p.lost_reason if p.stage == Stage.LOST else "",
                 "days": "—" if days is None else str(days),
-                "days_text": (
-                    ""
-                    if days is None
-                    else ngettext("%(n)s working day in this stage", "%(n)s working days in this stage", days)
-                    % {"n": days}
-                ),
+                "days_text": "" if days is None else _days_in_stage(language, days),
                 "next_action": p.next_action,
                 "due": p.next_action_due.isoformat() if p.next_action_due else "",
                 "overdue": row.overdue,
-                "moves": [(move.name, str(move.label)) for move in row.moves],
+                "moves": [(move.name, move_labels[move.name]) for move in row.moves],
             }
         )
     return lines

@@ -2,19 +2,19 @@
 
 A template loop costs some thirty Python calls per variable it shows; the workbench shows fifty lines of a dozen
 values, the board a line per department and up to four hundred overdue and at-risk cases. Every value is escaped
-(`html.escape`, which escapes the same five characters as Django's `escape`).
+(`escape_html`: the five characters Django's `escape` escapes, in one pass).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from html import escape
 
 from django import template
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from waibao.casework.selectors import BoardCells, BoardItem, BoardLine, WorkbenchLine
+from waibao.common.forms import escape_html as escape
 
 register = template.Library()
 
@@ -38,7 +38,7 @@ def workbench_lines(lines: Iterable[WorkbenchLine]) -> SafeString:
         )
         out.append(
             f'<tr>\n<td><input type="checkbox" name="case" value="{number}" aria-label="{number}"></td>\n'
-            f"<td>{_case_link(row)}</td><td>{escape(row['type_name'])}</td>\n"
+            f'<td><a href="{escape(row["url"])}">{number}</a></td><td>{escape(row["type_name"])}</td>\n'
             f"<td>{confidential if row['confidential'] else ''}"
             f'<span translate="no">{escape(row["title"])}</span></td>\n'
             f'<td>{escape(row["status_label"])}</td><td translate="no">{escape(row["handler"])}</td>\n'
