@@ -108,3 +108,23 @@ def test_the_admin_speaks_chinese_in_its_section_headings() -> None:
         assert heading in page, heading
     for english in (">Registry<", ">Accounts<", ">Audit<", "Django administration"):
         assert english not in page, english
+
+
+def test_label_in_names_a_code_in_the_language_asked_whatever_is_active() -> None:
+    from waibao.common.labels import label_in, register_resolver
+
+    with translation.override("en"):
+        english = label("case_status", "accepted")
+    with translation.override("zh-hans"):
+        chinese = label("case_status", "accepted")
+        assert english != chinese
+        assert label_in("en", "case_status", "accepted") == english
+        assert label_in("en", "case_status", "accepted") == english  # remembered, still right
+    with translation.override("en"):
+        assert label_in("zh-hans", "case_status", "accepted") == chinese
+    # A resolver's label (data) is looked up each time, not remembered.
+    names = {"x1": "first"}
+    register_resolver("test_label_in_data", names.get)
+    assert label_in("en", "test_label_in_data", "x1") == "first"
+    names["x1"] = "renamed"
+    assert label_in("en", "test_label_in_data", "x1") == "renamed"

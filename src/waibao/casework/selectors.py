@@ -31,7 +31,7 @@ from waibao.casework.models import (
     Transfer,
 )
 from waibao.common.i18n import localized
-from waibao.common.labels import label
+from waibao.common.labels import label_in
 from waibao.workdays.calendar import WorkCalendar
 from waibao.workdays.selectors import current_calendar
 
@@ -174,14 +174,8 @@ def queue(cases: QuerySet[Case], *, today: datetime.date) -> list[QueueRow]:
 
 
 # The words of the workbench's and the board's lines, made once per process for each language: a process's
-# catalogues and the labels registered for these codes (case statuses, limits, badges, rectifications: choices,
-# no resolver reading data) do not change, and a translation costs some twenty calls each time it is looked up.
-@functools.lru_cache(maxsize=512)
-def _label(language: str | None, namespace: str, code: str) -> str:
-    with translation.override(language):
-        return label(namespace, code)
-
-
+# catalogues do not change, and a translation costs some twenty calls each time it is looked up (labels of
+# codes: `common.labels.label_in`).
 @functools.lru_cache(maxsize=1024)
 def _working_days(language: str | None, kind: str, n: int) -> str:
     """ "n working days left" (`kind` "left") or "n working days used" ("used") in `language`."""
@@ -290,12 +284,12 @@ def workbench(user: Any, *, today: datetime.date, status: str = "", page: Any = 
                 "title": r[2],
                 "confidential": r[3],
                 "type_name": _localized(language, r[6], r[7]),
-                "status_label": _label(language, "case_status", r[4]),
+                "status_label": label_in(language, "case_status", r[4]),
                 "handler": (r[11] or r[12]) if r[12] else "—",
                 "limit": kind,
-                "limit_label": _label(language, "case_limit", kind) if kind else "—",
+                "limit_label": label_in(language, "case_limit", kind) if kind else "—",
                 "badge": badge,
-                "badge_label": _label(language, "case_badge", badge) if badge else "",
+                "badge_label": label_in(language, "case_badge", badge) if badge else "",
                 "time_left": _working_days(language, "left", state.limit - state.elapsed) if state is not None else "",
                 "due": due.isoformat() if due else "—",
             }
@@ -582,7 +576,7 @@ def board(*, today: datetime.date) -> Board:
         extensions.append(item)
     latest_bad = sorted((c for c in cases if c[11]), key=lambda c: c[12], reverse=True)[:50]  # read with the cases
     bad_ratings = [
-        _board_item(detail, c[1], c[4], names.get(c[6], ""), _label(language, "case_rectification", c[13]))
+        _board_item(detail, c[1], c[4], names.get(c[6], ""), label_in(language, "case_rectification", c[13]))
         for c in latest_bad
     ]
     supervisions = [
@@ -591,7 +585,7 @@ def board(*, today: datetime.date) -> Board:
             case[1],
             case[4],
             names.get(case[6], ""),
-            f"{_label(language, 'case_limit', limit)} {_label(language, 'case_badge', badge)}",
+            f"{label_in(language, 'case_limit', limit)} {label_in(language, 'case_badge', badge)}",
             at=f"{timezone.localtime(at):%Y-%m-%d %H:%M}",
         )
         for at, case, limit, badge in every_supervision[:50]
@@ -642,9 +636,9 @@ def _board_lines(
                 "department": departments[case[6]],
                 "title": case[2],
                 "limit": kind,
-                "limit_label": _label(language, "case_limit", kind),
+                "limit_label": label_in(language, "case_limit", kind),
                 "badge": badge,
-                "badge_label": _label(language, "case_badge", badge),
+                "badge_label": label_in(language, "case_badge", badge),
                 "used": _working_days(language, "used", clock.state.elapsed),
             }
         )

@@ -11,6 +11,7 @@ calls `label("status", code)`. A code nobody registered is shown humanised (neve
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -66,6 +67,27 @@ def label(namespace: str, code: Any) -> str:
             return text
     _UNKNOWN.add((namespace, key))
     return humanise(key)
+
+
+def label_in(language: str | None, namespace: str, code: Any) -> str:
+    """`label(namespace, code)` in `language`. A registered label is made once per process and language (the
+    catalogues and the registrations do not change while it runs, and a translation costs some twenty calls each
+    time): for pages that show the same few codes on every line. A resolver's label (data) is looked up each time."""
+    key = "" if code is None else str(code)
+    if key in _LABELS.get(namespace, {}):
+        return _registered_label(language, namespace, key)
+    from django.utils import translation
+
+    with translation.override(language):
+        return label(namespace, code)
+
+
+@functools.lru_cache(maxsize=2048)
+def _registered_label(language: str | None, namespace: str, key: str) -> str:
+    from django.utils import translation
+
+    with translation.override(language):
+        return _text(_LABELS[namespace][key])
 
 
 def labeller() -> Callable[[str, Any], str]:

@@ -19,6 +19,7 @@ from django.utils.translation import ngettext
 
 from waibao.common.errors import DomainError
 from waibao.common.i18n import is_english
+from waibao.common.labels import label_in
 from waibao.promotion.models import STAGE_ORDER, Project, ProjectType, Stage, StageChange
 from waibao.promotion.rules import CountingRules, counting_rules
 from waibao.promotion.workflow import ONE_CLICK, PROJECT_WORKFLOW
@@ -244,15 +245,7 @@ def stage_totals(rows: Sequence[ProjectRow[Any]], *, today: datetime.date | None
 
 # The words of the list's and the board's lines, made once per process for each language: a process's catalogues,
 # the choices' labels and the workflow's moves do not change, and a translation costs some twenty calls each time it
-# is looked up (the list shows fifty lines and seven stages).
-@functools.lru_cache(maxsize=128)
-def _label(language: str | None, namespace: str, code: str) -> str:
-    from waibao.common.labels import label
-
-    with translation.override(language):
-        return label(namespace, code)
-
-
+# is looked up (the list shows fifty lines and seven stages; labels of codes: `common.labels.label_in`).
 @functools.lru_cache(maxsize=512)
 def _days_in_stage(language: str | None, n: int) -> str:
     with translation.override(language):
@@ -285,7 +278,7 @@ def stage_total_lines(totals: list[StageTotal]) -> list[StageTotalLine]:
     language = translation.get_language()
     return [
         {
-            "stage_label": _label(language, "promotion_stage", t.stage),
+            "stage_label": label_in(language, "promotion_stage", t.stage),
             "count": t.count,
             "amounts": [f"{currency} {money(amount)}" for currency, amount in t.currencies],
             "usd": money(t.total_usd),
@@ -419,11 +412,11 @@ def project_lines(rows: Sequence[ProjectRow[Any]]) -> list[ProjectLine]:
                 "title": p.title,
                 "investor": p.investor_name,
                 "country": p.investor_country,
-                "type_label": _label(language, "promotion_type", p.project_type),
+                "type_label": label_in(language, "promotion_type", p.project_type),
                 "amount": f"{p.currency} {money(p.amount)}",
                 "department": p.department.name,
                 "zone": p.zone.name,
-                "stage_label": _label(language, "promotion_stage", p.stage),
+                "stage_label": label_in(language, "promotion_stage", p.stage),
                 "lost_reason": p.lost_reason if p.stage == Stage.LOST else "",
                 "days": "—" if days is None else str(days),
                 "days_text": "" if days is None else _days_in_stage(language, days),
