@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from waibao.applications.models import ApplicationStatus, EvidenceKind, RuleRouting
+from waibao.applications.models import WAITING_STATUSES, ApplicationStatus, EvidenceKind, RuleRouting
 from waibao.applications.policy import RuleForm
 from waibao.applications.services import COMMITMENT_TEXT, HIRE_RULES, PERSON_LISTS, Person, Upload
 from waibao.applications.verification import VERIFIABLE_FACTS
@@ -247,15 +247,7 @@ class ResolveForm(CleanTextForm):
     decision = forms.ChoiceField(label=_("Decision"), choices=[*TRIAGE_DECISIONS, *RESOLVE_DECISIONS])
 
 
-LIMIT_STATUSES = (
-    ApplicationStatus.SUBMITTED,
-    ApplicationStatus.IN_REVIEW,
-    ApplicationStatus.RETURNED,
-    ApplicationStatus.RECOMMENDED,
-    ApplicationStatus.IN_NOTICE,
-    ApplicationStatus.ON_HOLD,
-    ApplicationStatus.COMMITTED,
-)
+LIMIT_STATUSES = WAITING_STATUSES
 
 
 class RoutingForm(CleanTextForm):

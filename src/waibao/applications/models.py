@@ -38,6 +38,17 @@ APPROVED_STATUSES = (
     ApplicationStatus.COMMITTED,
     ApplicationStatus.PAID,
 )
+# Waiting for someone to act, in the workflow's order: each step may have a time limit (the routing's), and the
+# cockpit counts the applications in each.
+WAITING_STATUSES = (
+    ApplicationStatus.SUBMITTED,
+    ApplicationStatus.IN_REVIEW,
+    ApplicationStatus.RETURNED,
+    ApplicationStatus.RECOMMENDED,
+    ApplicationStatus.IN_NOTICE,
+    ApplicationStatus.ON_HOLD,
+    ApplicationStatus.COMMITTED,
+)
 
 
 class Application(TimeStampedModel):

@@ -6,13 +6,12 @@ from typing import Any
 
 from django.contrib import messages
 from django.core import signing
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -68,6 +67,7 @@ from waibao.common.clientip import client_ip
 from waibao.common.errors import DomainError, NotFoundError
 from waibao.common.forms import add_domain_error
 from waibao.common.money import to_money
+from waibao.common.pagination import FirstPageFirstPaginator
 from waibao.common.request_keys import issue_request_key, redeem_request_key
 from waibao.jobs.services import job_submit
 from waibao.talent.services import REVEAL_ROLES, trainee_id_reveal
@@ -84,31 +84,6 @@ def _login_redirect(request: HttpRequest) -> HttpResponse:
 
 
 # --- applicants ---------------------------------------------------------------------------------------
-
-
-class FirstPageFirstPaginator(Paginator):
-    """A paginator that reads the first page, with one row more, before it counts: when that row is not there, the
-    rows read are the whole list and no COUNT runs. An applicant's list mostly fits on its first page, and the
-    count cost the page as much as reading it. A longer list, or another page, costs what counting first does:
-    the count and one read of rows."""
-
-    def __init__(self, object_list: Any, per_page: int, *, number: Any) -> None:
-        super().__init__(object_list, per_page)
-        self._head: list[Any] | None = None
-        if number in (None, "", "1"):
-            self._head = list(object_list[: per_page + 1])
-
-    @cached_property
-    def count(self) -> int:
-        if self._head is not None and len(self._head) <= self.per_page:
-            return len(self._head)
-        return super().count
-
-    def page(self, number: Any) -> Page:
-        number = self.validate_number(number)
-        if number == 1 and self._head is not None:
-            return Page(self._head[: self.per_page], number, self)
-        return super().page(number)
 
 
 MY_PAGE_SIZE = 50

@@ -27,18 +27,10 @@ class StageRow:
     oldest_days: int | None
 
 
-def _open_states() -> list[Any]:
-    from waibao.applications.models import ApplicationStatus
+def _open_states() -> tuple[Any, ...]:
+    from waibao.applications.models import WAITING_STATUSES
 
-    return [
-        ApplicationStatus.SUBMITTED,
-        ApplicationStatus.IN_REVIEW,
-        ApplicationStatus.RETURNED,
-        ApplicationStatus.RECOMMENDED,
-        ApplicationStatus.IN_NOTICE,
-        ApplicationStatus.ON_HOLD,
-        ApplicationStatus.COMMITTED,
-    ]
+    return WAITING_STATUSES
 
 
 @functools.lru_cache(maxsize=8)

@@ -71,13 +71,9 @@ def category_codes_under(code: str) -> list[str]:
     return descendant_codes(code, ServiceCategory.objects.values_list("code", "parent_id"))
 
 
-@dataclass(frozen=True)
-class ZoneOption:
-    """A zone as the filters and the pages name it: plain values, read back from the cache without the model's
-    unpickling (some thirty Python calls a record)."""
+class _Named:
+    """A record named in both languages: `name` in the active one."""
 
-    pk: int
-    code: str
     name_zh: str
     name_en: str
 
@@ -90,7 +86,18 @@ class ZoneOption:
 
 
 @dataclass(frozen=True)
-class CategoryOption:
+class ZoneOption(_Named):
+    """A zone as the filters and the pages name it: plain values, read back from the cache without the model's
+    unpickling (some thirty Python calls a record)."""
+
+    pk: int
+    code: str
+    name_zh: str
+    name_en: str
+
+
+@dataclass(frozen=True)
+class CategoryOption(_Named):
     """A service category as the filters and the pages name it (see `ZoneOption`)."""
 
     code: str
@@ -100,26 +107,15 @@ class CategoryOption:
     name_en: str
     sort_order: int
 
-    @property
-    def name(self) -> str:
-        return localized(self.name_zh, self.name_en)
-
-    def __str__(self) -> str:
-        return self.name
-
 
 @dataclass(frozen=True)
-class OwnershipOption:
+class OwnershipOption(_Named):
     """An ownership type as the filters and the pages name it (see `ZoneOption`); `str()` as the model's."""
 
     code: str
     parent_id: str | None
     name_zh: str
     name_en: str
-
-    @property
-    def name(self) -> str:
-        return localized(self.name_zh, self.name_en)
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"

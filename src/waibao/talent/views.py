@@ -10,11 +10,9 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
@@ -24,6 +22,7 @@ from waibao.accounts.models import Role
 from waibao.applications.access import access_application
 from waibao.common.errors import DomainError, NotFoundError, PermissionDeniedError
 from waibao.common.forms import add_domain_error
+from waibao.common.pagination import CountedPaginator
 from waibao.common.tabular import xlsx_response
 from waibao.jobs.services import job_submit
 from waibao.talent import claims, institutions, programmes, selectors, services
@@ -255,18 +254,6 @@ def plan(request: HttpRequest) -> HttpResponse:
 
 
 PROGRAMME_PAGE_SIZE = 50
-
-
-class CountedPaginator(Paginator):
-    """A paginator told its count (counted with other figures of the page in one query) instead of counting."""
-
-    def __init__(self, object_list: Any, per_page: int, *, count: int) -> None:
-        super().__init__(object_list, per_page)
-        self._known_count = count
-
-    @cached_property
-    def count(self) -> int:
-        return self._known_count
 
 
 PROGRAMME_ROLES = (Role.PROGRAMME_OFFICE, Role.DEPARTMENT_REVIEWER, Role.TRAINING_INSTITUTION, Role.ENTERPRISE)
