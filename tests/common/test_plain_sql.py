@@ -1,12 +1,21 @@
-"""The names plain SQL is written with come from the models, quoted by the database's own rules."""
+"""The names plain SQL is written with come from the models, quoted by the database's own rules; the reads built
+once (`RowQuery`) read what the ORM reads."""
 
 from __future__ import annotations
 
-import pytest
-from django.db import connection
+import datetime
+from decimal import Decimal
+from typing import Any
 
-from waibao.applications.models import Notification
-from waibao.common.plain_sql import column, table
+import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from tests.common.locks import row_locks
+from waibao.accounts.models import User
+from waibao.applications.models import Application, Notification
+from waibao.common.plain_sql import RowQuery, column, table
 from waibao.registry.models import Enterprise
 
 
@@ -28,3 +37,79 @@ def test_sql_written_with_them_runs() -> None:
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT COUNT({column(Notification, 'pk')}) FROM {table(Notification)}")  # noqa: S608
         assert cursor.fetchone()[0] == 0
+
+
+# --- RowQuery: fixed-shape reads built once ---------------------------------------------------------------
+
+
+def _fields(obj: Any) -> dict[str, Any]:
+    return {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}
+
+
+@pytest.mark.django_db
+def test_a_row_query_reads_what_the_orm_reads(enterprise_user: User, training_user: User) -> None:
+    enterprise = enterprise_user.enterprise
+    by_enterprise = Application.objects.create(
+        enterprise=enterprise,
+        rule_id="HZ-12a",
+        year=2008,
+        approved_amount_cny=Decimal("1234.56"),
+        facts={"exports_usd": "1000", "nested": [1, 2]},
+        submitted_at=timezone.now(),
+        notice_ends_on=datetime.date(2008, 5, 1),
+    )
+    by_institution = Application.objects.create(
+        training_institution=training_user.training_institution, rule_id="HZ-17a", year=2008
+    )
+    query = RowQuery(Application, related=("enterprise", "training_institution"), lock=True)
+    with transaction.atomic():
+        for application in (by_enterprise, by_institution):
+            expected = Application.objects.select_related("enterprise", "training_institution").get(
+                pk=application.pk
+            )
+            with CaptureQueriesContext(connection) as captured:
+                found = query.get(application.pk)
+                # the related rows came with it: reading them costs no query
+                related = (found.enterprise, found.training_institution)
+            assert len(captured) == 1
+            assert _fields(found) == _fields(expected)
+            assert found._state.adding is False and found._state.db == "default"
+            for mine, theirs in zip(related, (expected.enterprise, expected.training_institution), strict=True):
+                assert (mine is None) == (theirs is None)
+                if mine is not None:
+                    assert type(mine) is type(theirs) and _fields(mine) == _fields(theirs)
+        found = query.get(by_enterprise.pk)
+        assert found.approved_amount_cny == Decimal("1234.56") and isinstance(found.approved_amount_cny, Decimal)
+        assert found.facts == {"exports_usd": "1000", "nested": [1, 2]}
+        assert timezone.is_aware(found.submitted_at) and found.notice_ends_on == datetime.date(2008, 5, 1)
+        assert query.get(-1) is None
+
+
+@pytest.mark.django_db
+def test_a_row_query_by_other_fields_gives_the_first_or_every_row_by_key(enterprise_user: User) -> None:
+    enterprise = enterprise_user.enterprise
+    first, second = (
+        Application.objects.create(enterprise=enterprise, rule_id="HZ-12a", year=2008, item_key=f"k{i}")
+        for i in range(2)
+    )
+    Application.objects.create(enterprise=enterprise, rule_id="HZ-12c", year=2008)
+    query = RowQuery(Application, where=("enterprise", "rule_id"))
+    assert query.get(enterprise.pk, "HZ-12a").pk == first.pk
+    assert [a.pk for a in query.all(enterprise.pk, "HZ-12a")] == [first.pk, second.pk]
+    assert query.all(enterprise.pk, "HZ-99") == []
+    with pytest.raises(TypeError):
+        query.get(enterprise.pk)  # two fields, one value
+
+
+def test_a_row_query_joins_only_forward_foreign_keys() -> None:
+    with pytest.raises(TypeError):
+        RowQuery(Enterprise, related=("categories",)).get(1)  # many-to-many
+
+
+@pytest.mark.django_db
+def test_a_locking_row_query_locks_its_own_row_only(enterprise_user: User) -> None:
+    application = Application.objects.create(enterprise=enterprise_user.enterprise, rule_id="HZ-12a", year=2008)
+    query = RowQuery(Application, related=("enterprise",), lock=True)
+    with transaction.atomic(), row_locks() as locks:
+        assert query.get(application.pk).enterprise.pk == enterprise_user.enterprise.pk
+    assert locks == [{Application._meta.db_table}]

@@ -12,16 +12,22 @@ from django.utils import translation
 from waibao.accounts.models import Role, User
 from waibao.applications.models import Application, Notification, RuleRouting
 from waibao.common.mail import absolute_url, send_on_commit
+from waibao.common.plain_sql import RowQuery
 
 # What a notification needs of its recipient (the row, the language of its text, the e-mail address).
 RECIPIENT_FIELDS = ("id", "email", "language")
 
 
+# Read at nearly every step, so their SQL is built once (common.plain_sql.RowQuery).
+_ENTERPRISE_USERS = RowQuery(User, where=("is_active", "role", "enterprise"))
+_INSTITUTION_USERS = RowQuery(User, where=("is_active", "role", "training_institution"))
+_ROLE_USERS = RowQuery(User, where=("is_active", "role"))
+
+
 def applicant_users(application: Application) -> list[User]:
-    qs = User.objects.filter(is_active=True).only(*RECIPIENT_FIELDS)
     if application.enterprise_id:
-        return list(qs.filter(role=Role.ENTERPRISE, enterprise_id=application.enterprise_id))
-    return list(qs.filter(role=Role.TRAINING_INSTITUTION, training_institution_id=application.training_institution_id))
+        return _ENTERPRISE_USERS.all(True, Role.ENTERPRISE, application.enterprise_id)
+    return _INSTITUTION_USERS.all(True, Role.TRAINING_INSTITUTION, application.training_institution_id)
 
 
 def reviewer_users(application: Application) -> list[User]:
@@ -38,7 +44,7 @@ def reviewer_users(application: Application) -> list[User]:
 
 
 def role_users(role: str) -> list[User]:
-    return list(User.objects.filter(is_active=True, role=role).only(*RECIPIENT_FIELDS))
+    return _ROLE_USERS.all(True, role)
 
 
 def user_language(user: User) -> str:

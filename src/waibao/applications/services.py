@@ -41,6 +41,7 @@ from waibao.audit.services import audit_record
 from waibao.common import public_cache
 from waibao.common.errors import DomainError, PermissionDeniedError
 from waibao.common.money import MoneyError, parse_money, to_money
+from waibao.common.plain_sql import RowQuery
 from waibao.common.text import clean_text
 from waibao.governance.models import Department
 from waibao.ledger import services as ledger_services
@@ -107,14 +108,18 @@ def routing_for(rule_id: str) -> RuleRouting:
     return routing
 
 
+# Read on every step, so its SQL is built once (common.plain_sql.RowQuery).
+_LOCKED = RowQuery(Application, related=("enterprise", "training_institution"), lock=True)
+_ROUTING = RowQuery(RuleRouting, where=("rule_id",))
+
+
 def _lock(application: Application) -> Application:
     """The application, locked for the rest of the transaction (its row only), with its applicant: every step's
     notification names the applicant, and the ledger pays from the enterprise's zone."""
-    return (
-        Application.objects.select_for_update(of=("self",))
-        .select_related("enterprise", "training_institution")
-        .get(pk=application.pk)
-    )
+    locked: Application | None = _LOCKED.get(application.pk)
+    if locked is None:
+        raise Application.DoesNotExist(f"application {application.pk} does not exist")
+    return locked
 
 
 def _record(
@@ -161,8 +166,8 @@ def step_due_at(
     began (overdue from `since` + days + 1). None when the step has no limit. `limits`: the rule's time limits,
     read from its routing when not given."""
     if limits is None:
-        found = RuleRouting.objects.filter(rule_id=rule_id).values_list("time_limits", flat=True).first()
-        limits = found or {}
+        routing = _ROUTING.get(rule_id)
+        limits = (routing.time_limits if routing is not None else None) or {}
     days = limits.get(status)
     if since is None or days is None:
         return None

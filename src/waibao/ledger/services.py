@@ -27,6 +27,7 @@ from waibao.accounts.models import Role, User
 from waibao.audit.services import audit_record, audit_record_many
 from waibao.common.errors import DomainError, PermissionDeniedError
 from waibao.common.money import ZERO, MoneyError, format_money, parse_money
+from waibao.common.plain_sql import RowQuery
 from waibao.ledger.models import (
     BudgetLine,
     Commitment,
@@ -93,10 +94,21 @@ def _clean_key(key: str | None) -> str | None:
     return key
 
 
-def _lock_where(**where: Any) -> BudgetLine | None:
-    """Lock the budget line `where` names for the rest of the transaction (its row alone: the writers read only
-    its totals; a refusal that names the line reads its source and category then)."""
-    return BudgetLine.objects.select_for_update(of=("self",)).filter(**where).first()
+# The reads of every commitment and payment, their SQL built once (common.plain_sql.RowQuery).
+_LINE_BY_ID = RowQuery(BudgetLine, lock=True)
+_LINE_OF = RowQuery(BudgetLine, where=("source", "category", "year"), lock=True)
+_COMMITMENT = RowQuery(Commitment, related=("application",), lock=True)
+_ENTRY_FOR_KEY = RowQuery(LedgerEntry, where=("idempotency_key",))
+_EARMARK = RowQuery(RuleEarmark, where=("rule_id",), related=("category",))
+
+
+def _lock_where(*, pk: int | None = None, source_id: int = 0, category_id: int = 0, year: int = 0) -> BudgetLine | None:
+    """Lock the budget line named by its id, or by its source, category and year, for the rest of the
+    transaction (its row alone: the writers read only its totals; a refusal that names the line reads its source
+    and category then)."""
+    if pk is not None:
+        return _LINE_BY_ID.get(pk)  # type: ignore[no-any-return]
+    return _LINE_OF.get(source_id, category_id, year)  # type: ignore[no-any-return]
 
 
 def _lock(budget_line_id: int) -> BudgetLine:
@@ -217,7 +229,7 @@ def _save_commitment(commitment: Commitment, *, paid: Decimal, released: Decimal
 
 
 def _existing_for_key(key: str, *, kind: str, matches: Callable[[LedgerEntry], bool]) -> LedgerEntry | None:
-    existing = LedgerEntry.objects.filter(idempotency_key=key).first()
+    existing: LedgerEntry | None = _ENTRY_FOR_KEY.get(key)
     if existing is None:
         return None
     if existing.kind != kind or not matches(existing):
@@ -363,7 +375,7 @@ def budget_load(*, acting_user: User | None, allocations: Sequence[Allocation], 
 
 
 def earmark_for(rule_id: str) -> RuleEarmark:
-    earmark = RuleEarmark.objects.select_related("category").filter(rule_id=rule_id).first()
+    earmark: RuleEarmark | None = _EARMARK.get(rule_id)
     if earmark is None:
         raise DomainError(
             _("Rule %(rule)s has no earmarked use in the fund: it cannot be committed.") % {"rule": rule_id},
@@ -545,7 +557,9 @@ def _lock_commitment(commitment: Commitment) -> tuple[BudgetLine, Commitment]:
     line = _lock(commitment.budget_line_id)
     # of=("self",): lock the commitment only; the application is locked by its own area, before the line
     # (locking it here, after the line, would be the reverse order and could deadlock).
-    locked = Commitment.objects.select_for_update(of=("self",)).select_related("application").get(pk=commitment.pk)
+    locked = _COMMITMENT.get(commitment.pk)
+    if locked is None:
+        raise Commitment.DoesNotExist(f"commitment {commitment.pk} does not exist")
     return line, locked
 
 
