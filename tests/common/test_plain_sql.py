@@ -8,14 +8,14 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tests.common.locks import row_locks
 from waibao.accounts.models import User
 from waibao.applications.models import Application, Notification
-from waibao.common.plain_sql import RowQuery, column, table
+from waibao.common.plain_sql import RowInsert, RowQuery, RowUpdate, column, table
 from waibao.registry.models import Enterprise
 
 
@@ -64,9 +64,7 @@ def test_a_row_query_reads_what_the_orm_reads(enterprise_user: User, training_us
     query = RowQuery(Application, related=("enterprise", "training_institution"), lock=True)
     with transaction.atomic():
         for application in (by_enterprise, by_institution):
-            expected = Application.objects.select_related("enterprise", "training_institution").get(
-                pk=application.pk
-            )
+            expected = Application.objects.select_related("enterprise", "training_institution").get(pk=application.pk)
             with CaptureQueriesContext(connection) as captured:
                 found = query.get(application.pk)
                 # the related rows came with it: reading them costs no query
@@ -113,3 +111,31 @@ def test_a_locking_row_query_locks_its_own_row_only(enterprise_user: User) -> No
     with transaction.atomic(), row_locks() as locks:
         assert query.get(application.pk).enterprise.pk == enterprise_user.enterprise.pk
     assert locks == [{Application._meta.db_table}]
+
+
+@pytest.mark.django_db
+def test_a_row_insert_and_update_store_what_save_stores(enterprise_user: User) -> None:
+    inserts, updates = RowInsert(Application), RowUpdate(Application, ("status", "approved_amount_cny", "updated_at"))
+    application = Application(
+        enterprise=enterprise_user.enterprise,
+        rule_id="HZ-12a",
+        year=2008,
+        approved_amount_cny=Decimal("10.50"),
+        facts={"a": [1, "二"]},
+    )
+    assert inserts.insert(application) is application
+    assert application.pk is not None and application._state.adding is False
+    stored = Application.objects.get(pk=application.pk)
+    assert stored.approved_amount_cny == Decimal("10.50") and stored.facts == {"a": [1, "二"]}
+    assert stored.created_at is not None and stored.created_at == application.created_at  # auto_now_add ran
+    created = stored.updated_at
+    application.status = "submitted"
+    application.approved_amount_cny = Decimal("7.00")
+    application.rule_id = "HZ-99"  # not among the fields: left as stored
+    updates.save(application)
+    stored = Application.objects.get(pk=application.pk)
+    assert (stored.status, stored.approved_amount_cny, stored.rule_id) == ("submitted", Decimal("7.00"), "HZ-12a")
+    assert stored.updated_at >= created and stored.updated_at == application.updated_at  # auto_now ran
+    application.pk = -1
+    with pytest.raises(DatabaseError):
+        updates.save(application)  # no such row: refused, as save(update_fields=…) refuses

@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from waibao.audit.keys import KeyRing, key_ring
 from waibao.audit.models import AuditChainHead, AuditChainLink, AuditEvent, AuditPending
+from waibao.common.plain_sql import RowInsert
 
 GENESIS = "0" * 64
 SEAL_BATCH = 2000
@@ -198,11 +199,36 @@ def audit_record(
         changes=changes,
         data=data,
     )
-    event.save(force_insert=True)
-    with connection.cursor() as cursor:  # the sealer's queue: one id, written on every change, so plain SQL
-        cursor.execute(_QUEUE_SQL, [event.pk])
+    _queue(event)
     _schedule_seal()
     return event
+
+
+_INSERT_EVENT = RowInsert(AuditEvent)
+
+
+def _queue(event: AuditEvent) -> None:
+    """Write the event and put it in the sealer's queue: on every change, so plain SQL built once, and on
+    PostgreSQL one statement (a data-modifying WITH) instead of two."""
+    params = _INSERT_EVENT.params(event)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(_queue_sql(), params)
+            _INSERT_EVENT.saved(event, cursor.fetchone()[0])
+            return
+    _INSERT_EVENT.insert(event)
+    with connection.cursor() as cursor:
+        cursor.execute(_QUEUE_SQL, [event.pk])
+
+
+@functools.cache
+def _queue_sql() -> str:
+    q = connection.ops.quote_name
+    pending, event_id, pk = q(AuditPending._meta.db_table), q("event_id"), q(AuditEvent._meta.pk.column)
+    return (
+        f"WITH new_event AS ({_INSERT_EVENT.sql} RETURNING {pk})"  # noqa: S608 - names from the models
+        f" INSERT INTO {pending} ({event_id}) SELECT {pk} FROM new_event RETURNING {event_id}"
+    )
 
 
 def audit_record_many(

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db import connection, models
+from django.db import DatabaseError, connection, models
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -167,3 +167,78 @@ class _BuiltRowQuery:
 
     def __init__(self, *, one: str, every: str, readers: tuple[_ModelReader, ...]) -> None:
         self.one, self.every, self.readers = one, every, readers
+
+
+class RowInsert:
+    """Insert one instance of `model` with SQL built once per process and database: the values prepared as
+    `save()` prepares them (`pre_save`, then `get_db_prep_save`), the new key read back into the instance. No
+    signals are sent: for models nobody listens to (the audit events, ledger entries and commitments every
+    payment writes)."""
+
+    def __init__(self, model: type[models.Model]) -> None:
+        self.model = model
+        self._built: dict[tuple[str, str], tuple[str, tuple[models.Field[Any, Any], ...]]] = {}
+
+    def _parts(self) -> tuple[str, tuple[models.Field[Any, Any], ...]]:
+        key = (connection.alias, connection.vendor)
+        built = self._built.get(key)
+        if built is None:
+            meta = self.model._meta
+            fields = tuple(f for f in meta.concrete_fields if not (f.primary_key and isinstance(f, models.AutoField)))
+            q = connection.ops.quote_name
+            sql = (
+                f"INSERT INTO {q(meta.db_table)} ({', '.join(q(f.column) for f in fields)})"  # noqa: S608
+                f" VALUES ({', '.join(['%s'] * len(fields))})"
+            )
+            built = self._built[key] = (sql, fields)
+        return built
+
+    @property
+    def sql(self) -> str:
+        """The statement, without a RETURNING clause (`params` gives its values)."""
+        return self._parts()[0]
+
+    def params(self, obj: models.Model) -> list[Any]:
+        return [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in self._parts()[1]]
+
+    def saved(self, obj: models.Model, pk: Any) -> None:
+        """Mark `obj` as the stored row `pk` (what `save()` leaves behind)."""
+        obj.pk = pk
+        obj._state.adding = False
+        obj._state.db = connection.alias
+
+    def insert(self, obj: models.Model) -> models.Model:
+        sql, _fields = self._parts()
+        pk_column = connection.ops.quote_name(self.model._meta.pk.column)
+        returning = connection.features.can_return_columns_from_insert
+        with connection.cursor() as cursor:
+            cursor.execute(f"{sql} RETURNING {pk_column}" if returning else sql, self.params(obj))
+            pk = cursor.fetchone()[0] if returning else cursor.lastrowid
+        self.saved(obj, pk)
+        return obj
+
+
+class RowUpdate:
+    """`obj.save(update_fields=fields)` with its SQL built once per process and database (no signals sent)."""
+
+    def __init__(self, model: type[models.Model], fields: tuple[str, ...]) -> None:
+        self.model = model
+        self.names = fields
+        self._built: dict[tuple[str, str], tuple[str, tuple[models.Field[Any, Any], ...]]] = {}
+
+    def save(self, obj: models.Model) -> None:
+        key = (connection.alias, connection.vendor)
+        built = self._built.get(key)
+        if built is None:
+            meta = self.model._meta
+            fields = tuple(meta.get_field(name) for name in self.names)
+            q = connection.ops.quote_name
+            assignments = ", ".join(f"{q(f.column)} = %s" for f in fields)  # type: ignore[union-attr]
+            sql = f"UPDATE {q(meta.db_table)} SET {assignments} WHERE {column(self.model, 'pk')} = %s"  # noqa: S608
+            built = self._built[key] = (sql, fields)  # type: ignore[assignment]
+        sql, fields = built
+        values = [f.get_db_prep_save(f.pre_save(obj, False), connection) for f in fields]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*values, obj.pk])
+            if cursor.rowcount != 1:
+                raise DatabaseError(f"{self.model.__name__} {obj.pk}: the update changed {cursor.rowcount} rows")

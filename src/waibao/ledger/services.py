@@ -27,7 +27,7 @@ from waibao.accounts.models import Role, User
 from waibao.audit.services import audit_record, audit_record_many
 from waibao.common.errors import DomainError, PermissionDeniedError
 from waibao.common.money import ZERO, MoneyError, format_money, parse_money
-from waibao.common.plain_sql import RowQuery
+from waibao.common.plain_sql import RowInsert, RowQuery, RowUpdate
 from waibao.ledger.models import (
     BudgetLine,
     Commitment,
@@ -100,6 +100,11 @@ _LINE_OF = RowQuery(BudgetLine, where=("source", "category", "year"), lock=True)
 _COMMITMENT = RowQuery(Commitment, related=("application",), lock=True)
 _ENTRY_FOR_KEY = RowQuery(LedgerEntry, where=("idempotency_key",))
 _EARMARK = RowQuery(RuleEarmark, where=("rule_id",), related=("category",))
+# …and its writes (no signals: nobody listens to these models).
+_INSERT_ENTRY = RowInsert(LedgerEntry)
+_INSERT_COMMITMENT = RowInsert(Commitment)
+_SAVE_LINE_TOTALS = RowUpdate(BudgetLine, ("budgeted", "committed", "paid"))
+_SAVE_COMMITMENT_MONEY = RowUpdate(Commitment, ("paid", "released", "status"))
 
 
 def _lock_where(*, pk: int | None = None, source_id: int = 0, category_id: int = 0, year: int = 0) -> BudgetLine | None:
@@ -198,7 +203,7 @@ def _append(
             ),
         },
     )
-    entry = LedgerEntry.objects.create(
+    entry = LedgerEntry(
         voucher_number=record.voucher_number if record else "",
         paid_on=record.paid_on if record else None,
         payee_account=record.payee_account if record else "",
@@ -217,7 +222,8 @@ def _append(
         created_at=timezone.now(),
         audit_event=event,
     )
-    line.save(update_fields=["budgeted", "committed", "paid"])
+    _INSERT_ENTRY.insert(entry)
+    _SAVE_LINE_TOTALS.save(line)
     return entry
 
 
@@ -225,7 +231,7 @@ def _save_commitment(commitment: Commitment, *, paid: Decimal, released: Decimal
     commitment.paid = paid
     commitment.released = released
     commitment.status = _commitment_status(commitment)
-    commitment.save(update_fields=["paid", "released", "status"])
+    _SAVE_COMMITMENT_MONEY.save(commitment)
 
 
 def _existing_for_key(key: str, *, kind: str, matches: Callable[[LedgerEntry], bool]) -> LedgerEntry | None:
@@ -531,13 +537,14 @@ def commitment_create(
                 code="insufficient_budget",
                 field="amount",
             )
-        commitment = Commitment.objects.create(
+        commitment = Commitment(
             budget_line=line,
             application=application,
             rule_id=application.rule_id,
             amount=amount,
             payment_condition=earmark.payment_condition,
         )
+        _INSERT_COMMITMENT.insert(commitment)
         _append(
             acting_user=acting_user,
             kind=EntryKind.COMMITMENT,
