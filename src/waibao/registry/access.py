@@ -8,6 +8,7 @@ from django.db.models import Q
 
 from waibao.accounts.models import STAFF_ROLES, Role
 from waibao.common.errors import NotFoundError, PermissionDeniedError
+from waibao.common.plain_sql import column, table
 from waibao.registry.models import Enterprise
 
 READ_ALL = {Role.PROGRAMME_OFFICE, Role.DEPARTMENT_REVIEWER, Role.FINANCE_OFFICER}
@@ -25,16 +26,41 @@ def staff_zone_id(user: Any) -> int | None:
     return user.zone_id
 
 
-def enterprises_readable(user: Any) -> Q:
-    """A filter on enterprises to those `user` may read (staff: all, or their zone's; enterprise users: their own)."""
+def _readable(user: Any) -> tuple[str, int | None]:
+    """Which enterprises `user` may read: ("all", None), ("zone", zone id), ("own", enterprise id) or ("none", None)."""
     if not getattr(user, "is_authenticated", False):
-        return Q(pk__in=[])
+        return "none", None
     if user.role in READ_ALL:
         zone_id = staff_zone_id(user)
-        return Q() if zone_id is None else Q(zone_id=zone_id)
+        return ("all", None) if zone_id is None else ("zone", zone_id)
     if user.role == Role.ENTERPRISE and user.enterprise_id is not None:
-        return Q(pk=user.enterprise_id)
+        return "own", user.enterprise_id
+    return "none", None
+
+
+def enterprises_readable(user: Any) -> Q:
+    """A filter on enterprises to those `user` may read (staff: all, or their zone's; enterprise users: their own)."""
+    kind, key = _readable(user)
+    if kind == "all":
+        return Q()
+    if kind == "zone":
+        return Q(zone_id=key)
+    if kind == "own":
+        return Q(pk=key)
     return Q(pk__in=[])
+
+
+def enterprises_readable_sql(user: Any) -> tuple[str, list[Any]]:
+    """`enterprises_readable(user)` as a condition on the enterprise table and its parameters, for the pages that
+    read enterprises in plain SQL ("" when the user reads all)."""
+    kind, key = _readable(user)
+    if kind == "all":
+        return "", []
+    if kind == "zone":
+        return f"{table(Enterprise)}.{column(Enterprise, 'zone')} = %s", [key]
+    if kind == "own":
+        return f"{table(Enterprise)}.{column(Enterprise, 'pk')} = %s", [key]
+    return "1 = 0", []
 
 
 def can_read_enterprise(user: Any, enterprise: Any) -> bool:
