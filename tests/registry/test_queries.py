@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -10,6 +11,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from waibao.accounts.models import User
+from waibao.common.errors import NotFoundError
 from waibao.registry.demo import create_demo_enterprises
 
 pytestmark = pytest.mark.django_db
@@ -93,3 +95,25 @@ def test_the_list_page_reads_the_rows_the_orm_list_reads_for_every_filter_sort_a
     assert f'href="/registry/enterprises/{second[0]}/"' in page_two
     assert f'href="/registry/enterprises/{second[-1]}/"' in page_two
     assert "Page 2 of 6" in page_two or "第 2 页，共 6 页" in page_two
+
+
+def test_an_enterprise_read_by_its_key_is_the_orms_enterprise_field_for_field(office: User) -> None:
+    """`access_enterprise(..., related=False)` reads the row in plain SQL through the fields' converters: every
+    field has the value and type the ORM gives (money, dates, moments, flags), and the instance is a stored one."""
+    from tests.factories import EnterpriseFactory, complete_profile
+    from waibao.registry.access import access_enterprise
+    from waibao.registry.models import Enterprise
+
+    create_demo_enterprises(count=3, seed=5)
+    made = complete_profile(EnterpriseFactory(offshore_focused=True, employees=1234))
+    for enterprise in [*Enterprise.objects.exclude(pk=made.pk)[:3], made]:
+        read = access_enterprise(office, enterprise.pk, related=False)
+        stored = Enterprise.objects.get(pk=enterprise.pk)
+        for field in Enterprise._meta.concrete_fields:
+            ours, theirs = getattr(read, field.attname), getattr(stored, field.attname)
+            assert (ours, type(ours)) == (theirs, type(theirs)), field.name
+        assert not read._state.adding and read._state.db == stored._state.db
+        assert read.get_status_display() == stored.get_status_display()
+    assert read.registered_capital_cny == Decimal("10000000.00") and read.offshore_focused is True
+    with pytest.raises(NotFoundError):
+        access_enterprise(office, 10**9, related=False)
