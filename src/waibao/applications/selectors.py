@@ -366,7 +366,7 @@ def queue(user: User, *, now: datetime.datetime | None = None, page: int = 1, pe
                     calculated_amount_cny=None if calculated is None else from_fen(calculated),
                     department_id=department_id,
                 ),
-                age_days=max((now - since).days, 0),
+                age_days=max((now - since).days, 0) if since else 0,  # created_at: never empty
                 limit_days=step_limit_days(due_at, changed_at),
                 overdue=due_at is not None and due_at <= now,
                 waiting_on=waiting_on(status),

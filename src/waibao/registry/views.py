@@ -119,7 +119,8 @@ def enterprise_index(request: HttpRequest) -> HttpResponse:
         per_page = PAGE_SIZES[0]
     # Only the columns a row shows, as plain values; zones and categories come from the filter options.
     listed = ListedEnterprises(filters, enterprises_readable_sql(request.user))
-    paginator = Paginator(listed, per_page)  # type: ignore[arg-type]
+    # A count and a slice are all a Paginator reads of its list (the stubs ask for a sequence's whole protocol).
+    paginator: Paginator[tuple[Any, ...]] = Paginator(listed, per_page)  # type: ignore[arg-type]
     page = paginator.get_page(request.GET.get("page"))
     rows = enterprise_lines(page.object_list, options)
     query = request.GET.copy()
