@@ -95,6 +95,9 @@ def test_the_list_page_reads_the_rows_the_orm_list_reads_for_every_filter_sort_a
     assert f'href="/registry/enterprises/{second[0]}/"' in page_two
     assert f'href="/registry/enterprises/{second[-1]}/"' in page_two
     assert "Page 2 of 6" in page_two or "第 2 页，共 6 页" in page_two
+    # The page sizes: the shown one in bold, the others linked with the list's query (escaped) and page left out.
+    sizes = '<strong>20</strong> <a href="?sort=-capital&per_page=50">50</a> '
+    assert sizes + '<a href="?sort=-capital&per_page=100">100</a> </span>' in page_two
 
 
 def test_an_enterprise_read_by_its_key_is_the_orms_enterprise_field_for_field(office: User) -> None:

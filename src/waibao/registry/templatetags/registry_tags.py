@@ -84,6 +84,19 @@ def enterprise_rows(rows: Iterable[EnterpriseLine]) -> SafeString:
     return mark_safe("".join(lines))  # noqa: S308
 
 
+@register.simple_tag
+def page_size_links(sizes: Iterable[int], chosen: int, query: str) -> SafeString:
+    """The page sizes, the chosen one in bold and the others linked with the list's query (as a template loop of
+    a condition and three variables per size wrote them, each followed by a space)."""
+    link = _escape(query)
+    return mark_safe(  # noqa: S308 - the query is escaped, the sizes are numbers
+        "".join(
+            f"<strong>{size}</strong> " if size == chosen else f'<a href="?{link}&per_page={size}">{size}</a> '
+            for size in sizes
+        )
+    )
+
+
 def _in_language(english: bool, zh: str, en: str) -> str:
     """`common.i18n.localized` with the language read once for the page."""
     return en if english and en else (zh or en)
