@@ -75,3 +75,56 @@ def test_the_queue_names_applicant_department_and_status_in_the_readers_language
     assert chinese[0].application.pk == named.pk and chinese[0].application.rule_id == "HZ-15"
     with translation.override("en"):
         assert english[0].application.get_status_display() == status_en != status_zh
+
+
+def test_every_role_queues_what_the_access_check_shows_it_waiting_in_the_same_order(routing: Any, office: User) -> None:
+    """The queue is read in plain SQL; `access.visible_applications` is the rule. For every role (zone staff, a
+    partner department, applicants, a role without a queue) the queue holds the same applications, counts the same
+    overdue ones and orders them as the ORM's ordering (overdue first, then oldest) does."""
+    from django.db.models import Count, F, Q, Value
+    from django.db.models.functions import Coalesce
+    from django.db.models.lookups import LessThanOrEqual
+
+    from tests.factories import TrainingInstitutionFactory, make_user
+    from waibao.accounts.models import Role
+    from waibao.applications.access import visible_applications
+    from waibao.applications.selectors import _waiting_states
+    from waibao.registry.models import Zone
+
+    zone, other_zone = Zone.objects.order_by("pk")[:2]
+    trade, finance = Department.objects.get(code="trade-industry"), Department.objects.get(code="finance")
+    in_zone, elsewhere = EnterpriseFactory(zone=zone), EnterpriseFactory(zone=other_zone)
+    school = TrainingInstitutionFactory()
+    now = timezone.now()
+    for n, status in enumerate(ApplicationStatus):
+        for applicant in ({"enterprise": in_zone}, {"enterprise": elsewhere}, {"training_institution": school}):
+            Application.objects.create(
+                **applicant, rule_id="HZ-17b" if "training_institution" in applicant else "HZ-15", year=2000 + n,
+                status=status, department=trade, fund_code="special_fund", basis="fixed",
+                status_changed_at=None if n % 5 == 0 else now - datetime.timedelta(days=n % 7),
+                step_due_at=None if n % 3 == 0 else now + datetime.timedelta(days=n % 4 - 2),
+                approved_amount_cny=Decimal("1000.00"), recommended_amount_cny=Decimal("1000.00"),
+            )  # fmt: skip
+    users = [
+        office,
+        make_user(Role.PROGRAMME_OFFICE, username="zone-office", zone=zone),
+        make_user(Role.DEPARTMENT_REVIEWER, username="trade", department=trade),
+        make_user(Role.DEPARTMENT_REVIEWER, username="trade-zone", department=trade, zone=zone),
+        make_user(Role.DEPARTMENT_REVIEWER, username="partner", department=finance),  # partner on HZ-17b
+        make_user(Role.FINANCE_OFFICER, username="finance"),
+        make_user(Role.ENTERPRISE, username="applicant", enterprise=in_zone),
+        make_user(Role.TRAINING_INSTITUTION, username="school-user", training_institution=school),
+        make_user(Role.CITY_LEADER, username="leader"),
+    ]
+    late_first = Coalesce(LessThanOrEqual(F("step_due_at"), now), Value(False)).desc()
+    for user in users:
+        expected = visible_applications(user).filter(status__in=_waiting_states(user))
+        counts = expected.aggregate(total=Count("pk"), overdue=Count("pk", filter=Q(step_due_at__lte=now)))
+        found = queue(user, now=now, per_page=None)
+        assert [r.application.pk for r in found.rows] == list(
+            expected.order_by(late_first, "status_changed_at", "pk").values_list("pk", flat=True)
+        ), user.username
+        assert (found.total, found.overdue) == (counts["total"], counts["overdue"]), user.username
+    assert queue(users[3], now=now, per_page=None).total > 0  # the zone reviewer's queue is not empty
+    assert queue(users[4], now=now, per_page=None).total > 0  # nor the partner department's
+    assert queue(users[8], now=now, per_page=None).total == 0

@@ -124,3 +124,34 @@ def test_escape_html_is_html_escape_in_one_call(text: str) -> None:
     from waibao.common.forms import escape_html
 
     assert escape_html(text) == html.escape(text)
+
+
+@pytest.mark.parametrize(
+    "choices",
+    [
+        [("htz", "高新区"), ("xs", 'a "quoted" & <label>'), ("v<1>", "one"), ("", "empty value")],
+        ((1, "one"), (2, "two"), (12, "twelve")),
+        [("a", gettext_lazy("Zones")), ("b", "plain")],  # a lazy label: written every time
+        [["a", "list"], ["b", "pairs"]],  # not hashable: written every time
+        [("a", mark_safe("<b>safe</b>"))],  # marked safe: written every time, as before
+        [("1", "one"), ("2", "two", "extra")],
+        [],
+    ],
+)
+@pytest.mark.parametrize("selected", [None, "", "xs", "v<1>", 2, "2", "12", "a", "b", "missing"])
+def test_option_tags_written_once_mark_the_selected_option_as_writing_them_each_time_does(
+    choices: Any, selected: Any
+) -> None:
+    """`option_tags` remembers the options of plain choices and marks the selected one in the remembered text: the
+    same output as writing every option with its comparison, in each language, twice (remembered the second time)."""
+    from waibao.common.forms import _option_tags, option_tags
+
+    for language in ("zh-hans", "en"):
+        with override(language):
+            if any(len(item) != 2 for item in choices):
+                with pytest.raises(ValueError):
+                    option_tags(choices, selected)
+                continue
+            expected = _option_tags(tuple(choices), "" if selected is None else str(selected))
+            assert option_tags(choices, selected) == expected
+            assert option_tags(iter(choices), selected) == expected

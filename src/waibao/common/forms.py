@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -259,10 +260,39 @@ def escape_html(text: str) -> str:
 
 def option_tags(choices: Any, selected: Any) -> str:
     """The `<option>`s of flat (value, label) choices with the one equal to `selected` marked, escaped as Django's
-    `escape` does: for the lists' filters that tags write at once (ledger, statistics, registry, promotion, careers)."""
+    `escape` does: for the lists' filters that tags write at once (ledger, statistics, registry, promotion, careers).
+
+    Choices of plain text and numbers are written once per process (`_written_options`: the same zones, categories
+    and statuses on every visit) and the selected one marked in the written text; any other choices (lazy labels,
+    a model's values, whose text may change) are written every time."""
     chosen = "" if selected is None else str(selected)
+    items = tuple(choices)
+    # Checked in C (no Python call per option): tuples of two, each plain text or a number.
+    pairs = set(map(type, items)) == {tuple} and set(map(len, items)) == {2}
+    if pairs and set(map(type, chain.from_iterable(items))) <= _PLAIN_CHOICE_TYPES:
+        mark = f'<option value="{escape_html(chosen)}">'
+        return _written_options(items).replace(mark, f"{mark[:-1]} selected>")
+    return _option_tags(items, chosen)
+
+
+_PLAIN_CHOICE_TYPES = {str, int}
+_WRITTEN_OPTIONS: dict[tuple[tuple[Any, Any], ...], str] = {}
+
+
+def _option_tags(items: tuple[tuple[Any, Any], ...], chosen: str | None) -> str:
     return "".join(
         f'<option value="{escape_html(str(value))}"{" selected" if str(value) == chosen else ""}>'
         f"{escape_html(str(text))}</option>"
-        for value, text in choices
+        for value, text in items
     )
+
+
+def _written_options(items: tuple[tuple[Any, Any], ...]) -> str:
+    """The options of plain choices, none selected, remembered by the choices themselves (their values and labels
+    are the key: a renamed zone or another language is another entry, never a stale one)."""
+    written = _WRITTEN_OPTIONS.get(items)
+    if written is None:
+        if len(_WRITTEN_OPTIONS) >= 256:  # bounded: a few filters in two languages, and their data's versions
+            _WRITTEN_OPTIONS.clear()
+        written = _WRITTEN_OPTIONS[items] = _option_tags(items, None)
+    return written

@@ -47,6 +47,7 @@ def enterprise_rows(rows: Iterable[EnterpriseLine]) -> SafeString:
     decimal_sep, grouping, thousand_sep = (
         get_format(f) for f in ("DECIMAL_SEPARATOR", "NUMBER_GROUPING", "THOUSAND_SEPARATOR")
     )
+    by_thousands = grouping == 3 and isinstance(grouping, int)
     lines = []
     for row in rows:
         status = row.status
@@ -62,19 +63,38 @@ def enterprise_rows(rows: Iterable[EnterpriseLine]) -> SafeString:
         for category in row.categories:
             if category.code not in categories:
                 categories[category.code] = _escape(_in_language(english, category.name_zh, category.name_en))
-        employees = numberformat.format(
-            row.employees, decimal_sep, grouping=grouping, thousand_sep=thousand_sep, force_grouping=True
-        )
+        if by_thousands:  # what `number_format` writes of a whole number grouped by threes
+            employees = f"{row.employees:,}".replace(",", thousand_sep)
+        else:
+            employees = numberformat.format(
+                row.employees, decimal_sep, grouping=grouping, thousand_sep=thousand_sep, force_grouping=True
+            )
+        # Registered capital is read in whole fen (`from_fen`): two places with separators is what `money` writes.
+        capital = row.registered_capital_cny
+        capital_text = _escape(money(capital)) if capital.as_tuple().exponent != -2 else f"{capital:,.2f}"
         lines.append(
             f'<tr>\n  <td class="name-cell"><a href="{base}{row.pk}/">{_escape(row.name)}</a></td>\n'
             f'  <td class="hide-narrow"><code>{_escape(row.credit_code)}</code></td>\n'
             f'  <td><span class="badge {status_class}">{status_name}</span></td>\n'
             f'  <td class="hide-narrow">{zone_name}</td>\n'
             f'  <td class="hide-narrow">{"、".join([categories[c.code] for c in row.categories])}</td>\n'
-            f'  <td class="num">{_escape(money(row.registered_capital_cny))}</td>\n'
+            f'  <td class="num">{capital_text}</td>\n'
             f'  <td class="num">{_escape(employees)}</td>\n</tr>\n'
         )
     return mark_safe("".join(lines))  # noqa: S308
+
+
+@register.simple_tag
+def page_size_links(sizes: Iterable[int], chosen: int, query: str) -> SafeString:
+    """The page sizes, the chosen one in bold and the others linked with the list's query (as a template loop of
+    a condition and three variables per size wrote them, each followed by a space)."""
+    link = _escape(query)
+    return mark_safe(  # noqa: S308 - the query is escaped, the sizes are numbers
+        "".join(
+            f"<strong>{size}</strong> " if size == chosen else f'<a href="?{link}&per_page={size}">{size}</a> '
+            for size in sizes
+        )
+    )
 
 
 def _in_language(english: bool, zh: str, en: str) -> str:
