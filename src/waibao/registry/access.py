@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import functools
-import weakref
 from typing import Any
 
-from django.db import connections, router
 from django.db.models import Q
 
 from waibao.accounts.models import STAFF_ROLES, Role
 from waibao.common.errors import NotFoundError, PermissionDeniedError
-from waibao.common.plain_sql import column, table
+from waibao.common.plain_sql import RowQuery, column, table
 from waibao.registry.models import Enterprise
 
 READ_ALL = {Role.PROGRAMME_OFFICE, Role.DEPARTMENT_REVIEWER, Role.FINANCE_OFFICER}
@@ -99,64 +96,12 @@ def access_enterprise(user: Any, enterprise_id: int | str, *, write: bool = Fals
         raise PermissionDeniedError()
     if write and not (own or user.role == Role.PROGRAMME_OFFICE):
         raise PermissionDeniedError()
-    if related:
-        # One row by its key: without `first()`'s ordering by name, which the compiler would build for nothing.
-        found = Enterprise.objects.filter(pk=pk).order_by().select_related("zone", "ownership_type")
-        enterprise = next(iter(found), None)
-    else:
-        enterprise = _enterprise_by_key(pk)
+    # One row by its key, read on every visit of an enterprise's pages: SQL built once (common.plain_sql).
+    enterprise = (_ENTERPRISE_WITH_NAMES if related else _ENTERPRISE).get(pk)
     if enterprise is None or not can_read_enterprise(user, enterprise):
         raise NotFoundError()
     return enterprise
 
 
-@functools.cache
-def _one_enterprise_sql() -> str:
-    """Every column of one enterprise, by its key (written once per process)."""
-    columns = ", ".join(column(Enterprise, field.name) for field in Enterprise._meta.concrete_fields)
-    return f"SELECT {columns} FROM {table(Enterprise)} WHERE {column(Enterprise, 'pk')} = %s"  # noqa: S608
-
-
-Converters = list[tuple[int, list[Any], Any]]
-_CONVERTERS: weakref.WeakKeyDictionary[Any, Converters] = weakref.WeakKeyDictionary()
-
-
-def _converters(db: Any) -> Converters:
-    """Each enterprise column's converters on this connection, as the ORM's compiler finds them (the backend's,
-    then the field's `from_db_value`), with the column expression they are given."""
-    found: Converters = []
-    for position, field in enumerate(Enterprise._meta.concrete_fields):
-        col = field.get_col(Enterprise._meta.db_table)
-        functions = [*db.ops.get_db_converters(col), *col.get_db_converters(db)]
-        if functions:
-            found.append((position, functions, col))
-    return found
-
-
-def _enterprise_by_key(pk: int) -> Enterprise | None:
-    """One enterprise by its key, read as the ORM reads it (every column through its converters, the instance
-    from `Model.from_db`) from SQL written once and converters found once per connection.
-
-    The enterprise's own page and its detail page read one on every visit: building and compiling the query,
-    and finding the same converters again, were a seventh of the page's Python."""
-    db = connections[router.db_for_read(Enterprise)]
-    with db.cursor() as cursor:
-        cursor.execute(_one_enterprise_sql(), [pk])
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    converters = _CONVERTERS.get(db)
-    if converters is None:
-        converters = _CONVERTERS[db] = _converters(db)
-    values = list(row)
-    for position, functions, col in converters:
-        value = values[position]
-        for convert in functions:
-            value = convert(value, col, db)
-        values[position] = value
-    return Enterprise.from_db(db.alias, _attnames(), values)
-
-
-@functools.cache
-def _attnames() -> list[str]:
-    return [field.attname for field in Enterprise._meta.concrete_fields]
+_ENTERPRISE = RowQuery(Enterprise)
+_ENTERPRISE_WITH_NAMES = RowQuery(Enterprise, related=("zone", "ownership_type"))
