@@ -28,6 +28,7 @@ from waibao.casework.selectors import (
     CaseClock,
     board,
     board_departments,
+    figures,
     label_in,
     limit_clocks_of_values,
 )
@@ -299,6 +300,16 @@ def test_the_board_gives_the_figures_of_clocking_every_case(casework, office, en
                 shown = _assert_same_board(today)
     assert len(shown.rows) >= 3 and sum(row.done for row in shown.rows) == finished.count()
     assert shown.overdue_cases and shown.supervisions and shown.bad and shown.extensions
+
+
+def test_the_public_figures_read_the_stored_badges_as_the_clocks_say(casework, office, enterprise_user):
+    """The public figures take a finished case's resolution badge as stored and clock the others: the same
+    figures as clocking every finished case."""
+    last = _build(enterprise_user, office, n=30, seed=5)
+    today = last + datetime.timedelta(days=1)
+    stored = figures(today=today, public=True)
+    Case.objects.update(badges_calendar="")
+    assert figures(today=today, public=True) == stored and sum(f.done for f in stored) > 5
 
 
 def test_finished_cases_counted_with_another_calendar_are_clocked_again(casework, office, enterprise_user):

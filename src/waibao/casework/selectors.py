@@ -618,7 +618,6 @@ def board(*, today: datetime.date) -> Board:
         latest_bad = cursor.fetchall()
         cursor.execute(extensions_sql, [ExtensionStatus.REQUESTED.value])
         pending = cursor.fetchall()
-
         cursor.execute(_board_cases_sql(), [*_OPEN_VALUES, *_DONE_VALUES, calendar.fingerprint, calendar.fingerprint])
         # The latest filed first: the lists' order on a tie. The stored history as text, as a cursor gives it.
         cases = [(*case[:-1], loads(case[-1]) if isinstance(case[-1], str) else case[-1]) for case in cursor]
@@ -782,16 +781,24 @@ def figures(*, today: datetime.date, public: bool = False, cases: Iterable[Case]
             "case_type", "department"
         )
     )
-    clocks = clocks_for(rows, today=today)
+    # A finished case's resolution badge as its service stored it for the current calendar; the others clocked.
+    fingerprint = current_calendar().fingerprint
+    badges = {
+        c.pk: c.resolution_badge
+        for c in rows
+        if c.status in DONE_STATUSES and c.resolution_badge and c.badges_calendar == fingerprint
+    }
+    clocks = clocks_for([c for c in rows if c.pk not in badges], today=today)
+    badges.update((pk, clock.badge) for pk, clock in clocks.items())
     ratings = dict(Rating.objects.filter(case__in=[c.pk for c in rows]).values_list("case_id", "bad"))
     cells: dict[tuple[int, int], Figure] = {}
     for case in rows:
-        if case.department_id is None or case.pk not in clocks:
+        if case.department_id is None or case.pk not in badges:
             continue
         key = (case.case_type_id, case.department_id)
         fig = cells.setdefault(key, Figure(case.case_type, case.department, 0, 0, 0, 0))
         fig.done += 1
-        fig.on_time += clocks[case.pk].badge == "met"
+        fig.on_time += badges[case.pk] == "met"
         if case.pk in ratings:
             fig.ratings += 1
             fig.satisfied += not ratings[case.pk]

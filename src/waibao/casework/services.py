@@ -216,7 +216,7 @@ def case_badges_store(*, case_ids: Sequence[int], chunk: int = 2_000) -> int:
 def case_badges_refresh() -> int:
     """The daily job's part: count again the finished cases whose badges were counted with another calendar than
     the current one (a year loaded or edited since) or could not be counted. The board is right without it (it
-    clocks such cases from their histories), only slower. Returns the number of cases counted again."""
+    clocks such cases from their histories), only slower. Returns the number whose badges it stored."""
     fingerprint = current_calendar().fingerprint
     stale = Case.objects.filter(status__in=DONE_STATUSES).exclude(badges_calendar=fingerprint)
     return case_badges_store(case_ids=list(stale.values_list("pk", flat=True)))
