@@ -57,7 +57,7 @@ PAGES: dict[str, tuple[str, int, int]] = {
     "/governance/cockpit/": ("office", 20, 9),  # settled figures in one cache entry; live: fund, stages, subsidies
     # Issues 12–15: casework, talent, careers, top ten, promotion, the website, open data, the public API.
     "/cases/workbench/": ("office", 7, 7),  # the cases with their stored histories: no history query
-    "/cases/board/": ("office", 9, 8),  # cases with their ratings, supervisions, extensions; departments cached
+    "/cases/board/": ("office", 11, 10),  # open cases; finished ones counted in SQL; +2: latest 50s join their cases
     "/talent/programmes/": ("office", 7, 7),  # the count with those waiting for recognition; the page's trainees
     "/careers/": ("public", 4, 0),
     "/topten/": ("public", 1, 1),

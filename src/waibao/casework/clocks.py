@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 
 from waibao.casework.models import DONE_STATUSES, STOPPED_STATUSES, CaseStatus
-from waibao.workdays.calendar import WorkCalendar
+from waibao.workdays.calendar import CalendarYearMissingError, WorkCalendar
 from waibao.workdays.timelimits import Change, ClockState, clock_state, clock_states
 
 StatusChange = tuple[datetime.date, str]
@@ -249,3 +249,38 @@ def case_limit_clocks(
         )
         for case_id in ids
     }
+
+
+def final_badges(
+    cases: Iterable[tuple[int, Mapping[str, int], Sequence[Step]]], *, calendar: WorkCalendar
+) -> dict[int, tuple[str, str, str]]:
+    """The badges (acceptance, first response, resolution; "" for a clock never started) of finished cases whose
+    clocks no longer move, as the board would count them on any later day: `cases` as for `case_limit_clocks`.
+
+    A clock that is done or stopped counts no more working days, so its badge is the same whatever day it is read;
+    a case with a clock still running, without a history, or reaching a year the calendar lacks is left out (the
+    board clocks it when it reads it, as it does an open case)."""
+    entries = [entry for entry in cases if entry[2]]
+    if not entries:
+        return {}
+    # Any day on or after every last step gives the same badges (nothing runs); the last step's day asks the
+    # calendar for no year beyond the history's.
+    today = max(step[0] for _case_id, _limits, steps in entries for step in steps)
+    try:
+        found = case_limit_clocks(entries, today=today, calendar=calendar)
+    except CalendarYearMissingError:
+        if len(entries) == 1:
+            return {}
+        out: dict[int, tuple[str, str, str]] = {}
+        for entry in entries:  # the cases the calendar covers still get theirs
+            out.update(final_badges([entry], calendar=calendar))
+        return out
+    out = {}
+    for case_id, clocks in found.items():
+        if clocks.resolution is None:
+            continue
+        limits = (clocks.acceptance, clocks.first_response, clocks.resolution)
+        if any(c is not None and c.state.done_on is None and c.state.running for c in limits):
+            continue
+        out[case_id] = tuple(c.badge if c is not None else "" for c in limits)  # type: ignore[assignment]
+    return out

@@ -118,6 +118,13 @@ def load_casework_dataset(folder: Path) -> dict[str, int]:
         raise DatasetError(f"{path}: expected a mapping with a 'types' list")
     seen: set[str] = set()
     departments = set(Department.objects.values_list("code", flat=True))
+    limits_before = {
+        code: limits
+        for code, *limits in CaseType.objects.values_list(
+            "code", "acceptance_days", "first_response_days", "resolution_days"
+        )
+    }
+    limits_changed: list[str] = []
     for order, entry in enumerate(doc["types"]):
         where = f"{path}: types[{order}]"
         code = str(need(entry, "code", where))
@@ -138,6 +145,13 @@ def load_casework_dataset(folder: Path) -> dict[str, int]:
         outcomes = entry.get("outcomes") or []
         if not isinstance(outcomes, list) or not outcomes:
             raise DatasetError(f"{where}: outcomes must list at least one outcome")
+        days = [
+            _days(limits.get("acceptance", 1), f"{where}: limits.acceptance"),
+            _days(limits.get("first_response", 2), f"{where}: limits.first_response"),
+            _days(limits.get("resolution", rules.resolution_days), f"{where}: limits.resolution"),
+        ]
+        if code in limits_before and limits_before[code] != days:
+            limits_changed.append(code)
         CaseType.objects.update_or_create(
             code=code,
             defaults={
@@ -150,15 +164,19 @@ def load_casework_dataset(folder: Path) -> dict[str, int]:
                 "attachments": list(entry.get("attachments") or []),
                 "categories": _categories(entry.get("categories") or [], where, set(), departments, None),
                 "outcomes": [str(o) for o in outcomes],
-                "acceptance_days": _days(limits.get("acceptance", 1), f"{where}: limits.acceptance"),
-                "first_response_days": _days(limits.get("first_response", 2), f"{where}: limits.first_response"),
-                "resolution_days": _days(
-                    limits.get("resolution", rules.resolution_days), f"{where}: limits.resolution"
-                ),
+                "acceptance_days": days[0],
+                "first_response_days": days[1],
+                "resolution_days": days[2],
                 "confidential": bool(entry.get("confidential")),
                 "order": order,
                 "is_active": True,
             },
         )
     CaseType.objects.exclude(code__in=seen).update(is_active=False)
+    if limits_changed:  # the finished cases of these types were counted against the old limits
+        from waibao.casework.models import DONE_STATUSES, Case
+        from waibao.casework.services import case_badges_store
+
+        finished = Case.objects.filter(case_type__code__in=limits_changed, status__in=DONE_STATUSES)
+        case_badges_store(case_ids=list(finished.values_list("pk", flat=True)))
     return {"case types": len(seen)}

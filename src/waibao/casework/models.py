@@ -1,10 +1,12 @@
 """Casework: consultations, complaints, IP infringement complaints and service requests, with their history.
 
-The status history (`CaseChange`) is the source of truth: the time-limit state of a case is computed from it
-when read (`casework.clocks`), never stored. Each case keeps a copy of its history as the clocks read it
+The status history (`CaseChange`) is the source of truth: the time-limit state of an open case is computed from
+it when read (`casework.clocks`), never stored. Each case keeps a copy of its history as the clocks read it
 (`Case.steps`), rewritten from the history by the services with every change, in the same transaction, so the
-lists of cases (workbench, board, indicators) read one row a case instead of every case's history. Case types
-and the 12345 numbers are data (`CaseType`, `CaseRules`), loaded from the data set.
+lists of cases (workbench, board, indicators) read one row a case instead of every case's history. A finished
+case's clocks no longer move: with the same change the services store its final badges (`Case.*_badge`, with the
+calendar they were counted with), so the supervision board counts finished cases in SQL. Case types and the 12345
+numbers are data (`CaseType`, `CaseRules`), loaded from the data set.
 """
 
 from __future__ import annotations
@@ -215,6 +217,15 @@ class Case(models.Model):
     # The status history as the time limits read it, [[day (ISO), status, action], …] in the history's order (at,
     # then id): written only by `services.case_steps_store` from the `CaseChange` rows, never edited.
     steps = models.JSONField(default=list, blank=True, editable=False)
+    # A finished case's final badge per limit ("met", "late"; "" for a limit whose clock never started), computed
+    # from `steps` by `services.case_badges_store` with every change of the case, in the same transaction, and
+    # cleared when it is reopened; `badges_calendar` is the fingerprint of the working-day calendar they were
+    # counted with ("" while the case is open). The board counts finished cases from these in SQL, and clocks
+    # from the history those whose fingerprint is not the current calendar's (a calendar edited since).
+    acceptance_badge = models.CharField(max_length=8, blank=True, editable=False)
+    first_response_badge = models.CharField(max_length=8, blank=True, editable=False)
+    resolution_badge = models.CharField(max_length=8, blank=True, editable=False)
+    badges_calendar = models.CharField(max_length=16, blank=True, editable=False)
     scarce_talent = models.ForeignKey(
         "recruitment.ScarceTalent",
         null=True,
@@ -236,7 +247,24 @@ class Case(models.Model):
         verbose_name = _("case")
         verbose_name_plural = _("cases")
         ordering = ["-filed_at", "-pk"]
-        indexes = [models.Index(fields=["department", "status"]), models.Index(fields=["status"])]
+        indexes = [
+            models.Index(fields=["department", "status"]),
+            models.Index(fields=["status"]),
+            # The board: finished cases whose badges are not the current calendar's (few), and its counts per
+            # department read from an index holding every column they need, not from the cases' wide rows.
+            models.Index(fields=["status", "badges_calendar"], name="case_status_badges"),
+            models.Index(
+                fields=[
+                    "department",
+                    "status",
+                    "badges_calendar",
+                    "acceptance_badge",
+                    "first_response_badge",
+                    "resolution_badge",
+                ],
+                name="case_board_counts",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 name="case_enterprise_filer_has_enterprise",
@@ -341,6 +369,9 @@ class Rating(models.Model):
     rectified_on = models.DateField(null=True, blank=True)
     appeal = models.CharField(max_length=16, choices=AppealStatus.choices, default=AppealStatus.NONE)
     appeal_reason = models.TextField(_("appeal reason"), blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["bad", "on"], name="rating_bad_on")]  # the board's latest bad ratings
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.grade}"

@@ -5,14 +5,16 @@ from __future__ import annotations
 import datetime
 import functools
 import operator
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from json import loads
 from typing import Any, TypedDict
 from urllib.parse import quote
 
 from django.core.paginator import Page, Paginator
+from django.db import connection
 from django.db.models import QuerySet
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone, translation
@@ -21,6 +23,7 @@ from django.utils.translation import ngettext
 from waibao.casework.access import visible_cases
 from waibao.casework.clocks import LIMIT_KINDS, CaseClock, CaseClocks, Step, case_clocks, case_limit_clocks
 from waibao.casework.models import (
+    DONE_STATUSES,
     Case,
     CaseChange,
     CaseStatus,
@@ -32,6 +35,7 @@ from waibao.casework.models import (
 )
 from waibao.common.i18n import localized
 from waibao.common.labels import label_in
+from waibao.common.plain_sql import column, moment_from_db, table
 from waibao.workdays.calendar import WorkCalendar
 from waibao.workdays.selectors import current_calendar
 
@@ -107,7 +111,11 @@ _LIMIT_FIELDS = (
 
 
 def limit_clocks_of_values(
-    rows: Sequence[Sequence[Any]], fields: Sequence[str], *, today: datetime.date
+    rows: Sequence[Sequence[Any]],
+    fields: Sequence[str],
+    *,
+    today: datetime.date,
+    calendar: WorkCalendar | None = None,
 ) -> dict[int, CaseClocks]:
     """`limit_clocks_for` for cases read as plain values: `rows` as `values_list(*fields)` returned them, the
     case's id first and the `_LIMIT_FIELDS` among the fields (the stored history with them: no other query)."""
@@ -127,7 +135,7 @@ def limit_clocks_of_values(
             if r[steps]
         ),
         today=today,
-        calendar=current_calendar(),
+        calendar=calendar or current_calendar(),
     )
 
 
@@ -445,6 +453,7 @@ class Board:
         return [board_cells(row) for row in self.rows]
 
 
+# An open case (or a finished one whose stored badges were counted with another calendar) as the board clocks it.
 _BOARD_FIELDS = (
     "pk",
     "number",
@@ -457,10 +466,85 @@ _BOARD_FIELDS = (
     "case_type__first_response_days",
     "case_type__resolution_days",
     "steps",
-    "rating__bad",  # None for a case not rated (one rating a case)
-    "rating__on",
-    "rating__rectification",
 )
+_DONE_VALUES = tuple(str(s.value) for s in DONE_STATUSES)
+COUNTED_BADGES = ("met", "late", "overdue")  # a limit's compliance counts these (`Compliance.add`)
+
+
+@functools.cache
+def _board_counts_sql() -> str:
+    """Per department: ratings and bad ones, supervisions, and the finished cases whose badges are stored for the
+    calendar given (the first parameter; the done statuses follow): finished, on time, and met/counted per limit
+    (the cases' columns from the index `case_board_counts`, not from their rows; written once as SQL from the
+    models' names: the ORM would build a dozen filtered aggregates a request)."""
+    case_pk, department = column(Case, "pk"), column(Case, "department")
+    counted = ", ".join(f"'{badge}'" for badge in COUNTED_BADGES)
+    limits = ", ".join(
+        f"SUM(CASE WHEN stored = 1 AND {kind} = 'met' THEN 1 ELSE 0 END), "
+        f"SUM(CASE WHEN stored = 1 AND {kind} IN ({counted}) THEN 1 ELSE 0 END)"
+        for kind in LIMIT_KINDS
+    )
+    badges = ", ".join(f"c.{column(Case, f'{kind}_badge')} AS {kind}" for kind in LIMIT_KINDS)
+    done = ", ".join(["%s"] * len(_DONE_VALUES))
+    return (
+        f"SELECT department, SUM(stored), {limits}, COUNT(rating), SUM(CASE WHEN bad THEN 1 ELSE 0 END), "  # noqa: S608
+        f"COALESCE(SUM(supervised), 0) FROM ("
+        f"SELECT c.{department} AS department, r.{column(Rating, 'pk')} AS rating, r.{column(Rating, 'bad')} AS bad, "
+        f"s.n AS supervised, CASE WHEN c.{column(Case, 'badges_calendar')} = %s AND c.{column(Case, 'status')} "
+        f"IN ({done}) THEN 1 ELSE 0 END AS stored, {badges} "
+        f"FROM {table(Case)} c LEFT JOIN {table(Rating)} r ON r.{column(Rating, 'case')} = c.{case_pk} "
+        f"LEFT JOIN (SELECT {column(Supervision, 'case')} AS case_id, COUNT(*) AS n FROM {table(Supervision)} "
+        f"GROUP BY {column(Supervision, 'case')}) s ON s.case_id = c.{case_pk} "
+        f"WHERE c.{department} IS NOT NULL) counts GROUP BY department"
+    )
+
+
+@functools.cache
+def _board_cases_sql() -> str:
+    """`_BOARD_FIELDS` of the cases whose clocks the board computes: the open ones (their statuses the first
+    parameters), and the finished ones (the done statuses next) whose badges were not stored for the calendar given
+    (last, twice), the latest filed first (written once as SQL, as `_board_counts_sql`)."""
+    from waibao.casework.models import CaseType
+
+    case = [column(Case, name) for name in ("pk", "number", "title", "status", "confidential", "extension_days")]
+    kinds = [column(CaseType, f"{kind}_days") for kind in LIMIT_KINDS]
+    status, badges = column(Case, "status"), column(Case, "badges_calendar")
+    return (
+        f"SELECT {', '.join(f'c.{name}' for name in case)}, c.{column(Case, 'department')}, "  # noqa: S608
+        f"{', '.join(f't.{name}' for name in kinds)}, c.{column(Case, 'steps')} "
+        # CROSS JOIN: the cases first (SQLite takes the tables in this order; their statuses' indexes find them).
+        f"FROM {table(Case)} c CROSS JOIN {table(CaseType)} t "
+        f"WHERE t.{column(CaseType, 'pk')} = c.{column(Case, 'case_type')} AND ("
+        f"c.{status} IN ({', '.join(['%s'] * len(_OPEN_VALUES))}) OR (c.{status} IN "
+        f"({', '.join(['%s'] * len(_DONE_VALUES))}) AND (c.{badges} < %s OR c.{badges} > %s))) "  # indexed: not <>
+        f"ORDER BY c.{column(Case, 'filed_at')} DESC, c.{column(Case, 'pk')} DESC"
+    )
+
+
+@functools.cache
+def _board_lists_sql() -> tuple[str, str, str]:
+    """The latest 50 supervisions, the latest 50 bad ratings and the pending extensions, each with its case's
+    number, confidentiality and department (written once as SQL, as `_board_counts_sql`)."""
+    case = f"c.{column(Case, 'number')}, c.{column(Case, 'confidential')}, c.{column(Case, 'department')}"
+    case_pk = column(Case, "pk")
+    supervisions = (
+        f"SELECT {case}, s.{column(Supervision, 'at')}, s.{column(Supervision, 'limit')}, "  # noqa: S608
+        f"s.{column(Supervision, 'badge')} FROM {table(Supervision)} s "
+        f"JOIN {table(Case)} c ON c.{case_pk} = s.{column(Supervision, 'case')} "
+        f"ORDER BY s.{column(Supervision, 'at')} DESC, s.{column(Supervision, 'pk')} DESC LIMIT 50"
+    )
+    bad = (
+        f"SELECT {case}, r.{column(Rating, 'rectification')} FROM {table(Rating)} r "  # noqa: S608
+        f"JOIN {table(Case)} c ON c.{case_pk} = r.{column(Rating, 'case')} WHERE r.{column(Rating, 'bad')} = %s "
+        f"ORDER BY r.{column(Rating, 'on')} DESC, c.{column(Case, 'filed_at')} DESC, c.{case_pk} DESC LIMIT 50"
+    )
+    extensions = (
+        f"SELECT {case}, e.{column(Extension, 'days')}, e.{column(Extension, 'reason')} "  # noqa: S608
+        f"FROM {table(Extension)} e JOIN {table(Case)} c ON c.{case_pk} = e.{column(Extension, 'case')} "
+        f"WHERE e.{column(Extension, 'status')} = %s "
+        f"ORDER BY e.{column(Extension, 'requested_at')}, e.{column(Extension, 'pk')}"
+    )
+    return supervisions, bad, extensions
 
 
 @dataclass(frozen=True)
@@ -495,40 +579,49 @@ def board_departments() -> dict[int, BoardDepartment]:
 def board(*, today: datetime.date) -> Board:
     """The office's supervision board: every department's open cases, compliance, bad ratings, extensions.
 
-    A fixed number of queries whatever the number of cases: the cases as plain values with their types' limits,
-    their stored histories and their ratings; the supervisions counted by department; pending extensions; the
-    latest supervisions. The departments' names come from the cache. Compliance is counted for each of the three
-    limits; "at risk" are open cases whose current limit is due (supervise before it runs out).
+    It reads what can still change, in a fixed number of queries whatever the number of cases: the open cases as
+    plain values with their types' limits and stored histories, clocked here (their clocks move with the date);
+    the finished cases, whose clocks no longer move, counted per department in SQL from the badges the services
+    stored when they finished (with the ratings and the supervisions); the latest supervisions and bad ratings and
+    the pending extensions, each with its case. A finished case whose badges were counted with another calendar
+    than the current one is clocked here as an open one. The departments' names come from the cache. Compliance
+    is counted for each of the three limits; "at risk" are open cases whose current limit is due (supervise
+    before it runs out).
     """
-    cases = list(Case.objects.values_list(*_BOARD_FIELDS))  # the latest filed first: the lists' order on a tie
-    all_clocks = limit_clocks_of_values(cases, _BOARD_FIELDS, today=today)
-
+    calendar = current_calendar()
     departments = board_departments()
-    # Every supervision (the latest first), counted by department here and the latest listed below: as few as the
-    # cases they were made of, and one query fewer than counting them apart. The supervisions and the extensions
-    # name their cases by id: the cases read above give the rest (a case filed since, with a supervision or an
-    # extension already, is on the next reading of the board).
-    by_pk = {case[0]: case for case in cases}
-    every_supervision = [
-        (at, by_pk[case_id], limit, badge)
-        for at, case_id, limit, badge in Supervision.objects.values_list("at", "case_id", "limit", "badge")
-        if case_id in by_pk
-    ]
-    supervised = Counter(case[6] for _at, case, _limit, _badge in every_supervision)
+    counts_sql = _board_counts_sql()
+    supervisions_sql, bad_sql, extensions_sql = _board_lists_sql()
     rows: dict[int, BoardRow] = {}
     names: dict[int, str] = {}
-    for case in cases:
-        department_id = case[6]
-        if department_id is None:
-            continue
-        row = rows.get(department_id)
-        if row is None and department_id in departments:
+    with connection.cursor() as cursor:
+        cursor.execute(counts_sql, [calendar.fingerprint, *_DONE_VALUES])
+        for department_id, done, *limits, ratings, bad, supervised in cursor.fetchall():
+            if department_id not in departments:
+                continue
             department = departments[department_id]
-            row = rows[department_id] = BoardRow(department, supervised=supervised.get(department_id, 0))
             names[department_id] = department.name
-        if row is not None and case[11] is not None:  # rated
-            row.ratings += 1
-            row.bad_ratings += case[11]
+            rows[department_id] = BoardRow(
+                department,
+                ratings=int(ratings),
+                bad_ratings=int(bad),
+                supervised=int(supervised),
+                done=int(done),
+                done_on_time=int(limits[4]),  # the resolution met
+                compliance={
+                    kind: Compliance(int(limits[2 * i]), int(limits[2 * i + 1])) for i, kind in enumerate(LIMIT_KINDS)
+                },
+            )
+        cursor.execute(supervisions_sql)
+        latest_supervisions = cursor.fetchall()
+        cursor.execute(bad_sql, [True])
+        latest_bad = cursor.fetchall()
+        cursor.execute(extensions_sql, [ExtensionStatus.REQUESTED.value])
+        pending = cursor.fetchall()
+        cursor.execute(_board_cases_sql(), [*_OPEN_VALUES, *_DONE_VALUES, calendar.fingerprint, calendar.fingerprint])
+        # The latest filed first: the lists' order on a tie. The stored history as text, as a cursor gives it.
+        cases = [(*case[:-1], loads(case[-1]) if isinstance(case[-1], str) else case[-1]) for case in cursor]
+    all_clocks = limit_clocks_of_values(cases, _BOARD_FIELDS, today=today, calendar=calendar)
     overdue: list[tuple[int, tuple[Any, ...], tuple[str, CaseClock]]] = []
     at_risk: list[tuple[int, tuple[Any, ...], tuple[str, CaseClock]]] = []
     for case in cases:
@@ -561,34 +654,32 @@ def board(*, today: datetime.date) -> Board:
     detail = _case_link_base(get_script_prefix())
     language = translation.get_language()
     extensions: list[BoardItem] = []
-    pending = sorted(  # in the order they were asked (the model's order, kept here rather than by the database)
-        Extension.objects.filter(status=ExtensionStatus.REQUESTED)
-        .order_by()
-        .values_list("requested_at", "pk", "case_id", "days", "reason")
-    )
-    for _requested_at, _pk, case_id, days, reason in pending:
-        if case_id not in by_pk:
-            continue
-        case = by_pk[case_id]
-        if case[6] in rows:
-            rows[case[6]].extensions_pending += 1
-        item = _board_item(detail, case[1], case[4], names.get(case[6], ""), f"+{days}", note=reason)
-        extensions.append(item)
-    latest_bad = sorted((c for c in cases if c[11]), key=lambda c: c[12], reverse=True)[:50]  # read with the cases
+    for number, confidential, department_id, days, reason in pending:
+        if department_id in rows:
+            rows[department_id].extensions_pending += 1
+        extensions.append(
+            _board_item(detail, number, bool(confidential), names.get(department_id, ""), f"+{days}", note=reason)
+        )
     bad_ratings = [
-        _board_item(detail, c[1], c[4], names.get(c[6], ""), label_in(language, "case_rectification", c[13]))
-        for c in latest_bad
+        _board_item(
+            detail,
+            number,
+            bool(confidential),
+            names.get(department_id, ""),
+            label_in(language, "case_rectification", rectification),
+        )
+        for number, confidential, department_id, rectification in latest_bad
     ]
     supervisions = [
         _board_item(
             detail,
-            case[1],
-            case[4],
-            names.get(case[6], ""),
+            number,
+            bool(confidential),
+            names.get(department_id, ""),
             f"{label_in(language, 'case_limit', limit)} {label_in(language, 'case_badge', badge)}",
-            at=f"{timezone.localtime(at):%Y-%m-%d %H:%M}",
+            at=f"{timezone.localtime(moment_from_db(at)):%Y-%m-%d %H:%M}",
         )
-        for at, case, limit, badge in every_supervision[:50]
+        for number, confidential, department_id, at, limit, badge in latest_supervisions
     ]
     overdue.sort(key=lambda entry: entry[0])
     at_risk.sort(key=lambda entry: entry[0])
@@ -632,7 +723,7 @@ def _board_lines(
             {
                 "number": case[1],
                 "url": _case_url(detail, case[1]),
-                "confidential": case[4],
+                "confidential": bool(case[4]),
                 "department": departments[case[6]],
                 "title": case[2],
                 "limit": kind,
@@ -690,16 +781,24 @@ def figures(*, today: datetime.date, public: bool = False, cases: Iterable[Case]
             "case_type", "department"
         )
     )
-    clocks = clocks_for(rows, today=today)
+    # A finished case's resolution badge as its service stored it for the current calendar; the others clocked.
+    fingerprint = current_calendar().fingerprint
+    badges = {
+        c.pk: c.resolution_badge
+        for c in rows
+        if c.status in DONE_STATUSES and c.resolution_badge and c.badges_calendar == fingerprint
+    }
+    clocks = clocks_for([c for c in rows if c.pk not in badges], today=today)
+    badges.update((pk, clock.badge) for pk, clock in clocks.items())
     ratings = dict(Rating.objects.filter(case__in=[c.pk for c in rows]).values_list("case_id", "bad"))
     cells: dict[tuple[int, int], Figure] = {}
     for case in rows:
-        if case.department_id is None or case.pk not in clocks:
+        if case.department_id is None or case.pk not in badges:
             continue
         key = (case.case_type_id, case.department_id)
         fig = cells.setdefault(key, Figure(case.case_type, case.department, 0, 0, 0, 0))
         fig.done += 1
-        fig.on_time += clocks[case.pk].badge == "met"
+        fig.on_time += badges[case.pk] == "met"
         if case.pk in ratings:
             fig.ratings += 1
             fig.satisfied += not ratings[case.pk]

@@ -23,7 +23,9 @@ from django.utils.translation import gettext as _
 
 from waibao.applications.evidence import CheckedFile
 from waibao.audit.services import audit_record
+from waibao.casework.clocks import final_badges
 from waibao.casework.models import (
+    DONE_STATUSES,
     AppealStatus,
     Callback,
     CallbackChannel,
@@ -96,7 +98,9 @@ def _record(case: Case, *, status: str, action: str, actor: Any, at: datetime.da
         action=action,
         note=note,
     )
-    case.steps = case_steps_store(case_ids=[case.pk])[case.pk]
+    case.steps, badges = _histories_store([case.pk])[case.pk]
+    for name, value in badges.items():
+        setattr(case, name, value)
     audit_record(
         actor=actor if actor is not None and getattr(actor, "is_authenticated", False) else None,
         action=f"case.{action}",
@@ -109,20 +113,113 @@ def _record(case: Case, *, status: str, action: str, actor: Any, at: datetime.da
 
 def case_steps_store(*, case_ids: Sequence[int]) -> dict[int, list[list[str]]]:
     """Rewrite the stored history (`Case.steps`) of the cases from their `CaseChange` rows, in the history's order
-    (at, then id): `_record` calls it with every change, in the change's transaction, so a stored history never
-    differs from the history (tests/casework/test_oracle.py holds the lists' clocks against the history's).
+    (at, then id), and their final badges from it (`case_badges_store`): `_record` calls it with every change, in
+    the change's transaction, so a stored history never differs from the history (tests/casework/test_oracle.py
+    holds the lists' clocks against the history's).
 
     The cases' rows are locked first: a change committed by another transaction meanwhile is then in the history
     read here, and two changes of one case cannot each store a history missing the other."""
+    return {pk: steps for pk, (steps, _badges) in _histories_store(case_ids).items()}
+
+
+BADGE_FIELDS = ("acceptance_badge", "first_response_badge", "resolution_badge", "badges_calendar")
+NO_BADGES = dict.fromkeys(BADGE_FIELDS, "")
+# What `_final_badges` reads of a case, its stored history last.
+_BADGE_SOURCE = (
+    "pk",
+    "status",
+    "extension_days",
+    "case_type__acceptance_days",
+    "case_type__first_response_days",
+    "case_type__resolution_days",
+)
+
+
+def _histories_store(case_ids: Sequence[int]) -> dict[int, tuple[list[list[str]], dict[str, str]]]:
     steps: dict[int, list[list[str]]] = {pk: [] for pk in case_ids}
     with transaction.atomic():
-        list(Case.objects.select_for_update().filter(pk__in=case_ids).order_by("pk").values_list("pk", flat=True))
+        cases = list(
+            Case.objects.select_for_update(of=("self",))
+            .filter(pk__in=case_ids)
+            .order_by("pk")
+            .values_list(*_BADGE_SOURCE)
+        )
         rows = CaseChange.objects.filter(case_id__in=case_ids).order_by("case_id", "at", "pk")
         for case_id, on, status, action in rows.values_list("case_id", "on", "status", "action"):
             steps[case_id].append([on.isoformat(), status, action])
-        Case.objects.bulk_update([Case(pk=pk, steps=value) for pk, value in steps.items()], ["steps"], batch_size=500)
+        badges = _final_badges([(*case, steps[case[0]]) for case in cases])
+        if len(badges) == 1:  # a service's change: one plain UPDATE
+            [(pk, values)] = badges.items()
+            Case.objects.filter(pk=pk).update(steps=steps[pk], **values)
+        else:
+            Case.objects.bulk_update(
+                [Case(pk=pk, steps=value, **badges[pk]) for pk, value in steps.items() if pk in badges],
+                ["steps", *BADGE_FIELDS],
+                batch_size=500,
+            )
         public_cache.changed(public_cache.CASEWORK)  # the figures derived from the histories (duty indicators)
-    return steps
+    return {pk: (value, badges[pk]) for pk, value in steps.items() if pk in badges}
+
+
+def _final_badges(cases: Sequence[Sequence[Any]]) -> dict[int, dict[str, str]]:
+    """The badge fields of the cases read as `_BADGE_SOURCE` plus their stored history: a finished case's final
+    badges (`clocks.final_badges`) with the calendar's fingerprint, none for an open one (or a finished one
+    whose clocks cannot be settled: the board clocks it when read)."""
+    out = {case[0]: NO_BADGES for case in cases}
+    finished = [case for case in cases if case[1] in DONE_STATUSES]
+    if not finished:
+        return out
+    calendar = current_calendar()
+    found = final_badges(
+        (
+            (
+                pk,
+                {"acceptance": acceptance, "first_response": first_response, "resolution": resolution + extension},
+                [(datetime.date.fromisoformat(on), status, action) for on, status, action in steps],
+            )
+            for pk, _status, extension, acceptance, first_response, resolution, steps in finished
+        ),
+        calendar=calendar,
+    )
+    for pk, (acceptance_badge, first_response_badge, resolution_badge) in found.items():
+        out[pk] = {
+            "acceptance_badge": acceptance_badge,
+            "first_response_badge": first_response_badge,
+            "resolution_badge": resolution_badge,
+            "badges_calendar": calendar.fingerprint,
+        }
+    return out
+
+
+def case_badges_store(*, case_ids: Sequence[int], chunk: int = 2_000) -> int:
+    """Count the final badges of the cases again from their stored histories, as they are now: what a limit
+    depends on changed after the case was finished (an extension granted after the answer, a type's limits
+    reloaded from the data set, the calendar edited). Returns the number of cases with badges stored."""
+    stored = 0
+    ids = sorted(case_ids)
+    with transaction.atomic():
+        for start in range(0, len(ids), chunk):
+            cases = list(
+                Case.objects.select_for_update(of=("self",))
+                .filter(pk__in=ids[start : start + chunk])
+                .order_by("pk")
+                .values_list(*_BADGE_SOURCE, "steps")
+            )
+            badges = _final_badges(cases)
+            Case.objects.bulk_update(
+                [Case(pk=pk, **value) for pk, value in badges.items()], BADGE_FIELDS, batch_size=500
+            )
+            stored += sum(1 for value in badges.values() if value["badges_calendar"])
+    return stored
+
+
+def case_badges_refresh() -> int:
+    """The daily job's part: count again the finished cases whose badges were counted with another calendar than
+    the current one (a year loaded or edited since) or could not be counted. The board is right without it (it
+    clocks such cases from their histories), only slower. Returns the number whose badges it stored."""
+    fingerprint = current_calendar().fingerprint
+    stale = Case.objects.filter(status__in=DONE_STATUSES).exclude(badges_calendar=fingerprint)
+    return case_badges_store(case_ids=list(stale.values_list("pk", flat=True)))
 
 
 def _department_recipients(case: Case) -> list[str]:
@@ -530,6 +627,7 @@ def extension_decide(*, extension: Extension, party: str | None, actor: Any, app
         if approve:
             ext.case.extension_days = ext.days
             ext.case.save(update_fields=["extension_days"])
+            case_badges_store(case_ids=[ext.case_id])  # answered meanwhile: its resolution limit is longer
             public_cache.changed(public_cache.CASEWORK)  # the case's resolution limit is longer
         audit_record(
             actor=actor,

@@ -1,4 +1,5 @@
-"""`waibao casework tick [--today YYYY-MM-DD]` (daily: auto-close, reminders) and `waibao casework demo`."""
+"""`waibao casework tick [--today YYYY-MM-DD]` (daily: auto-close, reminders, finished cases' badges counted
+again after a calendar edit) and `waibao casework demo`."""
 
 from __future__ import annotations
 
@@ -35,6 +36,7 @@ class Command(BaseCommand):
         try:
             closed = services.auto_close(today=today)
             reminded = services.send_reminders(today=today)
+            recounted = services.case_badges_refresh()
         except DomainError as exc:
             raise CommandError(str(exc.message)) from exc
-        self.stdout.write(f"closed: {closed}, reminded: {reminded}")
+        self.stdout.write(f"closed: {closed}, reminded: {reminded}, badges counted again: {recounted}")
