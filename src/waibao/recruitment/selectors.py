@@ -154,7 +154,7 @@ def posting_cards(rows: Iterable[Sequence[Any]]) -> list[PostingCard]:
     return cards
 
 
-def board_page(filters: PostingFilters, number: object, *, per_page: int) -> tuple[list[PostingCard], int, int]:
+def board_page(filters: PostingFilters, number: str | None, *, per_page: int) -> tuple[list[PostingCard], int, int]:
     """A page of the job board: its cards, the number of postings found and the page's number (as
     `Paginator.get_page` reads `number`), in the reader's language.
 
