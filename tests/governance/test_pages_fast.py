@@ -347,3 +347,85 @@ def test_the_meeting_rows_are_written_as_the_template_wrote_them(office: User, l
         for page in (list(Meeting.objects.order_by("pk")), []):
             assert tag.render(Context({"page": page})) == Template(_MEETINGS_TEMPLATE).render(Context({"page": page}))
     assert "2026-03-02 07:30" in tag.render(Context({"page": Meeting.objects.all()}))
+
+
+def test_the_meetings_list_shows_the_office_its_empty_form_and_a_refused_form_with_its_errors(
+    office: User, leader: User, client_for: Callable[[User | None], Client]
+) -> None:
+    """The empty scheduling form is rendered once per process and language (`{% memo %}`) and reads as the form's
+    own rendering on every visit; a refused form comes back with its errors and what was typed; a leader gets no
+    form."""
+    from django.template import Context, Template
+
+    from waibao.governance.forms import MeetingForm
+
+    client = client_for(office)
+    empty = Template('{% include "includes/form_fields.html" %}').render(Context({"form": MeetingForm()}))
+    for _visit in range(2):
+        page = client.get("/governance/meetings/").content.decode()
+        assert empty in page and 'value="120"' in page and "errorlist" not in page
+    refused = client.post(
+        "/governance/meetings/", {"code": "", "title": "第九次全体会议", "starts_at": "", "duration": "120"}
+    ).content.decode()
+    assert "errorlist" in refused and 'value="第九次全体会议"' in refused and empty not in refused
+    again = client.get("/governance/meetings/").content.decode()
+    assert empty in again and "第九次全体会议" not in again
+    assert 'name="code"' not in client_for(leader).get("/governance/meetings/").content.decode()
+
+
+def test_the_meetings_list_counts_only_past_its_first_page(
+    office: User, client_for: Callable[[User | None], Client]
+) -> None:
+    """A first page holding every meeting is read with one row more and no count; a longer list is counted."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from waibao.governance.meeting_views import MEETING_PAGE_SIZE
+
+    start = timezone.now() - datetime.timedelta(days=400)
+
+    def meetings(n: int) -> None:
+        Meeting.objects.bulk_create(
+            Meeting(code=f"C-{i}", title="会议", starts_at=start + datetime.timedelta(days=i), created_by=office)
+            for i in range(Meeting.objects.count(), n)
+        )
+
+    client = client_for(office)
+    meetings(MEETING_PAGE_SIZE)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/governance/meetings/").content.decode()
+    assert len(re.findall(r'href="/governance/meetings/\d+/"', page)) == MEETING_PAGE_SIZE
+    assert not [q for q in queries.captured_queries if "COUNT(" in q["sql"] and "governance_meeting" in q["sql"]]
+    assert 'class="pagination"' not in page
+    meetings(MEETING_PAGE_SIZE + 1)
+    page = client.get("/governance/meetings/").content.decode()
+    assert len(re.findall(r'href="/governance/meetings/\d+/"', page)) == MEETING_PAGE_SIZE
+    assert 'class="pagination"' in page and "page=2" in page
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_duty_filters_and_matrix_read_their_labels_in_each_readers_language(
+    dataset: Path, work_calendar: Path, office: User, client_for: Callable[[User | None], Client], language: str
+) -> None:
+    """The statuses' and sources' labels are translated once per language: a page in one language never shows
+    the other's, whichever language was read first."""
+    from django.utils import translation
+
+    client = client_for(office)
+    other = "en" if language == "zh-hans" else "zh-hans"
+    client.cookies["django_language"] = other
+    client.get("/governance/duties/")
+    client.cookies["django_language"] = language
+    page = client.get("/governance/duties/?status=overdue").content.decode()
+    with translation.override(language):
+        overdue, decision, everything = str(DutyStatus.OVERDUE.label), str(DutySource.DECISION.label), _all()
+    assert f'<option value="overdue" selected>{overdue}</option>' in page
+    assert f'<option value="decision">{decision}</option>' in page
+    assert f'<option value="" selected>{everything}</option>' in page  # the department: any
+    assert f'<th class="num">{overdue}</th>' in page  # the matrix's head
+
+
+def _all() -> str:
+    from django.utils.translation import gettext
+
+    return gettext("All")

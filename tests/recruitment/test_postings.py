@@ -359,3 +359,36 @@ def test_a_signed_in_readers_board_shows_names_in_their_language_and_zones_as_th
     assert '<option value="htz">改名后的园区</option>' in chinese
     card = chinese[chinese.index(f'id="posting-{posting.pk}"') :].split("</article>")[0]
     assert "· 改名后的园区</div>" in card
+
+
+def test_a_signed_in_readers_board_comes_from_the_cache_and_follows_every_change_at_once(
+    make_posting: Any, employer: User, office: User, client_for: ClientFor
+) -> None:
+    """A signed-in reader's page of cards and its count (`selectors.board_page`) are kept in the public cache with
+    the board's versions: a second visit reads no posting, and publishing, closing and expiring change every page
+    at once."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    postings = [make_posting("published", title=f"职位 {n}") for n in range(21)]
+    client = client_for(employer)
+
+    def board(query: str = "") -> str:
+        return client.get(f"/careers/{query}", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    first = board()
+    assert first.count('class="card job-card"') == 20 and ">21 jobs<" in first
+    cards = first[first.index('<div id="postings">') :].split("</main>")[0]
+    with CaptureQueriesContext(connection) as queries:
+        again = board()
+    assert again[again.index('<div id="postings">') :].split("</main>")[0] == cards
+    assert not [q for q in queries.captured_queries if "recruitment_posting" in q["sql"]]
+    second = board("?page=2")
+    assert second.count('class="card job-card"') == 1 and "职位 0<" in second  # the oldest, last
+    services.posting_transition(acting_user=office, posting=postings[0], action="close", reason="已招满")
+    assert "职位 0<" not in board("?page=2") and ">20 jobs<" in board()
+    latest = make_posting("published", title="数据标注主管")
+    assert "数据标注主管" in board() and ">21 jobs<" in board()
+    services.postings_expire(today=latest.closing_date + datetime.timedelta(days=1))
+    assert ">0 jobs<" in board() and "数据标注主管" not in board()
+    assert "数据标注主管" in board("?closed=on")

@@ -386,3 +386,21 @@ def test_the_programme_list_counts_each_programmes_trainees_and_those_waiting_fo
     assert '<td class="num">1 / 30</td><td class="num">0</td>' in counts(other)
     assert 'id="waiting-recognition"' in page and "2" in page.split('id="waiting-recognition">')[1].split("<")[0]
     assert 'id="waiting-recognition"' not in client_for(trainer).get("/talent/programmes/").content.decode()
+
+
+def test_the_talent_nav_follows_the_readers_role(
+    routing: Any, trainer: User, employer_user: User, office: User, client_for: ClientFor
+) -> None:
+    """The pages' nav is rendered once per role and language (`{% memo %}`): each role sees its own links, whoever
+    came first."""
+
+    def nav(user: User) -> str:
+        page = client_for(user).get("/talent/programmes/").content.decode()
+        return page[page.index('id="talent-nav"') :].split("</p>")[0]
+
+    for _round in range(2):
+        office_nav, trainer_nav, employer_nav = nav(office), nav(trainer), nav(employer_user)
+        assert "/talent/plan/" in office_nav and "/talent/refusals/" in office_nav
+        assert "/talent/hires/" not in office_nav
+        assert "/talent/approvals/" in trainer_nav and "/talent/plan/" not in trainer_nav
+        assert "/talent/hires/" in employer_nav and "/talent/approvals/" not in employer_nav

@@ -2,15 +2,42 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Iterator
 from typing import Any
 
 from django import forms
+from django.utils.choices import BaseChoiceIterator
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from waibao.accounts.models import Role, User
 from waibao.governance.indicators import INDICATORS
 from waibao.governance.models import Department, DutySource, DutyStatus, ReportKind
 from waibao.governance.selectors import department_choices
+
+
+class _Pairs(BaseChoiceIterator):
+    """Choices already as Django keeps them, (value, label) pairs with labels as text: a field given these takes
+    them as they are (a plain list is normalised again for the field and for its widget on every request)."""
+
+    def __init__(self, pairs: list[tuple[str, str]]) -> None:
+        self.pairs = pairs
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        return iter(self.pairs)
+
+
+@functools.lru_cache(maxsize=16)
+def _fixed_filter_choices(language: str | None) -> tuple[tuple[str, str], list[tuple[str, str]], list[tuple[str, str]]]:
+    """The filters' "All", statuses and sources in `language` (the active one): the labels translated once per
+    process and language (a translation never changes while a process runs)."""
+    everything = ("", str(_("All")))
+    return (
+        everything,
+        [everything, *((str(value), str(label)) for value, label in DutyStatus.choices)],
+        [everything, *((str(value), str(label)) for value, label in DutySource.choices)],
+    )
 
 
 class DutyFilterForm(forms.Form):
@@ -21,10 +48,10 @@ class DutyFilterForm(forms.Form):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        everything = [("", _("All"))]
-        self.fields["department"].choices = everything + department_choices()  # type: ignore[attr-defined]
-        self.fields["status"].choices = everything + list(DutyStatus.choices)  # type: ignore[attr-defined]
-        self.fields["source"].choices = everything + list(DutySource.choices)  # type: ignore[attr-defined]
+        everything, statuses, sources = _fixed_filter_choices(get_language())
+        self.fields["department"].choices = _Pairs([everything, *department_choices()])  # type: ignore[attr-defined]
+        self.fields["status"].choices = _Pairs(statuses)  # type: ignore[attr-defined]
+        self.fields["source"].choices = _Pairs(sources)  # type: ignore[attr-defined]
 
 
 class DutyReportForm(forms.Form):

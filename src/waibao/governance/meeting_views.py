@@ -7,14 +7,15 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
 from waibao.accounts.access import current_user
 from waibao.accounts.models import Role, User
 from waibao.common.errors import DomainError, NotFoundError, PermissionDeniedError
+from waibao.common.pagination import FirstPageFirstPaginator
 from waibao.governance import meetings as services
 from waibao.governance.access import can_read_duties
 from waibao.governance.cockpit import chart_data, cockpit
@@ -147,7 +148,10 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     user = _reader(request)
     if user is None:
         return _login(request)
-    form = MeetingForm(request.POST or None) if user.role == Role.PROGRAMME_OFFICE else None
+    can_schedule = user.role == Role.PROGRAMME_OFFICE
+    # The form is built for a POST only: the page shows the empty form rendered once per process and language
+    # (`{% memo %}`: its markup follows from the language alone), built only when that rendering is first made.
+    form = MeetingForm(request.POST) if can_schedule and request.method == "POST" else None
     if request.method == "POST":
         if form is None:
             raise PermissionDeniedError()
@@ -169,11 +173,19 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
                 return redirect("governance:meeting", meeting_id=meeting.pk)
     # The group meets every few months for as long as the programme runs: the list comes in pages, newest first,
     # with only what it shows (not the minutes).
+    # A few meetings a year: the first page mostly holds them all, and then no count is made.
     meetings = Meeting.objects.only("code", "title", "starts_at", "status").order_by("-starts_at", "-pk")
+    number = request.GET.get("page")
     return render(
         request,
         "governance/meeting_list.html",
-        {"page": Paginator(meetings, MEETING_PAGE_SIZE).get_page(request.GET.get("page")), "query": "", "form": form},
+        {
+            "page": FirstPageFirstPaginator(meetings, MEETING_PAGE_SIZE, number=number).get_page(number),
+            "query": "",
+            "form": form,
+            "can_schedule": can_schedule,
+            "empty_form": SimpleLazyObject(MeetingForm) if can_schedule and form is None else None,
+        },
     )
 
 

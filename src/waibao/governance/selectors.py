@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 import functools
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -13,7 +12,7 @@ from django.db import connection
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
-from django.utils.translation import ngettext
+from django.utils.translation import get_language, ngettext
 
 from waibao.accounts.models import User
 from waibao.common import public_cache
@@ -89,6 +88,22 @@ DUTIES_AREA = public_cache.GOVERNANCE  # also the public list of departments and
 
 
 @dataclass(frozen=True)
+class DutyDepartment:
+    """A duty's department as its line holds it: plain values (a `Department` model in each cached line cost every
+    read of the cache a model's unpickling per department; no slots: a slotted class is unpickled field by field)."""
+
+    pk: int
+    code: str
+    section: str
+    name_zh: str
+    name_en: str
+
+    @property
+    def name(self) -> str:
+        return localized(self.name_zh, self.name_en)
+
+
+@dataclass(frozen=True)
 class DutyLine:
     """A duty as lists, the matrix and the cockpit show it: plain values read in one query, its derived state."""
 
@@ -98,7 +113,7 @@ class DutyLine:
     text_en: str
     source: str
     is_key: bool
-    department: Department
+    department: DutyDepartment
     state: DutyState
 
     @property
@@ -127,15 +142,13 @@ def _derive_lines(today: datetime.date, calendar: WorkCalendar) -> list[DutyLine
     qs = _with_report_facts(Duty.objects.all()).order_by("department__section", "number")
     fields = (*_LINE_FIELDS, *_TERM_FIELDS, *_DEPARTMENT_FIELDS, _DEPARTMENT_NAME_EN)
     n, t = len(_LINE_FIELDS), len(_LINE_FIELDS) + len(_TERM_FIELDS)
-    departments: dict[int, Department] = {}
+    departments: dict[int, DutyDepartment] = {}
     lines = []
     for v in qs.values_list(*fields):
         department_id, code, section, name_zh, name_en = v[t:]
         department = departments.get(department_id)
         if department is None:
-            department = departments[department_id] = Department(
-                pk=department_id, code=code, section=section, name_zh=name_zh, name_en=name_en
-            )
+            department = departments[department_id] = DutyDepartment(department_id, code, section, name_zh, name_en)
         pk, citation, text_zh, text_en, source, is_key = v[:n]
         state = duty_state(_Terms(*v[n:t]), calendar=calendar, today=today)
         lines.append(DutyLine(pk, citation, text_zh, text_en, source, is_key, department, state))
@@ -153,7 +166,7 @@ def duty_lines(
     today = today or timezone.localdate()
     calendar = calendar or current_calendar()
     every = public_cache.cached(
-        "governance-duty-lines",
+        "governance-duty-lines:2",  # the entry's shape is in its name: lines kept before a change are not read
         areas=(DUTIES_AREA,),
         params=(today.isoformat(), calendar.fingerprint),
         compute=lambda: _derive_lines(today, calendar),
@@ -182,6 +195,14 @@ def department_choices() -> list[tuple[str, str]]:
         areas=(DUTIES_AREA,),
         compute=lambda: [(d.code, d.name) for d in Department.objects.filter(is_active=True).order_by("section")],
     )
+
+
+@functools.lru_cache(maxsize=16)
+def status_labels(language: str | None) -> dict[str, str]:
+    """Each duty status's label in `language` (the active one, `get_language()`), in the statuses' order: translated
+    once per process and language (a translation never changes while a process runs; a lazy label costs some ten
+    calls each time it is read)."""
+    return {str(status): str(label) for status, label in DutyStatus.choices}
 
 
 def _in_language(english: bool, zh: str, en: str) -> str:
@@ -246,16 +267,20 @@ def duty_page_rows(lines: Sequence[DutyLine]) -> list[DutyPageRow]:
             if partner_zh is not None:
                 partners.setdefault(pk, []).append(_in_language(english, partner_zh, partner_en))
     base = duty_url_base()
-    labels = {str(status): str(label) for status, label in DutyStatus.choices}
+    labels = status_labels(get_language())
     rows = []
     for line in lines:
         state = line.state
         left = state.working_days_left
+        department = line.department
         rows.append(
             DutyPageRow(
                 line=line,
-                text=_in_language(english, line.text_zh, line.text_en),
-                department=_in_language(english, line.department.name_zh, line.department.name_en),
+                # `_in_language`, written out: a call per cell is a tenth of the row's cost
+                text=line.text_en if english and line.text_en else line.text_zh or line.text_en,
+                department=department.name_en
+                if english and department.name_en
+                else department.name_zh or department.name_en,
                 url=f"{base}{line.pk}/",
                 partners="、".join(partners.get(line.pk, [])),
                 responsible=responsible.get(line.pk, ""),
@@ -271,7 +296,7 @@ def duty_page_rows(lines: Sequence[DutyLine]) -> list[DutyPageRow]:
 
 @dataclass(frozen=True)
 class MatrixRow:
-    department: Department
+    department: DutyDepartment
     name: str  # the department's, in the reader's language
     counts: dict[str, int]
     total: int
@@ -284,20 +309,17 @@ _STATUS_COLUMNS: tuple[str, ...] = tuple(str(value) for value in DutyStatus.valu
 
 def duty_matrix(rows: Sequence[DutyLine]) -> tuple[list[MatrixRow], dict[str, int]]:
     """Departments × status counts, from lines already derived (no further queries)."""
-    by_department: dict[int, tuple[Department, Counter[str]]] = {}
+    by_department: dict[int, tuple[DutyDepartment, dict[str, int]]] = {}
     for row in rows:
         department = row.department
         found = by_department.get(department.pk)
-        if found is None:
-            found = by_department[department.pk] = (department, Counter())
+        if found is None:  # every status a column, in the statuses' order, from nought
+            found = by_department[department.pk] = (department, dict.fromkeys(_STATUS_COLUMNS, 0))
         found[1][str(row.state.status)] += 1
     english = is_english()
     matrix = [
         MatrixRow(
-            department,
-            _in_language(english, department.name_zh, department.name_en),
-            {status: counts[status] for status in _STATUS_COLUMNS},
-            counts.total(),
+            department, _in_language(english, department.name_zh, department.name_en), counts, sum(counts.values())
         )
         for department, counts in by_department.values()
     ]

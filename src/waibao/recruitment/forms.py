@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Iterator
 from typing import Any
 
 from django import forms
+from django.utils.choices import BaseChoiceIterator
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from waibao.common import public_cache
@@ -45,6 +49,29 @@ def _search_choices() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     )
 
 
+class _Pairs(BaseChoiceIterator):
+    """Choices already as Django keeps them, (value, label) pairs with labels as text: a field given these takes
+    them as they are (a plain list is normalised again for the field and for its widget on every request)."""
+
+    def __init__(self, pairs: list[tuple[str, str]]) -> None:
+        self.pairs = pairs
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        return iter(self.pairs)
+
+
+@functools.lru_cache(maxsize=16)
+def _fixed_search_choices(language: str | None) -> tuple[tuple[str, str], list[tuple[str, str]], list[tuple[str, str]]]:
+    """The search's "Any", working languages and salary bands in `language` (the active one): the labels translated
+    once per process and language (a translation never changes while a process runs)."""
+    anything = ("", str(_("Any")))
+    return (
+        anything,
+        [anything, *((code, str(name)) for code, name in WorkLanguage.choices)],
+        [anything, *((band.code, str(band.label)) for band in SALARY_BANDS)],
+    )
+
+
 class SearchForm(CleanTextForm):
     q = forms.CharField(label=_("Words"), max_length=100, required=False)
     category = forms.ChoiceField(label=_("Service category"), required=False, widget=PlainSelect)
@@ -55,12 +82,12 @@ class SearchForm(CleanTextForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        anything = [("", _("Any"))]
+        anything, work_languages, salaries = _fixed_search_choices(get_language())
         categories, zones = _search_choices()
-        self.fields["category"].choices = anything + categories  # type: ignore[attr-defined]
-        self.fields["zone"].choices = anything + zones  # type: ignore[attr-defined]
-        self.fields["language"].choices = anything + list(WorkLanguage.choices)  # type: ignore[attr-defined]
-        self.fields["salary"].choices = anything + [(b.code, b.label) for b in SALARY_BANDS]  # type: ignore[attr-defined]
+        self.fields["category"].choices = _Pairs([anything, *categories])  # type: ignore[attr-defined]
+        self.fields["zone"].choices = _Pairs([anything, *zones])  # type: ignore[attr-defined]
+        self.fields["language"].choices = _Pairs(work_languages)  # type: ignore[attr-defined]
+        self.fields["salary"].choices = _Pairs(salaries)  # type: ignore[attr-defined]
 
 
 class PostingForm(CleanTextForm):

@@ -8,9 +8,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, TypedDict
 
+from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from waibao.common import public_cache
 from waibao.common.i18n import is_english
 from waibao.recruitment.models import (
     PUBLIC_STATES,
@@ -150,6 +152,27 @@ def posting_cards(rows: Iterable[Sequence[Any]]) -> list[PostingCard]:
             }
         )
     return cards
+
+
+def board_page(filters: PostingFilters, number: str | None, *, per_page: int) -> tuple[list[PostingCard], int, int]:
+    """A page of the job board: its cards, the number of postings found and the page's number (as
+    `Paginator.get_page` reads `number`), in the reader's language.
+
+    Kept in the public cache with the board's own versions (the anonymous board is kept whole under the same ones):
+    the cards follow from postings, which change only through the recruitment services (`RECRUITMENT`), and from
+    enterprises', categories' and zones' names, which the registry's services mark (`REGISTRY`). Signed-in readers
+    thus skip the count and the page's query, which cost the board more than the rest of it."""
+
+    def compute() -> tuple[list[PostingCard], int, int]:
+        found = Paginator(public_postings(filters).values_list(*CARD_COLUMNS), per_page).get_page(number)
+        return posting_cards(found.object_list), found.paginator.count, found.number
+
+    return public_cache.cached(
+        "recruitment-board-page",
+        areas=(public_cache.RECRUITMENT, public_cache.REGISTRY),
+        params=(filters, per_page, str(number)),
+        compute=compute,
+    )
 
 
 def enterprise_postings(enterprise_id: int) -> QuerySet[Posting]:

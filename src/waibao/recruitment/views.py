@@ -29,6 +29,7 @@ from waibao.common import public_cache
 from waibao.common.clientip import client_ip
 from waibao.common.errors import DomainError, NotFoundError
 from waibao.common.forms import add_domain_error
+from waibao.common.pagination import CountedPaginator
 from waibao.common.tabular import xlsx_response
 from waibao.recruitment import selectors, services
 from waibao.recruitment.access import (
@@ -95,9 +96,8 @@ def _seeker_or_none(request: HttpRequest) -> JobSeeker | None:
 def posting_list(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET or None)
     filters = _filters(form)
-    postings = selectors.public_postings(filters).values_list(*selectors.CARD_COLUMNS)
-    found = Paginator(postings, PAGE_SIZE).get_page(request.GET.get("page"))
-    page = Page(selectors.posting_cards(found.object_list), found.number, found.paginator)
+    cards, count, number = selectors.board_page(filters, request.GET.get("page"), per_page=PAGE_SIZE)
+    page = Page(cards, number, CountedPaginator(cards, PAGE_SIZE, count=count))
     query = request.GET.copy()
     query.pop("page", None)
     return render(

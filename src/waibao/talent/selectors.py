@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from waibao.applications.models import CLOSED_STATUSES
+from waibao.common.plain_sql import column, table
 from waibao.talent.models import (
     ClaimLine,
     Enrolment,
@@ -202,6 +205,17 @@ def programme_lines(qs: QuerySet[Programme]) -> QuerySet[Programme, dict[str, An
     return qs.values(*PROGRAMME_LINE_FIELDS)
 
 
+@functools.cache
+def _enrolment_counts_sql(n: int) -> str:
+    """Enrolments of `n` programmes by programme and status (written once as SQL: the ORM's building of this grouped
+    query cost the programme list more than the rest of its rows)."""
+    programme, status = column(Enrolment, "programme"), column(Enrolment, "status")
+    return (
+        f"SELECT {programme}, {status}, COUNT(*) FROM {table(Enrolment)} "  # noqa: S608 - names only
+        f"WHERE {programme} IN ({', '.join(['%s'] * n)}) GROUP BY {programme}, {status}"
+    )
+
+
 def with_enrolment_counts(lines: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     """Shown rows of `programme_lines` with each programme's enrolled (not withdrawn) and completed trainees,
     counted by the database for these programmes only, in one grouped query.
@@ -213,12 +227,9 @@ def with_enrolment_counts(lines: Iterable[dict[str, Any]]) -> list[dict[str, Any
     if not rows:
         return rows
     by_pk = {row["pk"]: row for row in rows}
-    counted = (
-        Enrolment.objects.filter(programme_id__in=by_pk)
-        .values_list("programme_id", "status")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(_enrolment_counts_sql(len(by_pk)), list(by_pk))
+        counted = cursor.fetchall()
     for programme_id, status, n in counted:
         row = by_pk[programme_id]
         if status != EnrolmentStatus.WITHDRAWN:

@@ -14,12 +14,13 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from waibao.common.forms import escape_html as escape
 from waibao.common.i18n import is_english
 from waibao.governance.models import DutyStatus, MeetingStatus
-from waibao.governance.selectors import DutyPageRow, MatrixRow, duty_url_base
+from waibao.governance.selectors import DutyPageRow, MatrixRow, duty_url_base, status_labels
 
 register = template.Library()
 
@@ -80,7 +81,7 @@ def duty_list_rows(rows: Sequence[DutyPageRow]) -> SafeString:
 def duty_matrix_table(matrix: Iterable[MatrixRow], totals: Mapping[str, int], count: int) -> SafeString:
     """The matrix of departments × status, head, body and totals: each count links the list filtered to that
     department and status (written at once: a template cell costs some forty calls, the matrix has a hundred)."""
-    head = "".join(f'<th class="num">{escape(str(label))}</th>' for label in DutyStatus.labels)
+    head = "".join(f'<th class="num">{escape(label)}</th>' for label in status_labels(get_language()).values())
     body = []
     for row in matrix:
         code = escape(row.department.code)

@@ -10,7 +10,7 @@ from django import template
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
-from waibao.common.i18n import localized
+from waibao.common.i18n import is_english
 from waibao.common.labels import labeller
 from waibao.common.templatetags.money import money
 
@@ -25,15 +25,20 @@ def programme_rows(lines: Iterable[dict[str, Any]]) -> SafeString:
     library's `html.escape`, as Django's `escape` does."""
     base = reverse("talent:programme", args=[0])[:-2]  # a programme's page is this and its id
     label = labeller()
+    english = is_english()
+
+    def in_language(zh: str, en: str) -> str:  # `common.i18n.localized`, the language read once for the list
+        return en if english and en else zh or en
+
     rows = []
     for p in lines:
-        employer = localized(p["employer__name_zh"] or "", p["employer__name_en"] or "")
+        employer = in_language(p["employer__name_zh"] or "", p["employer__name_en"] or "")
         employer_cell = f' · <span translate="no">{escape(employer)}</span>' if employer else ""
         recognition = escape(p["recognition"])
         rows.append(
             "<tr>\n"
-            f'<td><a href="{base}{p["pk"]}/" translate="no">{escape(localized(p["name_zh"], p["name_en"]))}</a></td>'
-            f'<td translate="no">{escape(localized(p["institution__name_zh"], p["institution__name_en"]))}</td>\n'
+            f'<td><a href="{base}{p["pk"]}/" translate="no">{escape(in_language(p["name_zh"], p["name_en"]))}</a></td>'
+            f'<td translate="no">{escape(in_language(p["institution__name_zh"], p["institution__name_en"]))}</td>\n'
             f"<td>{escape(label('programme_kind', p['kind']))}{employer_cell}</td>\n"
             f"<td>{p['starts_on'].isoformat()} – {p['ends_on'].isoformat()}</td>"
             f'<td class="num">{escape(money(p["fee_cny"]))}</td>\n'
