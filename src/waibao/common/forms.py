@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from itertools import chain
 from pathlib import Path
@@ -13,6 +13,7 @@ from django import forms
 from django.forms.renderers import DjangoTemplates
 from django.forms.utils import flatatt
 from django.http import HttpRequest
+from django.utils.choices import BaseChoiceIterator
 from django.utils.formats import localize
 from django.utils.functional import cached_property
 from django.utils.html import conditional_escape, format_html, format_html_join
@@ -296,3 +297,14 @@ def _written_options(items: tuple[tuple[Any, Any], ...]) -> str:
             _WRITTEN_OPTIONS.clear()
         written = _WRITTEN_OPTIONS[items] = _option_tags(items, None)
     return written
+
+
+class PreparedChoices(BaseChoiceIterator):
+    """Choices already as Django keeps them, (value, label) pairs with labels as text: a field given these takes
+    them as they are (a plain list is normalised again for the field and for its widget on every request)."""
+
+    def __init__(self, pairs: list[tuple[str, str]]) -> None:
+        self.pairs = pairs
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        return iter(self.pairs)

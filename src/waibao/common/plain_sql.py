@@ -69,10 +69,10 @@ class RowQuery:
         # The row's own table by its name, as the ORM writes it (FOR UPDATE OF names it); joined ones as t1, t2 …
         parts: list[tuple[type[models.Model], models.ForeignKey | None, str]] = [(self.model, None, meta.db_table)]
         for i, name in enumerate(self.related, start=1):
-            field = meta.get_field(name)
-            if not isinstance(field, models.ForeignKey):
+            relation = meta.get_field(name)
+            if not isinstance(relation, models.ForeignKey):
                 raise TypeError(f"{self.model.__name__}.{name} is not a forward foreign key")
-            parts.append((field.related_model, field, f"t{i}"))  # type: ignore[arg-type]
+            parts.append((relation.related_model, relation, f"t{i}"))  # type: ignore[arg-type]
         columns: list[str] = []
         readers: list[_ModelReader] = []
         for model, field, alias in parts:
@@ -119,6 +119,7 @@ class RowQuery:
             row = list(found)
             instances = [reader.read(row) for reader in built.readers]
             head = instances[0]
+            assert head is not None  # the row's own key is never empty
             for reader, instance in zip(built.readers[1:], instances[1:], strict=True):
                 assert reader.field is not None
                 reader.field.set_cached_value(head, instance)
@@ -231,13 +232,18 @@ class RowUpdate:
         built = self._built.get(key)
         if built is None:
             meta = self.model._meta
-            fields = tuple(meta.get_field(name) for name in self.names)
+            fields: list[models.Field[Any, Any]] = []
+            for name in self.names:
+                field = meta.get_field(name)
+                if not isinstance(field, models.Field) or not field.column:
+                    raise TypeError(f"{self.model.__name__}.{name} has no column")
+                fields.append(field)
             q = connection.ops.quote_name
-            assignments = ", ".join(f"{q(f.column)} = %s" for f in fields)  # type: ignore[union-attr]
+            assignments = ", ".join(f"{column(self.model, name)} = %s" for name in self.names)
             sql = f"UPDATE {q(meta.db_table)} SET {assignments} WHERE {column(self.model, 'pk')} = %s"  # noqa: S608
-            built = self._built[key] = (sql, fields)  # type: ignore[assignment]
-        sql, fields = built
-        values = [f.get_db_prep_save(f.pre_save(obj, False), connection) for f in fields]
+            built = self._built[key] = (sql, tuple(fields))
+        sql, prepared = built
+        values = [f.get_db_prep_save(f.pre_save(obj, False), connection) for f in prepared]
         with connection.cursor() as cursor:
             cursor.execute(sql, [*values, obj.pk])
             if cursor.rowcount != 1:

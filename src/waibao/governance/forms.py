@@ -3,29 +3,17 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator
 from typing import Any
 
 from django import forms
-from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from waibao.accounts.models import Role, User
+from waibao.common.forms import PreparedChoices
 from waibao.governance.indicators import INDICATORS
 from waibao.governance.models import Department, DutySource, DutyStatus, ReportKind
 from waibao.governance.selectors import department_choices
-
-
-class _Pairs(BaseChoiceIterator):
-    """Choices already as Django keeps them, (value, label) pairs with labels as text: a field given these takes
-    them as they are (a plain list is normalised again for the field and for its widget on every request)."""
-
-    def __init__(self, pairs: list[tuple[str, str]]) -> None:
-        self.pairs = pairs
-
-    def __iter__(self) -> Iterator[tuple[str, str]]:
-        return iter(self.pairs)
 
 
 @functools.lru_cache(maxsize=16)
@@ -49,9 +37,9 @@ class DutyFilterForm(forms.Form):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         everything, statuses, sources = _fixed_filter_choices(get_language())
-        self.fields["department"].choices = _Pairs([everything, *department_choices()])  # type: ignore[attr-defined]
-        self.fields["status"].choices = _Pairs(statuses)  # type: ignore[attr-defined]
-        self.fields["source"].choices = _Pairs(sources)  # type: ignore[attr-defined]
+        self.fields["department"].choices = PreparedChoices([everything, *department_choices()])  # type: ignore[attr-defined]
+        self.fields["status"].choices = PreparedChoices(statuses)  # type: ignore[attr-defined]
+        self.fields["source"].choices = PreparedChoices(sources)  # type: ignore[attr-defined]
 
 
 class DutyReportForm(forms.Form):

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator
 from typing import Any
 
 from django import forms
-from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from waibao.common import public_cache
-from waibao.common.forms import CleanTextForm, MoneyFormField, PlainSelect
+from waibao.common.forms import CleanTextForm, MoneyFormField, PlainSelect, PreparedChoices
 from waibao.common.i18n import localized
 from waibao.common.personal_id import IdType
 from waibao.recruitment.models import HireProofKind, WorkLanguage
@@ -49,17 +47,6 @@ def _search_choices() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     )
 
 
-class _Pairs(BaseChoiceIterator):
-    """Choices already as Django keeps them, (value, label) pairs with labels as text: a field given these takes
-    them as they are (a plain list is normalised again for the field and for its widget on every request)."""
-
-    def __init__(self, pairs: list[tuple[str, str]]) -> None:
-        self.pairs = pairs
-
-    def __iter__(self) -> Iterator[tuple[str, str]]:
-        return iter(self.pairs)
-
-
 @functools.lru_cache(maxsize=16)
 def _fixed_search_choices(language: str | None) -> tuple[tuple[str, str], list[tuple[str, str]], list[tuple[str, str]]]:
     """The search's "Any", working languages and salary bands in `language` (the active one): the labels translated
@@ -84,10 +71,10 @@ class SearchForm(CleanTextForm):
         super().__init__(*args, **kwargs)
         anything, work_languages, salaries = _fixed_search_choices(get_language())
         categories, zones = _search_choices()
-        self.fields["category"].choices = _Pairs([anything, *categories])  # type: ignore[attr-defined]
-        self.fields["zone"].choices = _Pairs([anything, *zones])  # type: ignore[attr-defined]
-        self.fields["language"].choices = _Pairs(work_languages)  # type: ignore[attr-defined]
-        self.fields["salary"].choices = _Pairs(salaries)  # type: ignore[attr-defined]
+        self.fields["category"].choices = PreparedChoices([anything, *categories])  # type: ignore[attr-defined]
+        self.fields["zone"].choices = PreparedChoices([anything, *zones])  # type: ignore[attr-defined]
+        self.fields["language"].choices = PreparedChoices(work_languages)  # type: ignore[attr-defined]
+        self.fields["salary"].choices = PreparedChoices(salaries)  # type: ignore[attr-defined]
 
 
 class PostingForm(CleanTextForm):
