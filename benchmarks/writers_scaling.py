@@ -35,6 +35,7 @@ statements and the Python an operation costs are counted, repeatably, before and
 from __future__ import annotations
 
 import argparse
+import collections
 import contextlib
 import io
 import multiprocessing
@@ -269,7 +270,7 @@ def run_workload(
     pending = pool.starmap_async(
         _work, [(kind, info["office"], info["finance"], share, barrier, seconds) for share in shares]
     )
-    waiting, samples = _lock_waits(info["url"], pending)
+    waiting, samples, waits = _lock_waits(info["url"], pending)
     parts = pending.get()
     times = [t for part, _client, _server in parts for t in part]
     return {
@@ -281,24 +282,28 @@ def run_workload(
         "p50": statistics.median(times),
         "p95": statistics.quantiles(times, n=100)[94] if len(times) > 1 else times[0],
         "lock_waits": waiting / samples if samples else 0.0,
+        "waits": ", ".join(f"{name} {n / samples:.0%}" for name, n in waits.most_common(4)) if samples else "",
     }
 
 
-def _lock_waits(url: str, pending: Any) -> tuple[int, int]:
-    """Sample the benchmark's busy sessions every 50 ms while the run lasts: how many wait for a lock."""
+def _lock_waits(url: str, pending: Any) -> tuple[int, int, collections.Counter[str]]:
+    """Sample the benchmark's busy sessions every 50 ms while the run lasts: how many wait for a lock, and what
+    the sessions wait on (`wait_event_type:wait_event`, "CPU" for none: running or runnable)."""
     import psycopg
 
     waiting = samples = 0
+    waits: collections.Counter[str] = collections.Counter()
     with psycopg.connect(url, autocommit=True) as conn:
         while not pending.ready():
-            for (wait_type,) in conn.execute(
-                "SELECT wait_event_type FROM pg_stat_activity WHERE datname = current_database()"
+            for wait_type, wait_event in conn.execute(
+                "SELECT wait_event_type, wait_event FROM pg_stat_activity WHERE datname = current_database()"
                 " AND pid <> pg_backend_pid() AND state = 'active'"
             ):
                 samples += 1
                 waiting += wait_type == "Lock"
+                waits[f"{wait_type}:{wait_event}" if wait_type else "CPU"] += 1
             time.sleep(0.05)
-    return waiting, samples
+    return waiting, samples, waits
 
 
 def _operation(kind: str, office: Any, finance: Any, application: Any) -> None:
@@ -507,6 +512,9 @@ def _table(title: str, rows: list[dict[str, Any]], unit: str) -> None:
             f"  {r['processes']:>9}  {r['per_second']:>16.1f}  {ratio:>11}  {r['p50']:>8.1f}  {r['p95']:>8.1f}"
             f"  {r['lock_waits']:>16.0%}  {r['client_ms']:>17.1f}  {r['server_ms']:>6.1f}"
         )
+    print("  what the busy database sessions were doing (sampled every 50 ms):")
+    for r in rows:
+        print(f"  {r['processes']:>9}  {r['waits']}")
     last = rows[-1]
     if base and last["processes"] > 1:
         ratio = last["per_second"] / base

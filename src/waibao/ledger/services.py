@@ -112,8 +112,8 @@ def _lock_where(*, pk: int | None = None, source_id: int = 0, category_id: int =
     transaction (its row alone: the writers read only its totals; a refusal that names the line reads its source
     and category then)."""
     if pk is not None:
-        return _LINE_BY_ID.get(pk)  # type: ignore[no-any-return]
-    return _LINE_OF.get(source_id, category_id, year)  # type: ignore[no-any-return]
+        return _LINE_BY_ID.get(pk)
+    return _LINE_OF.get(source_id, category_id, year)
 
 
 def _lock(budget_line_id: int) -> BudgetLine:
