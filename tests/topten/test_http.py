@@ -7,9 +7,12 @@ import datetime
 import io
 from collections.abc import Callable
 from decimal import Decimal
+from pathlib import Path
+from unittest import mock
 
 import openpyxl
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 
@@ -20,7 +23,7 @@ from waibao.accounts.models import Role, User
 from waibao.applications.models import ApplicationStatus, ObjectionStatus
 from waibao.common.request_keys import issue_request_key
 from waibao.ledger.models import Commitment
-from waibao.topten.models import AnnualReport, RunStatus, SelectionMethod, SelectionRun
+from waibao.topten.models import AnnualReport, AnnualReportCall, RunStatus, SelectionMethod, SelectionRun
 
 pytestmark = pytest.mark.django_db
 S = ApplicationStatus
@@ -237,4 +240,14 @@ def test_enterprise_files_and_office_reviews_an_annual_report_over_http(
     as_office.post(f"/topten/reports/{report.pk}/action/", {"action": "approve"})
     report.refresh_from_db()
     assert report.status == "approved"
-    assert as_office.post("/topten/reports/call/", {"year": YEAR, "working_days": "20"}).status_code == 302
+    # The due date in working days from today, counted on the shipped calendar (a day whose 20 working days stay
+    # inside its confirmed years, whatever today is)...
+    with mock.patch("django.utils.timezone.localdate", return_value=datetime.date(2026, 3, 2)):
+        assert as_office.post("/topten/reports/call/", {"year": YEAR, "working_days": "20"}).status_code == 302
+    assert AnnualReportCall.objects.get(year=YEAR).due_on == datetime.date(2026, 3, 30)
+    # ...and one that reaches a year not loaded yet is refused on the page, saying which year (never an error page).
+    last = max(int(path.stem) for path in (Path(settings.WAIBAO_DEFAULT_DATASET) / "calendar").glob("*.yaml"))
+    with mock.patch("django.utils.timezone.localdate", return_value=datetime.date(last, 12, 20)):
+        response = as_office.post("/topten/reports/call/", {"year": YEAR, "working_days": "20"}, follow=True)
+    assert response.status_code == 200 and str(last + 1) in response.content.decode()
+    assert AnnualReportCall.objects.get(year=YEAR).due_on == datetime.date(2026, 3, 30)

@@ -344,12 +344,12 @@ def report_call(request: HttpRequest) -> HttpResponse:
         _errors(request, form)
         return redirect("topten:reports")
     data = form.cleaned_data
-    due_on = data.get("due_on")
-    if not due_on:
-        from waibao.workdays.selectors import add_working_days
-
-        due_on = add_working_days(timezone.localdate(), data["working_days"])
     try:
+        due_on = data.get("due_on")
+        if not due_on:  # counted on the working-day calendar: a year not loaded yet is said on the page
+            from waibao.workdays.selectors import add_working_days
+
+            due_on = add_working_days(timezone.localdate(), data["working_days"])
         services.report_call_set(acting_user=user, year=data["year"], due_on=due_on)
     except DomainError as exc:
         messages.error(request, str(exc.message))
