@@ -359,6 +359,38 @@ def _open_cases(n: int, *, enterprise, handler, filed_days_ago: int = 0) -> list
     return made
 
 
+def test_the_workbench_reads_in_plain_sql_what_the_orm_reads_for_every_reader_and_status(
+    casework, enterprise_user, office
+):
+    """The workbench's cases written out as SQL: the same values as `visible_cases` through the ORM, each reader's
+    (the office every case, a reviewer the department's; any other reader through the ORM) and each status's."""
+    from waibao.casework.access import visible_cases
+    from waibao.casework.selectors import _OPEN_VALUES, _WORKBENCH_FIELDS, _workbench_rows
+
+    hitech = dept_user("hi-tech-office", "hitech")
+    ip_office = dept_user("ip-office", "ipoffice")
+    handled = _open_cases(3, enterprise=enterprise_user.enterprise, handler=hitech)
+    _open_cases(2, enterprise=enterprise_user.enterprise, handler=None)
+    _file(enterprise_user, "ip_complaint")  # confidential, of the IP office, filed with no handler
+    Case.objects.filter(pk=handled[0].pk).update(status=CaseStatus.WAITING, confidential=True)
+    Case.objects.filter(pk=handled[1].pk).update(status=CaseStatus.CLOSED)  # not open: not on the workbench
+    leader = make_user(Role.CITY_LEADER, username="leader")  # not a reader of the workbench: through the ORM
+
+    def orm(user, status):
+        cases = visible_cases(user).filter(status__in=_OPEN_VALUES)
+        cases = cases.filter(status=status) if status else cases
+        return sorted(cases.order_by().values_list(*_WORKBENCH_FIELDS))
+
+    for user, expected in ((office, 5), (hitech, 4), (ip_office, 1), (leader, 3)):
+        assert len(_workbench_rows(user, "")) == expected, user.username
+        for status in ("", *_OPEN_VALUES):
+            rows = sorted(_workbench_rows(user, status))
+            assert rows == orm(user, status), (user.username, status)
+            assert all(type(r[3]) is bool and isinstance(r[-1], list) for r in rows)  # as the ORM gives them
+    assert any(r[3] for r in _workbench_rows(office, "waiting"))
+    assert {r[12] for r in _workbench_rows(hitech, "")} == {"hitech", None}  # the handler's name, or none
+
+
 def test_the_workbench_shows_fifty_cases_a_page_least_time_left_first_with_the_filter_kept(
     casework, client_for, enterprise_user, office
 ):

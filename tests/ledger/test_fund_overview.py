@@ -106,3 +106,32 @@ def test_the_fund_filter_lists_every_fund_in_its_order(funds: Path) -> None:
 
 def fund_choices_of(rows: list[Any]) -> list[tuple[str, str]]:
     return [(row.code, row.name) for row in rows]
+
+
+def test_the_overviews_plain_sql_reads_what_the_orm_reads(
+    make_application: Callable[..., Application], office: User, finance: User
+) -> None:
+    """The overview's lines, the totals by year and the funds are read as plain SQL: each line's amounts (Decimal,
+    to the fen) and demo flag, and each year's sums, of every fund and of one, are what the ORM reads."""
+    from django.db.models import Sum
+
+    from waibao.ledger.models import BudgetLine
+    from waibao.ledger.selectors import totals_by_year
+
+    commitment = commitment_create(
+        acting_user=office, application=make_application("HZ-12a", 2008, zone="htz"), amount=Decimal("12345.67")
+    )
+    payment_create(acting_user=finance, commitment=commitment, amount=Decimal("0.01"), idempotency_key="one-fen")
+    for fund_code in (None, "special_fund", "no-such-fund"):
+        lines = BudgetLine.objects.filter(year=2008)
+        if fund_code:
+            lines = lines.filter(source__fund__code=fund_code)
+        expected = {x.pk: (x.budgeted, x.committed, x.paid, x.is_demo_allocation) for x in lines}
+        read = fund_overview(year=2008, fund_code=fund_code).lines
+        assert {r.pk: (r.budgeted, r.committed, r.paid, r.is_demo_allocation) for r in read} == expected
+        assert all(type(r.is_demo_allocation) is bool and type(r.paid) is Decimal for r in read)
+        by_orm = BudgetLine.objects.order_by("year").values_list("year").annotate(b=Sum("budgeted"), p=Sum("paid"))
+        if fund_code:
+            by_orm = by_orm.filter(source__fund__code=fund_code)
+        assert [(y, t.budgeted, t.paid) for y, t in totals_by_year(fund_code=fund_code)] == list(by_orm)
+    assert sum(line.paid for line in fund_overview(year=2008).lines) == Decimal("0.01")

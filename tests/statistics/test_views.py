@@ -187,3 +187,32 @@ def test_dashboard_table_and_filters_written_at_once(
     empty = client.get(reverse("statistics:dashboard"), {"from": "1990-01-01", "to": "1990-02-01"}).content.decode()
     assert '<tr><td colspan="8" class="muted">' in empty
     assert options([('a"<', "x & y")], 'a"<') == '<option value="a&quot;&lt;" selected>x &amp; y</option>'
+
+
+def test_dashboard_counts_labels_and_links_follow_the_language(
+    approved_contract: Callable[..., Contract], office: User, client_for: Callable[[User | None], Client]
+) -> None:
+    """Counts are written as `intcomma` writes them in each language (English groups by three with commas,
+    Chinese not at all), the groupings' names and the filters' records are in the reader's language, whatever
+    language asked before, and the links to the other statistics pages are there."""
+    from django.contrib.humanize.templatetags.humanize import intcomma
+    from django.utils import translation
+
+    from waibao.statistics.templatetags.stats_format import count
+
+    for language, twelve_thousand in (("zh-hans", "12345"), ("en", "12,345"), ("zh-hans", "12345")):
+        with translation.override(language):
+            assert count(12345) == twelve_thousand == intcomma(12345)
+            assert count(-1234567) == intcomma(-1234567) and count(None) == intcomma(None) and count("7") == "7"
+    approved_contract(contract_no="A", amount="1234.5", category="bpo-hr")
+    client = client_for(office)
+    params = {"from": "2007-01-01", "to": "2007-12-31", "by": "month"}
+    chinese = client.get(reverse("statistics:dashboard"), params, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    english = client.get(reverse("statistics:dashboard"), params, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<option value="month" selected>月份</option>' in chinese and '<option value="zone">园区</option>' in chinese
+    assert '<option value="month" selected>Month</option>' in english
+    assert '<option value="zone">Zone</option>' in english
+    assert 'value="2007-01-01"' in english and 'value="2007-12-31"' in english
+    for page in (chinese, english):
+        for name in ("goal", "rates", "parameters", "review", "export"):
+            assert f'href="{reverse(f"statistics:{name}")}' in page

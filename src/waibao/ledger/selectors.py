@@ -26,6 +26,7 @@ from waibao.ledger.models import (
     Fund,
     FundSource,
     LedgerEntry,
+    UseCategory,
 )
 
 
@@ -114,13 +115,28 @@ def budget_years() -> list[int]:
     return sorted(BudgetLine.objects.order_by().values_list("year", flat=True).distinct())
 
 
+@functools.cache
+def _year_sums_sql(*, by_fund: bool) -> str:
+    """Budget, committed and paid per year, summed by the database (of one fund, by its code: the parameter).
+    Written once as SQL: the ORM's building of it cost the ledger overview more than its sums."""
+    year, source_id = f"b.{column(BudgetLine, 'year')}", f"b.{column(BudgetLine, 'source')}"
+    sums = ", ".join(f"SUM(b.{column(BudgetLine, name)})" for name in ("budgeted", "committed", "paid"))
+    sql = f"SELECT {year}, {sums} FROM {table(BudgetLine)} b"  # noqa: S608 - names only
+    if by_fund:
+        sql += (
+            f" JOIN {table(FundSource)} s ON s.{column(FundSource, 'id')} = {source_id}"
+            f" JOIN {table(Fund)} f ON f.{column(Fund, 'id')} = s.{column(FundSource, 'fund')}"
+            f" WHERE f.{column(Fund, 'code')} = %s"
+        )
+    return f"{sql} GROUP BY {year}"
+
+
 def totals_by_year(*, fund_code: str | None = None) -> list[tuple[int, Totals]]:
     """Budget, committed, paid and available per year (all years with budget lines)."""
-    lines = BudgetLine.objects.order_by()
-    if fund_code:
-        lines = lines.filter(source__fund__code=fund_code)
-    rows = lines.values_list("year").annotate(b=Sum("budgeted"), c=Sum("committed"), p=Sum("paid"))
-    return sorted((year, Totals(b or ZERO, c or ZERO, p or ZERO)) for year, b, c, p in rows)
+    with connection.cursor() as cursor:
+        cursor.execute(_year_sums_sql(by_fund=bool(fund_code)), [fund_code] if fund_code else [])
+        rows = cursor.fetchall()
+    return sorted((year, Totals(_money_sum(b), _money_sum(c), _money_sum(p))) for year, b, c, p in rows)
 
 
 def budget_line_available(*, budget_line_id: int) -> Decimal:
@@ -141,10 +157,19 @@ def _fund_row(english: bool, v: tuple[Any, ...]) -> FundRow:
     return FundRow(v[0], v[1], _in_language(english, v[2], v[3]), v[4], _in_language(english, v[5], v[6]), v[7])
 
 
+@functools.cache
+def _funds_sql() -> str:
+    """Every fund, as `_FUND_FIELDS` name them."""
+    columns = ", ".join(column(Fund, name) for name in _FUND_FIELDS)
+    return f"SELECT {columns} FROM {table(Fund)}"  # noqa: S608 - names only
+
+
 def fund_rows() -> list[FundRow]:
     """Every fund in its order, names in the reader's language (the overview's fund filter lists them)."""
     english = is_english()
-    funds = [_fund_row(english, v) for v in Fund.objects.order_by().values_list(*_FUND_FIELDS)]
+    with connection.cursor() as cursor:
+        cursor.execute(_funds_sql())
+        funds = [_fund_row(english, v) for v in cursor.fetchall()]
     return sorted(funds, key=lambda fund: (fund.sort_order, fund.code))
 
 
@@ -193,6 +218,32 @@ def _source_key(source: SourceRow) -> tuple[int, int, int]:
     return (source.fund_sort_order, source.sort_order, source.pk)
 
 
+_LINE_FIELDS = ("pk", "budgeted", "committed", "paid", "is_demo_allocation")
+
+
+@functools.cache
+def _lines_sql(*, by_fund: bool) -> str:
+    """One year's budget lines (the parameter; then the fund's code, `by_fund`), each as the values of
+    `_LINE_FIELDS`, its source's fund, `_SOURCE_FIELDS` and `_CATEGORY_FIELDS`. Written once as SQL: the ORM's
+    building of it cost the ledger overview more than its rows."""
+    columns = [f"b.{column(BudgetLine, name)}" for name in _LINE_FIELDS]
+    columns.append(f"s.{column(FundSource, 'fund')}")
+    columns.extend(f"s.{column(FundSource, name.removeprefix('source__'))}" for name in _SOURCE_FIELDS)
+    columns.append(f"b.{column(BudgetLine, 'category')}")
+    columns.extend(f"c.{column(UseCategory, name.removeprefix('category__'))}" for name in _CATEGORY_FIELDS[1:])
+    sql = (
+        f"SELECT {', '.join(columns)} FROM {table(BudgetLine)} b "  # noqa: S608 - names only
+        f"JOIN {table(FundSource)} s ON s.{column(FundSource, 'id')} = b.{column(BudgetLine, 'source')} "
+        f"JOIN {table(UseCategory)} c ON c.{column(UseCategory, 'code')} = b.{column(BudgetLine, 'category')}"
+    )
+    if by_fund:
+        sql += f" JOIN {table(Fund)} f ON f.{column(Fund, 'id')} = s.{column(FundSource, 'fund')}"
+    sql += f" WHERE b.{column(BudgetLine, 'year')} = %s"
+    if by_fund:
+        sql += f" AND f.{column(Fund, 'code')} = %s"
+    return sql
+
+
 def fund_overview(
     *, year: int, fund_code: str | None = None, sources_only: bool = False, funds: list[FundRow] | None = None
 ) -> FundOverview:
@@ -204,17 +255,18 @@ def fund_overview(
     `categories` and `lines` are left empty), summed by the database."""
     if sources_only:
         return _source_totals(year=year, fund_code=fund_code)
-    found = BudgetLine.objects.filter(year=year).order_by()
-    if fund_code:
-        found = found.filter(source__fund__code=fund_code)
-    amounts = ("pk", "budgeted", "committed", "paid", "is_demo_allocation", "source__fund_id")
-    n, s = len(amounts), len(amounts) + len(_SOURCE_FIELDS)
+    n = len(_LINE_FIELDS) + 1  # and the source's fund
+    s = n + len(_SOURCE_FIELDS)
     rows = _Rows(fund_rows() if funds is None else funds)
+    with connection.cursor() as cursor:
+        cursor.execute(_lines_sql(by_fund=bool(fund_code)), [year, fund_code] if fund_code else [year])
+        found = cursor.fetchall()
     overview = FundOverview(year=year)
     sources: dict[int, Totals] = {}
     categories: dict[str, Totals] = {}
-    for v in found.values_list(*amounts, *_SOURCE_FIELDS, *_CATEGORY_FIELDS):
+    for v in found:
         pk, budgeted, committed, paid, is_demo, fund_id = v[:n]
+        budgeted, committed, paid, is_demo = from_fen(budgeted), from_fen(committed), from_fen(paid), bool(is_demo)
         source, category = rows.source(v[n:s], (fund_id,)), rows.category(v[s:])
         overview.lines.append(LineRow(pk, year, source, category, budgeted, committed, paid, is_demo))
         sources.setdefault(source.pk, Totals()).add(budgeted, committed, paid)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from waibao.accounts.models import Role, User
 from waibao.common import public_cache
-from waibao.common.forms import CleanTextForm, MoneyFormField, PlainSelect
+from waibao.common.forms import CleanTextForm, MoneyFormField, PlainSelect, PreparedChoices
 from waibao.common.i18n import localized
 from waibao.governance.models import Department
 from waibao.governance.selectors import department_choices
@@ -129,11 +129,12 @@ class FilterForm(forms.Form):
         everything, project_types, stages = _fixed_choices(language)
         for name, text in _field_labels(language).items():
             self.fields[name].label = text
-        self.fields["pipeline"].choices = everything + _pipeline_choices()  # type: ignore[attr-defined]
-        self.fields["department"].choices = everything + department_choices()  # type: ignore[attr-defined]
-        self.fields["zone"].choices = everything + _zone_choices()  # type: ignore[attr-defined]
-        self.fields["project_type"].choices = list(project_types)  # type: ignore[attr-defined]
-        self.fields["stage"].choices = list(stages)  # type: ignore[attr-defined]
+        fields = self.fields
+        fields["pipeline"].choices = PreparedChoices(everything + _pipeline_choices())  # type: ignore[attr-defined]
+        fields["department"].choices = PreparedChoices(everything + department_choices())  # type: ignore[attr-defined]
+        fields["zone"].choices = PreparedChoices(everything + _zone_choices())  # type: ignore[attr-defined]
+        fields["project_type"].choices = PreparedChoices(project_types)  # type: ignore[attr-defined]
+        fields["stage"].choices = PreparedChoices(stages)  # type: ignore[attr-defined]
 
 
 @functools.lru_cache(maxsize=8)

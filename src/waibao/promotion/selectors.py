@@ -203,14 +203,16 @@ class RatesOn(RateBook):
         wanted = sorted({c for c in currencies if c != CNY} | {USD})
         # Written out (names quoted by the backend, values as parameters) and read through `raw`, which converts
         # the columns as the ORM does: the ORM's correlated subquery cost the list ~1,700 Python calls to compile,
-        # more than the rest of the stage totals.
+        # more than the rest of the stage totals. The latest day of each currency found once, grouped, then its row
+        # by the (currency, date) key: a subquery correlated with each row read every rate of the currency for each
+        # of them (0.7 ms on SQLite with a few years of monthly rates, growing with the table).
         quote = connection.ops.quote_name
         table, pk, currency, date, rate = (quote(name) for name in (ExchangeRate._meta.db_table, "id", "currency",
                                                                      "date", "cny_per_unit"))  # fmt: skip
         sql = (
             f"SELECT r.{pk}, r.{currency}, r.{date}, r.{rate} FROM {table} r "  # noqa: S608 - names only
-            f"WHERE r.{currency} IN ({', '.join(['%s'] * len(wanted))}) AND r.{date} = "
-            f"(SELECT MAX(l.{date}) FROM {table} l WHERE l.{currency} = r.{currency} AND l.{date} <= %s)"
+            f"WHERE (r.{currency}, r.{date}) IN (SELECT l.{currency}, MAX(l.{date}) FROM {table} l "
+            f"WHERE l.{currency} IN ({', '.join(['%s'] * len(wanted))}) AND l.{date} <= %s GROUP BY l.{currency})"
         )
         self._dates: dict[str, list[datetime.date]] = {}
         self._rates: dict[str, list[Decimal]] = {}

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -19,6 +21,7 @@ from waibao.audit.selectors import history_for
 from waibao.common import public_cache
 from waibao.common.errors import DomainError, NotFoundError, PermissionDeniedError
 from waibao.common.forms import add_domain_error
+from waibao.common.i18n import is_english
 from waibao.common.labels import label
 from waibao.common.tabular import xlsx_bytes
 from waibao.jobs.services import job_submit
@@ -508,7 +511,20 @@ def _filters_from(request: HttpRequest) -> tuple[date, date, str | None, Indicat
     return date_from, date_to, by, filters
 
 
+_BY_LABELS: dict[str | None, dict[str, str]] = {}
+
+
 def _by_labels() -> dict[str, str]:
+    """The groupings' names in the active language: translated once per language (the catalogues do not change
+    while the process runs), a copy each time."""
+    language = get_language()
+    labels = _BY_LABELS.get(language)
+    if labels is None:
+        labels = _BY_LABELS[language] = _translated_by_labels()
+    return dict(labels)
+
+
+def _translated_by_labels() -> dict[str, str]:
     return {
         "zone": _("Zone"),
         "category": _("ITO / BPO / KPO"),
@@ -533,6 +549,13 @@ def _amount_labels() -> dict[str, str]:
         "executed_amount_cny": _("Executed amount (CNY)"),
         "executed_amount_offshore_cny": _("Offshore executed amount (CNY)"),
     }
+
+
+@functools.lru_cache(maxsize=8)
+def _dashboard_links(script_prefix: str) -> dict[str, str]:
+    """The dashboard's links to the other statistics pages, reversed once per script prefix (what `reverse` adds
+    to a path; the same for every request of a deployment) instead of once a request each."""
+    return {name: reverse(f"statistics:{name}") for name in ("goal", "review", "rates", "parameters", "export")}
 
 
 @role_required(*STAFF)
@@ -565,12 +588,19 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     zone_only = bool(figures_zone(request.user))
     zones = [z for z in options.zones if z.code == filters.zone] if zone_only else options.zones
     by_labels = _by_labels()
+    english = is_english()  # the records' names in the reader's language, asked once (`localized`)
+
+    def name(record: Any) -> str:
+        return record.name_en if english and record.name_en else record.name_zh or record.name_en
+
     return render(
         request,
         "statistics/dashboard.html",
         {
             "date_from": date_from,
             "date_to": date_to,
+            "from_iso": date_from.isoformat(),  # as `date:'Y-m-d'` writes them, without the filter's calls
+            "to_iso": date_to.isoformat(),
             "by": by,
             "filters": filters,
             "total": total,
@@ -581,16 +611,19 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "by_labels": by_labels,
             "by_label": by_labels.get(by, ""),
             # The filters' choices as (value, label) pairs, for drop-downs written at once.
-            "zones": [(z.code, z.name) for z in zones],
+            "zones": [(z.code, name(z)) for z in zones],
             "zone_only": zone_only,
             "reviews": is_reviewer(request.user),
-            "ownership_types": [(o.code, str(o)) for o in options.ownership_types if o.parent_id is None],
+            "ownership_types": [
+                (o.code, f"{o.code} {name(o)}") for o in options.ownership_types if o.parent_id is None
+            ],
             "categories": [
-                (c.code, f"{c.top_level} · {c.name}")
+                (c.code, f"{c.top_level} · {name(c)}")
                 for c in sorted(
                     (c for c in options.categories if c.parent_id is not None), key=lambda c: (c.sort_order, c.code)
                 )
             ],
+            "links": _dashboard_links(get_script_prefix()),
             "query": query.urlencode(),
             "ytd_from": date(date_to.year, 1, 1).isoformat(),
         },
