@@ -21,7 +21,8 @@ the single-process rate measured in the same run, the share of the benchmark's a
 found waiting for a lock (sampled every 50 ms): writers that serialise on one row show up there, and the CPU
 time one operation cost, in the client processes and in the server processes serving them (read from /proc:
 the server runs on the same machine). With two cores, 2,000 ms / (client + server) is the most operations a
-second the machine can do, whatever the number of processes.
+second the machine can do, whatever the number of processes: the table's last column is each run's share of it, and
+the closing line says how many times the single-process rate the machine's cores allow at most.
 Target (issue 17): 8 processes ≥ 2× the single-process rate with p95 < 250 ms, for both workloads.
 The cluster and its folder are removed at the end.
 
@@ -504,13 +505,13 @@ def _table(title: str, rows: list[dict[str, Any]], unit: str) -> None:
     print(f"\n{title}")
     print(
         f"  {'processes':>9}  {unit + '/s':>16}  {'× 1 process':>11}  {'p50 ms':>8}  {'p95 ms':>8}"
-        f"  {'waiting on a lock':>17}  {'CPU ms/op: client':>17}  {'server':>6}"
+        f"  {'waiting on a lock':>17}  {'CPU ms/op: client':>17}  {'server':>6}  {'of the machine':>14}"
     )
     for r in rows:
         ratio = f"{r['per_second'] / base:.2f}" if base else "—"
         print(
             f"  {r['processes']:>9}  {r['per_second']:>16.1f}  {ratio:>11}  {r['p50']:>8.1f}  {r['p95']:>8.1f}"
-            f"  {r['lock_waits']:>16.0%}  {r['client_ms']:>17.1f}  {r['server_ms']:>6.1f}"
+            f"  {r['lock_waits']:>16.0%}  {r['client_ms']:>17.1f}  {r['server_ms']:>6.1f}  {_machine_share(r):>14.0%}"
         )
     print("  what the busy database sessions were doing (sampled every 50 ms):")
     for r in rows:
@@ -523,6 +524,23 @@ def _table(title: str, rows: list[dict[str, Any]], unit: str) -> None:
             f"  {last['processes']} processes: {ratio:.2f}× the single-process rate (target ≥ {SCALE_TARGET:.0f}×),"
             f" p95 {last['p95']:.0f} ms (target < {P95_TARGET_MS:.0f} ms): {'MET' if met else 'MISSED'}"
         )
+        one = rows[0]
+        busy = (one["client_ms"] + one["server_ms"]) * one["per_second"] / 1000  # cores one process keeps busy
+        print(
+            f"  The machine's ceiling: one process keeps {busy:.2f} of a core busy (client and server CPU per operation"
+            f" × operations/s), so {CORES} cores allow at most {CORES / busy:.2f}× its rate if sharing them cost"
+            f" nothing; {last['processes']} processes used {_machine_share(last):.0%} of what their CPU per operation"
+            f" allows ({CORES} × 1,000 ms ÷ client + server ms per operation)."
+        )
+
+
+CORES = os.cpu_count() or 1
+
+
+def _machine_share(r: dict[str, Any]) -> float:
+    """Operations/s as a share of the most the machine's cores allow at this CPU cost per operation."""
+    cost = r["client_ms"] + r["server_ms"]
+    return r["per_second"] * cost / (CORES * 1000) if cost else 0.0
 
 
 def main() -> None:

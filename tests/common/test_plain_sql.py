@@ -99,6 +99,22 @@ def test_a_row_query_by_other_fields_gives_the_first_or_every_row_by_key(enterpr
         query.get(enterprise.pk)  # two fields, one value
 
 
+@pytest.mark.django_db
+def test_a_row_query_with_only_reads_those_columns_and_defers_the_rest(enterprise_user: User) -> None:
+    enterprise = enterprise_user.enterprise
+    application = Application.objects.create(enterprise=enterprise, rule_id="HZ-12a", year=2008, facts={"a": 1})
+    query = RowQuery(Application, where=("enterprise",), only=("rule_id", "year"), related=("enterprise",))
+    with CaptureQueriesContext(connection) as captured:
+        found = query.get(enterprise.pk)
+        read = (found.pk, found.rule_id, found.year, found.enterprise.pk)
+    assert read == (application.pk, "HZ-12a", 2008, enterprise.pk)
+    assert len(captured) == 1
+    assert "facts" not in captured[0]["sql"] and found.get_deferred_fields() >= {"facts", "status"}
+    assert found.facts == {"a": 1}  # a deferred field is read when asked for, as with .only()
+    with pytest.raises(TypeError, match="no column for nope"):
+        RowQuery(Application, only=("year", "nope")).get(application.pk)
+
+
 def test_a_row_query_joins_only_forward_foreign_keys() -> None:
     with pytest.raises(TypeError):
         RowQuery(Enterprise, related=("categories",)).get(1)  # many-to-many

@@ -130,3 +130,48 @@ def test_the_public_list_of_years_shows_a_saved_year_at_once(office: User, clien
     assert 2028 not in [y["year"] for y in public.get("/api/v1/workdays/years").json()]  # from the cache
     calendar_year_save(acting_user=office, year=2028, holidays=[DayEntry(datetime.date(2028, 1, 1))], workdays=[])
     assert 2028 in [y["year"] for y in public.get("/api/v1/workdays/years").json()]
+
+
+def test_the_office_is_told_which_calendar_year_to_load_from_october(
+    office: User, work_calendar: Path, client_for: Callable[[User | None], Client]
+) -> None:
+    """From October a deadline of a few weeks reaches the next year: until that year is loaded, the calendar page and
+    the cockpit say which year to load (the office gets the link to load it); before October they say nothing."""
+    from unittest import mock
+
+    from waibao.workdays.selectors import current_calendar, year_to_load
+
+    calendar = current_calendar()
+    last = max(calendar.years)
+    assert year_to_load(calendar, datetime.date(last, 9, 30)) is None
+    assert year_to_load(calendar, datetime.date(last, 10, 1)) == last + 1
+    assert year_to_load(calendar, datetime.date(last + 1, 3, 1)) == last + 1  # the year itself missing
+    client = client_for(office)
+    with mock.patch("django.utils.timezone.localdate", return_value=datetime.date(last, 11, 20)):
+        for path in ("/governance/calendar/", "/governance/cockpit/"):
+            page = client.get(path).content.decode()
+            assert f"{last + 1} 年的工作日历尚未载入" in page, path
+            assert 'href="/governance/calendar/new/"' in page, path
+    with mock.patch("django.utils.timezone.localdate", return_value=datetime.date(last, 6, 1)):
+        for path in ("/governance/calendar/", "/governance/cockpit/"):
+            assert "工作日历尚未载入" not in client.get(path).content.decode(), path
+    assert client.post("/governance/calendar/new/", {**ARRANGEMENT_2027, "year": str(last + 1)}).status_code == 302
+    with mock.patch("django.utils.timezone.localdate", return_value=datetime.date(last, 11, 20)):
+        assert "工作日历尚未载入" not in client.get("/governance/calendar/").content.decode()
+
+
+def test_a_leader_reads_the_reminder_without_the_link_to_load(
+    dataset: Path, work_calendar: Path, client_for: Callable[[User | None], Client]
+) -> None:
+    from unittest import mock
+
+    from tests.factories import make_user
+    from waibao.accounts.models import Role
+    from waibao.workdays.selectors import current_calendar
+
+    city_leader = make_user(Role.CITY_LEADER, username="leader")
+
+    last = max(current_calendar().years)
+    with mock.patch("django.utils.timezone.localdate", return_value=datetime.date(last, 12, 1)):
+        page = client_for(city_leader).get("/governance/cockpit/").content.decode()
+    assert f"{last + 1} 年的工作日历尚未载入" in page and "/governance/calendar/new/" not in page

@@ -19,9 +19,9 @@ RECIPIENT_FIELDS = ("id", "email", "language")
 
 
 # Read at nearly every step, so their SQL is built once (common.plain_sql.RowQuery).
-_ENTERPRISE_USERS = RowQuery(User, where=("is_active", "role", "enterprise"))
-_INSTITUTION_USERS = RowQuery(User, where=("is_active", "role", "training_institution"))
-_ROLE_USERS = RowQuery(User, where=("is_active", "role"))
+_ENTERPRISE_USERS = RowQuery(User, where=("is_active", "role", "enterprise"), only=RECIPIENT_FIELDS)
+_INSTITUTION_USERS = RowQuery(User, where=("is_active", "role", "training_institution"), only=RECIPIENT_FIELDS)
+_ROLE_USERS = RowQuery(User, where=("is_active", "role"), only=RECIPIENT_FIELDS)
 
 
 def applicant_users(application: Application) -> list[User]:

@@ -47,7 +47,8 @@ class RowQuery:
     instead of being compiled on every call.
 
     For the few reads every write step makes (the application, budget line and commitment locks, a request key's
-    entry, the recipients of a notice): at eight writers their compilation was a large part of what a step cost."""
+    entry, the recipients of a notice): at eight writers their compilation was a large part of what a step cost.
+    `only` reads just those fields of the row's own model (and its key), the others deferred, as `.only()` does."""
 
     def __init__(
         self,
@@ -56,16 +57,21 @@ class RowQuery:
         where: tuple[str, ...] = ("pk",),
         related: tuple[str, ...] = (),
         lock: bool = False,
+        only: tuple[str, ...] = (),
     ) -> None:
         self.model = model
         self.where = where
         self.related = related
         self.lock = lock
+        self.only = only
         self._built: dict[tuple[str, str], _BuiltRowQuery] = {}
 
     def _build(self) -> _BuiltRowQuery:
         meta = self.model._meta
         q = connection.ops.quote_name
+        known = {name for f in meta.concrete_fields for name in (f.name, f.attname)}
+        if unknown := sorted(set(self.only) - known):
+            raise TypeError(f"{self.model.__name__} has no column for {', '.join(unknown)}")
         # The row's own table by its name, as the ORM writes it (FOR UPDATE OF names it); joined ones as t1, t2 …
         parts: list[tuple[type[models.Model], models.ForeignKey | None, str]] = [(self.model, None, meta.db_table)]
         for i, name in enumerate(self.related, start=1):
@@ -76,7 +82,11 @@ class RowQuery:
         columns: list[str] = []
         readers: list[_ModelReader] = []
         for model, field, alias in parts:
-            fields = model._meta.concrete_fields
+            fields = [
+                f
+                for f in model._meta.concrete_fields
+                if field is not None or not self.only or f.primary_key or f.name in self.only or f.attname in self.only
+            ]
             start = len(columns)
             columns += [f"{q(alias)}.{q(f.column)}" for f in fields]
             converters = []
@@ -86,7 +96,8 @@ class RowQuery:
                 if found:
                     converters.append((start + index, found, col))
             attnames = tuple(f.attname for f in fields)
-            readers.append(_ModelReader(model, field, start, len(columns), attnames, converters))
+            pk_index = start + attnames.index(model._meta.pk.attname)
+            readers.append(_ModelReader(model, field, start, len(columns), attnames, converters, pk_index))
         base = q(meta.db_table)
         joins = "".join(
             f" LEFT OUTER JOIN {q(model._meta.db_table)} {q(alias)}"
@@ -147,10 +158,11 @@ class _ModelReader:
         end: int,
         attnames: tuple[str, ...],
         converters: list[tuple[int, list[Any], Any]],
+        pk_index: int,
     ) -> None:
         self.model, self.field, self.start, self.end, self.attnames = model, field, start, end, attnames
         self.converters = converters
-        self.pk_index = start + [f.attname for f in model._meta.concrete_fields].index(model._meta.pk.attname)
+        self.pk_index = pk_index
 
     def read(self, row: list[Any]) -> models.Model | None:
         if row[self.pk_index] is None:  # an empty join: no related row

@@ -89,6 +89,7 @@ class Cockpit:
     duty_totals: dict[str, int] = field(default_factory=dict)
     indicators: list[tuple[Any, Any]] = field(default_factory=list)
     meetings: Any = None
+    calendar_year_to_load: int | None = None  # the working-day calendar's year the office has yet to load
 
 
 @dataclass(frozen=True)
@@ -157,7 +158,7 @@ def cockpit(*, today: datetime.date | None = None) -> Cockpit:
     indicators without an area (the ledger's) read live."""
     from waibao.governance.indicators import INDICATORS
     from waibao.ledger.selectors import fund_by_source_of_budget_year
-    from waibao.workdays.selectors import current_calendar
+    from waibao.workdays.selectors import current_calendar, year_to_load
 
     today = today or timezone.localdate()
     calendar = current_calendar()
@@ -180,6 +181,7 @@ def cockpit(*, today: datetime.date | None = None) -> Cockpit:
             next_meeting=next((m for m in figures.scheduled if m.starts_at >= now), None),
             open_decisions=figures.open_decisions,
         ),
+        calendar_year_to_load=year_to_load(calendar, today),
     )
 
 

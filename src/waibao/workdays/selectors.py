@@ -52,6 +52,21 @@ def current_calendar() -> WorkCalendar:
         return calendar
 
 
+# The State Council announces a year's holidays and make-up days in late autumn; from October a deadline of a few
+# weeks reaches the next year, so from then the office is told which year to load until it has.
+REMIND_FROM_MONTH = 10
+
+
+def year_to_load(calendar: WorkCalendar, today: datetime.date) -> int | None:
+    """The year the office must load for deadlines to be counted: this year if it is missing, and from October the
+    next one; None when both are there."""
+    if today.year not in calendar.years:
+        return today.year
+    if today.month >= REMIND_FROM_MONTH and today.year + 1 not in calendar.years:
+        return today.year + 1
+    return None
+
+
 def is_working_day(day: datetime.date | datetime.datetime) -> bool:
     return current_calendar().is_working_day(day)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from waibao.accounts.access import OFFICE, STAFF, current_user, role_required
@@ -12,13 +13,14 @@ from waibao.common.errors import DomainError, NotFoundError
 from waibao.common.forms import add_domain_error
 from waibao.workdays.forms import CalendarYearForm
 from waibao.workdays.models import CalendarYear, DayKind
-from waibao.workdays.selectors import calendar_year_days, calendar_years
+from waibao.workdays.selectors import calendar_year_days, calendar_years, current_calendar, year_to_load
 from waibao.workdays.services import calendar_year_save
 
 
 @role_required(*STAFF)
 def calendar_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "workdays/calendar_list.html", {"years": calendar_years()})
+    to_load = year_to_load(current_calendar(), timezone.localdate())
+    return render(request, "workdays/calendar_list.html", {"years": calendar_years(), "year_to_load": to_load})
 
 
 @role_required(*STAFF)
