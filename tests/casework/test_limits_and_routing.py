@@ -5,6 +5,7 @@ record, the scarce-talent link, and the data migration of the old callback notes
 from __future__ import annotations
 
 import datetime
+import io
 
 import pytest
 from django.core import mail
@@ -354,3 +355,33 @@ def test_the_board_counts_ratings_and_supervisions_by_department_and_lists_the_l
     assert renamed in ("改名后的部门", "Renamed office")
     assert any(cells["department"] == renamed for cells in data.table)
     assert {b["department"] for b in data.bad} == {renamed}
+
+
+def test_a_limit_that_reaches_a_year_not_loaded_shows_after_the_last_day_held(
+    casework, office, hitech, enterprise_user, client_for, work_calendar
+):
+    """Filed on the last working days of the last loaded year: the case page, the workbench, the export and the API
+    show the working days used and "after 31 December" for a limit that falls in the next year, instead of refusing
+    the page; the daily tick runs."""
+    from unittest import mock
+
+    from django.core.management import call_command
+
+    from waibao.workdays.selectors import current_calendar
+
+    last = max(current_calendar().years)
+    filed = datetime.date(last, 12, 30)
+    case, _ = file(enterprise_user, category="power", day=filed)  # resolution: 5 working days, into next year
+    after = f"{last}-12-31"
+    with mock.patch("django.utils.timezone.localdate", return_value=datetime.date(last, 12, 31)):
+        client = client_for(office)
+        page = client.get(f"/cases/{case.number}/")
+        assert page.status_code == 200
+        assert f"{after} 之后（下一年度工作日历尚未载入）" in page.content.decode()
+        bench = client.get("/cases/workbench/", HTTP_ACCEPT_LANGUAGE="en")
+        assert bench.status_code == 200 and case.number in bench.content.decode()
+        assert client.get("/cases/board/").status_code == 200
+        assert client.get("/cases/export.xlsx").status_code == 200
+        found = client.get(f"/api/v1/cases/{case.number}").json()["time_limit"]
+        assert (found["due"], found["due_after"], found["state"]) == (None, after, "on_track")
+        call_command("casework", "tick", stdout=io.StringIO())

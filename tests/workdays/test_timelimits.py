@@ -114,7 +114,53 @@ def test_the_clock_stops_while_waiting_and_holidays_do_not_count() -> None:
         history, limit=5, today=datetime.date(2026, 11, 30), calendar=CALENDAR, done_on=datetime.date(2026, 10, 19)
     )
     assert late.met is False
+
+
+def _one_by_arrays(history: list[Change], *, limit: int, today: datetime.date, calendar: WorkCalendar) -> tuple:
+    arrays = clock_states(
+        np.zeros(len(history), dtype=np.int64),
+        np.array([d for d, _r in history], dtype="datetime64[D]"),
+        np.array([r for _d, r in history]),
+        limits=np.array([limit]),
+        ends=np.array([today], dtype="datetime64[D]"),
+        calendar=calendar,
+    )
+    due = None if np.isnat(arrays.due[0]) else arrays.due[0].item()
+    return int(arrays.elapsed[0]), due, arrays.held_through if arrays.beyond[0] else None
+
+
+def test_a_limit_past_the_loaded_years_is_counted_and_only_its_date_waits() -> None:
+    """In December a limit reaches a year whose holidays are not loaded yet: the working days used and left are
+    exact (every day counted so far is in a loaded year), the clock is not overdue, and the due date is "after the
+    last day held" until the year is loaded. Counting to a day in a missing year is still refused."""
+    last = max(CALENDAR.years)
+    filed = datetime.date(last, 12, 28)
+    history: list[Change] = [(filed, True)]
+    today = datetime.date(last, 12, 31)
+    state = clock_state(history, limit=10, today=today, calendar=CALENDAR)
+    used = CALENDAR.working_days_between(filed, today)
+    assert (state.elapsed, state.remaining, state.overdue) == (used, 10 - used, False)
+    assert state.due is None and state.due_after == datetime.date(last, 12, 31) and state.running
+    assert _one_by_arrays(history, limit=10, today=today, calendar=CALENDAR) == (used, None, state.due_after)
+    # Within the loaded year the date is found as before, on both paths.
+    near = clock_state(history, limit=1, today=today, calendar=CALENDAR)
+    assert near.due == CALENDAR.add_working_days(filed, 1) and near.due_after is None
+    assert _one_by_arrays(history, limit=1, today=today, calendar=CALENDAR)[1:] == (near.due, None)
     with pytest.raises(CalendarYearMissingError):
-        clock_state(
-            [(datetime.date(2026, 12, 30), True)], limit=5, today=datetime.date(2026, 12, 31), calendar=CALENDAR
-        )
+        clock_state(history, limit=10, today=datetime.date(last + 1, 1, 4), calendar=CALENDAR)
+
+
+def test_a_limit_across_a_missing_year_waits_for_it_even_when_a_later_year_is_loaded() -> None:
+    """Years 2024 and 2026 loaded, 2025 not: a limit that would fall in 2026 skips 2025's working days if counted,
+    so both paths say "after 2024-12-31" instead of a date."""
+    shipped = shipped_calendar()
+    gap = WorkCalendar(
+        years=frozenset({2024, 2026}),
+        holidays=frozenset(d for d in shipped.holidays if d.year in (2024, 2026)),
+        workdays=frozenset(d for d in shipped.workdays if d.year in (2024, 2026)),
+    )
+    history: list[Change] = [(datetime.date(2024, 12, 27), True)]
+    today = datetime.date(2024, 12, 30)
+    state = clock_state(history, limit=5, today=today, calendar=gap)
+    assert (state.due, state.due_after, state.elapsed) == (None, datetime.date(2024, 12, 31), 1)
+    assert _one_by_arrays(history, limit=5, today=today, calendar=gap) == (1, None, datetime.date(2024, 12, 31))

@@ -41,6 +41,8 @@ def _case(case: Case, clock: CaseClock | None, personal: bool) -> dict[str, Any]
             "limit": case_limit(case),
             "elapsed": clock.state.elapsed if clock else None,
             "due": clock.state.due.isoformat() if clock and clock.state.due else None,
+            # The due date lies past the loaded working-day calendar: after this day (`due` is null until then).
+            "due_after": clock.state.due_after.isoformat() if clock and clock.state.due_after else None,
             "state": clock.badge if clock else None,
         },
     }

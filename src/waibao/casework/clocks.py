@@ -210,8 +210,9 @@ def _many(
     due_list = arrays.due.tolist()
     elapsed = arrays.elapsed.tolist()
     running_list = arrays.running.tolist()
+    after = [arrays.held_through if beyond else None for beyond in arrays.beyond.tolist()]
     return {
-        key: CaseClock(ClockState(elapsed[i], limits[i], due_list[i], running_list[i], done_on))
+        key: CaseClock(ClockState(elapsed[i], limits[i], due_list[i], running_list[i], done_on, after[i]))
         for i, (key, _limit, _history, done_on) in enumerate(entries)
     }
 

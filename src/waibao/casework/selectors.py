@@ -39,6 +39,7 @@ from waibao.common.labels import label_in
 from waibao.common.plain_sql import column, moment_from_db, table
 from waibao.workdays.calendar import WorkCalendar
 from waibao.workdays.selectors import current_calendar
+from waibao.workdays.timelimits import due_text
 
 OPEN_STATUSES = (CaseStatus.FILED, CaseStatus.ACCEPTED, CaseStatus.ASSIGNED, CaseStatus.RETURNED, CaseStatus.WAITING)
 _OPEN_VALUES = tuple(str(s.value) for s in OPEN_STATUSES)  # plain strings: the query's parameters cost less
@@ -329,7 +330,6 @@ def workbench(user: Any, *, today: datetime.date, status: str = "", page: Any = 
         kind, clock = current if current is not None else ("", None)
         badge = clock.badge if clock is not None else ""
         state = clock.state if clock is not None else None
-        due = state.due if state is not None else None
         lines.append(
             {
                 "number": r[1],
@@ -344,7 +344,7 @@ def workbench(user: Any, *, today: datetime.date, status: str = "", page: Any = 
                 "badge": badge,
                 "badge_label": label_in(language, "case_badge", badge) if badge else "",
                 "time_left": _working_days(language, "left", state.limit - state.elapsed) if state is not None else "",
-                "due": due.isoformat() if due else "—",
+                "due": due_text(state) or "—",
             }
         )
     return Page(lines, found.number, found.paginator)

@@ -49,6 +49,7 @@ from waibao.common.forms import add_domain_error
 from waibao.common.mail import send_on_commit
 from waibao.common.tabular import xlsx_response
 from waibao.governance.models import Department
+from waibao.workdays.timelimits import due_text
 
 PENDING_KEY = "casework_pending_filing"
 
@@ -557,7 +558,7 @@ def export(request: HttpRequest) -> HttpResponse:
                 c.contact_phone if show else _mask(c.contact_phone),
                 case_limit(c),
                 clock.state.elapsed if clock else "",
-                clock.state.due.isoformat() if clock and clock.state.due else "",
+                due_text(clock.state if clock else None),
                 label("case_badge", clock.badge) if clock else "",
             ]
 

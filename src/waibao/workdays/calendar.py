@@ -86,6 +86,14 @@ class WorkCalendar:
             if year not in self.years:
                 raise CalendarYearMissingError(year)
 
+    def held_through(self, year: int) -> datetime.date:
+        """The last day of the unbroken run of confirmed years from `year`: 31 December of the year before the first
+        one missing after it (a count that reaches past it waits for that year)."""
+        self.require_years(year, year)
+        while year + 1 in self.years:
+            year += 1
+        return datetime.date(year, 12, 31)
+
     # ----------------------------------------------------------------- scalar API
 
     def is_working_day(self, day: datetime.date | datetime.datetime) -> bool:

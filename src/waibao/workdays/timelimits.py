@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from django.utils.translation import gettext
 
 from waibao.workdays.calendar import EPOCH_ORDINAL, CalendarYearMissingError, WorkCalendar
 
@@ -29,9 +30,12 @@ Change = tuple[datetime.date, bool]
 class ClockState:
     elapsed: int  # working days counted so far (to `done_on`, or to today)
     limit: int
-    due: datetime.date | None  # None while the clock is stopped short of the limit
+    due: datetime.date | None  # None while the clock is stopped short of the limit, or while `due_after` is set
     running: bool
     done_on: datetime.date | None = None
+    # The limit falls after this day, the last the calendar holds: its date is known once the next year is loaded.
+    # No day the calendar holds reaches it, so `elapsed` and `remaining` are exact and the clock is not overdue.
+    due_after: datetime.date | None = None
 
     @property
     def remaining(self) -> int:
@@ -64,6 +68,7 @@ def clock_state(
     end = done_on or today
     elapsed = before = 0
     due: datetime.date | None = None
+    due_after: datetime.date | None = None
     for i, (start, running) in enumerate(changes):
         last = i == len(changes) - 1
         if not running:
@@ -73,20 +78,41 @@ def clock_state(
         left = limit - before
         if due is None and left > 0:
             if last:
-                due = calendar.add_working_days(start, left)
+                try:
+                    due = calendar.add_working_days(start, left)
+                except CalendarYearMissingError:  # counted to `end` above: the limit lies past the years held
+                    due_after = calendar.held_through(end.year)
             else:
                 capacity = calendar.working_days_between(start, max(changes[i + 1][0], start))
                 if capacity >= left:
                     due = calendar.add_working_days(start, left)
                 before += capacity
-    return ClockState(elapsed=elapsed, limit=limit, due=due, running=changes[-1][1], done_on=done_on)
+    return ClockState(
+        elapsed=elapsed, limit=limit, due=due, running=changes[-1][1], done_on=done_on, due_after=due_after
+    )
+
+
+def due_text(state: ClockState | None) -> str:
+    """The due date as pages and exports write it: the date; "after <day>" while it lies past the loaded years; ""
+    for no clock or a clock stopped short of its limit."""
+    if state is None:
+        return ""
+    if state.due is not None:
+        return state.due.isoformat()
+    if state.due_after is not None:
+        return gettext("after %(day)s (next year's working-day calendar not loaded yet)") % {
+            "day": state.due_after.isoformat()
+        }
+    return ""
 
 
 @dataclass(frozen=True)
 class ClockArrays:
     elapsed: np.ndarray  # int64 per case
-    due: np.ndarray  # datetime64[D] per case; NaT while stopped short of the limit
+    due: np.ndarray  # datetime64[D] per case; NaT while stopped short of the limit, or beyond the calendar
     running: np.ndarray  # bool per case
+    beyond: np.ndarray  # bool per case: the limit falls after `held_through` (`ClockState.due_after`)
+    held_through: datetime.date | None = None  # the last day of the confirmed years from the last day counted
 
 
 def clock_states(
@@ -137,16 +163,30 @@ def clock_states(
     whole = np.where(last_of_case, np.iinfo(np.int64).max, capacity)
     hit = change_running & (left > 0) & (whole >= left)
     due_index = idx_start + left - 1
-    if due_index.size and hit.any() and int(due_index[hit].max()) >= len(working):
-        raise CalendarYearMissingError(max(calendar.years) + 1)
-    due_days = np.where(hit, working[np.clip(due_index, 0, len(working) - 1)], np.iinfo(np.int64).max)
+    # A limit past the calendar's last working day can only fall in a case's last, open-ended segment (the others end
+    # at a change, inside the range checked above): its date waits for the next year, the count does not.
+    # "Past" is past the unbroken run of confirmed years from the last day counted (a later year may be loaded while
+    # the next one is not: a date found there would skip the missing year's working days).
+    held_through = None
+    if days.size:
+        held_through = calendar.held_through(ordinal_to_date(hi).year)
+    found_days = working[np.clip(due_index, 0, len(working) - 1)] if len(working) else due_index
+    past = hit & ((due_index >= len(working)) | (found_days > _day(held_through)))
+    beyond = np.zeros(n_cases, dtype=bool)
+    beyond[case_index[past]] = True
+    due_days = np.where(hit & ~past, found_days, np.iinfo(np.int64).max)
     due = np.full(n_cases, np.iinfo(np.int64).max, dtype=np.int64)
     np.minimum.at(due, case_index, due_days)
     running = np.zeros(n_cases, dtype=bool)
     running[case_index[last_of_case]] = change_running[last_of_case]
     due_out = due.astype("datetime64[D]")
     due_out[due == np.iinfo(np.int64).max] = np.datetime64("NaT")
-    return ClockArrays(elapsed=elapsed, due=due_out, running=running)
+    return ClockArrays(elapsed=elapsed, due=due_out, running=running, beyond=beyond, held_through=held_through)
+
+
+def _day(day: datetime.date | None) -> int:
+    """`day` in days since 1970-01-01 (no day: later than any)."""
+    return np.iinfo(np.int64).max if day is None else day.toordinal() - EPOCH_ORDINAL
 
 
 def ordinal_to_date(day: int) -> datetime.date:

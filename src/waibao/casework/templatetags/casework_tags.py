@@ -15,8 +15,17 @@ from django.utils.translation import gettext
 
 from waibao.casework.selectors import BoardCells, BoardItem, BoardLine, WorkbenchLine
 from waibao.common.forms import escape_html as escape
+from waibao.workdays import timelimits
+from waibao.workdays.timelimits import ClockState
 
 register = template.Library()
+
+
+@register.filter
+def due_text(state: ClockState | str | None) -> str:
+    """A clock's due date as the pages write it (`workdays.timelimits.due_text`); "" for a limit without a clock (the
+    template reads its missing state as "")."""
+    return timelimits.due_text(state) if isinstance(state, ClockState) else ""
 
 
 def _case_link(row: BoardLine | BoardItem | WorkbenchLine) -> str:
