@@ -16,6 +16,7 @@ from waibao.promotion import services
 from waibao.promotion.models import EventKind, Project, ProjectType, PromotionEvent
 from waibao.registry.models import Enterprise, Zone
 from waibao.statistics.models import Execution, RecordStatus
+from waibao.workdays.calendar import CalendarYearMissingError
 
 D = datetime.date
 
@@ -138,13 +139,23 @@ def ensure_demo_promotion(*, today: datetime.date | None = None) -> int:
             reason = "投资方转向其他城市" if name == "lose" else ""
             services.project_transition(acting_user=office, project=project, name=name, on=on, reason=reason)
         if kind != ProjectType.NEW_ENTERPRISE or not steps:
-            services.project_set_next_action(
-                acting_user=office,
-                project=project,
-                text="发送园区考察邀请" if not steps else "跟进签约后注册手续",
-                working_days=5,
-                today=today - datetime.timedelta(days=30) if steps else today,
-            )
+            text = "发送园区考察邀请" if not steps else "跟进签约后注册手续"
+            try:
+                services.project_set_next_action(
+                    acting_user=office,
+                    project=project,
+                    text=text,
+                    working_days=5,
+                    today=today - datetime.timedelta(days=30) if steps else today,
+                )
+            except CalendarYearMissingError:  # late December, next year not loaded: set a month earlier
+                services.project_set_next_action(
+                    acting_user=office,
+                    project=project,
+                    text=text,
+                    working_days=5,
+                    today=today - datetime.timedelta(days=30),
+                )
     _operating_project(office, trade, zones)
     return Project.objects.count()
 
