@@ -190,11 +190,13 @@ def department_choices() -> list[tuple[str, str]]:
     """(code, name) of every active department in the reader's language, in the order of the division of work: the
     duty list's filter. Kept in the cache with the duty lines: the data set, the only writer of departments, marks
     `DUTIES_AREA` changed."""
-    return public_cache.cached(
-        "governance-department-choices",
-        areas=(DUTIES_AREA,),
-        compute=lambda: [(d.code, d.name) for d in Department.objects.filter(is_active=True).order_by("section")],
-    )
+    return public_cache.cached("governance-department-choices", areas=(DUTIES_AREA,), compute=read_department_choices)
+
+
+def read_department_choices() -> list[tuple[str, str]]:
+    """`department_choices` read from the database (for an entry of the public cache that holds them with others:
+    its areas must include `DUTIES_AREA`)."""
+    return [(d.code, d.name) for d in Department.objects.filter(is_active=True).order_by("section")]
 
 
 @functools.lru_cache(maxsize=16)

@@ -13,7 +13,7 @@ from waibao.common import public_cache
 from waibao.common.forms import CleanTextForm, MoneyFormField, PlainSelect, PreparedChoices
 from waibao.common.i18n import localized
 from waibao.governance.models import Department
-from waibao.governance.selectors import department_choices
+from waibao.governance.selectors import DUTIES_AREA, read_department_choices
 from waibao.promotion.models import EventKind, ProjectType, PromotionEvent, Stage
 from waibao.registry.models import Zone
 
@@ -99,16 +99,20 @@ class EventForm(CleanTextForm):
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
 
 
-def _zone_choices() -> list[tuple[str, str]]:
-    """(code, name) of the active zones in the reader's language, from the public cache with the registry's version
-    (the registry's data set and zone service, the only writers of zones, mark it changed)."""
+def _place_choices() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """(code, name) of the active departments and of the active zones in the reader's language, as one entry of the
+    public cache (one read a request instead of two) with the versions of both areas: the governance data set marks
+    departments changed, the registry's data set and zone service zones."""
     return public_cache.cached(
-        "promotion-zone-choices",
-        areas=(public_cache.REGISTRY,),
-        compute=lambda: [
-            (code, localized(zh, en))
-            for code, zh, en in Zone.objects.filter(is_active=True).values_list("code", "name_zh", "name_en")
-        ],
+        "promotion-place-choices",
+        areas=(DUTIES_AREA, public_cache.REGISTRY),
+        compute=lambda: (
+            read_department_choices(),
+            [
+                (code, localized(zh, en))
+                for code, zh, en in Zone.objects.filter(is_active=True).values_list("code", "name_zh", "name_en")
+            ],
+        ),
     )
 
 
@@ -131,8 +135,9 @@ class FilterForm(forms.Form):
             self.fields[name].label = text
         fields = self.fields
         fields["pipeline"].choices = PreparedChoices(everything + _pipeline_choices())  # type: ignore[attr-defined]
-        fields["department"].choices = PreparedChoices(everything + department_choices())  # type: ignore[attr-defined]
-        fields["zone"].choices = PreparedChoices(everything + _zone_choices())  # type: ignore[attr-defined]
+        departments, zones = _place_choices()
+        fields["department"].choices = PreparedChoices(everything + departments)  # type: ignore[attr-defined]
+        fields["zone"].choices = PreparedChoices(everything + zones)  # type: ignore[attr-defined]
         fields["project_type"].choices = PreparedChoices(project_types)  # type: ignore[attr-defined]
         fields["stage"].choices = PreparedChoices(stages)  # type: ignore[attr-defined]
 
