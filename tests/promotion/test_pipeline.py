@@ -525,3 +525,35 @@ def test_the_list_and_the_board_follow_each_readers_language(
         en = client.get("/promotion/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
         assert "First contact made" in en and "First contact made" not in zh
         assert "working day" in en and "working day" not in zh
+
+
+def test_the_board_and_the_list_read_their_rows_from_the_cache_until_a_service_changes_a_project(
+    office: User, make_project: Callable[..., Project], client_for: Callable[[User | None], Client], rates: None
+) -> None:
+    """The rows are cached per scope, filters and language; creating, editing, moving a project and setting its next
+    action each mark them changed, so the next visit shows the change at once."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from waibao.promotion import services
+
+    project = make_project(title="项目甲")
+    client = client_for(office)
+    assert "项目甲" in client.get("/promotion/list/").content.decode()
+    with CaptureQueriesContext(connection) as again:
+        assert "项目甲" in client.get("/promotion/list/").content.decode()
+    assert not [q for q in again.captured_queries if "promotion_project" in q["sql"]]
+    services.project_update(acting_user=office, project=project, title="项目乙")
+    assert "项目乙" in client.get("/promotion/list/").content.decode()
+    assert "项目乙" in client.get("/promotion/").content.decode()
+    assert "项目乙" not in client.get("/promotion/list/?stage=contact").content.decode()
+    project = Project.objects.get(pk=project.pk)
+    project = services.project_transition(acting_user=office, project=project, name="contact")
+    assert "项目乙" in client.get("/promotion/list/?stage=contact").content.decode()
+    services.project_set_next_action(
+        acting_user=office, project=project, text="发邀请函", working_days=3, today=datetime.date(2026, 6, 1)
+    )
+    assert "发邀请函" in client.get("/promotion/list/").content.decode()
+    make_project(title="项目丙")
+    page = client.get("/promotion/list/?stage=lead").content.decode()
+    assert "项目丙" in page and "项目乙" not in page  # the filter is part of the entry's key

@@ -43,7 +43,8 @@ RECRUITMENT = "recruitment"  # the job board: postings published, changed, close
 GOVERNANCE = "governance"  # departments and their duties as the public reads them
 CASEWORK = "casework"  # cases' status histories, granted extensions and case types (the duties' case indicators)
 WORKDAYS = "workdays"  # the working-day calendar's confirmed years and their special days
-AREAS = (STATISTICS, REGISTRY, APPLICATIONS, WEBSITE, RECRUITMENT, GOVERNANCE, CASEWORK, WORKDAYS)
+PROMOTION = "promotion"  # investment-promotion projects (every service that saves one; staff pages only)
+AREAS = (STATISTICS, REGISTRY, APPLICATIONS, WEBSITE, RECRUITMENT, GOVERNANCE, CASEWORK, WORKDAYS, PROMOTION)
 
 ENTRY_SECONDS = 24 * 60 * 60
 T = TypeVar("T")

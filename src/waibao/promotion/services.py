@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from waibao.accounts.models import Role, User
 from waibao.audit.services import audit_record
+from waibao.common import public_cache
 from waibao.common.errors import DomainError, PermissionDeniedError
 from waibao.governance.models import Department
 from waibao.promotion.access import can_manage_events, in_scope
@@ -156,6 +157,7 @@ def project_create(
     project.stage_since = on or timezone.localdate()
     with transaction.atomic():
         project.save()
+        public_cache.changed(public_cache.PROMOTION)
         StageChange.objects.create(
             project=project,
             from_stage="",
@@ -218,6 +220,7 @@ def project_update(*, acting_user: User, project: Project, **fields: object) -> 
         for name in EDITABLE:
             setattr(locked, name, getattr(candidate, name))
         locked.save(update_fields=[*EDITABLE, "updated_at"])
+        public_cache.changed(public_cache.PROMOTION)
         audit_record(
             actor=acting_user,
             action="promotion.project_updated",
@@ -332,6 +335,7 @@ def project_transition(
         locked.stage = transition.target
         locked.stage_since = on  # with the StageChange below
         locked.save(update_fields=[*fields, "stage_since", "updated_at"])
+        public_cache.changed(public_cache.PROMOTION)
         StageChange.objects.create(
             project=locked,
             from_stage=before,
@@ -374,6 +378,7 @@ def project_set_next_action(
         locked.next_action = text.strip()[:300]
         locked.next_action_due = due
         locked.save(update_fields=["next_action", "next_action_due", "updated_at"])
+        public_cache.changed(public_cache.PROMOTION)
         audit_record(
             actor=acting_user,
             action="promotion.next_action",
