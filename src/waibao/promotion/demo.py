@@ -17,6 +17,7 @@ from waibao.promotion.models import EventKind, Project, ProjectType, PromotionEv
 from waibao.registry.models import Enterprise, Zone
 from waibao.statistics.models import Execution, RecordStatus
 from waibao.workdays.calendar import CalendarYearMissingError
+from waibao.workdays.selectors import add_working_days
 
 D = datetime.date
 
@@ -93,10 +94,23 @@ def _user(username: str) -> User:
 
 
 @transaction.atomic
+def _counts_five_working_days(day: datetime.date) -> bool:
+    """Whether the loaded calendar holds five working days after `day` (in late December the next year may not be
+    loaded yet: the demo then sets its next actions a month earlier)."""
+    try:
+        add_working_days(day, 5)
+    except CalendarYearMissingError:
+        return False
+    return True
+
+
 def ensure_demo_promotion(*, today: datetime.date | None = None) -> int:
     today = today or timezone.localdate()
     if PromotionEvent.objects.exists():
         return 0
+    # The day open leads' next actions are set from (a month earlier in late December, next year not loaded yet).
+    earlier = today - datetime.timedelta(days=30)
+    lead_day = today if _counts_five_working_days(today) else earlier
     office = _user("office")
     trade = Department.objects.get(code="trade-industry")
     zones = list(Zone.objects.filter(is_active=True).order_by("sort_order"))
@@ -139,23 +153,13 @@ def ensure_demo_promotion(*, today: datetime.date | None = None) -> int:
             reason = "投资方转向其他城市" if name == "lose" else ""
             services.project_transition(acting_user=office, project=project, name=name, on=on, reason=reason)
         if kind != ProjectType.NEW_ENTERPRISE or not steps:
-            text = "发送园区考察邀请" if not steps else "跟进签约后注册手续"
-            try:
-                services.project_set_next_action(
-                    acting_user=office,
-                    project=project,
-                    text=text,
-                    working_days=5,
-                    today=today - datetime.timedelta(days=30) if steps else today,
-                )
-            except CalendarYearMissingError:  # late December, next year not loaded: set a month earlier
-                services.project_set_next_action(
-                    acting_user=office,
-                    project=project,
-                    text=text,
-                    working_days=5,
-                    today=today - datetime.timedelta(days=30),
-                )
+            services.project_set_next_action(
+                acting_user=office,
+                project=project,
+                text="发送园区考察邀请" if not steps else "跟进签约后注册手续",
+                working_days=5,
+                today=earlier if steps else lead_day,
+            )
     _operating_project(office, trade, zones)
     return Project.objects.count()
 
