@@ -76,13 +76,32 @@ def prepare(database_url: str, *, applications: int, amount: str, leave_room_for
             approved_amount_cny=each,
         )
         ids.append(application.pk)
+    # One more commitment on another budget line (the ETDZ's): payments on two lines are not ordered by a line's
+    # row lock, so the same voucher entered on both at once meets only the unique index.
+    other = Application.objects.create(
+        enterprise=EnterpriseFactory.create(zone=Zone.objects.get(code="etdz")),
+        rule_id="HZ-12a",
+        year=2008,
+        status=ApplicationStatus.COMMITTED,
+        fund_code="special_fund",
+        approved_amount_cny=each,
+    )
+    other_commitment = commitment_create(acting_user=office, application=other, amount=each)
+    assert other_commitment.budget_line_id != line.pk
     from django.db import connection
 
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     connection.close()
-    return {"office": office.pk, "finance": finance.pk, "line": line.pk, "applications": ids, "filler": filler.pk}
+    return {
+        "office": office.pk,
+        "finance": finance.pk,
+        "line": line.pk,
+        "applications": ids,
+        "filler": filler.pk,
+        "other_commitment": other_commitment.pk,
+    }
 
 
 def commit_task(user_id: int, application_id: int, amount: str, barrier: Any) -> tuple[int, str, str]:
@@ -105,19 +124,27 @@ def commit_task(user_id: int, application_id: int, amount: str, barrier: Any) ->
         return (application_id, "crash", traceback.format_exc())
 
 
-def pay_task(user_id: int, commitment_id: int, amount: str, key: str, barrier: Any) -> tuple[int, str, str]:
-    """In a pool worker: the same or competing payments submitted at once (double click, retried request)."""
+def pay_task(
+    user_id: int, commitment_id: int, amount: str, key: str, barrier: Any, voucher: str = ""
+) -> tuple[int, str, str]:
+    """In a pool worker: the same or competing payments submitted at once (double click, retried request), with
+    finance's record of the payment when `voucher` is given."""
     try:
+        from django.utils import timezone
+
         from waibao.accounts.models import User
         from waibao.common.errors import DomainError
         from waibao.ledger.models import Commitment
-        from waibao.ledger.services import payment_create
+        from waibao.ledger.services import PaymentRecord, payment_create
 
         user = User.objects.get(pk=user_id)
         commitment = Commitment.objects.get(pk=commitment_id)
+        record = PaymentRecord(voucher, timezone.localdate(), "6222 0000 0000 0001") if voucher else None
         barrier.wait(timeout=120)
         try:
-            entry = payment_create(acting_user=user, commitment=commitment, amount=Decimal(amount), idempotency_key=key)
+            entry = payment_create(
+                acting_user=user, commitment=commitment, amount=Decimal(amount), idempotency_key=key, record=record
+            )
             return (commitment_id, "ok", str(entry.pk))
         except DomainError as exc:
             return (commitment_id, exc.code, str(exc.message))
@@ -151,6 +178,10 @@ def summary(database_url: str) -> dict[str, Any]:
         "committed_sum": str(Commitment.objects.filter(budget_line=line).aggregate(s=Sum("amount"))["s"]),
         "line_committed": str(line.committed),
         "line_paid": str(line.paid),
+        "paid_elsewhere": str(
+            LedgerEntry.objects.filter(kind=EntryKind.PAYMENT).exclude(budget_line=line).aggregate(s=Sum("amount"))["s"]
+            or 0
+        ),
         "line_budgeted": str(line.budgeted),
         "payments": LedgerEntry.objects.filter(kind=EntryKind.PAYMENT).count(),
         "reconcile": [str(p) for p in ledger_reconcile()],

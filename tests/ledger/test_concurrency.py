@@ -65,17 +65,33 @@ def _race(database_url: str) -> None:
         codes = Counter(code for _id, code, _msg in competing)
         assert codes == {"ok": 4, "exceeds_commitment": PAYERS - 4}, competing
 
+        # 4. The same voucher entered at once for payments on two budget lines (the third winner's and the ETDZ
+        # line's commitment), each with its own key: one is recorded, the others are told the voucher is taken.
+        barrier = manager.Barrier(PAYERS)
+        targets = [commitments[2] if i % 2 else info["other_commitment"] for i in range(PAYERS)]
+        vouchers = pool.starmap_async(
+            concurrency.pay_task,
+            [
+                (info["finance"], target, "1000.00", f"voucher-{i}", barrier, "V-2008-0001")
+                for i, target in enumerate(targets)
+            ],
+        ).get(timeout=TIMEOUT)
+        codes = Counter(code for _id, code, _msg in vouchers)
+        assert codes == {"ok": 1, "voucher_duplicate": PAYERS - 1}, vouchers
+        voucher_on_line = sum(1 for target, code, _msg in vouchers if code == "ok" and target == commitments[2])
+
         after = pool.apply_async(concurrency.summary, (database_url,)).get(timeout=TIMEOUT)
 
     # The commitments sum to the ledger, the line holds, the entries reconcile, the audit chain is intact.
     assert after["commitments"] == before["commitments"] + FIT
     assert Decimal(after["committed_sum"]) == Decimal(before["committed_sum"]) + FIT * Decimal(AMOUNT)
-    assert Decimal(after["line_paid"]) == Decimal("50000.00") + Decimal(AMOUNT)
+    assert Decimal(after["line_paid"]) == Decimal("50000.00") + Decimal(AMOUNT) + voucher_on_line * Decimal("1000.00")
+    assert Decimal(after["paid_elsewhere"]) == (1 - voucher_on_line) * Decimal("1000.00")
     assert Decimal(after["line_committed"]) + Decimal(after["line_paid"]) == Decimal(after["committed_sum"])
     assert Decimal(after["line_committed"]) + Decimal(after["line_paid"]) <= Decimal(after["line_budgeted"])
     # FIT commitments filled the line to the fen the filler left over (nothing was released).
     assert Decimal(after["line_budgeted"]) - Decimal(after["committed_sum"]) == Decimal("0.01")
-    assert after["payments"] == 1 + 4
+    assert after["payments"] == 1 + 4 + 1
     assert after["reconcile"] == []
     assert after["audit_ok"], after["audit_reason"]
 

@@ -17,7 +17,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -570,6 +570,18 @@ def _lock_commitment(commitment: Commitment) -> tuple[BudgetLine, Commitment]:
     return line, locked
 
 
+def _voucher_recorded(record: PaymentRecord) -> bool:
+    return LedgerEntry.objects.filter(kind=EntryKind.PAYMENT, voucher_number=record.voucher_number).exists()
+
+
+def _voucher_duplicate(record: PaymentRecord) -> DomainError:
+    return DomainError(
+        _("Voucher %(voucher)s is already recorded.") % {"voucher": record.voucher_number},
+        code="voucher_duplicate",
+        field="voucher_number",
+    )
+
+
 def payment_create(
     *,
     acting_user: User,
@@ -586,49 +598,49 @@ def payment_create(
     key = _clean_key(idempotency_key)
     if key is None:
         raise DomainError(_("A payment needs a request key."), field="idempotency_key", code="key")
-    with transaction.atomic():
-        line, commitment = _lock_commitment(commitment)
-        existing = _existing_for_key(
-            key,
-            kind=EntryKind.PAYMENT,
-            matches=lambda e: e.commitment_id == commitment.pk and e.amount == amount,
-        )
-        if existing is not None:
-            return existing
-        if commitment.payment_condition:
-            test, message = PAYMENT_CONDITIONS.get(
-                commitment.payment_condition, (lambda _a: False, _("The payment condition is not met."))
+    try:
+        with transaction.atomic():
+            line, commitment = _lock_commitment(commitment)
+            existing = _existing_for_key(
+                key,
+                kind=EntryKind.PAYMENT,
+                matches=lambda e: e.commitment_id == commitment.pk and e.amount == amount,
             )
-            if not test(commitment.application):
-                raise DomainError(message, code="condition_not_met")
-        if (
-            record is not None
-            and LedgerEntry.objects.filter(kind=EntryKind.PAYMENT, voucher_number=record.voucher_number).exists()
-        ):
-            raise DomainError(
-                _("Voucher %(voucher)s is already recorded.") % {"voucher": record.voucher_number},
-                code="voucher_duplicate",
-                field="voucher_number",
+            if existing is not None:
+                return existing
+            if commitment.payment_condition:
+                test, message = PAYMENT_CONDITIONS.get(
+                    commitment.payment_condition, (lambda _a: False, _("The payment condition is not met."))
+                )
+                if not test(commitment.application):
+                    raise DomainError(message, code="condition_not_met")
+            if record is not None and _voucher_recorded(record):
+                raise _voucher_duplicate(record)
+            if amount > commitment.open_amount:
+                raise DomainError(
+                    _("The payment exceeds the open commitment: %(open)s is open, %(amount)s was entered.")
+                    % {"open": format_money(commitment.open_amount), "amount": format_money(amount)},
+                    code="exceeds_commitment",
+                    field="amount",
+                )
+            entry = _append(
+                acting_user=acting_user,
+                kind=EntryKind.PAYMENT,
+                line=line,
+                amount=amount,
+                delta_committed=-amount,
+                delta_paid=amount,
+                commitment=commitment,
+                idempotency_key=key,
+                record=record,
             )
-        if amount > commitment.open_amount:
-            raise DomainError(
-                _("The payment exceeds the open commitment: %(open)s is open, %(amount)s was entered.")
-                % {"open": format_money(commitment.open_amount), "amount": format_money(amount)},
-                code="exceeds_commitment",
-                field="amount",
-            )
-        entry = _append(
-            acting_user=acting_user,
-            kind=EntryKind.PAYMENT,
-            line=line,
-            amount=amount,
-            delta_committed=-amount,
-            delta_paid=amount,
-            commitment=commitment,
-            idempotency_key=key,
-            record=record,
-        )
-        _save_commitment(commitment, paid=commitment.paid + amount, released=commitment.released)
+            _save_commitment(commitment, paid=commitment.paid + amount, released=commitment.released)
+    except IntegrityError as error:
+        # The same voucher paid on two budget lines at once (on PostgreSQL their row locks do not order the two
+        # payments, so both pass the check above): the unique index refuses the second; say so as the check does.
+        if record is not None and _voucher_recorded(record):
+            raise _voucher_duplicate(record) from error
+        raise
     return entry
 
 
