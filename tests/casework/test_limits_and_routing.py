@@ -64,6 +64,37 @@ def test_the_three_limits_are_shown_on_the_case_workbench_and_board(
     assert 'data-limit="first_response"' in board_page and case.number in board_page  # overdue acceptance
 
 
+def test_the_workbench_clocks_kept_in_the_process_follow_every_change_of_history_day_and_extension(
+    casework, office, hitech, enterprise_user
+):
+    from waibao.casework import selectors
+
+    case, _ = file(enterprise_user, category="power")  # Monday; acceptance 1, first response 2, resolution 5
+
+    def line(today: datetime.date) -> tuple[str, str]:
+        [found] = [x for x in selectors.workbench(office, today=today).object_list if x["number"] == case.number]
+        return found["limit"], found["time_left"]
+
+    selectors._CLOCKS_MEMO.clear()
+    assert line(MON) == ("acceptance", "1 working day")
+    assert len(selectors._CLOCKS_MEMO) == 1
+    assert line(MON) == ("acceptance", "1 working day")  # the same inputs: the kept clocks
+    assert len(selectors._CLOCKS_MEMO) == 1
+    assert line(MON + DAY)[0] == "acceptance" and len(selectors._CLOCKS_MEMO) == 2  # another day: counted again
+    case_act(case=case, action="assign", party=OFFICE, actor=office, at=at(MON))  # accepted: a new history
+    assert line(MON)[0] == "first_response"
+    case_act(case=case, action="reply", party=DEPARTMENT, actor=hitech, text="正在协调", at=at(MON))
+    before = line(MON)
+    assert before[0] == "resolution"
+    rows = selectors._workbench_rows(office, "")
+    [case_id] = [r[0] for r in rows if r[1] == case.number]
+    extension = selectors._WORKBENCH_FIELDS.index("extension_days")
+    longer = [(*r[:extension], r[extension] + 10, *r[extension + 1 :]) if r[0] == case_id else r for r in rows]
+    limit = selectors._workbench_clocks(rows, MON)[case_id].resolution.state.limit  # type: ignore[union-attr]
+    granted = selectors._workbench_clocks(longer, MON)[case_id].resolution.state.limit  # type: ignore[union-attr]
+    assert granted == limit + 10  # ten more days granted: another key, the longer limit
+
+
 def test_routing_per_category_as_data(casework, office, enterprise_user):
     land, _ = file(enterprise_user, category="land")  # under "premises": inherits planning-land
     labour, _ = file(enterprise_user, category="labour")

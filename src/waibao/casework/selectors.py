@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import hashlib
 import operator
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -302,6 +303,28 @@ def _workbench_rows(user: Any, status: str) -> list[tuple[Any, ...]]:
         return [(*r[:3], bool(r[3]), *r[4:-1], loads(r[-1]) if isinstance(r[-1], str) else r[-1]) for r in cursor]
 
 
+# The workbench's clocks, kept in the process for the inputs they are a pure function of: the day, the calendar
+# (its fingerprint) and each case's limits, extension and stored history. Nothing to invalidate: a change to any
+# of them is a new key. A handful of entries (readers' scopes and status filters on one day).
+_CLOCKS_MEMO: dict[tuple[datetime.date, str, str], dict[int, CaseClocks]] = {}
+_CLOCKS_MEMO_SIZE = 32
+_CLOCK_INPUTS = (0, *(_WORKBENCH_FIELDS.index(name) for name in _LIMIT_FIELDS))  # the case's id and _LIMIT_FIELDS
+
+
+def _workbench_clocks(rows: Sequence[Sequence[Any]], today: datetime.date) -> dict[int, CaseClocks]:
+    calendar = current_calendar()
+    inputs = repr([[r[i] for i in _CLOCK_INPUTS] for r in rows]).encode()
+    digest = hashlib.blake2b(inputs, digest_size=16).hexdigest()
+    key = (today, calendar.fingerprint, digest)
+    clocks = _CLOCKS_MEMO.get(key)
+    if clocks is None:
+        clocks = limit_clocks_of_values(rows, _WORKBENCH_FIELDS, today=today, calendar=calendar)
+        if len(_CLOCKS_MEMO) >= _CLOCKS_MEMO_SIZE:
+            _CLOCKS_MEMO.clear()
+        _CLOCKS_MEMO[key] = clocks
+    return clocks
+
+
 def workbench(user: Any, *, today: datetime.date, status: str = "", page: Any = 1) -> Page:
     """The reader's open cases, the least time left first (stopped ones after the running ones), one page of
     `WORKBENCH_PAGE_SIZE` lines.
@@ -310,7 +333,7 @@ def workbench(user: Any, *, today: datetime.date, status: str = "", page: Any = 
     with their histories in one query; labels and links are made for the page's lines only.
     """
     rows = _workbench_rows(user, status)  # ordered below, by the clocks
-    clocks = limit_clocks_of_values(rows, _WORKBENCH_FIELDS, today=today)
+    clocks = _workbench_clocks(rows, today)
     ordered = []
     for r in rows:
         case_clocks = clocks.get(r[0])
