@@ -74,6 +74,77 @@ def test_line_break_in_subject_does_not_break_mail_after_commit(
     assert "\n" not in mail.outbox[0].subject
 
 
+DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+
+def committed() -> Any:
+    """A transaction that commits (these tests run outside the test case's transaction)."""
+    from django.db import transaction
+
+    return transaction.atomic()
+
+
+def _run_worker() -> None:
+    from django.core.management import call_command
+
+    call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
+
+
+@pytest.mark.django_db(transaction=True)  # the worker closes its connection after a batch, as in production
+@override_settings(TASKS=DATABASE_QUEUE)
+def test_mail_is_queued_at_commit_and_sent_by_the_worker_not_the_request() -> None:
+    from django.db import transaction
+    from django_tasks_db.models import DBTaskResult
+
+    with transaction.atomic():
+        send_on_commit("Approved: A-1", "Body", ["a@example.com"])
+        assert not DBTaskResult.objects.exists()  # nothing before the commit
+    with pytest.raises(RuntimeError), transaction.atomic():
+        send_on_commit("Rolled back", "Body", ["b@example.com"])
+        raise RuntimeError("the change failed")
+    [queued] = DBTaskResult.objects.all()
+    assert queued.task_path == "waibao.common.mail.send_queued" and not mail.outbox  # the request sent nothing
+    _run_worker()
+    assert [(m.subject, m.to) for m in mail.outbox] == [("Approved: A-1", ["a@example.com"])]
+
+
+@pytest.mark.django_db(transaction=True)
+@override_settings(TASKS=DATABASE_QUEUE, EMAIL_BACKEND="tests.common.test_text_and_mail.BrokenBackend")
+def test_a_refused_message_is_tried_again_later_then_given_up(caplog: pytest.LogCaptureFixture) -> None:
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    from waibao.common.mail import RETRY_MINUTES, send_queued
+
+    with committed():
+        send_on_commit("Paid: A-2", "Body", ["a@example.com"])
+    _run_worker()  # the first attempt fails: the second is queued a minute later
+    retry = DBTaskResult.objects.get(status="READY")
+    assert retry.args_kwargs["args"][-1] == 1 and not mail.outbox
+    assert 50 <= (retry.run_after - timezone.now()).total_seconds() <= 61
+    _run_worker()  # not yet due: the worker leaves it
+    assert DBTaskResult.objects.filter(status="READY").count() == 1
+    assert send_queued.call("Paid: A-2", "Body", ["a@example.com"], len(RETRY_MINUTES)) is False  # the last attempt
+    assert DBTaskResult.objects.filter(status="READY").count() == 1  # nothing more queued
+    assert "given up after 5 attempts" in caplog.text
+
+
+@pytest.mark.django_db(transaction=True)
+@override_settings(TASKS=DATABASE_QUEUE)
+def test_a_message_that_cannot_be_queued_is_sent_at_once(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from waibao.common.mail import send_queued
+
+    def refuse(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("queue unavailable")
+
+    monkeypatch.setattr(type(send_queued), "enqueue", refuse)
+    with committed():
+        send_on_commit("Returned: A-3", "Body", ["a@example.com"])
+    assert [m.subject for m in mail.outbox] == ["Returned: A-3"] and "sent at once" in caplog.text
+
+
 @override_settings(WAIBAO_SITE_URL="https://waibao.example.gov.cn/")
 def test_links_in_mail_are_absolute() -> None:
     assert absolute_url("/applications/2/") == "https://waibao.example.gov.cn/applications/2/"
