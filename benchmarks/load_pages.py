@@ -14,8 +14,8 @@ generator takes little of the CPU the server needs) at `--connections` for `--se
 project's sign-in page (Django's `LoginView`), is measured first, last and between every two pages; each page's
 share is its req/s over the mean of the baseline runs just before and just after it, because the host's speed
 drifts by a third within a run (the share over the first and last runs is printed beside it; `--first-last`
-measures the baseline only first and last, the issue's original procedure). Errors are responses ≥ 400 and socket errors; every page is first checked once
-to answer 200 (not a redirect to the sign-in page).
+measures the baseline only first and last, the issue's original procedure). Errors are responses ≥ 400 and
+socket errors; every page is first checked once to answer 200 (not a redirect to the sign-in page).
 
 On a small shared machine the absolute figures move with whatever else runs: the share of the same-run
 baseline is the figure to compare. Targets (issue 17): every page ≥ 50 % of the baseline with p99 < 250 ms,

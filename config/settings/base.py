@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from config.env import BASE_DIR, cache_config, database_config, env_int, env_str
+from config.env import BASE_DIR, cache_config, database_config, env_bool, env_int, env_str
 
 DEVELOPMENT_SECRET_KEY = "insecure-development-key-change-me"  # noqa: S105 - refused by production settings
 SECRET_KEY = env_str("WAIBAO_SECRET_KEY", DEVELOPMENT_SECRET_KEY)
@@ -163,6 +163,16 @@ STATIC_ROOT = DATA_DIR / "staticfiles"
 
 EMAIL_BACKEND = env_str("WAIBAO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("WAIBAO_FROM_EMAIL", "waibao@localhost")
+# The mail server (with WAIBAO_EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend).
+EMAIL_HOST = env_str("WAIBAO_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("WAIBAO_EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("WAIBAO_EMAIL_USER")
+EMAIL_HOST_PASSWORD = env_str("WAIBAO_EMAIL_PASSWORD")
+EMAIL_USE_TLS = env_bool("WAIBAO_EMAIL_STARTTLS")  # STARTTLS, usually port 587
+EMAIL_USE_SSL = env_bool("WAIBAO_EMAIL_SSL")  # TLS from the start, usually port 465
+# Seconds the worker waits on the mail server before the attempt counts as failed and is tried again later
+# (Django's default waits for ever, and the worker that sends mail also runs the imports).
+EMAIL_TIMEOUT = env_int("WAIBAO_EMAIL_TIMEOUT", 30)
 # The language the command line answers in (`waibao --language en …` chooses another for one command).
 WAIBAO_CLI_LANGUAGE = env_str("WAIBAO_CLI_LANGUAGE", LANGUAGE_CODE)
 # The platform's public address: links in e-mails are absolute on it.

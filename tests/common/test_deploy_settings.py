@@ -85,6 +85,33 @@ def test_production_settings_values(tmp_path: Path) -> None:
     assert stat.S_IMODE(db.parent.stat().st_mode) == 0o700
 
 
+def test_the_mail_server_is_chosen_by_the_environment_and_never_waited_on_for_ever(tmp_path: Path) -> None:
+    script = (
+        "from django.conf import settings as s; "
+        "print(s.EMAIL_BACKEND, s.EMAIL_HOST, s.EMAIL_PORT, s.EMAIL_HOST_USER, s.EMAIL_HOST_PASSWORD, s.EMAIL_USE_TLS, "
+        "s.EMAIL_USE_SSL, s.EMAIL_TIMEOUT)"
+    )
+    env = production_env(
+        tmp_path,
+        WAIBAO_EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+        WAIBAO_EMAIL_HOST="smtp.example.gov.cn",
+        WAIBAO_EMAIL_PORT="587",
+        WAIBAO_EMAIL_USER="waibao",
+        WAIBAO_EMAIL_PASSWORD="s3cret",
+        WAIBAO_EMAIL_STARTTLS="true",
+    )
+    run = [sys.executable, "-c", f"import django; django.setup(); {script}"]
+    done = subprocess.run(run, env=env, capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == [
+        "django.core.mail.backends.smtp.EmailBackend", "smtp.example.gov.cn", "587", "waibao", "s3cret", "True",
+        "False", "30",
+    ]  # fmt: skip
+    done = subprocess.run(run, env=production_env(tmp_path), capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split()[-1] == "30"  # a mail server that does not answer fails the attempt after 30 s
+
+
 @pytest.mark.django_db
 def test_every_page_carries_a_strict_content_security_policy() -> None:
     for url in ("/", "/notice/", "/accounts/login/", "/api/v1/docs"):
