@@ -386,8 +386,8 @@ def main() -> None:
             if not args.first_last:
                 baselines.append(load(base, BASELINE, "baseline", "", args, script))
                 results[-1].around = (baselines[-2].rps, baselines[-1].rps)
-            print(f"  {path}: {results[-1].rps:.1f} req/s, share {results[-1].share if not args.first_last else 0:.0%}",
-                  file=sys.stderr)  # fmt: skip
+            share = "" if args.first_last else f", share {results[-1].share:.0%}"  # known once the next baseline ran
+            print(f"  {path}: {results[-1].rps:.1f} req/s{share}", file=sys.stderr)
         if args.first_last:
             baselines.append(load(base, BASELINE, "baseline", "", args, script))
             for r in results:

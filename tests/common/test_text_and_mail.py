@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
+from django.db import transaction
 from django.test import Client, override_settings
 
 from waibao.accounts.forms import RegistrationForm
@@ -77,13 +78,6 @@ def test_line_break_in_subject_does_not_break_mail_after_commit(
 DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 
-def committed() -> Any:
-    """A transaction that commits (these tests run outside the test case's transaction)."""
-    from django.db import transaction
-
-    return transaction.atomic()
-
-
 def _run_worker() -> None:
     from django.core.management import call_command
 
@@ -93,7 +87,6 @@ def _run_worker() -> None:
 @pytest.mark.django_db(transaction=True)  # the worker closes its connection after a batch, as in production
 @override_settings(TASKS=DATABASE_QUEUE)
 def test_mail_is_queued_at_commit_and_sent_by_the_worker_not_the_request() -> None:
-    from django.db import transaction
     from django_tasks_db.models import DBTaskResult
 
     with transaction.atomic():
@@ -116,7 +109,7 @@ def test_a_refused_message_is_tried_again_later_then_given_up(caplog: pytest.Log
 
     from waibao.common.mail import RETRY_MINUTES, send_queued
 
-    with committed():
+    with transaction.atomic():  # outside the test case's transaction: it commits
         send_on_commit("Paid: A-2", "Body", ["a@example.com"])
     _run_worker()  # the first attempt fails: the second is queued a minute later
     retry = DBTaskResult.objects.get(status="READY")
@@ -140,7 +133,7 @@ def test_a_message_that_cannot_be_queued_is_sent_at_once(
         raise RuntimeError("queue unavailable")
 
     monkeypatch.setattr(type(send_queued), "enqueue", refuse)
-    with committed():
+    with transaction.atomic():  # outside the test case's transaction: it commits
         send_on_commit("Returned: A-3", "Body", ["a@example.com"])
     assert [m.subject for m in mail.outbox] == ["Returned: A-3"] and "sent at once" in caplog.text
 
